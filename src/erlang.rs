@@ -1,0 +1,688 @@
+//! Exact queueing formulas: Erlang B, Erlang C (M/M/N) and Erlang A (M/M/N+M).
+//!
+//! All three describe one stationary interval: contacts arrive as a Poisson
+//! process, handle times are exponential with mean `aht_s`, and `agents`
+//! identical agents serve them first come, first served. The *offered load*
+//! in Erlangs is `A = λ · aht_s`, where `λ` is the arrival rate per second;
+//! for a forecast row it is `volume · aht_s / (interval_min · 60)`
+//! ([`offered_load_erl`]).
+//!
+//! # Numerical method
+//! No factorial or power is ever formed. Erlang B comes from the stable
+//! forward recurrence `B(0) = 1`, `B(k) = A·B(k−1) / (k + A·B(k−1))`, started
+//! at a state low enough below `min(N, A)` that the states it leaves out carry
+//! less than `e^-50` of the relative mass (so the cost is `O(√A)` steps plus
+//! `N − A` when over-staffed, not `O(N)`); every step shrinks earlier errors,
+//! so the result is accurate to a few ulps per thousand steps. Erlang C follows
+//! from B in closed form. Erlang A sums the birth–death chain of the queue
+//! (a Kummer series), rescaling so that nothing overflows, and starting near
+//! the peak of the series when the queue is heavily overloaded.
+//!
+//! Values are checked in `tests/erlang_reference.rs` against 50-digit
+//! computations made independently with mpmath (incomplete gamma functions
+//! and numerical integration).
+//!
+//! # References
+//! - A. K. Erlang (1917); Erlang B recurrence: e.g. G. Koole, *Call Center
+//!   Optimization* (2013), ch. 5.
+//! - Erlang A: O. Garnett, A. Mandelbaum, M. Reiman, "Designing a call center
+//!   with impatient customers", *MSOM* 4(3), 2002; A. Mandelbaum, S. Zeltyn,
+//!   "The M/M/n+G queue: summary of performance measures" (2009), whose
+//!   offered-wait density `f_V(t) ∝ λ·exp(λH(t) − nμt)` gives the service level.
+
+use serde::{Deserialize, Serialize};
+use statrs::function::gamma::{digamma, ln_gamma};
+
+/// Offered load in Erlangs of `volume` contacts of mean handle time `aht_s`
+/// seconds arriving over `interval_min` minutes: `A = volume · aht_s / (60 · interval_min)`.
+///
+/// ```
+/// // 200 calls of 3 minutes in half an hour keep 20 agents busy on average.
+/// assert!((wfm::erlang::offered_load_erl(200.0, 180.0, 30.0) - 20.0).abs() < 1e-12);
+/// ```
+pub fn offered_load_erl(volume: f64, aht_s: f64, interval_min: f64) -> f64 {
+    volume * aht_s / (interval_min * 60.0)
+}
+
+/// Errors from building a queue model with parameters that have no meaning.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ModelError {
+    /// The offered load must be finite and `>= 0` Erlangs.
+    #[error("offered load must be a finite number >= 0 Erlangs, got {0}")]
+    Load(f64),
+    /// The average handle time must be finite and `> 0` seconds.
+    #[error("average handle time must be a finite number > 0 seconds, got {0}")]
+    Aht(f64),
+    /// The mean patience must be finite and `> 0` seconds.
+    #[error("mean patience must be a finite number > 0 seconds, got {0}")]
+    Patience(f64),
+}
+
+/// Erlang B: the probability that a contact finds all `agents` busy and is
+/// lost, in an M/M/N/N system with offered load `load_erl` Erlangs.
+///
+/// # Formula
+/// `B(N, A) = (A^N / N!) / Σ_{k=0..N} A^k / k!`, computed by the recurrence
+/// `B(k) = A·B(k−1) / (k + A·B(k−1))`. `B(0, A) = 1`; `B(N, 0) = 0` for `N ≥ 1`.
+/// A negative or NaN load is treated as 0.
+///
+/// ```
+/// // Ten lines offered 5 Erlangs block 1.8384% of calls.
+/// let b = wfm::erlang::erlang_b(10, 5.0);
+/// assert!((b - 0.018_384_570_336_648_1).abs() < 1e-12);
+/// ```
+pub fn erlang_b(agents: u32, load_erl: f64) -> f64 {
+    if agents == 0 {
+        return 1.0;
+    }
+    if load_erl.is_nan() || load_erl <= 0.0 {
+        return 0.0;
+    }
+    let a = load_erl;
+    let n = agents;
+    let mut b = 1.0_f64;
+    for k in recurrence_start(n, a) + 1..=n {
+        let ab = a * b;
+        b = ab / (k as f64 + ab);
+        if b == 0.0 {
+            break;
+        }
+    }
+    b
+}
+
+/// The state from which the Erlang B recurrence is started with `B = 1`.
+///
+/// Starting at `k0` instead of 0 drops the states below `k0`; their relative
+/// weight is at most `Π_{i=k0+1..m} (i/A) · A/(A−k0)` with `m = min(N, ⌊A⌋)`,
+/// which is below `e^-50` once `Σ ln(i/A) ≤ −(50 + ln(1+A))`. Both bounds
+/// `ln Π ≤ −s(A−m)/A` and `ln Π ≤ −s(s−1)/(2m)` (for `s = m − k0` steps) are
+/// used, whichever gives fewer steps.
+fn recurrence_start(n: u32, a: f64) -> u32 {
+    let m = (n as f64).min(a.floor());
+    if m < 1.0 {
+        return 0;
+    }
+    let budget = 50.0 + (1.0 + a).ln();
+    let by_width = (2.0 * m * budget).sqrt() + 1.0;
+    let by_gap = if a > m { budget * a / (a - m) + 1.0 } else { f64::INFINITY };
+    let steps = by_width.min(by_gap).ceil();
+    if steps >= m {
+        0
+    } else {
+        (m - steps) as u32
+    }
+}
+
+/// Erlang C from Erlang B: `C = B / (1 − ρ(1 − B))`, `ρ = A/N`; 1 when `A ≥ N`.
+fn erlang_c_from_b(agents: u32, load_erl: f64, b: f64) -> f64 {
+    let n = agents as f64;
+    if load_erl >= n {
+        return 1.0;
+    }
+    let c = n * b / (n - load_erl * (1.0 - b));
+    c.clamp(0.0, 1.0)
+}
+
+/// Erlang C: the probability that a contact has to wait in an M/M/N queue
+/// (nobody abandons) with offered load `load_erl` Erlangs and `agents` agents.
+///
+/// # Formula
+/// `C(N, A) = N·B / (N − A·(1 − B))` with `B = erlang_b(N, A)`, for `A < N`.
+/// When `A ≥ N` the queue grows without bound and `C = 1` (overload is not an
+/// error: every contact waits).
+///
+/// ```
+/// let c = wfm::erlang::erlang_c(10, 5.0);
+/// assert!((c - 0.036_105_359_158_320_2).abs() < 1e-12);
+/// ```
+pub fn erlang_c(agents: u32, load_erl: f64) -> f64 {
+    if load_erl.is_nan() || load_erl <= 0.0 {
+        return if agents == 0 { 1.0 } else { 0.0 };
+    }
+    erlang_c_from_b(agents, load_erl, erlang_b(agents, load_erl))
+}
+
+/// The performance of one interval for a given number of agents.
+///
+/// Times are in seconds, rates are shares in `[0, 1]`. The field names are the
+/// column names of `wfm staff`'s CSV and `wfm erlang --format json`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Metrics {
+    /// Agents (servers) the metrics are for.
+    pub agents: u32,
+    /// Share of contacts answered within the target time, by the chosen
+    /// [`SlDefinition`] (Erlang C has no abandonment, so all agree there).
+    pub service_level: f64,
+    /// Average speed of answer: mean wait of the contacts that are answered,
+    /// seconds (`inf` in an overloaded Erlang C queue or with no agents).
+    pub asa_s: f64,
+    /// Probability that a contact has to wait (Erlang C's `C`).
+    pub p_wait: f64,
+    /// Share of contacts that abandon before being answered (0 for Erlang C).
+    pub abandon_rate: f64,
+    /// Share of the agents' time spent handling contacts: carried load / agents.
+    pub occupancy: f64,
+    /// Expected number of contacts waiting in the queue (`inf` when overloaded
+    /// in Erlang C).
+    pub queue_len: f64,
+    /// Mean wait of all contacts, answered or abandoned, seconds (`Lq/λ`).
+    pub mean_wait_s: f64,
+}
+
+/// Which contacts the service level is counted over, where some abandon.
+///
+/// With `Ns` answered within `T`, `N` offered, `Na` answered and `Nat`
+/// abandoned within `T`:
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SlDefinition {
+    /// `Ns / N`: an abandoned contact counts as a miss (the default).
+    #[default]
+    Offered,
+    /// `Ns / Na`: abandoned contacts are left out.
+    Answered,
+    /// `Ns / (N − Nat)`: contacts that gave up within `T` are left out
+    /// ("short abandons" are not held against the center).
+    OfferedMinusEarlyAbandons,
+}
+
+impl std::str::FromStr for SlDefinition {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "offered" => Ok(Self::Offered),
+            "answered" => Ok(Self::Answered),
+            "offered-minus-early-abandons" => Ok(Self::OfferedMinusEarlyAbandons),
+            _ => Err(format!(
+                "expected one of offered, answered, offered-minus-early-abandons, got {s:?}"
+            )),
+        }
+    }
+}
+
+fn check_load(load_erl: f64) -> Result<f64, ModelError> {
+    if load_erl.is_finite() && load_erl >= 0.0 {
+        Ok(load_erl)
+    } else {
+        Err(ModelError::Load(load_erl))
+    }
+}
+
+fn check_aht(aht_s: f64) -> Result<f64, ModelError> {
+    if aht_s.is_finite() && aht_s > 0.0 {
+        Ok(aht_s)
+    } else {
+        Err(ModelError::Aht(aht_s))
+    }
+}
+
+/// The M/M/N queue (Erlang C): Poisson arrivals, exponential handle times,
+/// infinitely patient contacts.
+///
+/// ```
+/// use wfm::erlang::ErlangC;
+/// // 100 calls per half hour, 180 s each: 10 Erlangs.
+/// let q = ErlangC::from_volume(100.0, 180.0, 30.0).unwrap();
+/// let m = q.metrics(12, 20.0);
+/// assert!((m.p_wait - 0.449_388_224_298_270_9).abs() < 1e-9);
+/// assert!((m.service_level - 0.640_158_040_374_006_6).abs() < 1e-9);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ErlangC {
+    load_erl: f64,
+    aht_s: f64,
+}
+
+impl ErlangC {
+    /// A queue with offered load `load_erl` Erlangs and mean handle time `aht_s` seconds.
+    pub fn new(load_erl: f64, aht_s: f64) -> Result<Self, ModelError> {
+        Ok(Self {
+            load_erl: check_load(load_erl)?,
+            aht_s: check_aht(aht_s)?,
+        })
+    }
+
+    /// A queue offered `volume` contacts of `aht_s` seconds over `interval_min` minutes.
+    pub fn from_volume(volume: f64, aht_s: f64, interval_min: f64) -> Result<Self, ModelError> {
+        let aht_s = check_aht(aht_s)?;
+        Self::new(offered_load_erl(volume, aht_s, interval_min), aht_s)
+    }
+
+    /// Offered load, Erlangs.
+    pub fn load_erl(&self) -> f64 {
+        self.load_erl
+    }
+
+    /// Mean handle time, seconds.
+    pub fn aht_s(&self) -> f64 {
+        self.aht_s
+    }
+
+    /// Probability of waiting `C(N, A)`; see [`erlang_c`].
+    pub fn p_wait(&self, agents: u32) -> f64 {
+        erlang_c(agents, self.load_erl)
+    }
+
+    /// Share answered within `answer_within_s` seconds:
+    /// `SL = 1 − C · exp(−(N − A) · T / aht)`; 0 when `A ≥ N`.
+    pub fn service_level(&self, agents: u32, answer_within_s: f64) -> f64 {
+        self.metrics(agents, answer_within_s).service_level
+    }
+
+    /// Average speed of answer `ASA = C · aht / (N − A)` seconds; `inf` when `A ≥ N`.
+    pub fn asa_s(&self, agents: u32) -> f64 {
+        self.metrics(agents, 0.0).asa_s
+    }
+
+    /// All metrics for `agents` agents and a service-level threshold of
+    /// `answer_within_s` seconds.
+    pub fn metrics(&self, agents: u32, answer_within_s: f64) -> Metrics {
+        self.metrics_with_b(agents, answer_within_s, erlang_b(agents, self.load_erl))
+    }
+
+    /// Metrics when Erlang B for these agents is already known (the staffing
+    /// search steps B forward in O(1) per agent).
+    pub(crate) fn metrics_with_b(&self, agents: u32, answer_within_s: f64, b: f64) -> Metrics {
+        let a = self.load_erl;
+        let n = agents as f64;
+        if a <= 0.0 {
+            return Metrics {
+                agents,
+                service_level: if agents > 0 { 1.0 } else { 0.0 },
+                asa_s: if agents > 0 { 0.0 } else { f64::INFINITY },
+                p_wait: if agents > 0 { 0.0 } else { 1.0 },
+                abandon_rate: 0.0,
+                occupancy: 0.0,
+                queue_len: 0.0,
+                mean_wait_s: if agents > 0 { 0.0 } else { f64::INFINITY },
+            };
+        }
+        if a >= n {
+            return Metrics {
+                agents,
+                service_level: 0.0,
+                asa_s: f64::INFINITY,
+                p_wait: 1.0,
+                abandon_rate: 0.0,
+                occupancy: 1.0,
+                queue_len: f64::INFINITY,
+                mean_wait_s: f64::INFINITY,
+            };
+        }
+        let c = erlang_c_from_b(agents, a, b);
+        let t = answer_within_s.max(0.0);
+        let sl = 1.0 - c * (-(n - a) * t / self.aht_s).exp();
+        let asa_s = c * self.aht_s / (n - a);
+        Metrics {
+            agents,
+            service_level: sl.clamp(0.0, 1.0),
+            asa_s,
+            p_wait: c,
+            abandon_rate: 0.0,
+            occupancy: a / n,
+            queue_len: c * a / (n - a),
+            mean_wait_s: asa_s,
+        }
+    }
+}
+
+/// The M/M/N+M queue (Erlang A, "Palm's queue"): as Erlang C, but each
+/// waiting contact abandons after an exponential patience of mean `patience_s`.
+///
+/// Defined for any number of agents, including overload (`A ≥ N`): the queue
+/// stays finite because impatient contacts leave.
+///
+/// ```
+/// use wfm::erlang::{ErlangA, SlDefinition};
+/// // 10 Erlangs, 180 s calls, callers wait 120 s on average before hanging up.
+/// let q = ErlangA::new(10.0, 180.0, 120.0).unwrap();
+/// let m = q.metrics(10, 20.0, SlDefinition::Offered);
+/// assert!(m.abandon_rate > 0.0 && m.abandon_rate < 0.2);
+/// // Infinitely patient callers would make Erlang C's queue explode at N = A.
+/// assert!(m.queue_len.is_finite());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ErlangA {
+    load_erl: f64,
+    aht_s: f64,
+    patience_s: f64,
+}
+
+/// Sums over the queue states of the Erlang A chain, relative to the state
+/// with all agents busy and nobody waiting, multiplied by `exp(-ln_scale)`.
+struct QueueSums {
+    ln_scale: f64,
+    /// `Σ t_k`: weight of the states with k waiting (k ≥ 0).
+    mass: f64,
+    /// `Σ k·t_k`: queue length.
+    queued: f64,
+    /// `Σ t_k · y/(y+k+1)`: an arrival that finds k waiting is answered
+    /// with probability `y/(y+k+1)`.
+    served: f64,
+    /// `Σ t_k · y/(y+k+1) · H_k`, `H_k = Σ_{j=0..k} 1/(y+j+1)`: its mean wait
+    /// given it is answered is `H_k/θ`.
+    served_wait: f64,
+}
+
+/// Rescale when a running term passes this; `ln` of it is added to the scale.
+const BIG: f64 = 1e250;
+
+/// The terms `t_0 = 1, t_k = t_{k-1} · x/(y+k)` of the Kummer series
+/// `1F1(1; y+1; x)`, summed with moments. When the peak of the terms lies
+/// more than 12 standard deviations in, the sum starts there with
+/// `ln t_k0 = k0·ln x − ln Γ(y+k0+1) + ln Γ(y+1)`: the states before carry
+/// less than `e^-70` of the mass.
+fn queue_sums(x: f64, y: f64, moments: bool) -> QueueSums {
+    let peak = (x - y).max(0.0);
+    let width = x.max(1.0).sqrt();
+    let mut k0 = 0.0_f64;
+    let mut ln_scale = 0.0;
+    let mut h = 0.0; // H_{k-1}
+    if peak > 12.0 * width {
+        k0 = (peak - 12.0 * width).floor();
+        ln_scale = k0 * x.ln() - ln_gamma(y + k0 + 1.0) + ln_gamma(y + 1.0);
+        if moments {
+            h = digamma(y + k0 + 1.0) - digamma(y + 1.0);
+        }
+    }
+    let mut t = 1.0_f64;
+    let mut sums = QueueSums {
+        ln_scale,
+        mass: 0.0,
+        queued: 0.0,
+        served: 0.0,
+        served_wait: 0.0,
+    };
+    let mut k = k0;
+    loop {
+        let yk1 = y + k + 1.0;
+        sums.mass += t;
+        if moments {
+            sums.queued += k * t;
+            let p_served = y / yk1;
+            h += 1.0 / yk1;
+            sums.served += t * p_served;
+            sums.served_wait += t * p_served * h;
+        }
+        let ratio = x / yk1;
+        t *= ratio;
+        k += 1.0;
+        if t > BIG {
+            t /= BIG;
+            sums.mass /= BIG;
+            sums.queued /= BIG;
+            sums.served /= BIG;
+            sums.served_wait /= BIG;
+            sums.ln_scale += BIG.ln();
+        }
+        if ratio < 1.0 {
+            // Remaining terms are below t·r/(1−r) (and k-weighted ones below
+            // that times k + 1/(1−r)), with r the next ratio.
+            let r = x / (y + k + 1.0);
+            let tail = t * r / (1.0 - r);
+            if tail <= 1e-17 * sums.mass
+                && (!moments || tail * (k + 1.0 / (1.0 - r)) <= 1e-17 * sums.queued.max(1e-300))
+            {
+                break;
+            }
+            if t == 0.0 {
+                break;
+            }
+        }
+    }
+    sums
+}
+
+impl ErlangA {
+    /// A queue with offered load `load_erl` Erlangs, mean handle time `aht_s`
+    /// seconds and mean patience `patience_s` seconds.
+    pub fn new(load_erl: f64, aht_s: f64, patience_s: f64) -> Result<Self, ModelError> {
+        if !(patience_s.is_finite() && patience_s > 0.0) {
+            return Err(ModelError::Patience(patience_s));
+        }
+        Ok(Self {
+            load_erl: check_load(load_erl)?,
+            aht_s: check_aht(aht_s)?,
+            patience_s,
+        })
+    }
+
+    /// A queue offered `volume` contacts of `aht_s` seconds over `interval_min` minutes.
+    pub fn from_volume(
+        volume: f64,
+        aht_s: f64,
+        interval_min: f64,
+        patience_s: f64,
+    ) -> Result<Self, ModelError> {
+        let aht_s = check_aht(aht_s)?;
+        Self::new(offered_load_erl(volume, aht_s, interval_min), aht_s, patience_s)
+    }
+
+    /// Offered load, Erlangs.
+    pub fn load_erl(&self) -> f64 {
+        self.load_erl
+    }
+
+    /// Mean handle time, seconds.
+    pub fn aht_s(&self) -> f64 {
+        self.aht_s
+    }
+
+    /// Mean patience, seconds.
+    pub fn patience_s(&self) -> f64 {
+        self.patience_s
+    }
+
+    /// All metrics for `agents` agents, a service-level threshold of
+    /// `answer_within_s` seconds, counted by `definition`.
+    ///
+    /// # Formula
+    /// With `x = λ/θ = A·patience/aht` and `y = Nμ/θ = N·patience/aht`, the
+    /// states with k waiting have weight `t_k = x^k / Π_{i=1..k}(y+i)`
+    /// relative to the state "all busy, none waiting", and the states below
+    /// weigh `1/B(N, A) − 1` together. An arrival that finds k waiting is
+    /// answered with probability `y/(y+k+1)` after a mean wait of
+    /// `Σ_{j=0..k} 1/(θ(y+j+1))`. Abandonment is `θ·Lq/λ`. The share
+    /// answered within T comes from the offered-wait density of
+    /// Mandelbaum–Zeltyn: `P(answered, 0 < W ≤ T) ∝ γ(y+1, x) − γ(y+1, x·e^{−θT})`.
+    pub fn metrics(&self, agents: u32, answer_within_s: f64, definition: SlDefinition) -> Metrics {
+        let a = self.load_erl;
+        let n = agents as f64;
+        let t_s = answer_within_s.max(0.0);
+        let theta = 1.0 / self.patience_s; // per second
+        let mu = 1.0 / self.aht_s;
+        if a <= 0.0 {
+            return ErlangC {
+                load_erl: 0.0,
+                aht_s: self.aht_s,
+            }
+            .metrics(agents, t_s);
+        }
+        if agents == 0 {
+            // Nobody is ever answered; every contact waits out its patience.
+            return Metrics {
+                agents,
+                service_level: 0.0,
+                asa_s: f64::INFINITY,
+                p_wait: 1.0,
+                abandon_rate: 1.0,
+                occupancy: 0.0,
+                queue_len: a * self.patience_s / self.aht_s,
+                mean_wait_s: self.patience_s,
+            };
+        }
+        let b = erlang_b(agents, a);
+        let below = (1.0 - b) / b; // Σ_{j<N} π_j / π_N
+        if b == 0.0 || !below.is_finite() {
+            // Waiting is less likely than the smallest double: nobody waits.
+            return ErlangC {
+                load_erl: a,
+                aht_s: self.aht_s,
+            }
+            .metrics_with_b(agents, t_s, 0.0);
+        }
+        let r = self.patience_s / self.aht_s; // = μ/θ
+        let x = a * r;
+        let y = n * r;
+        let s = queue_sums(x, y, true);
+        let below_scaled = below * (-s.ln_scale).exp();
+        let z = below_scaled + s.mass;
+        let p_wait = s.mass / z;
+        let queue_len = s.queued / z;
+        let abandon_rate = (queue_len / x).clamp(0.0, 1.0);
+        let served_after_wait = s.served / z;
+        let p_no_wait = below_scaled / z;
+        let p_served = (p_no_wait + served_after_wait).clamp(0.0, 1.0);
+        let asa_s = if p_served > 0.0 {
+            s.served_wait / z * self.patience_s / p_served
+        } else {
+            f64::INFINITY
+        };
+
+        // Share of those answered after waiting whose wait exceeds T:
+        // P(y+1, x')/P(y+1, x) with x' = x·e^{−θT}, P the regularized lower
+        // incomplete gamma, written with Kummer sums S(a, z):
+        // P(a, z) = z^a e^{−z} S(a, z) / Γ(a+1).
+        let x_t = x * (-theta * t_s).exp();
+        let decay = -t_s * (n * mu + theta) + (x - x_t); // ln[(x'/x)^{y+1} e^{x−x'}]
+        let (late_share, sums_t) = if t_s == 0.0 {
+            (1.0, None)
+        } else {
+            let st = queue_sums(x_t, y + 1.0, false);
+            // S(y+1, x) = served·(y+1)/y, in the scale of `s`.
+            let ln_ratio = decay + st.ln_scale + st.mass.ln()
+                - (s.ln_scale + (s.served * (y + 1.0) / y).ln());
+            (ln_ratio.exp().clamp(0.0, 1.0), Some(st))
+        };
+        let answered_within = (p_no_wait + served_after_wait * (1.0 - late_share)).clamp(0.0, 1.0);
+        let service_level = match definition {
+            SlDefinition::Offered => answered_within,
+            SlDefinition::Answered => {
+                if p_served > 0.0 {
+                    answered_within / p_served
+                } else {
+                    0.0
+                }
+            }
+            SlDefinition::OfferedMinusEarlyAbandons => {
+                // P(abandon after T) = P_wait · e^{decay} ·
+                //   (1 + S(y+1, x')·(x'−y)/(y+1)) / S(y, x)
+                let late_abandon = match sums_t {
+                    None => abandon_rate,
+                    Some(st) => {
+                        let lead = (decay - s.ln_scale).exp() / s.mass;
+                        let tail = (decay + st.ln_scale - s.ln_scale).exp() * st.mass * (x_t - y)
+                            / ((y + 1.0) * s.mass);
+                        (p_wait * (lead + tail)).clamp(0.0, abandon_rate)
+                    }
+                };
+                let early_abandon = (abandon_rate - late_abandon).max(0.0);
+                let denom = 1.0 - early_abandon;
+                if denom > 0.0 {
+                    answered_within / denom
+                } else {
+                    0.0
+                }
+            }
+        };
+        Metrics {
+            agents,
+            service_level: service_level.clamp(0.0, 1.0),
+            asa_s,
+            p_wait,
+            abandon_rate,
+            occupancy: (a * (1.0 - abandon_rate) / n).clamp(0.0, 1.0),
+            queue_len,
+            mean_wait_s: queue_len * self.aht_s / a,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::prec::assert_close;
+
+    /// Erlang B by its definition, in f64, for small N where that is exact enough.
+    fn erlang_b_direct(n: u32, a: f64) -> f64 {
+        let mut term = 1.0;
+        let mut sum = 1.0;
+        for k in 1..=n {
+            term *= a / k as f64;
+            sum += term;
+        }
+        term / sum
+    }
+
+    #[test]
+    fn erlang_b_matches_definition_for_small_systems() {
+        for n in 0..40 {
+            for &a in &[0.001, 0.5, 1.0, 7.3, 20.0, 45.0] {
+                assert_close(erlang_b(n, a), erlang_b_direct(n, a), 1e-13);
+            }
+        }
+    }
+
+    #[test]
+    fn erlang_b_edge_cases() {
+        assert_eq!(erlang_b(0, 3.0), 1.0);
+        assert_eq!(erlang_b(5, 0.0), 0.0);
+        assert!(erlang_b(100_000, 0.001) >= 0.0);
+        let b = erlang_b(100_000, 50_000.0);
+        assert!(b.is_finite() && b >= 0.0);
+        let b = erlang_b(1, 50_000.0);
+        assert_close(b, 50_000.0 / 50_001.0, 1e-15);
+    }
+
+    #[test]
+    fn erlang_c_overload_is_certain_wait() {
+        let q = ErlangC::new(12.0, 300.0).unwrap();
+        let m = q.metrics(12, 20.0);
+        assert_eq!(m.p_wait, 1.0);
+        assert_eq!(m.service_level, 0.0);
+        assert!(m.asa_s.is_infinite());
+    }
+
+    #[test]
+    fn erlang_a_abandonment_two_ways_agree() {
+        // P(abandon) = θ·Lq/λ and P(abandon) = P(wait) − P(answered after waiting).
+        for &(a, n, aht, pat) in &[
+            (10.0, 10, 180.0, 120.0),
+            (100.0, 90, 300.0, 60.0),
+            (50.0, 70, 240.0, 600.0),
+            (2_000.0, 1_950, 200.0, 100.0),
+        ] {
+            let q = ErlangA::new(a, aht, pat).unwrap();
+            let m = q.metrics(n, 20.0, SlDefinition::Offered);
+            let served_share_direct = 1.0 - m.abandon_rate;
+            let m_ans = q.metrics(n, 1e9, SlDefinition::Offered);
+            // Within a huge T everybody answered is answered in time.
+            assert_close(m_ans.service_level, served_share_direct, 1e-10);
+        }
+    }
+
+    #[test]
+    fn erlang_a_service_level_at_zero_is_no_wait() {
+        let q = ErlangA::new(20.0, 180.0, 90.0).unwrap();
+        let m = q.metrics(22, 0.0, SlDefinition::Offered);
+        assert_close(m.service_level, 1.0 - m.p_wait, 1e-14);
+    }
+
+    #[test]
+    fn errors_name_the_parameter() {
+        assert_eq!(ErlangC::new(-1.0, 10.0), Err(ModelError::Load(-1.0)));
+        assert_eq!(ErlangC::new(1.0, 0.0), Err(ModelError::Aht(0.0)));
+        assert!(matches!(ErlangA::new(1.0, 1.0, f64::NAN), Err(ModelError::Patience(_))));
+    }
+
+    #[test]
+    fn heavy_overload_starts_near_the_peak() {
+        // 50,000 Erlangs on 100 agents: almost everyone abandons.
+        let q = ErlangA::new(50_000.0, 300.0, 180.0).unwrap();
+        let m = q.metrics(100, 20.0, SlDefinition::Offered);
+        assert!(m.p_wait > 0.999_999);
+        assert_close(m.abandon_rate, 1.0 - 100.0 / 50_000.0, 1e-3);
+        assert!(m.service_level.is_finite() && m.asa_s.is_finite());
+    }
+}

@@ -1,0 +1,26 @@
+//! The one tolerance policy of the crate's tests: never `==` on computed floats.
+
+/// Whether `actual` is within `rel_tol` of `expected`, relative to
+/// `max(|expected|, 1e-300)` for values that are not tiny, and within
+/// `rel_tol` absolutely for values below 1 (probabilities near 0 are
+/// compared absolutely). Infinite values must match exactly.
+pub fn close(actual: f64, expected: f64, rel_tol: f64) -> bool {
+    if expected.is_infinite() || actual.is_infinite() {
+        return actual == expected;
+    }
+    if actual.is_nan() || expected.is_nan() {
+        return false;
+    }
+    let diff = (actual - expected).abs();
+    diff <= rel_tol * expected.abs().max(1.0) || diff <= rel_tol * expected.abs()
+}
+
+/// Panics with both values when [`close`] is false.
+#[track_caller]
+pub fn assert_close(actual: f64, expected: f64, rel_tol: f64) {
+    assert!(
+        close(actual, expected, rel_tol),
+        "{actual:e} is not within {rel_tol:e} of {expected:e} (diff {:e})",
+        (actual - expected).abs()
+    );
+}
