@@ -8,20 +8,24 @@
 //! modules; everything it does can be done from a planning tool through
 //! them.
 //!
-//! ```ignore
-//! use wfm::staffing::{Targets, required_agents_c};
-//! use wfm::erlang::ErlangC;
-//! // 400 calls in a half hour, 4 minutes each, 80% answered within 20 s.
-//! let q = ErlangC::from_volume(400.0, 240.0, 30.0).unwrap();
+//! ```
+//! use wfm::staffing::{required_agents, Model, Targets, Workload};
+//! // 400 calls in a half hour, 4 minutes each, 80% answered within 20 s,
+//! // and callers who hang up after two minutes on average.
+//! let mut work = Workload::voice(400.0, 240.0, 30.0);
 //! let t = Targets { service_level: Some(0.8), answer_within_s: 20.0, ..Targets::default() };
-//! let m = required_agents_c(&q, &t).unwrap();
-//! assert_eq!(m.agents, 59);
-//! ```ignore
+//! assert_eq!(required_agents(&work, Model::ErlangC, &t).unwrap().agents, 60);
+//! work.patience_s = Some(120.0);
+//! let m = required_agents(&work, Model::ErlangA, &t).unwrap();
+//! assert_eq!(m.agents, 54);
+//! assert!(m.abandon_rate > 0.05);
+//! ```
 #![warn(missing_docs)]
 
-// pub mod channels;
+pub mod channels;
 pub mod erlang;
-// pub mod forecast;
+pub mod forecast;
+pub mod input;
 pub mod prec;
-// pub mod report;
-// pub mod staffing;
+pub mod report;
+pub mod staffing;

@@ -1,0 +1,322 @@
+//! Channel settings: targets, patience, shrinkage, bot containment and
+//! concurrency per channel, from a TOML file.
+//!
+//! ```toml
+//! [channel.phone]
+//! kind = "voice"          # voice | chat | deferred
+//! service_level = 0.80    # share answered within answer_within_s
+//! answer_within_s = 20
+//! max_asa_s = 30          # optional
+//! max_abandon = 0.05      # optional, needs a patience
+//! max_occupancy = 0.85    # optional
+//! patience_s = 180        # optional: mean patience, enables Erlang A
+//! shrinkage = 0.30
+//! containment = 0.0       # share solved by the bot/IVR; staffing uses the rest
+//! concurrency = 1         # chats one agent handles at once
+//! sl_definition = "offered"   # offered | answered | offered-minus-early-abandons
+//! model = "erlang-a"      # optional: erlang-c | erlang-a
+//! ```
+//!
+//! Every key is optional. A key a channel's table leaves out, and every key
+//! of a channel the file does not name, falls back to the defaults (the
+//! command-line flags in the CLI), then to [`ChannelSettings::builtin`].
+//! A deferred channel's reply deadline `answer_within_s` must be set in its
+//! own table: the real-time default of 20 s means nothing for e-mail.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::erlang::SlDefinition;
+use crate::input::InputError;
+use crate::staffing::{Model, Targets};
+
+/// How a channel's work is handled, which decides its staffing model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ChannelKind {
+    /// Real-time, one contact per agent (phone). Erlang C or A.
+    #[default]
+    Voice,
+    /// Real-time with `concurrency` contacts per agent (chat, WeChat). Erlang C or A on slots.
+    Chat,
+    /// Deferred work answered within a deadline (e-mail, tickets, forms).
+    Deferred,
+}
+
+/// The settings of one channel as written; `None` means "not set here".
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChannelSettings {
+    /// voice | chat | deferred.
+    pub kind: Option<ChannelKind>,
+    /// Share answered within `answer_within_s`, `[0, 1)`; 0 means no such target.
+    pub service_level: Option<f64>,
+    /// Service-level threshold (deferred: the reply deadline), seconds.
+    pub answer_within_s: Option<f64>,
+    /// Highest ASA, seconds.
+    pub max_asa_s: Option<f64>,
+    /// Highest abandonment rate, share (needs a patience).
+    pub max_abandon: Option<f64>,
+    /// Highest occupancy, share.
+    pub max_occupancy: Option<f64>,
+    /// Mean patience, seconds; enables Erlang A.
+    pub patience_s: Option<f64>,
+    /// Share of paid time agents are unavailable, `[0, 1)`.
+    pub shrinkage: Option<f64>,
+    /// Share of the volume solved by the bot or IVR, `[0, 1]`.
+    pub containment: Option<f64>,
+    /// Contacts one agent handles at once, `>= 1`.
+    pub concurrency: Option<u32>,
+    /// How abandoned contacts count in the service level.
+    pub sl_definition: Option<SlDefinition>,
+    /// Queueing model; by default Erlang A where a patience is known, else Erlang C.
+    pub model: Option<Model>,
+}
+
+impl ChannelSettings {
+    /// The built-in defaults: voice, 80% within 20 s, no other target, no
+    /// shrinkage, no bot, concurrency 1, service level over all offered.
+    pub fn builtin() -> Self {
+        Self {
+            kind: Some(ChannelKind::Voice),
+            service_level: Some(0.8),
+            answer_within_s: Some(20.0),
+            max_asa_s: None,
+            max_abandon: None,
+            max_occupancy: None,
+            patience_s: None,
+            shrinkage: Some(0.0),
+            containment: Some(0.0),
+            concurrency: Some(1),
+            sl_definition: Some(SlDefinition::Offered),
+            model: None,
+        }
+    }
+
+    /// Each key from `self` where set, else from `fallback`.
+    pub fn or(&self, fallback: &ChannelSettings) -> ChannelSettings {
+        ChannelSettings {
+            kind: self.kind.or(fallback.kind),
+            service_level: self.service_level.or(fallback.service_level),
+            answer_within_s: self.answer_within_s.or(fallback.answer_within_s),
+            max_asa_s: self.max_asa_s.or(fallback.max_asa_s),
+            max_abandon: self.max_abandon.or(fallback.max_abandon),
+            max_occupancy: self.max_occupancy.or(fallback.max_occupancy),
+            patience_s: self.patience_s.or(fallback.patience_s),
+            shrinkage: self.shrinkage.or(fallback.shrinkage),
+            containment: self.containment.or(fallback.containment),
+            concurrency: self.concurrency.or(fallback.concurrency),
+            sl_definition: self.sl_definition.or(fallback.sl_definition),
+            model: self.model.or(fallback.model),
+        }
+    }
+}
+
+/// A channel's settings, resolved and checked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Channel {
+    /// The channel's name.
+    pub name: String,
+    /// How its work is handled.
+    pub kind: ChannelKind,
+    /// Its service targets.
+    pub targets: Targets,
+    /// Mean patience, seconds.
+    pub patience_s: Option<f64>,
+    /// Shrinkage, share of paid time.
+    pub shrinkage: f64,
+    /// Bot/IVR containment, share of volume.
+    pub containment: f64,
+    /// Contacts per agent at once.
+    pub concurrency: u32,
+    /// The model asked for, if any.
+    pub model: Option<Model>,
+}
+
+/// The channels TOML file: a `[channel.NAME]` table per channel.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChannelsFile {
+    /// Settings by channel name.
+    #[serde(default)]
+    pub channel: BTreeMap<String, ChannelSettings>,
+}
+
+impl ChannelsFile {
+    /// Parses the TOML text; `source` names it in errors.
+    pub fn parse(text: &str, source: &str) -> Result<Self, InputError> {
+        toml::from_str(text).map_err(|e| InputError::from_toml(source, text, &e))
+    }
+
+    /// Reads a channels file.
+    pub fn from_path(path: &Path) -> Result<Self, InputError> {
+        let text = crate::input::read_text(path)?;
+        Self::parse(&text, &path.display().to_string())
+    }
+}
+
+/// Resolves channel names to settings: the file's table for the channel,
+/// then `defaults`, then [`ChannelSettings::builtin`].
+#[derive(Debug, Clone, Default)]
+pub struct ChannelBook {
+    /// The channels file (empty when none was given).
+    pub file: ChannelsFile,
+    /// Where the file came from, for errors.
+    pub source: String,
+    /// Defaults for keys the file leaves out (the CLI flags).
+    pub defaults: ChannelSettings,
+}
+
+impl ChannelBook {
+    /// A book over `file` (named `source`) with `defaults` for what it leaves out.
+    pub fn new(file: ChannelsFile, source: &str, defaults: ChannelSettings) -> Self {
+        Self {
+            file,
+            source: source.to_string(),
+            defaults,
+        }
+    }
+
+    /// The checked settings of `name`.
+    pub fn resolve(&self, name: &str) -> Result<Channel, InputError> {
+        let own = self.file.channel.get(name);
+        let s = own
+            .cloned()
+            .unwrap_or_default()
+            .or(&self.defaults)
+            .or(&ChannelSettings::builtin());
+        let src = if own.is_some() {
+            self.source.as_str()
+        } else {
+            "defaults (command-line flags)"
+        };
+        let key = |k: &str| {
+            if own.is_some() {
+                format!("[channel.{name}] {k}")
+            } else {
+                format!("channel {name}: {k}")
+            }
+        };
+        let bad = |k: &str, expected: &str, got: String| -> Result<(), InputError> {
+            Err(InputError::at_key(src, key(k), format!("expected {expected}, got {got}")))
+        };
+        let share = |k: &str, v: Option<f64>, lo_open: bool, hi_open: bool| -> Result<(), InputError> {
+            if let Some(v) = v {
+                let lo_ok = if lo_open { v > 0.0 } else { v >= 0.0 };
+                let hi_ok = if hi_open { v < 1.0 } else { v <= 1.0 };
+                if !(v.is_finite() && lo_ok && hi_ok) {
+                    let range = format!(
+                        "a share in {}0, 1{}",
+                        if lo_open { "(" } else { "[" },
+                        if hi_open { ")" } else { "]" }
+                    );
+                    return bad(k, &range, v.to_string());
+                }
+            }
+            Ok(())
+        };
+        let positive = |k: &str, v: Option<f64>, allow_zero: bool| -> Result<(), InputError> {
+            if let Some(v) = v {
+                if !(v.is_finite() && (v > 0.0 || (allow_zero && v == 0.0))) {
+                    let what = if allow_zero { "seconds >= 0" } else { "seconds > 0" };
+                    return bad(k, what, v.to_string());
+                }
+            }
+            Ok(())
+        };
+        // service_level = 1 is "impossible", not malformed: the staffing
+        // search says why. Here only the range is checked.
+        if let Some(v) = s.service_level {
+            if !(v.is_finite() && (0.0..=1.0).contains(&v)) {
+                bad("service_level", "a share in [0, 1)", v.to_string())?;
+            }
+        }
+        share("max_abandon", s.max_abandon, true, false)?;
+        share("max_occupancy", s.max_occupancy, true, false)?;
+        share("shrinkage", s.shrinkage, false, true)?;
+        share("containment", s.containment, false, false)?;
+        positive("answer_within_s", s.answer_within_s, true)?;
+        positive("max_asa_s", s.max_asa_s, true)?;
+        positive("patience_s", s.patience_s, false)?;
+        let concurrency = s.concurrency.unwrap_or(1);
+        if concurrency == 0 {
+            bad("concurrency", "a whole number >= 1", "0".into())?;
+        }
+        let kind = s.kind.unwrap_or_default();
+        if kind == ChannelKind::Deferred && own.and_then(|o| o.answer_within_s).is_none() {
+            return Err(InputError::at_key(
+                src,
+                key("answer_within_s"),
+                "a deferred channel needs its reply deadline in seconds (e.g. 7200 for 2 hours) in its own table",
+            ));
+        }
+        if kind == ChannelKind::Voice && concurrency > 1 {
+            bad("concurrency", "1 for a voice channel (use kind = \"chat\")", concurrency.to_string())?;
+        }
+        Ok(Channel {
+            name: name.to_string(),
+            kind,
+            targets: Targets {
+                service_level: s.service_level.filter(|&v| v > 0.0),
+                answer_within_s: s.answer_within_s.unwrap_or(20.0),
+                max_asa_s: s.max_asa_s,
+                max_abandon: s.max_abandon,
+                max_occupancy: s.max_occupancy,
+                sl_definition: s.sl_definition.unwrap_or_default(),
+            },
+            patience_s: s.patience_s,
+            shrinkage: s.shrinkage.unwrap_or(0.0),
+            containment: s.containment.unwrap_or(0.0),
+            concurrency,
+            model: s.model,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_keys_then_defaults_then_builtin() {
+        let f = ChannelsFile::parse(
+            "[channel.chat]\nkind = \"chat\"\nconcurrency = 3\nservice_level = 0.9\n",
+            "c.toml",
+        )
+        .unwrap();
+        let defaults = ChannelSettings {
+            answer_within_s: Some(30.0),
+            shrinkage: Some(0.25),
+            ..Default::default()
+        };
+        let book = ChannelBook::new(f, "c.toml", defaults);
+        let chat = book.resolve("chat").unwrap();
+        assert_eq!(chat.concurrency, 3);
+        assert_eq!(chat.targets.service_level, Some(0.9));
+        assert_eq!(chat.targets.answer_within_s, 30.0);
+        assert_eq!(chat.shrinkage, 0.25);
+        let phone = book.resolve("phone").unwrap();
+        assert_eq!(phone.kind, ChannelKind::Voice);
+        assert_eq!(phone.targets.service_level, Some(0.8));
+    }
+
+    #[test]
+    fn errors_name_file_and_key() {
+        let e = ChannelsFile::parse("[channel.phone]\nshrinkge = 0.3\n", "c.toml").unwrap_err();
+        assert_eq!(e.line, Some(2));
+        assert!(e.to_string().starts_with("c.toml:2: column 1: unknown field `shrinkge`"), "{e}");
+        let f = ChannelsFile::parse("[channel.phone]\nshrinkage = 1.5\n", "c.toml").unwrap();
+        let e = ChannelBook::new(f, "c.toml", Default::default()).resolve("phone").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "c.toml: [channel.phone] shrinkage: expected a share in [0, 1), got 1.5"
+        );
+        let e = ChannelsFile::parse("[channel.mail]\nkind = \"letter\"\n", "c.toml").unwrap_err();
+        assert!(e.to_string().contains("c.toml:2"), "{e}");
+        let f = ChannelsFile::parse("[channel.mail]\nkind = \"deferred\"\n", "c.toml").unwrap();
+        let e = ChannelBook::new(f, "c.toml", Default::default()).resolve("mail").unwrap_err();
+        assert!(e.to_string().contains("reply deadline"));
+    }
+}

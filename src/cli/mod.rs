@@ -1,0 +1,116 @@
+//! Argument parsing and the glue from flags to library calls. No domain logic
+//! lives here: every command is a few library calls and a writer.
+
+mod erlang_cmd;
+mod output;
+mod staff;
+
+use clap::{Args, Parser, Subcommand};
+use wfm::channels::ChannelSettings;
+use wfm::erlang::SlDefinition;
+use wfm::staffing::Model;
+
+/// Contact-center workforce management: forecasts, Erlang staffing, simulation, rosters.
+#[derive(Debug, Parser)]
+#[command(name = "wfm", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Agents and FTE per interval for a forecast CSV (Erlang C/A, chat, deferred work).
+    Staff(staff::StaffArgs),
+    /// Metrics or required agents for one interval: a quick question.
+    Erlang(erlang_cmd::ErlangArgs),
+}
+
+/// Channel settings as flags: the defaults for channels (and keys) the
+/// channels file does not name.
+#[derive(Debug, Clone, Args)]
+pub struct ChannelFlags {
+    /// Target share answered within --answer-within-s (0 for none) [default: 0.8]
+    #[arg(long, value_name = "SHARE")]
+    service_level: Option<f64>,
+    /// Service-level threshold, seconds [default: 20]
+    #[arg(long, value_name = "S")]
+    answer_within_s: Option<f64>,
+    /// Highest average speed of answer, seconds
+    #[arg(long, value_name = "S")]
+    max_asa_s: Option<f64>,
+    /// Highest abandonment rate, share (needs a patience)
+    #[arg(long, value_name = "SHARE")]
+    max_abandon: Option<f64>,
+    /// Highest occupancy, share
+    #[arg(long, value_name = "SHARE")]
+    max_occupancy: Option<f64>,
+    /// Mean patience, seconds (enables Erlang A)
+    #[arg(long, value_name = "S")]
+    patience_s: Option<f64>,
+    /// Shrinkage, share of paid time not available [default: 0]
+    #[arg(long, value_name = "SHARE")]
+    shrinkage: Option<f64>,
+    /// Share of the volume solved by the bot/IVR [default: 0]
+    #[arg(long, value_name = "SHARE")]
+    containment: Option<f64>,
+    /// Contacts one agent handles at once [default: 1]
+    #[arg(long, value_name = "K")]
+    concurrency: Option<u32>,
+    /// How abandons count in the service level [default: offered]
+    #[arg(long, value_name = "DEF", value_parser = parse_sl_def)]
+    sl_definition: Option<SlDefinition>,
+}
+
+fn parse_sl_def(s: &str) -> Result<SlDefinition, String> {
+    s.parse()
+}
+
+fn parse_model(s: &str) -> Result<Model, String> {
+    s.parse()
+}
+
+impl ChannelFlags {
+    fn settings(&self) -> ChannelSettings {
+        ChannelSettings {
+            service_level: self.service_level,
+            answer_within_s: self.answer_within_s,
+            max_asa_s: self.max_asa_s,
+            max_abandon: self.max_abandon,
+            max_occupancy: self.max_occupancy,
+            patience_s: self.patience_s,
+            shrinkage: self.shrinkage,
+            containment: self.containment,
+            concurrency: self.concurrency,
+            sl_definition: self.sl_definition,
+            kind: if self.concurrency.is_some_and(|k| k > 1) {
+                Some(wfm::channels::ChannelKind::Chat)
+            } else {
+                None
+            },
+            model: None,
+        }
+    }
+}
+
+/// Runs the command line and returns the exit code.
+pub fn run() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { 2 } else { 0 };
+        }
+    };
+    let result = match cli.command {
+        Command::Staff(a) => staff::run(a),
+        Command::Erlang(a) => erlang_cmd::run(a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("wfm: error: {e:#}");
+            2
+        }
+    }
+}

@@ -1,0 +1,48 @@
+//! `wfm staff`: agents per interval for a forecast CSV.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::Args;
+use wfm::channels::{ChannelBook, ChannelsFile};
+use wfm::forecast::Forecast;
+use wfm::staffing::{staff_forecast, Model};
+
+use super::{output::write_output, parse_model, ChannelFlags};
+
+/// Arguments of `wfm staff`.
+#[derive(Debug, Args)]
+pub struct StaffArgs {
+    /// Forecast CSV: date,time,channel,volume,aht_s[,patience_s]
+    #[arg(long, value_name = "FILE")]
+    forecast: PathBuf,
+    /// Channel settings TOML ([channel.NAME] tables)
+    #[arg(long, value_name = "FILE")]
+    channels: Option<PathBuf>,
+    /// Interval length, minutes; forecast times must be on this grid
+    #[arg(long, default_value_t = 30, value_name = "MIN")]
+    interval_min: u32,
+    /// Queueing model for every channel [default: erlang-a where a patience is given, else erlang-c]
+    #[arg(long, value_parser = parse_model, value_name = "MODEL")]
+    model: Option<Model>,
+    /// Output CSV [default: stdout]
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    #[command(flatten)]
+    flags: ChannelFlags,
+}
+
+pub fn run(a: StaffArgs) -> Result<i32> {
+    let (forecast, warnings) = Forecast::from_path(&a.forecast, a.interval_min)?;
+    for w in &warnings {
+        eprintln!("wfm: warning: {w}");
+    }
+    let (file, source) = match &a.channels {
+        Some(p) => (ChannelsFile::from_path(p)?, p.display().to_string()),
+        None => (ChannelsFile::default(), String::new()),
+    };
+    let book = ChannelBook::new(file, &source, a.flags.settings());
+    let rows = staff_forecast(&forecast, &book, a.model, &a.forecast.display().to_string())?;
+    write_output(a.out.as_deref(), |buf| wfm::report::write_staffing(buf, &rows))?;
+    Ok(0)
+}

@@ -1,0 +1,128 @@
+//! Positioned errors for everything read from files: CSV and TOML.
+//!
+//! Like the `csv` crate's errors, an [`InputError`] knows where it happened
+//! (file, line, column or key) and its message reads as one sentence:
+//! `forecast.csv:12: column 4 (volume): expected a number >= 0, got "-3"`.
+
+use std::fmt;
+
+/// An error in an input file, with its position.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct InputError {
+    /// The file (or other source) name as the user gave it.
+    pub file: String,
+    /// 1-based line, where known.
+    pub line: Option<u64>,
+    /// The column or key: `column 4 (volume)`, `[channel.phone] shrinkage`.
+    pub column: Option<String>,
+    /// What was expected and what was found.
+    pub message: String,
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        if let Some(col) = &self.column {
+            write!(f, ": {col}")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl InputError {
+    /// An error about a whole file (unreadable, empty, ...).
+    pub fn file(file: &str, message: impl Into<String>) -> Self {
+        Self {
+            file: file.to_string(),
+            line: None,
+            column: None,
+            message: message.into(),
+        }
+    }
+
+    /// An error at a line.
+    pub fn at(file: &str, line: u64, message: impl Into<String>) -> Self {
+        Self {
+            line: Some(line),
+            ..Self::file(file, message)
+        }
+    }
+
+    /// An error at a line and column (or key).
+    pub fn at_column(file: &str, line: u64, column: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            line: Some(line),
+            column: Some(column.into()),
+            ..Self::file(file, message)
+        }
+    }
+
+    /// An error at a key of a TOML file (`[channel.phone] shrinkage`).
+    pub fn at_key(file: &str, key: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            column: Some(key.into()),
+            ..Self::file(file, message)
+        }
+    }
+
+    /// A `csv` crate error: it knows its line.
+    pub fn from_csv(file: &str, e: &csv::Error) -> Self {
+        let line = e.position().map(|p| p.line());
+        let message = match e.kind() {
+            csv::ErrorKind::Utf8 { .. } => "invalid UTF-8 (files must be UTF-8)".to_string(),
+            csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+                format!("expected {expected_len} fields like the header, found {len}")
+            }
+            csv::ErrorKind::Io(io) => io.to_string(),
+            _ => e.to_string(),
+        };
+        Self {
+            line,
+            ..Self::file(file, message)
+        }
+    }
+
+    /// A TOML parse error, with line and column from its span.
+    pub fn from_toml(file: &str, text: &str, e: &toml::de::Error) -> Self {
+        let mut err = Self::file(file, e.message().trim().to_string());
+        if let Some(span) = e.span() {
+            let before = &text[..span.start.min(text.len())];
+            let line = before.matches('\n').count() as u64 + 1;
+            let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            err.line = Some(line);
+            err.column = Some(format!("column {col}"));
+        }
+        err
+    }
+}
+
+/// A warning about an input that was read anyway (an unknown column, ...).
+/// The library never prints; the binary writes these to stderr.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning(pub String);
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Reads a whole file as UTF-8 text, with the file named in the error.
+pub fn read_text(path: &std::path::Path) -> Result<String, InputError> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| InputError::file(&name, format!("cannot read: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let upto = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = upto.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+        InputError::at(&name, line, "invalid UTF-8 (files must be UTF-8)")
+    })
+}
+
+/// Parses a number in a CSV cell, or says what was expected.
+pub(crate) fn parse_f64(s: &str) -> Option<f64> {
+    let v: f64 = s.trim().parse().ok()?;
+    v.is_finite().then_some(v)
+}

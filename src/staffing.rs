@@ -1,0 +1,804 @@
+//! The staffing search: the fewest agents that meet every target at once.
+//!
+//! A [`Workload`] is one interval of one channel (volume, handle time,
+//! patience, bot containment, chat concurrency); [`Targets`] are the service
+//! goals; [`required_agents`] returns the smallest agent count meeting them all
+//! with its [`Metrics`], and [`metrics_for`] answers the reverse question.
+//!
+//! # Models per kind of channel
+//! - **Voice** (and any real-time channel with concurrency 1): Erlang C, or
+//!   Erlang A when a patience is known ([`Model`]).
+//! - **Chat with concurrency k**: each agent is k independent servers
+//!   ("slots"), so N agents form an M/M/(N·k) queue and `aht_s` is the mean
+//!   duration of one chat *as handled at that concurrency* (it already
+//!   includes the slow-down of sharing the agent). This is the standard
+//!   slot model of multi-chat staffing; see G. Koole, *Call Center
+//!   Optimization* (2013), §5.7, and Tezcan & Zhang, "Routing and staffing in
+//!   customer service chat systems with impatient customers", *Operations
+//!   Research* 62(4), 2014, where it is the limit of their model when the
+//!   service rate does not depend on the number of chats in progress.
+//!   Occupancy is then the share of slots in use.
+//! - **Deferred work** (email, tickets, forms): no queueing formula applies,
+//!   since a reply within hours is a deadline, not a wait in line. The
+//!   fluid deadline model of [`deferred_requirement`] spreads each interval's
+//!   work evenly over the intervals up to its deadline, which meets every
+//!   deadline with the least peak capacity for a single interval's work
+//!   (Koole 2013, ch. 10 on "multi-channel" and e-mail blending).
+//!
+//! # Search
+//! Service level rises and ASA, abandonment and occupancy fall as agents are
+//! added, so the search is for the first agent count where a monotone
+//! predicate turns true. Erlang C starts at `⌊A⌋ + 1` servers (below that
+//! the queue is unstable) and steps Erlang B forward in O(1) per agent, so the
+//! cost is O(√A) whatever the load. Erlang A gallops from the
+//! square-root-staffing point `A + √A` and bisects.
+
+use serde::{Deserialize, Serialize};
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use crate::channels::{Channel, ChannelBook, ChannelKind};
+use crate::erlang::{erlang_b, ErlangA, ErlangC, Metrics, ModelError, SlDefinition};
+use crate::forecast::Forecast;
+use crate::input::InputError;
+use crate::report::StaffRow;
+
+/// Which queueing model to staff with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Model {
+    /// M/M/N: nobody abandons. See [`ErlangC`].
+    ErlangC,
+    /// M/M/N+M: exponential patience. See [`ErlangA`]. Needs a patience.
+    ErlangA,
+}
+
+impl std::str::FromStr for Model {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "erlang-c" => Ok(Self::ErlangC),
+            "erlang-a" => Ok(Self::ErlangA),
+            _ => Err(format!("expected erlang-c or erlang-a, got {s:?}")),
+        }
+    }
+}
+
+impl std::fmt::Display for Model {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Model::ErlangC => "erlang-c",
+            Model::ErlangA => "erlang-a",
+        })
+    }
+}
+
+/// Service targets for one interval. `None` means "no such target".
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Targets {
+    /// Share of contacts to answer within `answer_within_s`, in `[0, 1)`.
+    pub service_level: Option<f64>,
+    /// The service-level threshold T, seconds.
+    pub answer_within_s: f64,
+    /// Highest acceptable average speed of answer, seconds.
+    pub max_asa_s: Option<f64>,
+    /// Highest acceptable abandonment rate, share (Erlang A only).
+    pub max_abandon: Option<f64>,
+    /// Highest acceptable occupancy, share.
+    pub max_occupancy: Option<f64>,
+    /// How the service level counts abandoned contacts.
+    pub sl_definition: SlDefinition,
+}
+
+impl Default for Targets {
+    /// 80% within 20 s, counted over all offered contacts; no other target.
+    fn default() -> Self {
+        Self {
+            service_level: Some(0.8),
+            answer_within_s: 20.0,
+            max_asa_s: None,
+            max_abandon: None,
+            max_occupancy: None,
+            sl_definition: SlDefinition::Offered,
+        }
+    }
+}
+
+impl Targets {
+    /// Whether `m` meets every target (a tiny slack absorbs rounding, so that
+    /// a target met exactly on paper is met here too).
+    pub fn met_by(&self, m: &Metrics) -> bool {
+        const SLACK: f64 = 1e-12;
+        self.service_level.is_none_or(|s| m.service_level >= s - SLACK)
+            && self.max_asa_s.is_none_or(|x| m.asa_s <= x * (1.0 + SLACK))
+            && self.max_abandon.is_none_or(|x| m.abandon_rate <= x + SLACK)
+            && self.max_occupancy.is_none_or(|x| m.occupancy <= x + SLACK)
+    }
+
+    fn has_any(&self) -> bool {
+        self.service_level.is_some_and(|s| s > 0.0)
+            || self.max_asa_s.is_some()
+            || self.max_abandon.is_some()
+            || self.max_occupancy.is_some()
+    }
+
+    /// Rejects targets no finite number of agents can meet under `model`,
+    /// saying why.
+    pub fn check(&self, model: Model) -> Result<(), StaffingError> {
+        let imp = |target: &'static str, reason: String| {
+            Err(StaffingError::Impossible { target, reason })
+        };
+        if !(self.answer_within_s.is_finite() && self.answer_within_s >= 0.0) {
+            return imp(
+                "answer_within_s",
+                format!("must be a number of seconds >= 0, got {}", self.answer_within_s),
+            );
+        }
+        if let Some(s) = self.service_level {
+            if !(0.0..=1.0).contains(&s) {
+                return imp("service_level", format!("must be a share in [0, 1), got {s}"));
+            }
+            if s >= 1.0 {
+                return imp(
+                    "service_level",
+                    format!(
+                        "100% within {} s cannot be met by any number of agents: arrivals \
+                         are random, so some contact always has a positive chance of waiting \
+                         longer; use a share below 1",
+                        self.answer_within_s
+                    ),
+                );
+            }
+        }
+        if let Some(x) = self.max_asa_s {
+            if x.is_nan() || x <= 0.0 {
+                return imp(
+                    "max_asa_s",
+                    format!(
+                        "an average speed of answer of {x} s cannot be met: with random arrivals \
+                         some contacts always wait, so the ASA is above 0"
+                    ),
+                );
+            }
+        }
+        if let Some(x) = self.max_abandon {
+            if model == Model::ErlangC {
+                return imp(
+                    "max_abandon",
+                    "needs a patience (Erlang A): Erlang C assumes nobody abandons".into(),
+                );
+            }
+            if x.is_nan() || x <= 0.0 || x > 1.0 {
+                return imp(
+                    "max_abandon",
+                    format!(
+                        "must be a share in (0, 1], got {x}: with exponential patience some \
+                         waiting contacts always abandon"
+                    ),
+                );
+            }
+        }
+        if let Some(x) = self.max_occupancy {
+            if x.is_nan() || x <= 0.0 || x > 1.0 {
+                return imp(
+                    "max_occupancy",
+                    format!("must be a share in (0, 1], got {x}: agents handling contacts are occupied"),
+                );
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Why a staffing question has no answer.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum StaffingError {
+    /// A parameter of the queue is out of range.
+    #[error(transparent)]
+    Model(#[from] ModelError),
+    /// A target that no number of agents can meet.
+    #[error("target {target} cannot be met: {reason}")]
+    Impossible {
+        /// The target's key, as in the channels file.
+        target: &'static str,
+        /// Why.
+        reason: String,
+    },
+    /// Targets that are possible on paper but not reached before the search
+    /// gave up (floating-point saturation at extreme targets).
+    #[error("no staff up to {max_agents} agents meets the targets (tighter than double precision can resolve)")]
+    Unreachable {
+        /// The largest agent count tried.
+        max_agents: u32,
+    },
+    /// No target was given, so no agent count is "required".
+    #[error("no target given: set service_level, max_asa_s, max_abandon or max_occupancy")]
+    NoTarget,
+    /// Erlang A was asked for without a patience.
+    #[error("erlang-a needs a patience: give patience_s (column, channel setting or --patience-s)")]
+    NeedsPatience,
+    /// Concurrency below one.
+    #[error("concurrency must be at least 1, got {0}")]
+    Concurrency(u32),
+    /// Containment outside `[0, 1]`.
+    #[error("containment must be a share in [0, 1], got {0}")]
+    Containment(f64),
+    /// Shrinkage outside `[0, 1)`.
+    #[error("shrinkage must be a share in [0, 1), got {0}")]
+    Shrinkage(f64),
+}
+
+/// The work of one interval of one real-time channel.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Workload {
+    /// Contacts offered in the interval (before the bot), `>= 0`.
+    pub volume: f64,
+    /// Mean handle time of a human-handled contact, seconds.
+    pub aht_s: f64,
+    /// Interval length, minutes.
+    pub interval_min: f64,
+    /// Mean patience, seconds (Erlang A).
+    pub patience_s: Option<f64>,
+    /// Share of the volume solved by the bot or IVR without an agent, `[0, 1]`.
+    pub containment: f64,
+    /// Contacts one agent handles at once (chat), `>= 1`.
+    pub concurrency: u32,
+}
+
+impl Workload {
+    /// A single-skill voice interval: no bot, concurrency 1, no patience.
+    pub fn voice(volume: f64, aht_s: f64, interval_min: f64) -> Self {
+        Self {
+            volume,
+            aht_s,
+            interval_min,
+            patience_s: None,
+            containment: 0.0,
+            concurrency: 1,
+        }
+    }
+
+    /// Offered load on the agents, Erlangs: `volume · (1 − containment) · aht_s / (60 · interval_min)`.
+    pub fn load_erl(&self) -> f64 {
+        crate::erlang::offered_load_erl(
+            self.volume * (1.0 - self.containment),
+            self.aht_s,
+            self.interval_min,
+        )
+    }
+
+    fn validate(&self) -> Result<(), StaffingError> {
+        if self.concurrency == 0 {
+            return Err(StaffingError::Concurrency(0));
+        }
+        if !(0.0..=1.0).contains(&self.containment) {
+            return Err(StaffingError::Containment(self.containment));
+        }
+        if !(self.volume.is_finite() && self.volume >= 0.0) {
+            return Err(ModelError::Load(self.volume).into());
+        }
+        if !(self.interval_min.is_finite() && self.interval_min > 0.0) {
+            return Err(ModelError::Load(self.load_erl()).into());
+        }
+        Ok(())
+    }
+}
+
+/// A queue for one interval: the chosen model with servers = agents × concurrency.
+#[derive(Debug, Clone, Copy)]
+enum Queue {
+    C(ErlangC),
+    A(ErlangA),
+}
+
+fn queue(work: &Workload, model: Model) -> Result<Queue, StaffingError> {
+    work.validate()?;
+    let load = work.load_erl();
+    Ok(match model {
+        Model::ErlangC => Queue::C(ErlangC::new(load, work.aht_s)?),
+        Model::ErlangA => {
+            let p = work.patience_s.ok_or(StaffingError::NeedsPatience)?;
+            Queue::A(ErlangA::new(load, work.aht_s, p)?)
+        }
+    })
+}
+
+fn slots(agents: u32, k: u32) -> u32 {
+    agents.saturating_mul(k)
+}
+
+fn eval(q: &Queue, agents: u32, k: u32, t: &Targets) -> Metrics {
+    let mut m = match q {
+        Queue::C(c) => c.metrics(slots(agents, k), t.answer_within_s),
+        Queue::A(a) => a.metrics(slots(agents, k), t.answer_within_s, t.sl_definition),
+    };
+    m.agents = agents;
+    m
+}
+
+/// The metrics of `work` staffed with `agents` agents (the reverse of
+/// [`required_agents`]); `targets` supplies the threshold T and the
+/// service-level definition.
+pub fn metrics_for(
+    work: &Workload,
+    model: Model,
+    targets: &Targets,
+    agents: u32,
+) -> Result<Metrics, StaffingError> {
+    let q = queue(work, model)?;
+    Ok(eval(&q, agents, work.concurrency, targets))
+}
+
+/// The largest agent count the search will try.
+pub const MAX_AGENTS: u32 = 10_000_000;
+
+/// The fewest agents meeting every target, with their metrics.
+///
+/// Zero volume needs zero agents. Targets no agent count can meet are an
+/// [`StaffingError::Impossible`] naming the target and why.
+///
+/// ```
+/// use wfm::staffing::{required_agents, Model, Targets, Workload};
+/// // 400 calls in a half hour, 4 minutes each, 80% answered within 20 s.
+/// let work = Workload::voice(400.0, 240.0, 30.0);
+/// let m = required_agents(&work, Model::ErlangC, &Targets::default()).unwrap();
+/// assert_eq!(m.agents, 60);
+/// assert!(m.service_level >= 0.8);
+/// ```
+pub fn required_agents(
+    work: &Workload,
+    model: Model,
+    targets: &Targets,
+) -> Result<Metrics, StaffingError> {
+    let q = queue(work, model)?;
+    targets.check(model)?;
+    let k = work.concurrency;
+    let load = work.load_erl();
+    if load <= 0.0 {
+        return Ok(eval(&q, 0, k, targets));
+    }
+    if !targets.has_any() {
+        return Err(StaffingError::NoTarget);
+    }
+    match q {
+        Queue::C(c) => search_c(&c, k, targets),
+        Queue::A(_) => {
+            // Erlang C's answer for the same SL, ASA and occupancy targets is a
+            // cheap, close starting point: abandonment usually lowers it a little.
+            let c_targets = Targets {
+                max_abandon: None,
+                ..*targets
+            };
+            let guess = ErlangC::new(load, work.aht_s)
+                .ok()
+                .filter(|_| c_targets.has_any())
+                .and_then(|c| search_c(&c, k, &c_targets).ok())
+                .map(|m| m.agents);
+            search_a(&q, load, k, targets, guess)
+        }
+    }
+}
+
+/// Erlang C: step up from the first stable staff, Erlang B forward in O(1).
+fn search_c(c: &ErlangC, k: u32, t: &Targets) -> Result<Metrics, StaffingError> {
+    let a = c.load_erl();
+    let kf = k as f64;
+    let mut agents = ((a.floor() + 1.0) / kf).ceil() as u32;
+    if let Some(occ) = t.max_occupancy {
+        agents = agents.max((a / (occ * kf) - 1e-12).ceil() as u32);
+    }
+    agents = agents.max(1);
+    let mut n = slots(agents, k);
+    let mut b = erlang_b(n, a);
+    loop {
+        let mut m = c.metrics_with_b(n, t.answer_within_s, b);
+        m.agents = agents;
+        if t.met_by(&m) {
+            return Ok(m);
+        }
+        if m.p_wait == 0.0 || agents >= MAX_AGENTS {
+            return Err(StaffingError::Unreachable { max_agents: agents });
+        }
+        agents += 1;
+        for _ in 0..k {
+            n += 1;
+            let ab = a * b;
+            b = ab / (n as f64 + ab);
+        }
+    }
+}
+
+/// Erlang A: gallop from `guess` (or the square-root staffing point), then bisect.
+fn search_a(
+    q: &Queue,
+    load: f64,
+    k: u32,
+    t: &Targets,
+    guess: Option<u32>,
+) -> Result<Metrics, StaffingError> {
+    let kf = k as f64;
+    let meets = |agents: u32| -> (bool, Metrics) {
+        let m = eval(q, agents, k, t);
+        (t.met_by(&m), m)
+    };
+    let guess = guess
+        .unwrap_or(((load + load.sqrt()) / kf).ceil() as u32)
+        .max(1);
+    let (ok, m) = meets(guess);
+    // Invariant: `lo` fails (or is 0), `hi` meets.
+    let (mut lo, mut hi, mut best) = if ok {
+        let mut step = 1u32;
+        let mut hi = guess;
+        let mut best = m;
+        loop {
+            let probe = hi.saturating_sub(step);
+            if probe == 0 {
+                break (0, hi, best);
+            }
+            let (ok, m) = meets(probe);
+            if !ok {
+                break (probe, hi, best);
+            }
+            hi = probe;
+            best = m;
+            step = step.saturating_mul(2);
+        }
+    } else {
+        let mut step = 1u32;
+        let mut lo = guess;
+        loop {
+            let probe = lo.saturating_add(step).min(MAX_AGENTS);
+            let (ok, m) = meets(probe);
+            if ok {
+                break (lo, probe, m);
+            }
+            if probe >= MAX_AGENTS || m.p_wait == 0.0 {
+                return Err(StaffingError::Unreachable { max_agents: probe });
+            }
+            lo = probe;
+            step = step.saturating_mul(2);
+        }
+    };
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        let (ok, m) = meets(mid);
+        if ok {
+            hi = mid;
+            best = m;
+        } else {
+            lo = mid;
+        }
+    }
+    Ok(best)
+}
+
+/// Scheduled FTE after shrinkage: `agents / (1 − shrinkage)`.
+///
+/// ```
+/// assert!((wfm::staffing::fte(21, 0.3) - 30.0).abs() < 1e-12);
+/// ```
+pub fn fte(agents: u32, shrinkage: f64) -> f64 {
+    agents as f64 / (1.0 - shrinkage)
+}
+
+/// One interval of deferred work, for [`deferred_requirement`].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct DeferredInterval {
+    /// Items arriving in the interval, after bot containment.
+    pub volume: f64,
+    /// Handle time per item, seconds.
+    pub aht_s: f64,
+}
+
+/// The staffing of deferred work in the fluid deadline model.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct DeferredStaffing {
+    /// Agents needed in the interval.
+    pub agents: u32,
+    /// Agent-seconds of work planned in the interval.
+    pub work_s: f64,
+    /// Occupancy of those agents.
+    pub occupancy: f64,
+}
+
+/// Agents per interval for deferred work (email, tickets) that must be
+/// answered within `answer_within_s` seconds, counted over the intervals
+/// given, which are the consecutive *working* intervals of the channel.
+///
+/// # Model
+/// The work of interval j, `w_j = volume_j · aht_s_j`, is spread evenly over
+/// the `d = max(1, ⌊answer_within_s / interval⌋)` intervals `j … j+d−1`, so
+/// every item is worked within its deadline; near the end of the horizon the
+/// spread is squeezed into the intervals left. Interval i then plans
+/// `W_i = Σ_j share_j(i)` agent-seconds and needs
+/// `⌈W_i / (interval_s · max_occupancy)⌉` agents. Spreading evenly is the
+/// smallest peak capacity that meets the deadline of one interval's work
+/// taken alone; the mean response is about half the window.
+///
+/// ```
+/// use wfm::staffing::{deferred_requirement, DeferredInterval};
+/// // 60 e-mails of 5 minutes at 09:00 and nothing after, answered within 2 h
+/// // on a 30-minute grid: 5 agent-hours spread over 4 intervals.
+/// let mut work = vec![DeferredInterval { volume: 0.0, aht_s: 300.0 }; 6];
+/// work[0].volume = 60.0;
+/// let plan = deferred_requirement(&work, 30.0, 7200.0, 1.0);
+/// let agents: Vec<u32> = plan.iter().map(|p| p.agents).collect();
+/// assert_eq!(agents, vec![5, 5, 5, 5, 0, 0]);
+/// ```
+pub fn deferred_requirement(
+    intervals: &[DeferredInterval],
+    interval_min: f64,
+    answer_within_s: f64,
+    max_occupancy: f64,
+) -> Vec<DeferredStaffing> {
+    let interval_s = interval_min * 60.0;
+    let d = ((answer_within_s / interval_s).floor() as usize).max(1);
+    let n = intervals.len();
+    let mut work = vec![0.0_f64; n];
+    for (j, iv) in intervals.iter().enumerate() {
+        let w = iv.volume * iv.aht_s;
+        if w <= 0.0 {
+            continue;
+        }
+        let end = (j + d).min(n);
+        let share = w / (end - j) as f64;
+        for slot in &mut work[j..end] {
+            *slot += share;
+        }
+    }
+    work.into_iter()
+        .map(|w| {
+            let need = w / (interval_s * max_occupancy);
+            let agents = if need <= 1e-9 { 0 } else { (need - 1e-9).ceil() as u32 };
+            DeferredStaffing {
+                agents,
+                work_s: w,
+                occupancy: if agents > 0 { w / (agents as f64 * interval_s) } else { 0.0 },
+            }
+        })
+        .collect()
+}
+
+/// Staffs every row of a forecast: agents, FTE and metrics per row, in the
+/// order of the input. `model` overrides every channel's model; without it a
+/// channel uses its `model` setting, else Erlang A where a patience is known
+/// (row column or channel setting) and Erlang C otherwise. Rows with zero
+/// volume get zero agents. Deferred channels are staffed over each channel's
+/// rows in time order with [`deferred_requirement`].
+///
+/// Errors name `source` (the forecast file), the row's line and the channel.
+pub fn staff_forecast(
+    forecast: &Forecast,
+    book: &ChannelBook,
+    model: Option<Model>,
+    source: &str,
+) -> Result<Vec<StaffRow>, InputError> {
+    let mut channels: HashMap<&str, Channel> = HashMap::new();
+    for r in &forecast.rows {
+        if !channels.contains_key(r.channel.as_str()) {
+            channels.insert(&r.channel, book.resolve(&r.channel)?);
+        }
+    }
+    let interval_min = forecast.interval_min as f64;
+    let row_err = |line: u64, ch: &str, e: StaffingError| {
+        let msg = format!("channel {ch}: {e}");
+        if line > 0 {
+            InputError::at(source, line, msg)
+        } else {
+            InputError::file(source, msg)
+        }
+    };
+    let mut out: Vec<Option<StaffRow>> = forecast
+        .rows
+        .par_iter()
+        .map(|r| {
+            let ch = &channels[r.channel.as_str()];
+            if ch.kind == ChannelKind::Deferred {
+                return Ok(None);
+            }
+            let work = Workload {
+                volume: r.volume,
+                aht_s: if r.volume > 0.0 { r.aht_s } else { r.aht_s.max(1.0) },
+                interval_min,
+                patience_s: r.patience_s.or(ch.patience_s),
+                containment: ch.containment,
+                concurrency: ch.concurrency,
+            };
+            let m_used = model.or(ch.model).unwrap_or(if work.patience_s.is_some() {
+                Model::ErlangA
+            } else {
+                Model::ErlangC
+            });
+            let m = required_agents(&work, m_used, &ch.targets)
+                .map_err(|e| row_err(r.line, &r.channel, e))?;
+            Ok(Some(StaffRow {
+                date: r.date,
+                time: r.time,
+                channel: r.channel.clone(),
+                volume: r.volume,
+                aht_s: r.aht_s,
+                agents: m.agents,
+                fte: fte(m.agents, ch.shrinkage),
+                service_level: m.service_level,
+                asa_s: m.asa_s,
+                p_wait: m.p_wait,
+                abandon_rate: m.abandon_rate,
+                occupancy: m.occupancy,
+                load_erl: work.load_erl(),
+                model: m_used.to_string(),
+            }))
+        })
+        .collect::<Result<_, InputError>>()?;
+
+    // Deferred channels: each channel's rows in time order form its series.
+    let mut series: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, r) in forecast.rows.iter().enumerate() {
+        if channels[r.channel.as_str()].kind == ChannelKind::Deferred {
+            series.entry(&r.channel).or_default().push(i);
+        }
+    }
+    for (name, mut idx) in series {
+        let ch = &channels[name];
+        idx.sort_by_key(|&i| (forecast.rows[i].date, forecast.rows[i].time));
+        let work: Vec<DeferredInterval> = idx
+            .iter()
+            .map(|&i| DeferredInterval {
+                volume: forecast.rows[i].volume * (1.0 - ch.containment),
+                aht_s: forecast.rows[i].aht_s,
+            })
+            .collect();
+        let window_s = ch.targets.answer_within_s;
+        let plan = deferred_requirement(
+            &work,
+            interval_min,
+            window_s,
+            ch.targets.max_occupancy.unwrap_or(1.0),
+        );
+        let d = ((window_s / (interval_min * 60.0)).floor()).max(1.0);
+        for (&i, p) in idx.iter().zip(plan) {
+            let r = &forecast.rows[i];
+            let has_work = r.volume > 0.0;
+            out[i] = Some(StaffRow {
+                date: r.date,
+                time: r.time,
+                channel: r.channel.clone(),
+                volume: r.volume,
+                aht_s: r.aht_s,
+                agents: p.agents,
+                fte: fte(p.agents, ch.shrinkage),
+                service_level: 1.0,
+                asa_s: if has_work { d * interval_min * 60.0 / 2.0 } else { 0.0 },
+                p_wait: if has_work { 1.0 } else { 0.0 },
+                abandon_rate: 0.0,
+                occupancy: p.occupancy,
+                load_erl: p.work_s / (interval_min * 60.0),
+                model: "deferred".into(),
+            });
+        }
+    }
+    Ok(out.into_iter().map(|r| r.expect("every row staffed")).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(sl: f64, within: f64) -> Targets {
+        Targets {
+            service_level: Some(sl),
+            answer_within_s: within,
+            ..Targets::default()
+        }
+    }
+
+    /// The smallest N by linear scan from 1, the obvious way.
+    fn scan(work: &Workload, model: Model, targets: &Targets) -> u32 {
+        (1..)
+            .find(|&n| targets.met_by(&metrics_for(work, model, targets, n).unwrap()))
+            .unwrap()
+    }
+
+    #[test]
+    fn search_agrees_with_linear_scan() {
+        for &vol in &[1.0, 10.0, 57.0, 400.0, 1234.0] {
+            for &(sl, within) in &[(0.8, 20.0), (0.95, 10.0), (0.5, 60.0), (0.2, 0.0)] {
+                for &k in &[1, 3] {
+                    let mut w = Workload::voice(vol, 240.0, 30.0);
+                    w.concurrency = k;
+                    let targets = t(sl, within);
+                    let got = required_agents(&w, Model::ErlangC, &targets).unwrap();
+                    assert_eq!(got.agents, scan(&w, Model::ErlangC, &targets));
+                    w.patience_s = Some(120.0);
+                    let mut ta = targets;
+                    ta.max_abandon = Some(0.03);
+                    let got = required_agents(&w, Model::ErlangA, &ta).unwrap();
+                    assert_eq!(got.agents, scan(&w, Model::ErlangA, &ta), "vol {vol} k {k}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_target_is_binding_somewhere() {
+        let w = Workload::voice(400.0, 240.0, 30.0);
+        let base = Targets {
+            service_level: None,
+            ..Targets::default()
+        };
+        let asa = Targets {
+            max_asa_s: Some(5.0),
+            ..base
+        };
+        let occ = Targets {
+            max_occupancy: Some(0.7),
+            ..base
+        };
+        let m = required_agents(&w, Model::ErlangC, &asa).unwrap();
+        assert!(m.asa_s <= 5.0);
+        assert!(metrics_for(&w, Model::ErlangC, &asa, m.agents - 1).unwrap().asa_s > 5.0);
+        let m = required_agents(&w, Model::ErlangC, &occ).unwrap();
+        assert_eq!(m.agents, (53.333_f64 / 0.7).ceil() as u32);
+    }
+
+    #[test]
+    fn impossible_targets_say_why() {
+        let w = Workload::voice(100.0, 180.0, 30.0);
+        let e = required_agents(&w, Model::ErlangC, &t(1.0, 0.0)).unwrap_err();
+        assert!(matches!(e, StaffingError::Impossible { target: "service_level", .. }));
+        assert!(e.to_string().contains("positive chance of waiting"));
+        let mut bad = Targets::default();
+        bad.max_abandon = Some(0.05);
+        assert!(matches!(
+            required_agents(&w, Model::ErlangC, &bad),
+            Err(StaffingError::Impossible { target: "max_abandon", .. })
+        ));
+        bad.max_abandon = None;
+        bad.max_asa_s = Some(0.0);
+        assert!(required_agents(&w, Model::ErlangC, &bad).is_err());
+    }
+
+    #[test]
+    fn zero_volume_needs_nobody() {
+        let w = Workload::voice(0.0, 180.0, 30.0);
+        assert_eq!(required_agents(&w, Model::ErlangC, &Targets::default()).unwrap().agents, 0);
+    }
+
+    #[test]
+    fn containment_and_concurrency_shrink_the_load() {
+        let mut w = Workload::voice(600.0, 300.0, 30.0);
+        w.containment = 0.6;
+        w.concurrency = 3;
+        assert!((w.load_erl() - 40.0).abs() < 1e-12);
+        let m = required_agents(&w, Model::ErlangC, &Targets::default()).unwrap();
+        // The same as 3·N slots of voice.
+        let slots = required_agents(&Workload::voice(240.0, 300.0, 30.0), Model::ErlangC, &Targets::default())
+            .unwrap()
+            .agents;
+        assert_eq!(m.agents, slots.div_ceil(3));
+    }
+
+    #[test]
+    fn deferred_meets_every_deadline() {
+        let vols = [10.0, 0.0, 30.0, 5.0, 0.0, 0.0, 12.0, 0.0];
+        let work: Vec<_> = vols
+            .iter()
+            .map(|&v| DeferredInterval { volume: v, aht_s: 600.0 })
+            .collect();
+        let plan = deferred_requirement(&work, 30.0, 3600.0, 0.9);
+        let total: f64 = plan.iter().map(|p| p.work_s).sum();
+        let offered: f64 = vols.iter().map(|v| v * 600.0).sum();
+        crate::prec::assert_close(total, offered, 1e-12);
+        // Cumulative planned work never lags the work due by then.
+        let (mut due, mut done) = (0.0, 0.0);
+        for (i, p) in plan.iter().enumerate() {
+            done += p.work_s;
+            if i >= 1 {
+                due += vols[i - 1] * 600.0;
+            }
+            assert!(done + 1e-9 >= due);
+            assert!(p.agents as f64 * 1800.0 * 0.9 + 1e-9 >= p.work_s);
+        }
+    }
+}
