@@ -525,7 +525,7 @@ pub struct DeferredStaffing {
 /// work[0].volume = 60.0;
 /// let plan = deferred_requirement(&work, 30.0, 7200.0, 1.0);
 /// let agents: Vec<u32> = plan.iter().map(|p| p.agents).collect();
-/// assert_eq!(agents, vec![5, 5, 5, 5, 0, 0]);
+/// assert_eq!(agents, vec![3, 3, 3, 3, 0, 0]);
 /// ```
 pub fn deferred_requirement(
     intervals: &[DeferredInterval],
