@@ -200,27 +200,36 @@ impl ChannelBook {
             }
         };
         let bad = |k: &str, expected: &str, got: String| -> Result<(), InputError> {
-            Err(InputError::at_key(src, key(k), format!("expected {expected}, got {got}")))
+            Err(InputError::at_key(
+                src,
+                key(k),
+                format!("expected {expected}, got {got}"),
+            ))
         };
-        let share = |k: &str, v: Option<f64>, lo_open: bool, hi_open: bool| -> Result<(), InputError> {
-            if let Some(v) = v {
-                let lo_ok = if lo_open { v > 0.0 } else { v >= 0.0 };
-                let hi_ok = if hi_open { v < 1.0 } else { v <= 1.0 };
-                if !(v.is_finite() && lo_ok && hi_ok) {
-                    let range = format!(
-                        "a share in {}0, 1{}",
-                        if lo_open { "(" } else { "[" },
-                        if hi_open { ")" } else { "]" }
-                    );
-                    return bad(k, &range, v.to_string());
+        let share =
+            |k: &str, v: Option<f64>, lo_open: bool, hi_open: bool| -> Result<(), InputError> {
+                if let Some(v) = v {
+                    let lo_ok = if lo_open { v > 0.0 } else { v >= 0.0 };
+                    let hi_ok = if hi_open { v < 1.0 } else { v <= 1.0 };
+                    if !(v.is_finite() && lo_ok && hi_ok) {
+                        let range = format!(
+                            "a share in {}0, 1{}",
+                            if lo_open { "(" } else { "[" },
+                            if hi_open { ")" } else { "]" }
+                        );
+                        return bad(k, &range, v.to_string());
+                    }
                 }
-            }
-            Ok(())
-        };
+                Ok(())
+            };
         let positive = |k: &str, v: Option<f64>, allow_zero: bool| -> Result<(), InputError> {
             if let Some(v) = v {
                 if !(v.is_finite() && (v > 0.0 || (allow_zero && v == 0.0))) {
-                    let what = if allow_zero { "seconds >= 0" } else { "seconds > 0" };
+                    let what = if allow_zero {
+                        "seconds >= 0"
+                    } else {
+                        "seconds > 0"
+                    };
                     return bad(k, what, v.to_string());
                 }
             }
@@ -253,7 +262,11 @@ impl ChannelBook {
             ));
         }
         if kind == ChannelKind::Voice && concurrency > 1 {
-            bad("concurrency", "1 for a voice channel (use kind = \"chat\")", concurrency.to_string())?;
+            bad(
+                "concurrency",
+                "1 for a voice channel (use kind = \"chat\")",
+                concurrency.to_string(),
+            )?;
         }
         Ok(Channel {
             name: name.to_string(),
@@ -306,9 +319,15 @@ mod tests {
     fn errors_name_file_and_key() {
         let e = ChannelsFile::parse("[channel.phone]\nshrinkge = 0.3\n", "c.toml").unwrap_err();
         assert_eq!(e.line, Some(2));
-        assert!(e.to_string().starts_with("c.toml:2: column 1: unknown field `shrinkge`"), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with("c.toml:2: column 1: unknown field `shrinkge`"),
+            "{e}"
+        );
         let f = ChannelsFile::parse("[channel.phone]\nshrinkage = 1.5\n", "c.toml").unwrap();
-        let e = ChannelBook::new(f, "c.toml", Default::default()).resolve("phone").unwrap_err();
+        let e = ChannelBook::new(f, "c.toml", Default::default())
+            .resolve("phone")
+            .unwrap_err();
         assert_eq!(
             e.to_string(),
             "c.toml: [channel.phone] shrinkage: expected a share in [0, 1), got 1.5"
@@ -316,7 +335,9 @@ mod tests {
         let e = ChannelsFile::parse("[channel.mail]\nkind = \"letter\"\n", "c.toml").unwrap_err();
         assert!(e.to_string().contains("c.toml:2"), "{e}");
         let f = ChannelsFile::parse("[channel.mail]\nkind = \"deferred\"\n", "c.toml").unwrap();
-        let e = ChannelBook::new(f, "c.toml", Default::default()).resolve("mail").unwrap_err();
+        let e = ChannelBook::new(f, "c.toml", Default::default())
+            .resolve("mail")
+            .unwrap_err();
         assert!(e.to_string().contains("reply deadline"));
     }
 }

@@ -8,12 +8,13 @@
 //! ([`offered_load_erl`]).
 //!
 //! # Numerical method
-//! No factorial or power is ever formed. Erlang B comes from the stable
-//! forward recurrence `B(0) = 1`, `B(k) = A·B(k−1) / (k + A·B(k−1))`, started
-//! at a state low enough below `min(N, A)` that the states it leaves out carry
-//! less than `e^-50` of the relative mass (so the cost is `O(√A)` steps plus
-//! `N − A` when over-staffed, not `O(N)`); every step shrinks earlier errors,
-//! so the result is accurate to a few ulps per thousand steps. Erlang C follows
+//! No factorial or power is ever formed. Erlang B sums the weights of the
+//! states below N relative to state N, `Π (i/A)`, from N downwards, rescaling
+//! so that nothing overflows and stopping when the rest is below `1e-17` of
+//! the sum (so the cost is `O(√A)` terms plus `N − A` when over-staffed, not
+//! `O(N)`); all terms are positive, so rounding errors do not cancel. The
+//! staffing search steps the classic stable recurrence
+//! `B(k) = A·B(k−1) / (k + A·B(k−1))` forward from there. Erlang C follows
 //! from B in closed form. Erlang A sums the birth–death chain of the queue
 //! (a Kummer series), rescaling so that nothing overflows, and starting near
 //! the peak of the series when the queue is heavily overloaded.
@@ -62,8 +63,10 @@ pub enum ModelError {
 /// lost, in an M/M/N/N system with offered load `load_erl` Erlangs.
 ///
 /// # Formula
-/// `B(N, A) = (A^N / N!) / Σ_{k=0..N} A^k / k!`, computed by the recurrence
-/// `B(k) = A·B(k−1) / (k + A·B(k−1))`. `B(0, A) = 1`; `B(N, 0) = 0` for `N ≥ 1`.
+/// `B(N, A) = (A^N / N!) / Σ_{k=0..N} A^k / k!`, computed as
+/// `1/B = Σ_{k=0..N} Π_{i=N−k+1..N} i/A`, summed from state N down until the
+/// remaining states weigh less than `1e-17` of the total (O(√A) terms when
+/// N is near A). `B(0, A) = 1`; `B(N, 0) = 0` for `N ≥ 1`.
 /// A negative or NaN load is treated as 0.
 ///
 /// ```
@@ -78,39 +81,44 @@ pub fn erlang_b(agents: u32, load_erl: f64) -> f64 {
     if load_erl.is_nan() || load_erl <= 0.0 {
         return 0.0;
     }
-    let a = load_erl;
-    let n = agents;
-    let mut b = 1.0_f64;
-    for k in recurrence_start(n, a) + 1..=n {
-        let ab = a * b;
-        b = ab / (k as f64 + ab);
-        if b == 0.0 {
+    // 1/B = Σ_{k=0..N} Π_{i=N−k+1..N} (i/A): the states below N relative to
+    // state N. Each term is the previous one times (N−k+1)/A, so no division
+    // sits on the dependency chain; the terms rise while i > A and fall after,
+    // so the sum stops once the rest is below 1e-17 of it.
+    let inv_a = 1.0 / load_erl;
+    let mut t = 1.0_f64;
+    let mut sum = 1.0_f64;
+    let mut ln_scale = 0.0_f64;
+    let mut i = agents as f64;
+    while i >= 1.0 {
+        if i >= 8.0 && t < 1e100 && i * inv_a < 1e18 {
+            // Eight steps grow t by at most 1e144: no overflow check needed
+            // (a check per step would sit on the multiply chain).
+            for _ in 0..8 {
+                t *= i * inv_a;
+                sum += t;
+                i -= 1.0;
+            }
+        } else {
+            t *= i * inv_a;
+            sum += t;
+            i -= 1.0;
+            if t > BIG {
+                t /= BIG;
+                sum /= BIG;
+                ln_scale += BIG.ln();
+            }
+        }
+        // The next factors are at most i/A < 1, so the rest is below t·q/(1−q).
+        let q = i * inv_a;
+        if q < 1.0 && t * q <= 1e-17 * sum * (1.0 - q) {
             break;
         }
     }
-    b
-}
-
-/// The state from which the Erlang B recurrence is started with `B = 1`.
-///
-/// Starting at `k0` instead of 0 drops the states below `k0`; their relative
-/// weight is at most `Π_{i=k0+1..m} (i/A) · A/(A−k0)` with `m = min(N, ⌊A⌋)`,
-/// which is below `e^-50` once `Σ ln(i/A) ≤ −(50 + ln(1+A))`. Both bounds
-/// `ln Π ≤ −s(A−m)/A` and `ln Π ≤ −s(s−1)/(2m)` (for `s = m − k0` steps) are
-/// used, whichever gives fewer steps.
-fn recurrence_start(n: u32, a: f64) -> u32 {
-    let m = (n as f64).min(a.floor());
-    if m < 1.0 {
-        return 0;
-    }
-    let budget = 50.0 + (1.0 + a).ln();
-    let by_width = (2.0 * m * budget).sqrt() + 1.0;
-    let by_gap = if a > m { budget * a / (a - m) + 1.0 } else { f64::INFINITY };
-    let steps = by_width.min(by_gap).ceil();
-    if steps >= m {
-        0
+    if ln_scale > 0.0 {
+        (-(ln_scale + sum.ln())).exp()
     } else {
-        (m - steps) as u32
+        1.0 / sum
     }
 }
 
@@ -395,19 +403,28 @@ fn queue_sums(x: f64, y: f64, moments: bool) -> QueueSums {
         served_wait: 0.0,
     };
     let mut k = k0;
+    // Terms are added in blocks of eight with no overflow check inside (a
+    // check per term would sit on the multiply chain): a block grows t by at
+    // most (x/(y+k+1))^8 < 1e144 when it starts below 1e100.
     loop {
-        let yk1 = y + k + 1.0;
-        sums.mass += t;
-        if moments {
-            sums.queued += k * t;
-            let p_served = y / yk1;
-            h += 1.0 / yk1;
-            sums.served += t * p_served;
-            sums.served_wait += t * p_served * h;
+        let steps = if t < 1e100 && x / (y + k + 1.0) < 1e18 {
+            8
+        } else {
+            1
+        };
+        for _ in 0..steps {
+            let inv = 1.0 / (y + k + 1.0);
+            sums.mass += t;
+            if moments {
+                sums.queued += k * t;
+                let p_served = y * inv;
+                h += inv;
+                sums.served += t * p_served;
+                sums.served_wait += t * p_served * h;
+            }
+            t *= x * inv;
+            k += 1.0;
         }
-        let ratio = x / yk1;
-        t *= ratio;
-        k += 1.0;
         if t > BIG {
             t /= BIG;
             sums.mass /= BIG;
@@ -416,17 +433,16 @@ fn queue_sums(x: f64, y: f64, moments: bool) -> QueueSums {
             sums.served_wait /= BIG;
             sums.ln_scale += BIG.ln();
         }
-        if ratio < 1.0 {
-            // Remaining terms are below t·r/(1−r) (and k-weighted ones below
-            // that times k + 1/(1−r)), with r the next ratio.
-            let r = x / (y + k + 1.0);
+        // Past the peak the remaining terms are below t·r/(1−r) (and the
+        // k-weighted ones below that times k + 1/(1−r)), r the next ratio.
+        let r = x / (y + k + 1.0);
+        if r < 1.0 {
             let tail = t * r / (1.0 - r);
-            if tail <= 1e-17 * sums.mass
-                && (!moments || tail * (k + 1.0 / (1.0 - r)) <= 1e-17 * sums.queued.max(1e-300))
+            if t == 0.0
+                || (tail <= 1e-17 * sums.mass
+                    && (!moments
+                        || tail * (k + 1.0 / (1.0 - r)) <= 1e-17 * sums.queued.max(1e-300)))
             {
-                break;
-            }
-            if t == 0.0 {
                 break;
             }
         }
@@ -456,7 +472,11 @@ impl ErlangA {
         patience_s: f64,
     ) -> Result<Self, ModelError> {
         let aht_s = check_aht(aht_s)?;
-        Self::new(offered_load_erl(volume, aht_s, interval_min), aht_s, patience_s)
+        Self::new(
+            offered_load_erl(volume, aht_s, interval_min),
+            aht_s,
+            patience_s,
+        )
     }
 
     /// Offered load, Erlangs.
@@ -545,14 +565,14 @@ impl ErlangA {
         // incomplete gamma, written with Kummer sums S(a, z):
         // P(a, z) = z^a e^{−z} S(a, z) / Γ(a+1).
         let x_t = x * (-theta * t_s).exp();
-        let decay = -t_s * (n * mu + theta) + (x - x_t); // ln[(x'/x)^{y+1} e^{x−x'}]
+        let decay = -t_s * (n * mu + theta) - x * (-theta * t_s).exp_m1(); // ln[(x'/x)^{y+1} e^{x−x'}]
         let (late_share, sums_t) = if t_s == 0.0 {
             (1.0, None)
         } else {
             let st = queue_sums(x_t, y + 1.0, false);
             // S(y+1, x) = served·(y+1)/y, in the scale of `s`.
-            let ln_ratio = decay + st.ln_scale + st.mass.ln()
-                - (s.ln_scale + (s.served * (y + 1.0) / y).ln());
+            let ln_ratio =
+                decay + st.ln_scale + st.mass.ln() - (s.ln_scale + (s.served * (y + 1.0) / y).ln());
             (ln_ratio.exp().clamp(0.0, 1.0), Some(st))
         };
         let answered_within = (p_no_wait + served_after_wait * (1.0 - late_share)).clamp(0.0, 1.0);
@@ -673,7 +693,10 @@ mod tests {
     fn errors_name_the_parameter() {
         assert_eq!(ErlangC::new(-1.0, 10.0), Err(ModelError::Load(-1.0)));
         assert_eq!(ErlangC::new(1.0, 0.0), Err(ModelError::Aht(0.0)));
-        assert!(matches!(ErlangA::new(1.0, 1.0, f64::NAN), Err(ModelError::Patience(_))));
+        assert!(matches!(
+            ErlangA::new(1.0, 1.0, f64::NAN),
+            Err(ModelError::Patience(_))
+        ));
     }
 
     #[test]

@@ -100,7 +100,9 @@ pub fn minute_of_day(t: Time) -> u32 {
 /// Checks an interval length: a whole number of minutes in `1..=1440`.
 pub fn check_interval_min(interval_min: u32) -> Result<(), String> {
     if interval_min == 0 || interval_min > 1440 {
-        Err(format!("interval must be 1 to 1440 minutes, got {interval_min}"))
+        Err(format!(
+            "interval must be 1 to 1440 minutes, got {interval_min}"
+        ))
     } else {
         Ok(())
     }
@@ -125,7 +127,11 @@ fn find_columns(
         .iter()
         .enumerate()
         .map(|(i, h)| {
-            let h = if i == 0 { h.trim_start_matches('\u{feff}') } else { h };
+            let h = if i == 0 {
+                h.trim_start_matches('\u{feff}')
+            } else {
+                h
+            };
             h.trim().to_string()
         })
         .collect();
@@ -146,7 +152,12 @@ fn find_columns(
             warnings.push(Warning(format!(
                 "{source}:1: column {} ({n}): unknown column, ignored (known: {})",
                 i + 1,
-                required.iter().chain(optional).copied().collect::<Vec<_>>().join(",")
+                required
+                    .iter()
+                    .chain(optional)
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(",")
             )));
         }
     }
@@ -192,7 +203,12 @@ pub(crate) struct Cell<'a> {
 
 impl Cell<'_> {
     fn name(&self, i: usize) -> String {
-        let h = self.headers.get(i).unwrap_or("").trim_start_matches('\u{feff}').trim();
+        let h = self
+            .headers
+            .get(i)
+            .unwrap_or("")
+            .trim_start_matches('\u{feff}')
+            .trim();
         format!("column {} ({h})", i + 1)
     }
 
@@ -261,6 +277,10 @@ pub(crate) fn csv_reader<R: Read>(r: R) -> csv::Reader<R> {
         .from_reader(r)
 }
 
+/// A CSV header: the record, the indices of the required then optional
+/// columns, and warnings for unknown columns.
+pub(crate) type Header = (csv::StringRecord, Vec<Option<usize>>, Vec<Warning>);
+
 /// Reads a CSV header and returns the indices of `required` then `optional`
 /// columns, with warnings for unknown columns.
 pub(crate) fn read_header<R: Read>(
@@ -268,10 +288,16 @@ pub(crate) fn read_header<R: Read>(
     source: &str,
     required: &[&str],
     optional: &[&str],
-) -> Result<(csv::StringRecord, Vec<Option<usize>>, Vec<Warning>), InputError> {
-    let headers = rdr.headers().map_err(|e| InputError::from_csv(source, &e))?.clone();
+) -> Result<Header, InputError> {
+    let headers = rdr
+        .headers()
+        .map_err(|e| InputError::from_csv(source, &e))?
+        .clone();
     if headers.is_empty() || (headers.len() == 1 && headers[0].trim().is_empty()) {
-        return Err(InputError::file(source, "empty file: expected a header row"));
+        return Err(InputError::file(
+            source,
+            "empty file: expected a header row",
+        ));
     }
     let (idx, warnings) = find_columns(&headers, source, required, optional)?;
     Ok((headers, idx, warnings))
@@ -287,8 +313,7 @@ impl Forecast {
     ) -> Result<(Forecast, Vec<Warning>), InputError> {
         check_interval_min(interval_min).map_err(|m| InputError::file(source, m))?;
         let mut rdr = csv_reader(rdr);
-        let (headers, idx, warnings) =
-            read_header(&mut rdr, source, &COLUMNS[..5], &COLUMNS[5..])?;
+        let (headers, idx, warnings) = read_header(&mut rdr, source, &COLUMNS[..5], &COLUMNS[5..])?;
         let c = Cols {
             date: idx[0].unwrap_or(0),
             time: idx[1].unwrap_or(0),
@@ -324,7 +349,8 @@ impl Forecast {
             } else {
                 cell.number(c.aht_s, 0.0, "a handle time in seconds >= 0")?
             };
-            let patience_s = cell.opt_number(c.patience_s, "a patience in seconds > 0, or empty")?;
+            let patience_s =
+                cell.opt_number(c.patience_s, "a patience in seconds > 0, or empty")?;
             if let Some(first) = seen.insert((date, time, channel.clone()), line) {
                 return Err(InputError::at(
                     source,
@@ -349,7 +375,10 @@ impl Forecast {
     }
 
     /// Reads a forecast CSV file.
-    pub fn from_path(path: &Path, interval_min: u32) -> Result<(Forecast, Vec<Warning>), InputError> {
+    pub fn from_path(
+        path: &Path,
+        interval_min: u32,
+    ) -> Result<(Forecast, Vec<Warning>), InputError> {
         let name = path.display().to_string();
         let text = crate::input::read_text(path)?;
         Self::read(text.as_bytes(), &name, interval_min)
@@ -359,7 +388,11 @@ impl Forecast {
     pub fn write<W: Write>(&self, w: W) -> std::io::Result<()> {
         let with_patience = self.rows.iter().any(|r| r.patience_s.is_some());
         let mut out = csv::Writer::from_writer(w);
-        let cols = if with_patience { &COLUMNS[..] } else { &COLUMNS[..5] };
+        let cols = if with_patience {
+            &COLUMNS[..]
+        } else {
+            &COLUMNS[..5]
+        };
         out.write_record(cols)?;
         for r in &self.rows {
             let mut rec = vec![
@@ -370,7 +403,10 @@ impl Forecast {
                 crate::report::fmt_num(r.aht_s, 3),
             ];
             if with_patience {
-                rec.push(r.patience_s.map_or(String::new(), |p| crate::report::fmt_num(p, 3)));
+                rec.push(
+                    r.patience_s
+                        .map_or(String::new(), |p| crate::report::fmt_num(p, 3)),
+                );
             }
             out.write_record(&rec)?;
         }
@@ -403,13 +439,16 @@ mod tests {
 
     #[test]
     fn errors_name_line_and_column() {
-        let e = read("date,time,channel,volume,aht_s\n2026-03-02,09:00,phone,-1,240\n").unwrap_err();
+        let e =
+            read("date,time,channel,volume,aht_s\n2026-03-02,09:00,phone,-1,240\n").unwrap_err();
         assert_eq!(
             e.to_string(),
             "f.csv:2: column 4 (volume): expected a number of contacts >= 0, got \"-1\""
         );
         let e = read("date,time,channel,volume,aht_s\n2026-03-02,09:10,phone,1,240\n").unwrap_err();
-        assert!(e.to_string().starts_with("f.csv:2: column 2 (time): expected a time on the 30-minute grid"));
+        assert!(e
+            .to_string()
+            .starts_with("f.csv:2: column 2 (time): expected a time on the 30-minute grid"));
         let e = read("date,time,channel,volumne,aht_s\n").unwrap_err();
         assert!(e.to_string().contains("missing column volume"));
         assert!(e.to_string().contains("volumne"));
@@ -421,18 +460,23 @@ mod tests {
 
     #[test]
     fn unknown_columns_are_warned() {
-        let (_, w) = read("date,time,channel,volume,aht_s,site\n2026-03-02,09:00,phone,1,240,sh\n").unwrap();
+        let (_, w) =
+            read("date,time,channel,volume,aht_s,site\n2026-03-02,09:00,phone,1,240,sh\n").unwrap();
         assert_eq!(w.len(), 1);
         assert!(w[0].0.contains("site"));
     }
 
     #[test]
     fn round_trips_through_csv() {
-        let (f, _) = read("date,time,channel,volume,aht_s\n2026-03-02,09:00,chat,12.25,300\n").unwrap();
+        let (f, _) =
+            read("date,time,channel,volume,aht_s\n2026-03-02,09:00,chat,12.25,300\n").unwrap();
         let mut buf = Vec::new();
         f.write(&mut buf).unwrap();
         let (g, _) = Forecast::read(&buf[..], "g.csv", 30).unwrap();
         assert_eq!(f.rows[0].volume, g.rows[0].volume);
-        assert_eq!(String::from_utf8(buf).unwrap(), "date,time,channel,volume,aht_s\n2026-03-02,09:00,chat,12.25,300\n");
+        assert_eq!(
+            String::from_utf8(buf).unwrap(),
+            "date,time,channel,volume,aht_s\n2026-03-02,09:00,chat,12.25,300\n"
+        );
     }
 }

@@ -52,7 +52,12 @@ impl InputError {
     }
 
     /// An error at a line and column (or key).
-    pub fn at_column(file: &str, line: u64, column: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn at_column(
+        file: &str,
+        line: u64,
+        column: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         Self {
             line: Some(line),
             column: Some(column.into()),
@@ -73,7 +78,9 @@ impl InputError {
         let line = e.position().map(|p| p.line());
         let message = match e.kind() {
             csv::ErrorKind::Utf8 { .. } => "invalid UTF-8 (files must be UTF-8)".to_string(),
-            csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+            csv::ErrorKind::UnequalLengths {
+                expected_len, len, ..
+            } => {
                 format!("expected {expected_len} fields like the header, found {len}")
             }
             csv::ErrorKind::Io(io) => io.to_string(),
@@ -113,7 +120,8 @@ impl fmt::Display for Warning {
 /// Reads a whole file as UTF-8 text, with the file named in the error.
 pub fn read_text(path: &std::path::Path) -> Result<String, InputError> {
     let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| InputError::file(&name, format!("cannot read: {e}")))?;
+    let bytes =
+        std::fs::read(path).map_err(|e| InputError::file(&name, format!("cannot read: {e}")))?;
     String::from_utf8(bytes).map_err(|e| {
         let upto = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = upto.iter().filter(|&&b| b == b'\n').count() as u64 + 1;

@@ -111,10 +111,30 @@ impl Targets {
     /// a target met exactly on paper is met here too).
     pub fn met_by(&self, m: &Metrics) -> bool {
         const SLACK: f64 = 1e-12;
-        self.service_level.is_none_or(|s| m.service_level >= s - SLACK)
+        self.service_level
+            .is_none_or(|s| m.service_level >= s - SLACK)
             && self.max_asa_s.is_none_or(|x| m.asa_s <= x * (1.0 + SLACK))
             && self.max_abandon.is_none_or(|x| m.abandon_rate <= x + SLACK)
             && self.max_occupancy.is_none_or(|x| m.occupancy <= x + SLACK)
+    }
+
+    /// The worst target's margin: positive when all are met, growing with
+    /// agents. Used to interpolate in the search, never to decide.
+    fn margin(&self, m: &Metrics) -> f64 {
+        let mut g = f64::INFINITY;
+        if let Some(s) = self.service_level {
+            g = g.min(m.service_level - s);
+        }
+        if let Some(x) = self.max_asa_s {
+            g = g.min(((x - m.asa_s) / x).max(-1.0));
+        }
+        if let Some(x) = self.max_abandon {
+            g = g.min(x - m.abandon_rate);
+        }
+        if let Some(x) = self.max_occupancy {
+            g = g.min(x - m.occupancy);
+        }
+        g
     }
 
     fn has_any(&self) -> bool {
@@ -133,12 +153,18 @@ impl Targets {
         if !(self.answer_within_s.is_finite() && self.answer_within_s >= 0.0) {
             return imp(
                 "answer_within_s",
-                format!("must be a number of seconds >= 0, got {}", self.answer_within_s),
+                format!(
+                    "must be a number of seconds >= 0, got {}",
+                    self.answer_within_s
+                ),
             );
         }
         if let Some(s) = self.service_level {
             if !(0.0..=1.0).contains(&s) {
-                return imp("service_level", format!("must be a share in [0, 1), got {s}"));
+                return imp(
+                    "service_level",
+                    format!("must be a share in [0, 1), got {s}"),
+                );
             }
             if s >= 1.0 {
                 return imp(
@@ -184,7 +210,9 @@ impl Targets {
             if x.is_nan() || x <= 0.0 || x > 1.0 {
                 return imp(
                     "max_occupancy",
-                    format!("must be a share in (0, 1], got {x}: agents handling contacts are occupied"),
+                    format!(
+                        "must be a share in (0, 1], got {x}: agents handling contacts are occupied"
+                    ),
                 );
             }
         }
@@ -217,7 +245,9 @@ pub enum StaffingError {
     #[error("no target given: set service_level, max_asa_s, max_abandon or max_occupancy")]
     NoTarget,
     /// Erlang A was asked for without a patience.
-    #[error("erlang-a needs a patience: give patience_s (column, channel setting or --patience-s)")]
+    #[error(
+        "erlang-a needs a patience: give patience_s (column, channel setting or --patience-s)"
+    )]
     NeedsPatience,
     /// Concurrency below one.
     #[error("concurrency must be at least 1, got {0}")]
@@ -410,7 +440,9 @@ fn search_c(c: &ErlangC, k: u32, t: &Targets) -> Result<Metrics, StaffingError> 
     }
 }
 
-/// Erlang A: gallop from `guess` (or the square-root staffing point), then bisect.
+/// Erlang A: bracket the answer from `guess` (or the square-root staffing
+/// point) with secant steps on the worst target margin, then close in by
+/// false position, falling back to bisection when a step gains too little.
 fn search_a(
     q: &Queue,
     load: f64,
@@ -419,57 +451,96 @@ fn search_a(
     guess: Option<u32>,
 ) -> Result<Metrics, StaffingError> {
     let kf = k as f64;
-    let meets = |agents: u32| -> (bool, Metrics) {
+    let probe = |agents: u32| -> (bool, f64, Metrics) {
         let m = eval(q, agents, k, t);
-        (t.met_by(&m), m)
+        (t.met_by(&m), t.margin(&m), m)
     };
-    let guess = guess
+    let n0 = guess
         .unwrap_or(((load + load.sqrt()) / kf).ceil() as u32)
-        .max(1);
-    let (ok, m) = meets(guess);
-    // Invariant: `lo` fails (or is 0), `hi` meets.
-    let (mut lo, mut hi, mut best) = if ok {
-        let mut step = 1u32;
-        let mut hi = guess;
-        let mut best = m;
+        .clamp(1, MAX_AGENTS);
+    let (ok0, g0, m0) = probe(n0);
+    // Invariant once bracketed: `lo` fails (or is 0), `hi` meets.
+    let (mut lo, mut g_lo, mut hi, mut g_hi, mut best);
+    let (mut prev_n, mut prev_g) = (n0, g0);
+    let mut step = 1.0_f64;
+    if ok0 {
+        hi = n0;
+        g_hi = g0;
+        best = m0;
         loop {
-            let probe = hi.saturating_sub(step);
-            if probe == 0 {
-                break (0, hi, best);
+            if hi == 1 {
+                lo = 0;
+                g_lo = f64::NEG_INFINITY;
+                break;
             }
-            let (ok, m) = meets(probe);
-            if !ok {
-                break (probe, hi, best);
+            let mut next = step;
+            if prev_n != hi {
+                let slope = (g_hi - prev_g) / (hi as f64 - prev_n as f64);
+                if slope > 0.0 && slope.is_finite() {
+                    next = next.max(g_hi / slope + 1.0);
+                }
             }
-            hi = probe;
-            best = m;
-            step = step.saturating_mul(2);
+            let p = (hi as f64 - next.ceil()).max(1.0) as u32;
+            let (ok, g, m) = probe(p);
+            if ok {
+                (prev_n, prev_g) = (hi, g_hi);
+                hi = p;
+                g_hi = g;
+                best = m;
+                step = next * 2.0;
+            } else {
+                lo = p;
+                g_lo = g;
+                break;
+            }
         }
     } else {
-        let mut step = 1u32;
-        let mut lo = guess;
+        lo = n0;
+        g_lo = g0;
         loop {
-            let probe = lo.saturating_add(step).min(MAX_AGENTS);
-            let (ok, m) = meets(probe);
+            let mut next = step;
+            if prev_n != lo {
+                let slope = (g_lo - prev_g) / (lo as f64 - prev_n as f64);
+                if slope > 0.0 && slope.is_finite() {
+                    next = next.max(-g_lo / slope + 1.0);
+                }
+            }
+            let p = (lo as f64 + next.ceil()).min(MAX_AGENTS as f64) as u32;
+            let (ok, g, m) = probe(p);
             if ok {
-                break (lo, probe, m);
+                hi = p;
+                g_hi = g;
+                best = m;
+                break;
             }
-            if probe >= MAX_AGENTS || m.p_wait == 0.0 {
-                return Err(StaffingError::Unreachable { max_agents: probe });
+            if p >= MAX_AGENTS || m.p_wait == 0.0 {
+                return Err(StaffingError::Unreachable { max_agents: p });
             }
-            lo = probe;
-            step = step.saturating_mul(2);
+            (prev_n, prev_g) = (lo, g_lo);
+            lo = p;
+            g_lo = g;
+            step = next * 2.0;
         }
-    };
+    }
+    let mut bisect = false;
     while hi - lo > 1 {
-        let mid = lo + (hi - lo) / 2;
-        let (ok, m) = meets(mid);
+        let width = hi - lo;
+        let p = if bisect || !(g_lo.is_finite() && g_hi > g_lo) {
+            lo + width / 2
+        } else {
+            let at = lo as f64 + (-g_lo) / (g_hi - g_lo) * width as f64;
+            (at.ceil() as u32).clamp(lo + 1, hi - 1)
+        };
+        let (ok, g, m) = probe(p);
         if ok {
-            hi = mid;
+            hi = p;
+            g_hi = g;
             best = m;
         } else {
-            lo = mid;
+            lo = p;
+            g_lo = g;
         }
+        bisect = (hi - lo) * 2 > width && !bisect;
     }
     Ok(best)
 }
@@ -510,8 +581,9 @@ pub struct DeferredStaffing {
 /// # Model
 /// The work of interval j, `w_j = volume_j · aht_s_j`, is spread evenly over
 /// the `d = max(1, ⌊answer_within_s / interval⌋)` intervals `j … j+d−1`, so
-/// every item is worked within its deadline; near the end of the horizon the
-/// spread is squeezed into the intervals left. Interval i then plans
+/// every item is worked within its deadline; the part of a window that lies
+/// past the last interval given is due after the horizon and is not planned
+/// here (`work_s` then sums to less than the work offered). Interval i then plans
 /// `W_i = Σ_j share_j(i)` agent-seconds and needs
 /// `⌈W_i / (interval_s · max_occupancy)⌉` agents. Spreading evenly is the
 /// smallest peak capacity that meets the deadline of one interval's work
@@ -542,20 +614,27 @@ pub fn deferred_requirement(
         if w <= 0.0 {
             continue;
         }
-        let end = (j + d).min(n);
-        let share = w / (end - j) as f64;
-        for slot in &mut work[j..end] {
+        let share = w / d as f64;
+        for slot in &mut work[j..(j + d).min(n)] {
             *slot += share;
         }
     }
     work.into_iter()
         .map(|w| {
             let need = w / (interval_s * max_occupancy);
-            let agents = if need <= 1e-9 { 0 } else { (need - 1e-9).ceil() as u32 };
+            let agents = if need <= 1e-9 {
+                0
+            } else {
+                (need - 1e-9).ceil() as u32
+            };
             DeferredStaffing {
                 agents,
                 work_s: w,
-                occupancy: if agents > 0 { w / (agents as f64 * interval_s) } else { 0.0 },
+                occupancy: if agents > 0 {
+                    w / (agents as f64 * interval_s)
+                } else {
+                    0.0
+                },
             }
         })
         .collect()
@@ -600,7 +679,11 @@ pub fn staff_forecast(
             }
             let work = Workload {
                 volume: r.volume,
-                aht_s: if r.volume > 0.0 { r.aht_s } else { r.aht_s.max(1.0) },
+                aht_s: if r.volume > 0.0 {
+                    r.aht_s
+                } else {
+                    r.aht_s.max(1.0)
+                },
                 interval_min,
                 patience_s: r.patience_s.or(ch.patience_s),
                 containment: ch.containment,
@@ -669,7 +752,11 @@ pub fn staff_forecast(
                 agents: p.agents,
                 fte: fte(p.agents, ch.shrinkage),
                 service_level: 1.0,
-                asa_s: if has_work { d * interval_min * 60.0 / 2.0 } else { 0.0 },
+                asa_s: if has_work {
+                    d * interval_min * 60.0 / 2.0
+                } else {
+                    0.0
+                },
                 p_wait: if has_work { 1.0 } else { 0.0 },
                 abandon_rate: 0.0,
                 occupancy: p.occupancy,
@@ -678,7 +765,10 @@ pub fn staff_forecast(
             });
         }
     }
-    Ok(out.into_iter().map(|r| r.expect("every row staffed")).collect())
+    Ok(out
+        .into_iter()
+        .map(|r| r.expect("every row staffed"))
+        .collect())
 }
 
 #[cfg(test)]
@@ -737,7 +827,12 @@ mod tests {
         };
         let m = required_agents(&w, Model::ErlangC, &asa).unwrap();
         assert!(m.asa_s <= 5.0);
-        assert!(metrics_for(&w, Model::ErlangC, &asa, m.agents - 1).unwrap().asa_s > 5.0);
+        assert!(
+            metrics_for(&w, Model::ErlangC, &asa, m.agents - 1)
+                .unwrap()
+                .asa_s
+                > 5.0
+        );
         let m = required_agents(&w, Model::ErlangC, &occ).unwrap();
         assert_eq!(m.agents, (53.333_f64 / 0.7).ceil() as u32);
     }
@@ -746,13 +841,24 @@ mod tests {
     fn impossible_targets_say_why() {
         let w = Workload::voice(100.0, 180.0, 30.0);
         let e = required_agents(&w, Model::ErlangC, &t(1.0, 0.0)).unwrap_err();
-        assert!(matches!(e, StaffingError::Impossible { target: "service_level", .. }));
+        assert!(matches!(
+            e,
+            StaffingError::Impossible {
+                target: "service_level",
+                ..
+            }
+        ));
         assert!(e.to_string().contains("positive chance of waiting"));
-        let mut bad = Targets::default();
-        bad.max_abandon = Some(0.05);
+        let mut bad = Targets {
+            max_abandon: Some(0.05),
+            ..Targets::default()
+        };
         assert!(matches!(
             required_agents(&w, Model::ErlangC, &bad),
-            Err(StaffingError::Impossible { target: "max_abandon", .. })
+            Err(StaffingError::Impossible {
+                target: "max_abandon",
+                ..
+            })
         ));
         bad.max_abandon = None;
         bad.max_asa_s = Some(0.0);
@@ -762,7 +868,12 @@ mod tests {
     #[test]
     fn zero_volume_needs_nobody() {
         let w = Workload::voice(0.0, 180.0, 30.0);
-        assert_eq!(required_agents(&w, Model::ErlangC, &Targets::default()).unwrap().agents, 0);
+        assert_eq!(
+            required_agents(&w, Model::ErlangC, &Targets::default())
+                .unwrap()
+                .agents,
+            0
+        );
     }
 
     #[test]
@@ -773,9 +884,13 @@ mod tests {
         assert!((w.load_erl() - 40.0).abs() < 1e-12);
         let m = required_agents(&w, Model::ErlangC, &Targets::default()).unwrap();
         // The same as 3·N slots of voice.
-        let slots = required_agents(&Workload::voice(240.0, 300.0, 30.0), Model::ErlangC, &Targets::default())
-            .unwrap()
-            .agents;
+        let slots = required_agents(
+            &Workload::voice(240.0, 300.0, 30.0),
+            Model::ErlangC,
+            &Targets::default(),
+        )
+        .unwrap()
+        .agents;
         assert_eq!(m.agents, slots.div_ceil(3));
     }
 
@@ -784,12 +899,28 @@ mod tests {
         let vols = [10.0, 0.0, 30.0, 5.0, 0.0, 0.0, 12.0, 0.0];
         let work: Vec<_> = vols
             .iter()
-            .map(|&v| DeferredInterval { volume: v, aht_s: 600.0 })
+            .map(|&v| DeferredInterval {
+                volume: v,
+                aht_s: 600.0,
+            })
             .collect();
         let plan = deferred_requirement(&work, 30.0, 3600.0, 0.9);
         let total: f64 = plan.iter().map(|p| p.work_s).sum();
         let offered: f64 = vols.iter().map(|v| v * 600.0).sum();
         crate::prec::assert_close(total, offered, 1e-12);
+        // d = 2: half of the last interval's work is due after the horizon.
+        let last = [
+            DeferredInterval {
+                volume: 0.0,
+                aht_s: 600.0,
+            },
+            DeferredInterval {
+                volume: 6.0,
+                aht_s: 600.0,
+            },
+        ];
+        let plan_last = deferred_requirement(&last, 30.0, 3600.0, 1.0);
+        crate::prec::assert_close(plan_last[1].work_s, 1800.0, 1e-12);
         // Cumulative planned work never lags the work due by then.
         let (mut due, mut done) = (0.0, 0.0);
         for (i, p) in plan.iter().enumerate() {

@@ -54,13 +54,25 @@ pub fn run(a: ErlangArgs) -> Result<i32> {
         bail!("--interval-min: expected a whole number of minutes >= 1, got 0");
     }
     if !(a.volume.is_finite() && a.volume >= 0.0) {
-        bail!("--volume: expected a number of contacts >= 0, got {}", a.volume);
+        bail!(
+            "--volume: expected a number of contacts >= 0, got {}",
+            a.volume
+        );
     }
     if !(a.aht_s.is_finite() && a.aht_s > 0.0) {
-        bail!("--aht-s: expected a handle time in seconds > 0, got {}", a.aht_s);
+        bail!(
+            "--aht-s: expected a handle time in seconds > 0, got {}",
+            a.aht_s
+        );
     }
     let book = ChannelBook::new(Default::default(), "", a.flags.settings());
-    let ch = book.resolve("interval").map_err(|e| anyhow::anyhow!("{}", e.to_string().replace("defaults (command-line flags): channel interval: ", "--")))?;
+    let ch = book.resolve("interval").map_err(|e| {
+        anyhow::anyhow!(
+            "{}",
+            e.to_string()
+                .replace("defaults (command-line flags): channel interval: ", "--")
+        )
+    })?;
     let work = Workload {
         volume: a.volume,
         aht_s: a.aht_s,
@@ -69,7 +81,11 @@ pub fn run(a: ErlangArgs) -> Result<i32> {
         containment: ch.containment,
         concurrency: ch.concurrency,
     };
-    let model = a.model.unwrap_or(if ch.patience_s.is_some() { Model::ErlangA } else { Model::ErlangC });
+    let model = a.model.unwrap_or(if ch.patience_s.is_some() {
+        Model::ErlangA
+    } else {
+        Model::ErlangC
+    });
     let metrics = match a.agents {
         Some(n) => metrics_for(&work, model, &ch.targets, n)?,
         None => required_agents(&work, model, &ch.targets)?,

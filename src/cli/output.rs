@@ -31,8 +31,7 @@ pub fn write_file_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut tmp = path.as_os_str().to_owned();
     tmp.push(".tmp-wfm");
     let tmp = std::path::PathBuf::from(tmp);
-    let res = std::fs::write(&tmp, bytes)
-        .and_then(|_| std::fs::rename(&tmp, path));
+    let res = std::fs::write(&tmp, bytes).and_then(|_| std::fs::rename(&tmp, path));
     if let Err(e) = res {
         let _ = std::fs::remove_file(&tmp);
         return Err(e).with_context(|| format!("{}: cannot write", path.display()));

@@ -43,6 +43,8 @@ pub fn run(a: StaffArgs) -> Result<i32> {
     };
     let book = ChannelBook::new(file, &source, a.flags.settings());
     let rows = staff_forecast(&forecast, &book, a.model, &a.forecast.display().to_string())?;
-    write_output(a.out.as_deref(), |buf| wfm::report::write_staffing(buf, &rows))?;
+    write_output(a.out.as_deref(), |buf| {
+        wfm::report::write_staffing(buf, &rows)
+    })?;
     Ok(0)
 }

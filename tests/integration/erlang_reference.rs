@@ -27,10 +27,16 @@ fn erlang_b_and_c_match_high_precision_values() {
         assert_close(erlang_b(n, a), b_ref, 1e-9);
         assert_close(erlang_c(n, a), c_ref, 1e-9);
         if b_ref > 1e-290 {
-            assert!(((erlang_b(n, a) - b_ref) / b_ref).abs() < 1e-9, "B({n}, {a}) relative");
+            assert!(
+                ((erlang_b(n, a) - b_ref) / b_ref).abs() < 1e-9,
+                "B({n}, {a}) relative"
+            );
         }
         if c_ref > 1e-290 {
-            assert!(((erlang_c(n, a) - c_ref) / c_ref).abs() < 1e-9, "C({n}, {a}) relative");
+            assert!(
+                ((erlang_c(n, a) - c_ref) / c_ref).abs() < 1e-9,
+                "C({n}, {a}) relative"
+            );
         }
     }
 }

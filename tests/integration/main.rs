@@ -1,0 +1,64 @@
+//! The one integration-test binary, organised by behaviour.
+
+mod erlang_reference;
+mod properties;
+mod staff_cli;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The project root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A file shipped in `scenarios/`.
+pub fn scenario(name: &str) -> PathBuf {
+    root().join("scenarios").join(name)
+}
+
+/// Runs the real `wfm` binary.
+pub fn wfm(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_wfm"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("run wfm")
+}
+
+/// Runs `wfm`, asserting success; returns stdout.
+pub fn wfm_ok(args: &[&str]) -> String {
+    let out = wfm(args);
+    assert!(
+        out.status.success(),
+        "wfm {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Runs `wfm`, asserting exit code 2 and one error line; returns stderr.
+pub fn wfm_err(args: &[&str]) -> String {
+    let out = wfm(args);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "wfm {args:?} should fail with 2"
+    );
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(!err.contains("panicked"), "{err}");
+    err
+}
+
+/// Writes `text` into a fresh temporary directory; returns the file path and the dir guard.
+pub fn temp_file(name: &str, text: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join(name);
+    std::fs::write(&p, text).unwrap();
+    (dir, p)
+}
+
+/// Path as &str.
+pub fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}

@@ -1,0 +1,93 @@
+//! Laws the formulas must obey, over random inputs (proptest).
+
+use proptest::prelude::*;
+use wfm::erlang::{erlang_b, erlang_c, ErlangA, ErlangC, SlDefinition};
+use wfm::staffing::{metrics_for, required_agents, Model, Targets, Workload};
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn service_level_rises_and_asa_falls_with_agents(load in 0.01f64..3000.0, extra in 0u32..50, t in 0.0f64..120.0) {
+        let q = ErlangC::new(load, 240.0).unwrap();
+        let n = load.floor() as u32 + 1 + extra;
+        let (m0, m1) = (q.metrics(n, t), q.metrics(n + 1, t));
+        prop_assert!(m1.service_level >= m0.service_level - 1e-12);
+        prop_assert!(m1.asa_s <= m0.asa_s * (1.0 + 1e-12));
+        prop_assert!(m1.occupancy < m0.occupancy);
+    }
+
+    #[test]
+    fn erlang_a_is_monotone_in_agents(load in 0.01f64..2000.0, n in 1u32..2100, pat in 5.0f64..2000.0, t in 0.0f64..120.0) {
+        let q = ErlangA::new(load, 300.0, pat).unwrap();
+        for def in [SlDefinition::Offered, SlDefinition::Answered, SlDefinition::OfferedMinusEarlyAbandons] {
+            let (m0, m1) = (q.metrics(n, t, def), q.metrics(n + 1, t, def));
+            prop_assert!(m1.service_level >= m0.service_level - 1e-9, "{def:?} {m0:?} {m1:?}");
+            prop_assert!(m1.abandon_rate <= m0.abandon_rate + 1e-12);
+            prop_assert!(m1.p_wait <= m0.p_wait + 1e-12);
+            for v in [m1.service_level, m1.abandon_rate, m1.p_wait, m1.occupancy] {
+                prop_assert!((0.0..=1.0).contains(&v));
+            }
+            prop_assert!(m1.asa_s.is_finite() && m1.queue_len.is_finite());
+        }
+    }
+
+    #[test]
+    fn erlang_c_is_at_least_erlang_b(load in 0.001f64..5000.0, n in 1u32..6000) {
+        prop_assert!(erlang_c(n, load) >= erlang_b(n, load) - 1e-15);
+    }
+
+    #[test]
+    fn erlang_a_tends_to_erlang_c_as_patience_grows(load in 0.1f64..500.0, extra in 1u32..40) {
+        // At least one agent above the load: right at the edge of stability
+        // Erlang C's waits are so long that any finite patience matters.
+        let n = load.ceil() as u32 + extra;
+        let c = ErlangC::new(load, 300.0).unwrap().metrics(n, 20.0);
+        let a = ErlangA::new(load, 300.0, 1e10).unwrap().metrics(n, 20.0, SlDefinition::Offered);
+        prop_assert!((a.p_wait - c.p_wait).abs() < 1e-4, "{a:?} {c:?}");
+        prop_assert!((a.service_level - c.service_level).abs() < 1e-4);
+        prop_assert!(a.abandon_rate < 1e-4);
+    }
+
+    #[test]
+    fn required_agents_is_the_first_that_meets(vol in 0.5f64..5000.0, sl in 0.5f64..0.95, within in 5.0f64..60.0) {
+        let work = Workload::voice(vol, 200.0, 30.0);
+        let t = Targets { service_level: Some(sl), answer_within_s: within, ..Targets::default() };
+        for model in [Model::ErlangC, Model::ErlangA] {
+            let w = Workload { patience_s: Some(90.0), ..work };
+            let m = required_agents(&w, model, &t).unwrap();
+            prop_assert!(m.service_level >= sl - 1e-12);
+            if m.agents > 1 {
+                let below = metrics_for(&w, model, &t, m.agents - 1).unwrap();
+                prop_assert!(below.service_level < sl);
+            }
+        }
+    }
+}
+
+#[test]
+fn extreme_sizes_are_finite() {
+    for &load in &[0.001, 1.0, 1e3, 5e4] {
+        for &n in &[1u32, 10, 1000, 50_001, 100_000] {
+            let c = ErlangC::new(load, 300.0).unwrap().metrics(n, 20.0);
+            let a =
+                ErlangA::new(load, 300.0, 120.0)
+                    .unwrap()
+                    .metrics(n, 20.0, SlDefinition::Offered);
+            for v in [
+                c.p_wait,
+                c.service_level,
+                a.p_wait,
+                a.service_level,
+                a.abandon_rate,
+                a.asa_s,
+                a.occupancy,
+            ] {
+                assert!(
+                    v.is_finite() && !v.is_nan(),
+                    "load {load} n {n}: {c:?} {a:?}"
+                );
+            }
+        }
+    }
+}
