@@ -22,10 +22,13 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod arrivals;
+pub mod calendar;
 pub mod channels;
 pub mod erlang;
 pub mod forecast;
 pub mod input;
 pub mod prec;
 pub mod report;
+pub mod scenario;
 pub mod staffing;

@@ -2,6 +2,7 @@
 //! lives here: every command is a few library calls and a writer.
 
 mod erlang_cmd;
+mod forecast_cmd;
 mod output;
 mod staff;
 
@@ -24,6 +25,8 @@ enum Command {
     Staff(staff::StaffArgs),
     /// Metrics or required agents for one interval: a quick question.
     Erlang(erlang_cmd::ErlangArgs),
+    /// Expected volumes per interval and channel from a scenario file.
+    Forecast(forecast_cmd::ForecastArgs),
 }
 
 /// Channel settings as flags: the defaults for channels (and keys) the
@@ -66,6 +69,10 @@ fn parse_sl_def(s: &str) -> Result<SlDefinition, String> {
     s.parse()
 }
 
+fn parse_date_flag(s: &str) -> Result<jiff::civil::Date, String> {
+    wfm::forecast::parse_date(s).ok_or_else(|| format!("expected a date YYYY-MM-DD, got {s:?}"))
+}
+
 fn parse_model(s: &str) -> Result<Model, String> {
     s.parse()
 }
@@ -105,6 +112,7 @@ pub fn run() -> i32 {
     let result = match cli.command {
         Command::Staff(a) => staff::run(a),
         Command::Erlang(a) => erlang_cmd::run(a),
+        Command::Forecast(a) => forecast_cmd::run(a),
     };
     match result {
         Ok(code) => code,

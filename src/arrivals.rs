@@ -1,0 +1,384 @@
+//! The random arrival process the simulator samples from.
+//!
+//! Contacts of one channel arrive as a non-homogeneous Poisson process whose
+//! rate is constant within each interval: `λ_i = volume_i / interval_s`.
+//! [`ArrivalProcess::stream`] draws the arrival times, exactly: gaps are
+//! exponential with the current interval's rate, and a gap that crosses into
+//! the next interval is redrawn from the boundary with the new rate, which
+//! by memorylessness is the exact process (no thinning, no discretisation).
+//!
+//! # Overdispersion
+//! Real daily volumes vary more than Poisson. With [`Overdispersion`] each
+//! day's rates are multiplied by a busyness factor `G_day ~ Gamma(k, 1/k)`
+//! (mean 1, coefficient of variation `day_cv`, `k = 1/day_cv²`), and
+//! optionally each interval's by an independent `G_int` with `interval_cv`.
+//! An interval's count is then mixed Poisson with
+//! `Var(N) = λ + λ²·((1 + day_cv²)(1 + interval_cv²) − 1)` for mean `λ`.
+//!
+//! Randomness is passed in: every sampler takes the generator as an
+//! argument. [`stream_rng`] gives the portable generator of stream `i` of a
+//! seed, so results do not depend on how work is split across threads.
+
+use rand::{Rng, SeedableRng};
+use rand_distr::{Distribution, Exp1, Gamma};
+use serde::{Deserialize, Serialize};
+
+/// The crate's random generator: xoshiro256++, portable and fast.
+pub type WfmRng = rand_xoshiro::Xoshiro256PlusPlus;
+
+/// The generator of stream `stream` (a replication, a channel) of `seed`:
+/// xoshiro256++ seeded through SplitMix64 from a mix of both numbers.
+///
+/// ```
+/// use rand::RngExt;
+/// let mut a = wfm::arrivals::stream_rng(1, 0);
+/// let mut b = wfm::arrivals::stream_rng(1, 0);
+/// assert_eq!(a.random::<u64>(), b.random::<u64>());
+/// ```
+pub fn stream_rng(seed: u64, stream: u64) -> WfmRng {
+    // A 64-bit mix (SplitMix64's finaliser) so that (seed, stream) pairs
+    // that differ in one bit give unrelated seeds.
+    let mut z = seed ^ stream.wrapping_add(1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^= z >> 31;
+    WfmRng::seed_from_u64(z)
+}
+
+/// Extra-Poisson variation: gamma-distributed busyness factors.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Overdispersion {
+    /// Coefficient of variation of the day-level factor (0 = none).
+    #[serde(default)]
+    pub day_cv: f64,
+    /// Coefficient of variation of the interval-level factor (0 = none).
+    #[serde(default)]
+    pub interval_cv: f64,
+}
+
+/// Why an arrival process cannot be built.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ArrivalError {
+    /// A volume that is negative or not finite.
+    #[error("interval {index}: volume must be a finite number >= 0, got {value}")]
+    Volume {
+        /// Interval index.
+        index: usize,
+        /// The value.
+        value: f64,
+    },
+    /// An interval length of zero or one that does not divide a day.
+    #[error("interval must be a whole number of minutes that divides a day, got {0}")]
+    Interval(u32),
+    /// A coefficient of variation that is negative or not finite.
+    #[error("{which} must be a finite number >= 0, got {value}")]
+    Cv {
+        /// `day_cv` or `interval_cv`.
+        which: &'static str,
+        /// The value.
+        value: f64,
+    },
+}
+
+/// Arrivals of one channel over consecutive intervals, the first starting at
+/// 00:00 of a day (which is where day-level busyness factors change).
+#[derive(Debug, Clone)]
+pub struct ArrivalProcess {
+    interval_s: f64,
+    rates: Vec<f64>,
+    intervals_per_day: usize,
+    day: Option<Gamma<f64>>,
+    interval: Option<Gamma<f64>>,
+    overdispersion: Overdispersion,
+}
+
+fn mean_one_gamma(cv: f64, which: &'static str) -> Result<Option<Gamma<f64>>, ArrivalError> {
+    if !(cv.is_finite() && cv >= 0.0) {
+        return Err(ArrivalError::Cv { which, value: cv });
+    }
+    if cv == 0.0 {
+        return Ok(None);
+    }
+    let k = 1.0 / (cv * cv);
+    Gamma::new(k, 1.0 / k)
+        .map(Some)
+        .map_err(|_| ArrivalError::Cv { which, value: cv })
+}
+
+impl ArrivalProcess {
+    /// A process with `volumes[i]` expected contacts in interval i of
+    /// `interval_min` minutes.
+    pub fn new(volumes: &[f64], interval_min: u32) -> Result<Self, ArrivalError> {
+        if interval_min == 0 || 1440 % interval_min != 0 {
+            return Err(ArrivalError::Interval(interval_min));
+        }
+        let interval_s = interval_min as f64 * 60.0;
+        let mut rates = Vec::with_capacity(volumes.len());
+        for (index, &v) in volumes.iter().enumerate() {
+            if !(v.is_finite() && v >= 0.0) {
+                return Err(ArrivalError::Volume { index, value: v });
+            }
+            rates.push(v / interval_s);
+        }
+        Ok(Self {
+            interval_s,
+            rates,
+            intervals_per_day: (1440 / interval_min) as usize,
+            day: None,
+            interval: None,
+            overdispersion: Overdispersion::default(),
+        })
+    }
+
+    /// The same process with gamma busyness factors.
+    pub fn with_overdispersion(mut self, o: Overdispersion) -> Result<Self, ArrivalError> {
+        self.day = mean_one_gamma(o.day_cv, "day_cv")?;
+        self.interval = mean_one_gamma(o.interval_cv, "interval_cv")?;
+        self.overdispersion = o;
+        Ok(self)
+    }
+
+    /// The overdispersion in force.
+    pub fn overdispersion(&self) -> Overdispersion {
+        self.overdispersion
+    }
+
+    /// Number of intervals.
+    pub fn intervals(&self) -> usize {
+        self.rates.len()
+    }
+
+    /// Interval length, seconds.
+    pub fn interval_s(&self) -> f64 {
+        self.interval_s
+    }
+
+    /// End of the last interval, seconds from the start.
+    pub fn horizon_s(&self) -> f64 {
+        self.rates.len() as f64 * self.interval_s
+    }
+
+    /// Expected arrivals in interval i (before busyness factors).
+    pub fn expected(&self, i: usize) -> f64 {
+        self.rates[i] * self.interval_s
+    }
+
+    /// The arrival times, seconds from the start of the first interval, in
+    /// increasing order.
+    ///
+    /// ```
+    /// use wfm::arrivals::{stream_rng, ArrivalProcess};
+    /// // 120 contacts expected in each of two half hours.
+    /// let p = ArrivalProcess::new(&[120.0, 120.0], 30).unwrap();
+    /// let mut rng = stream_rng(7, 0);
+    /// let times: Vec<f64> = p.stream(&mut rng).collect();
+    /// assert!(times.windows(2).all(|w| w[0] <= w[1]));
+    /// assert!(times.iter().all(|&t| t < 3600.0));
+    /// assert!((180..=300).contains(&times.len()));
+    /// ```
+    pub fn stream<'a, R: Rng + ?Sized>(&'a self, rng: &'a mut R) -> ArrivalStream<'a, R> {
+        let mut s = ArrivalStream {
+            p: self,
+            rng,
+            idx: 0,
+            t: 0.0,
+            end: 0.0,
+            inv_rate: f64::INFINITY,
+            day_factor: 1.0,
+        };
+        s.enter(0);
+        s
+    }
+
+    /// Arrivals per interval, by drawing the stream.
+    pub fn counts<R: Rng + ?Sized>(&self, rng: &mut R) -> Vec<u32> {
+        let mut counts = vec![0u32; self.rates.len()];
+        for t in self.stream(rng) {
+            let i = ((t / self.interval_s) as usize).min(counts.len() - 1);
+            counts[i] += 1;
+        }
+        counts
+    }
+}
+
+/// An iterator over arrival times; see [`ArrivalProcess::stream`].
+pub struct ArrivalStream<'a, R: Rng + ?Sized> {
+    p: &'a ArrivalProcess,
+    rng: &'a mut R,
+    idx: usize,
+    t: f64,
+    end: f64,
+    inv_rate: f64,
+    day_factor: f64,
+}
+
+impl<R: Rng + ?Sized> ArrivalStream<'_, R> {
+    /// Moves to the start of interval `idx`, drawing its busyness.
+    fn enter(&mut self, idx: usize) {
+        self.idx = idx;
+        if idx >= self.p.rates.len() {
+            return;
+        }
+        if idx % self.p.intervals_per_day == 0 {
+            if let Some(g) = &self.p.day {
+                self.day_factor = g.sample(self.rng);
+            }
+        }
+        let mut rate = self.p.rates[idx] * self.day_factor;
+        if let Some(g) = &self.p.interval {
+            rate *= g.sample(self.rng);
+        }
+        self.t = idx as f64 * self.p.interval_s;
+        self.end = self.t + self.p.interval_s;
+        self.inv_rate = if rate > 0.0 {
+            1.0 / rate
+        } else {
+            f64::INFINITY
+        };
+    }
+}
+
+impl<R: Rng + ?Sized> Iterator for ArrivalStream<'_, R> {
+    type Item = f64;
+
+    #[inline]
+    fn next(&mut self) -> Option<f64> {
+        while self.idx < self.p.rates.len() {
+            if self.inv_rate.is_finite() {
+                let gap: f64 = Exp1.sample(self.rng);
+                self.t += gap * self.inv_rate;
+                if self.t < self.end {
+                    return Some(self.t);
+                }
+            }
+            // The gap crossed the boundary: by memorylessness, start afresh there.
+            self.enter(self.idx + 1);
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mean_var(xs: &[f64]) -> (f64, f64) {
+        let n = xs.len() as f64;
+        let m = xs.iter().sum::<f64>() / n;
+        let v = xs.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (n - 1.0);
+        (m, v)
+    }
+
+    #[test]
+    fn counts_are_poisson_at_a_fixed_seed() {
+        // 2,000 intervals of mean 25: the sample mean and the variance/mean
+        // ratio are within 4 standard errors of their Poisson values.
+        let vols = vec![25.0; 2000];
+        let p = ArrivalProcess::new(&vols, 30).unwrap();
+        let counts: Vec<f64> = p
+            .counts(&mut stream_rng(42, 0))
+            .into_iter()
+            .map(f64::from)
+            .collect();
+        let (m, v) = mean_var(&counts);
+        let se_mean = (25.0_f64 / 2000.0).sqrt();
+        assert!((m - 25.0).abs() < 4.0 * se_mean, "mean {m}");
+        // Var of the sample variance of Poisson ≈ (λ + 2λ²)/n.
+        let se_var = ((25.0 + 2.0 * 625.0) / 2000.0_f64).sqrt();
+        assert!((v - 25.0).abs() < 4.0 * se_var, "var {v}");
+    }
+
+    #[test]
+    fn rates_follow_the_intervals_over_many_seeds() {
+        // A peaked profile with a zero interval: the mean count of each
+        // interval over 400 seeds matches its volume.
+        let vols = [0.0, 3.0, 40.0, 120.0, 7.5, 0.0];
+        let p = ArrivalProcess::new(&vols, 15).unwrap();
+        let runs = 400;
+        let mut sums = [0.0; 6];
+        for seed in 0..runs {
+            for (s, c) in sums.iter_mut().zip(p.counts(&mut stream_rng(seed, 3))) {
+                *s += c as f64;
+            }
+        }
+        for (i, &v) in vols.iter().enumerate() {
+            let m = sums[i] / runs as f64;
+            let se = (v / runs as f64).sqrt();
+            assert!(
+                (m - v).abs() <= 4.0 * se + 1e-12,
+                "interval {i}: mean {m} vs {v}"
+            );
+        }
+    }
+
+    #[test]
+    fn overdispersion_adds_the_right_variance() {
+        // Day-level CV 0.2 over 48 half-hours of mean 10: across 3,000 days
+        // the daily total has variance Λ + Λ²·0.04 with Λ = 480.
+        let vols = vec![10.0; 48 * 3000];
+        let p = ArrivalProcess::new(&vols, 30)
+            .unwrap()
+            .with_overdispersion(Overdispersion {
+                day_cv: 0.2,
+                interval_cv: 0.0,
+            })
+            .unwrap();
+        let counts = p.counts(&mut stream_rng(5, 1));
+        let days: Vec<f64> = counts
+            .chunks(48)
+            .map(|c| c.iter().map(|&x| x as f64).sum())
+            .collect();
+        let (m, v) = mean_var(&days);
+        let want = 480.0 + 480.0 * 480.0 * 0.04;
+        assert!(
+            (m - 480.0).abs() < 4.0 * (want / 3000.0_f64).sqrt(),
+            "mean {m}"
+        );
+        assert!((v / want - 1.0).abs() < 0.1, "var {v} want {want}");
+        // Interval-level CV 0.3 on its own: Var = λ + λ²·0.09 per interval.
+        let p = ArrivalProcess::new(&vec![10.0; 20_000], 30)
+            .unwrap()
+            .with_overdispersion(Overdispersion {
+                day_cv: 0.0,
+                interval_cv: 0.3,
+            })
+            .unwrap();
+        let c: Vec<f64> = p
+            .counts(&mut stream_rng(6, 1))
+            .into_iter()
+            .map(f64::from)
+            .collect();
+        let (_, v) = mean_var(&c);
+        assert!((v / 19.0 - 1.0).abs() < 0.06, "var {v}");
+    }
+
+    #[test]
+    fn same_seed_same_stream() {
+        let p = ArrivalProcess::new(&[50.0; 10], 30).unwrap();
+        let a: Vec<f64> = p.stream(&mut stream_rng(9, 2)).collect();
+        let b: Vec<f64> = p.stream(&mut stream_rng(9, 2)).collect();
+        let c: Vec<f64> = p.stream(&mut stream_rng(9, 3)).collect();
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+    }
+
+    #[test]
+    fn bad_parameters_are_errors() {
+        assert!(matches!(
+            ArrivalProcess::new(&[1.0, -2.0], 30),
+            Err(ArrivalError::Volume { index: 1, .. })
+        ));
+        assert!(matches!(
+            ArrivalProcess::new(&[1.0], 7),
+            Err(ArrivalError::Interval(7))
+        ));
+        let p = ArrivalProcess::new(&[1.0], 30).unwrap();
+        assert!(p
+            .with_overdispersion(Overdispersion {
+                day_cv: -0.1,
+                interval_cv: 0.0
+            })
+            .is_err());
+    }
+}

@@ -1,0 +1,262 @@
+//! The calendar: which days are workdays, weekends and public holidays.
+//!
+//! China's public holidays come with *make-up workdays*: weekend days that are
+//! worked to bridge a long holiday. A calendar file lists the exceptions to
+//! the Monday–Friday week, one per line (CSV, UTF-8, header row):
+//!
+//! | column | meaning |
+//! |---|---|
+//! | `date` | `YYYY-MM-DD` |
+//! | `day_type` | `holiday` (a day off) or `workday` (a make-up workday) |
+//! | `name` | optional: the holiday's name, e.g. `Spring Festival` |
+//!
+//! Every other day is a workday from Monday to Friday and a weekend day on
+//! Saturday and Sunday. A *long holiday* is a run of at least
+//! `long_min_days` consecutive days off (holidays and the weekends that
+//! touch them); the days just before and after it are where the pre-holiday
+//! rush and the post-holiday backlog fall.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use jiff::civil::{Date, Weekday};
+use serde::{Deserialize, Serialize};
+
+use crate::forecast::{csv_reader, parse_date, read_header, Cell};
+use crate::input::{InputError, Warning};
+
+/// The kind of a day, which picks its intraday profile and base factor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DayType {
+    /// A working day (Monday–Friday, or a make-up workday).
+    Workday,
+    /// Saturday or Sunday, not worked.
+    Weekend,
+    /// A public holiday.
+    Holiday,
+}
+
+impl DayType {
+    /// All day types, in order.
+    pub const ALL: [DayType; 3] = [DayType::Workday, DayType::Weekend, DayType::Holiday];
+
+    /// The name used in files: `workday`, `weekend`, `holiday`.
+    pub fn name(self) -> &'static str {
+        match self {
+            DayType::Workday => "workday",
+            DayType::Weekend => "weekend",
+            DayType::Holiday => "holiday",
+        }
+    }
+}
+
+/// One exception in a calendar file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CalendarDay {
+    /// `Holiday` for a day off, `Workday` for a make-up workday.
+    pub day_type: DayType,
+    /// The holiday's name, if given.
+    pub name: String,
+}
+
+/// A calendar of public holidays and make-up workdays.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Calendar {
+    /// The exceptions to the Monday–Friday week, by date.
+    pub days: BTreeMap<Date, CalendarDay>,
+}
+
+/// Monday = 0 … Sunday = 6.
+pub fn weekday_index(d: Date) -> usize {
+    d.weekday().to_monday_zero_offset() as usize
+}
+
+fn is_weekend(d: Date) -> bool {
+    matches!(d.weekday(), Weekday::Saturday | Weekday::Sunday)
+}
+
+impl Calendar {
+    /// Reads a calendar CSV; `source` names it in errors.
+    pub fn read<R: std::io::Read>(
+        rdr: R,
+        source: &str,
+    ) -> Result<(Calendar, Vec<Warning>), InputError> {
+        let mut rdr = csv_reader(rdr);
+        let (headers, idx, warnings) =
+            read_header(&mut rdr, source, &["date", "day_type"], &["name"])?;
+        let mut cal = Calendar::default();
+        let mut lines: BTreeMap<Date, u64> = BTreeMap::new();
+        let mut record = csv::StringRecord::new();
+        loop {
+            match rdr.read_record(&mut record) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(e) => return Err(InputError::from_csv(source, &e)),
+            }
+            let line = record.position().map_or(0, |p| p.line());
+            let cell = Cell {
+                source,
+                line,
+                record: &record,
+                headers: &headers,
+            };
+            let date = cell.date(idx[0].unwrap_or(0))?;
+            let t = idx[1].unwrap_or(0);
+            let day_type = match cell.raw(t) {
+                "holiday" => DayType::Holiday,
+                "workday" => DayType::Workday,
+                _ => {
+                    return Err(cell.err(
+                        t,
+                        "a day type: holiday (a day off) or workday (a make-up workday)",
+                    ))
+                }
+            };
+            let name = idx[2].map(|i| cell.raw(i).to_string()).unwrap_or_default();
+            if let Some(first) = lines.insert(date, line) {
+                return Err(InputError::at(
+                    source,
+                    line,
+                    format!("{date} is listed twice (first on line {first})"),
+                ));
+            }
+            cal.days.insert(date, CalendarDay { day_type, name });
+        }
+        Ok((cal, warnings))
+    }
+
+    /// Reads a calendar file.
+    pub fn from_path(path: &Path) -> Result<(Calendar, Vec<Warning>), InputError> {
+        let text = crate::input::read_text(path)?;
+        Self::read(text.as_bytes(), &path.display().to_string())
+    }
+
+    /// The day type of `d`.
+    pub fn day_type(&self, d: Date) -> DayType {
+        match self.days.get(&d) {
+            Some(c) => c.day_type,
+            None if is_weekend(d) => DayType::Weekend,
+            None => DayType::Workday,
+        }
+    }
+
+    /// Whether `d` is a make-up workday (a weekend day that is worked).
+    pub fn is_makeup_workday(&self, d: Date) -> bool {
+        is_weekend(d)
+            && self
+                .days
+                .get(&d)
+                .is_some_and(|c| c.day_type == DayType::Workday)
+    }
+
+    /// Whether `d` is a day off (weekend or holiday).
+    pub fn is_day_off(&self, d: Date) -> bool {
+        self.day_type(d) != DayType::Workday
+    }
+
+    /// The long holidays overlapping `[from, to]` (with a margin): runs of at
+    /// least `min_days` consecutive days off that contain a public holiday,
+    /// as (first day, last day).
+    pub fn long_holidays(&self, from: Date, to: Date, min_days: u32) -> Vec<(Date, Date)> {
+        let margin = jiff::Span::new().days(40);
+        let (Ok(start), Ok(end)) = (from.checked_sub(margin), to.checked_add(margin)) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        let mut d = start;
+        while d <= end {
+            if self.is_day_off(d) {
+                let first = d;
+                let mut last = d;
+                let mut has_holiday = false;
+                while d <= end && self.is_day_off(d) {
+                    has_holiday |= self.day_type(d) == DayType::Holiday;
+                    last = d;
+                    d = d.tomorrow().unwrap_or(d);
+                    if d == last {
+                        break;
+                    }
+                }
+                let len = (last - first).get_days() + 1;
+                if has_holiday && len >= min_days as i32 {
+                    out.push((first, last));
+                }
+            } else {
+                d = match d.tomorrow() {
+                    Ok(n) => n,
+                    Err(_) => break,
+                };
+            }
+        }
+        out
+    }
+
+    /// Writes the calendar CSV.
+    pub fn write<W: std::io::Write>(&self, w: W) -> std::io::Result<()> {
+        let mut out = csv::Writer::from_writer(w);
+        out.write_record(["date", "day_type", "name"])?;
+        for (d, c) in &self.days {
+            out.write_record([d.to_string(), c.day_type.name().to_string(), c.name.clone()])?;
+        }
+        out.flush()
+    }
+}
+
+/// Parses a date for a TOML key, with the key named in the error.
+pub(crate) fn date_at_key(s: &str, source: &str, key: &str) -> Result<Date, InputError> {
+    parse_date(s).ok_or_else(|| {
+        InputError::at_key(
+            source,
+            key,
+            format!("expected a date YYYY-MM-DD, got {s:?}"),
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Date {
+        s.parse().unwrap()
+    }
+
+    fn china_2026() -> Calendar {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/calendar_china_2026.csv");
+        Calendar::from_path(&path).unwrap().0
+    }
+
+    #[test]
+    fn shipped_china_2026_calendar_matches_the_state_council_notice() {
+        let c = china_2026();
+        // Spring Festival: Feb 15 (Sun) – Feb 23 (Mon) off; Feb 14 and 28 (Sat) worked.
+        assert_eq!(c.day_type(d("2026-02-15")), DayType::Holiday);
+        assert_eq!(c.day_type(d("2026-02-23")), DayType::Holiday);
+        assert_eq!(c.day_type(d("2026-02-24")), DayType::Workday);
+        assert!(c.is_makeup_workday(d("2026-02-14")));
+        assert!(c.is_makeup_workday(d("2026-02-28")));
+        // National Day: Oct 1–7 off, Sep 20 (Sun) and Oct 10 (Sat) worked.
+        assert_eq!(c.day_type(d("2026-10-07")), DayType::Holiday);
+        assert!(c.is_makeup_workday(d("2026-09-20")));
+        assert!(c.is_makeup_workday(d("2026-10-10")));
+        // An ordinary weekend.
+        assert_eq!(c.day_type(d("2026-03-14")), DayType::Weekend);
+        let long = c.long_holidays(d("2026-01-01"), d("2026-12-31"), 5);
+        assert!(long.contains(&(d("2026-02-15"), d("2026-02-23"))));
+        assert!(long.contains(&(d("2026-10-01"), d("2026-10-07"))));
+        assert!(long.contains(&(d("2026-05-01"), d("2026-05-05"))));
+        assert_eq!(long.len(), 3);
+    }
+
+    #[test]
+    fn unknown_day_type_names_line_and_column() {
+        let e = Calendar::read("date,day_type\n2026-01-01,festival\n".as_bytes(), "cal.csv")
+            .unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("cal.csv:2: column 2 (day_type): expected a day type"),
+            "{e}"
+        );
+    }
+}

@@ -1,0 +1,45 @@
+//! `wfm forecast`: expected volumes per interval from a scenario file.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::Args;
+use wfm::scenario::Scenario;
+
+use super::{output::write_output, parse_date_flag};
+
+/// Arguments of `wfm forecast`.
+#[derive(Debug, Args)]
+pub struct ForecastArgs {
+    /// Scenario TOML
+    #[arg(long, value_name = "FILE")]
+    scenario: PathBuf,
+    /// First date, YYYY-MM-DD [default: the scenario's `from`]
+    #[arg(long, value_parser = parse_date_flag, value_name = "DATE")]
+    from: Option<jiff::civil::Date>,
+    /// Last date, inclusive [default: the scenario's `to`]
+    #[arg(long, value_parser = parse_date_flag, value_name = "DATE")]
+    to: Option<jiff::civil::Date>,
+    /// Interval length, minutes [default: the scenario's `interval_min`, else 30]
+    #[arg(long, value_name = "MIN")]
+    interval_min: Option<u32>,
+    /// Output forecast CSV [default: stdout]
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+}
+
+pub fn run(a: ForecastArgs) -> Result<i32> {
+    let source = a.scenario.display().to_string();
+    let (mut scenario, warnings) = Scenario::from_path(&a.scenario)?;
+    for w in &warnings {
+        eprintln!("wfm: warning: {w}");
+    }
+    if let Some(im) = a.interval_min {
+        scenario.interval_min = im;
+        scenario.compile(&source)?;
+    }
+    let (from, to) = scenario.date_range(a.from, a.to, &source)?;
+    let forecast = scenario.forecast(from, to)?;
+    write_output(a.out.as_deref(), |buf| forecast.write(buf))?;
+    Ok(0)
+}
