@@ -259,6 +259,57 @@ impl<R: Rng + ?Sized> Iterator for ArrivalStream<'_, R> {
     }
 }
 
+/// A forecast's volumes replaced by random counts drawn from its arrival
+/// processes (one per channel, stream k of `seed` for the k-th channel by
+/// name): a synthetic history, or one possible day for a what-if.
+///
+/// Each channel's rows are placed on the grid from 00:00 of the forecast's
+/// first date, so day-level busyness changes at midnight; intervals the
+/// forecast does not list have no arrivals.
+pub fn sample_forecast(
+    forecast: &crate::forecast::Forecast,
+    overdispersion: Overdispersion,
+    seed: u64,
+) -> Result<crate::forecast::Forecast, ArrivalError> {
+    use crate::forecast::minute_of_day;
+    let im = forecast.interval_min;
+    if im == 0 || 1440 % im != 0 {
+        return Err(ArrivalError::Interval(im));
+    }
+    let m = (1440 / im) as usize;
+    let mut out = forecast.clone();
+    let Some(first) = forecast.rows.iter().map(|r| r.date).min() else {
+        return Ok(out);
+    };
+    let slot = |r: &crate::forecast::ForecastRow| {
+        (r.date - first).get_days() as usize * m + (minute_of_day(r.time) / im) as usize
+    };
+    let mut names: Vec<&str> = forecast.rows.iter().map(|r| r.channel.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    for (k, name) in names.iter().enumerate() {
+        let idx: Vec<usize> = (0..forecast.rows.len())
+            .filter(|&i| forecast.rows[i].channel == *name)
+            .collect();
+        let n = idx
+            .iter()
+            .map(|&i| slot(&forecast.rows[i]))
+            .max()
+            .unwrap_or(0)
+            + 1;
+        let mut vols = vec![0.0; n];
+        for &i in &idx {
+            vols[slot(&forecast.rows[i])] = forecast.rows[i].volume;
+        }
+        let p = ArrivalProcess::new(&vols, im)?.with_overdispersion(overdispersion)?;
+        let counts = p.counts(&mut stream_rng(seed, k as u64));
+        for &i in &idx {
+            out.rows[i].volume = counts[slot(&forecast.rows[i])] as f64;
+        }
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

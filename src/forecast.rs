@@ -386,31 +386,54 @@ impl Forecast {
 
     /// Writes the forecast CSV (the `patience_s` column only when some row has one).
     pub fn write<W: Write>(&self, w: W) -> std::io::Result<()> {
+        use std::fmt::Write as _;
         let with_patience = self.rows.iter().any(|r| r.patience_s.is_some());
-        let mut out = csv::Writer::from_writer(w);
+        let mut out = std::io::BufWriter::new(w);
         let cols = if with_patience {
             &COLUMNS[..]
         } else {
             &COLUMNS[..5]
         };
-        out.write_record(cols)?;
+        writeln!(out, "{}", cols.join(","))?;
+        let mut line = String::with_capacity(96);
+        let mut quoted = std::collections::HashMap::new();
         for r in &self.rows {
-            let mut rec = vec![
-                r.date.to_string(),
-                format_time(r.time),
-                r.channel.clone(),
-                crate::report::fmt_num(r.volume, 4),
-                crate::report::fmt_num(r.aht_s, 3),
-            ];
+            line.clear();
+            let channel = quoted
+                .entry(r.channel.as_str())
+                .or_insert_with(|| csv_field(&r.channel));
+            let _ = write!(
+                line,
+                "{:04}-{:02}-{:02},{:02}:{:02},{},",
+                r.date.year(),
+                r.date.month(),
+                r.date.day(),
+                r.time.hour(),
+                r.time.minute(),
+                channel
+            );
+            crate::report::push_num(&mut line, r.volume, 4);
+            line.push(',');
+            crate::report::push_num(&mut line, r.aht_s, 3);
             if with_patience {
-                rec.push(
-                    r.patience_s
-                        .map_or(String::new(), |p| crate::report::fmt_num(p, 3)),
-                );
+                line.push(',');
+                if let Some(p) = r.patience_s {
+                    crate::report::push_num(&mut line, p, 3);
+                }
             }
-            out.write_record(&rec)?;
+            line.push('\n');
+            out.write_all(line.as_bytes())?;
         }
         out.flush()
+    }
+}
+
+/// A CSV field, quoted when it holds a comma, quote or line break.
+pub(crate) fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
     }
 }
 

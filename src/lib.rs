@@ -26,6 +26,7 @@ pub mod arrivals;
 pub mod calendar;
 pub mod channels;
 pub mod erlang;
+pub mod fit;
 pub mod forecast;
 pub mod input;
 pub mod prec;

@@ -23,6 +23,15 @@ pub struct ForecastArgs {
     /// Interval length, minutes [default: the scenario's `interval_min`, else 30]
     #[arg(long, value_name = "MIN")]
     interval_min: Option<u32>,
+    /// Draw random counts (a synthetic history) instead of expected volumes, with this seed
+    #[arg(long, value_name = "SEED")]
+    sample_seed: Option<u64>,
+    /// With --sample-seed: coefficient of variation of a day-level busyness factor
+    #[arg(long, default_value_t = 0.0, value_name = "CV")]
+    day_cv: f64,
+    /// With --sample-seed: coefficient of variation of an interval-level busyness factor
+    #[arg(long, default_value_t = 0.0, value_name = "CV")]
+    interval_cv: f64,
     /// Output forecast CSV [default: stdout]
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
@@ -39,7 +48,14 @@ pub fn run(a: ForecastArgs) -> Result<i32> {
         scenario.compile(&source)?;
     }
     let (from, to) = scenario.date_range(a.from, a.to, &source)?;
-    let forecast = scenario.forecast(from, to)?;
+    let mut forecast = scenario.forecast(from, to)?;
+    if let Some(seed) = a.sample_seed {
+        let od = wfm::arrivals::Overdispersion {
+            day_cv: a.day_cv,
+            interval_cv: a.interval_cv,
+        };
+        forecast = wfm::arrivals::sample_forecast(&forecast, od, seed)?;
+    }
     write_output(a.out.as_deref(), |buf| forecast.write(buf))?;
     Ok(0)
 }

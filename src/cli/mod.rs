@@ -2,6 +2,7 @@
 //! lives here: every command is a few library calls and a writer.
 
 mod erlang_cmd;
+mod fit_cmd;
 mod forecast_cmd;
 mod output;
 mod staff;
@@ -27,6 +28,8 @@ enum Command {
     Erlang(erlang_cmd::ErlangArgs),
     /// Expected volumes per interval and channel from a scenario file.
     Forecast(forecast_cmd::ForecastArgs),
+    /// Learn a scenario file from history (volumes per interval and channel).
+    Fit(fit_cmd::FitArgs),
 }
 
 /// Channel settings as flags: the defaults for channels (and keys) the
@@ -113,6 +116,7 @@ pub fn run() -> i32 {
         Command::Staff(a) => staff::run(a),
         Command::Erlang(a) => erlang_cmd::run(a),
         Command::Forecast(a) => forecast_cmd::run(a),
+        Command::Fit(a) => fit_cmd::run(a),
     };
     match result {
         Ok(code) => code,

@@ -1,5 +1,6 @@
 //! The one integration-test binary, organised by behaviour.
 
+mod arrivals_cli;
 mod erlang_reference;
 mod properties;
 mod staff_cli;

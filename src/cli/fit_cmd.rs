@@ -1,0 +1,134 @@
+//! `wfm fit`: learn a scenario file from history.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::Args;
+use wfm::calendar::Calendar;
+use wfm::fit::{fit, FitOptions};
+use wfm::forecast::Forecast;
+use wfm::scenario::{Repayment, Scenario, WhenClosed};
+
+use super::output::write_output;
+
+/// Arguments of `wfm fit`.
+#[derive(Debug, Args)]
+pub struct FitArgs {
+    /// History CSV with the forecast's columns (actual volumes)
+    #[arg(long, value_name = "FILE")]
+    history: PathBuf,
+    /// Output scenario TOML [default: stdout]
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// A scenario whose calendar, [[repayment]], [month_end] and [holidays]
+    /// say what to estimate (its factors are ignored)
+    #[arg(long, value_name = "FILE")]
+    template: Option<PathBuf>,
+    /// Calendar CSV of holidays and make-up workdays
+    #[arg(long, value_name = "FILE")]
+    calendar: Option<PathBuf>,
+    /// Due days of the month, e.g. 10,25 (estimates offsets -3..+2)
+    #[arg(long, value_delimiter = ',', value_name = "DAYS")]
+    due_days: Vec<u32>,
+    /// Estimate a month-end factor for the last N days of each month
+    #[arg(long, value_name = "N")]
+    month_end_days: Option<u32>,
+    /// Interval length of the history, minutes
+    #[arg(long, default_value_t = 30, value_name = "MIN")]
+    interval_min: u32,
+    /// Days held out at the end to measure the fit
+    #[arg(long, default_value_t = 7, value_name = "DAYS")]
+    holdout_days: u32,
+}
+
+pub fn run(a: FitArgs) -> Result<i32> {
+    let history_name = a.history.display().to_string();
+    let (history, warnings) = Forecast::from_path(&a.history, a.interval_min)?;
+    for w in &warnings {
+        eprintln!("wfm: warning: {w}");
+    }
+    let mut opts = FitOptions {
+        holdout_days: a.holdout_days,
+        ..FitOptions::default()
+    };
+    if let Some(t) = &a.template {
+        let (s, w) = Scenario::from_path(t)?;
+        for w in &w {
+            eprintln!("wfm: warning: {w}");
+        }
+        opts.calendar = s.calendar_data.clone();
+        opts.calendar_path = s.calendar.as_ref().map(|c| {
+            t.parent()
+                .unwrap_or(std::path::Path::new(""))
+                .join(c)
+                .display()
+                .to_string()
+        });
+        opts.repayment = s.repayment.clone();
+        opts.month_end_days = s.month_end.as_ref().map(|m| m.days);
+        opts.holidays = s.holidays.clone();
+    }
+    if let Some(c) = &a.calendar {
+        let (cal, w) = Calendar::from_path(c)?;
+        for w in &w {
+            eprintln!("wfm: warning: {w}");
+        }
+        opts.calendar = cal;
+        opts.calendar_path = Some(c.display().to_string());
+    }
+    if !a.due_days.is_empty() {
+        if let Some(bad) = a.due_days.iter().find(|d| !(1..=31).contains(*d)) {
+            anyhow::bail!("--due-days: expected days of the month 1-31, got {bad}");
+        }
+        opts.repayment.push(Repayment {
+            name: Some("due days from --due-days".into()),
+            due_days: a.due_days.clone(),
+            channels: None,
+            day_factors: (-3..=2).map(|o| (o, 1.0)).collect(),
+            reminder_time: None,
+            reminder_days: vec![-2],
+            reminder_hours: 1.0,
+            reminder_factor: 1.0,
+            when_closed: WhenClosed::SameDay,
+        });
+    }
+    if a.month_end_days.is_some() {
+        opts.month_end_days = a.month_end_days;
+    }
+    let report = fit(&history, &opts).with_context(|| format!("{history_name}: cannot fit"))?;
+    for w in &report.warnings {
+        eprintln!("wfm: warning: {w}");
+    }
+    let mut head = String::new();
+    head.push_str(&format!("# Fitted by `wfm fit` from {history_name}.\n"));
+    if report.quality.is_empty() {
+        head.push_str("# Fit quality: history too short for a hold-out week.\n");
+    }
+    for q in &report.quality {
+        let line = format!(
+            "channel {}: last {} days held out: daily MAPE {:.1}%, interval WAPE {:.1}%",
+            q.channel,
+            q.holdout_days,
+            100.0 * q.daily_mape,
+            100.0 * q.interval_wape
+        );
+        eprintln!("wfm: fit: {line}");
+        head.push_str(&format!("# {line}\n"));
+    }
+    for o in &report.outliers {
+        let line = format!(
+            "channel {}: {} left out as an outlier ({:.2} × the model)",
+            o.channel, o.date, o.ratio
+        );
+        eprintln!("wfm: fit: {line}");
+        head.push_str(&format!("# {line}\n"));
+    }
+    let body = toml::to_string(&report.scenario).context("writing the scenario")?;
+    write_output(a.out.as_deref(), |buf| {
+        buf.extend_from_slice(head.as_bytes());
+        buf.extend_from_slice(b"\n");
+        buf.extend_from_slice(body.as_bytes());
+        Ok(())
+    })?;
+    Ok(0)
+}
