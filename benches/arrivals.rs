@@ -16,7 +16,10 @@ fn sampling(c: &mut Criterion) {
     let p = ArrivalProcess::new(&vols, 30).unwrap();
     let pod = p
         .clone()
-        .with_overdispersion(Overdispersion { day_cv: 0.1, interval_cv: 0.05 })
+        .with_overdispersion(Overdispersion {
+            day_cv: 0.1,
+            interval_cv: 0.05,
+        })
         .unwrap();
     let mut g = c.benchmark_group("arrivals");
     g.throughput(Throughput::Elements(total as u64));

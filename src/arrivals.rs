@@ -178,17 +178,12 @@ impl ArrivalProcess {
     /// assert!((180..=300).contains(&times.len()));
     /// ```
     pub fn stream<'a, R: Rng + ?Sized>(&'a self, rng: &'a mut R) -> ArrivalStream<'a, R> {
-        let mut s = ArrivalStream {
+        let cursor = ArrivalCursor::start(self, rng);
+        ArrivalStream {
             p: self,
             rng,
-            idx: 0,
-            t: 0.0,
-            end: 0.0,
-            inv_rate: f64::INFINITY,
-            day_factor: 1.0,
-        };
-        s.enter(0);
-        s
+            cursor,
+        }
     }
 
     /// Arrivals per interval, by drawing the stream.
@@ -206,37 +201,7 @@ impl ArrivalProcess {
 pub struct ArrivalStream<'a, R: Rng + ?Sized> {
     p: &'a ArrivalProcess,
     rng: &'a mut R,
-    idx: usize,
-    t: f64,
-    end: f64,
-    inv_rate: f64,
-    day_factor: f64,
-}
-
-impl<R: Rng + ?Sized> ArrivalStream<'_, R> {
-    /// Moves to the start of interval `idx`, drawing its busyness.
-    fn enter(&mut self, idx: usize) {
-        self.idx = idx;
-        if idx >= self.p.rates.len() {
-            return;
-        }
-        if idx % self.p.intervals_per_day == 0 {
-            if let Some(g) = &self.p.day {
-                self.day_factor = g.sample(self.rng);
-            }
-        }
-        let mut rate = self.p.rates[idx] * self.day_factor;
-        if let Some(g) = &self.p.interval {
-            rate *= g.sample(self.rng);
-        }
-        self.t = idx as f64 * self.p.interval_s;
-        self.end = self.t + self.p.interval_s;
-        self.inv_rate = if rate > 0.0 {
-            1.0 / rate
-        } else {
-            f64::INFINITY
-        };
-    }
+    cursor: ArrivalCursor,
 }
 
 impl<R: Rng + ?Sized> Iterator for ArrivalStream<'_, R> {
@@ -244,16 +209,73 @@ impl<R: Rng + ?Sized> Iterator for ArrivalStream<'_, R> {
 
     #[inline]
     fn next(&mut self) -> Option<f64> {
-        while self.idx < self.p.rates.len() {
+        self.cursor.next(self.p, self.rng)
+    }
+}
+
+/// The position in an arrival process, without borrowing it or the
+/// generator: the simulator keeps one per channel and draws the next
+/// arrival on demand with [`ArrivalCursor::next`].
+#[derive(Debug, Clone)]
+pub struct ArrivalCursor {
+    idx: usize,
+    t: f64,
+    end: f64,
+    inv_rate: f64,
+    day_factor: f64,
+}
+
+impl ArrivalCursor {
+    /// A cursor at the start of `p`, drawing the first busyness factors.
+    pub fn start<R: Rng + ?Sized>(p: &ArrivalProcess, rng: &mut R) -> Self {
+        let mut c = ArrivalCursor {
+            idx: 0,
+            t: 0.0,
+            end: 0.0,
+            inv_rate: f64::INFINITY,
+            day_factor: 1.0,
+        };
+        c.enter(p, rng, 0);
+        c
+    }
+
+    /// Moves to the start of interval `idx`, drawing its busyness.
+    fn enter<R: Rng + ?Sized>(&mut self, p: &ArrivalProcess, rng: &mut R, idx: usize) {
+        self.idx = idx;
+        if idx >= p.rates.len() {
+            return;
+        }
+        if idx % p.intervals_per_day == 0 {
+            if let Some(g) = &p.day {
+                self.day_factor = g.sample(rng);
+            }
+        }
+        let mut rate = p.rates[idx] * self.day_factor;
+        if let Some(g) = &p.interval {
+            rate *= g.sample(rng);
+        }
+        self.t = idx as f64 * p.interval_s;
+        self.end = self.t + p.interval_s;
+        self.inv_rate = if rate > 0.0 {
+            1.0 / rate
+        } else {
+            f64::INFINITY
+        };
+    }
+
+    /// The next arrival time of `p` (seconds from its start), or `None` past its end.
+    #[inline]
+    pub fn next<R: Rng + ?Sized>(&mut self, p: &ArrivalProcess, rng: &mut R) -> Option<f64> {
+        while self.idx < p.rates.len() {
             if self.inv_rate.is_finite() {
-                let gap: f64 = Exp1.sample(self.rng);
+                let gap: f64 = Exp1.sample(rng);
                 self.t += gap * self.inv_rate;
                 if self.t < self.end {
                     return Some(self.t);
                 }
             }
             // The gap crossed the boundary: by memorylessness, start afresh there.
-            self.enter(self.idx + 1);
+            self.enter(p, rng, self.idx + 1);
         }
         None
     }

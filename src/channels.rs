@@ -28,6 +28,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::dist::DistSpec;
 use crate::erlang::SlDefinition;
 use crate::input::InputError;
 use crate::staffing::{Model, Targets};
@@ -73,6 +74,34 @@ pub struct ChannelSettings {
     pub sl_definition: Option<SlDefinition>,
     /// Queueing model; by default Erlang A where a patience is known, else Erlang C.
     pub model: Option<Model>,
+    /// Simulator: handle-time distribution shape (mean from `aht_s`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handle_time: Option<DistSpec>,
+    /// Simulator: patience distribution shape (mean from `patience_s`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub patience: Option<DistSpec>,
+    /// Simulator: mean time a contact spends with the bot before it is
+    /// solved or transferred, seconds (exponential).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bot_time_s: Option<f64>,
+    /// Simulator: probability that an abandoned contact tries again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_prob: Option<f64>,
+    /// Simulator: mean delay before a retry, seconds (exponential).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_delay_s: Option<f64>,
+    /// Simulator: the channel a retry arrives on (default: the same).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_channel: Option<String>,
+    /// Simulator: offer a callback when the expected wait exceeds this, seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback_threshold_s: Option<f64>,
+    /// Simulator: share of the callers offered a callback who take it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback_share: Option<f64>,
+    /// Simulator: a callback is late when made later than this after the request, seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback_deadline_s: Option<f64>,
 }
 
 impl ChannelSettings {
@@ -92,6 +121,15 @@ impl ChannelSettings {
             concurrency: Some(1),
             sl_definition: Some(SlDefinition::Offered),
             model: None,
+            handle_time: None,
+            patience: None,
+            bot_time_s: None,
+            retry_prob: None,
+            retry_delay_s: None,
+            retry_channel: None,
+            callback_threshold_s: None,
+            callback_share: None,
+            callback_deadline_s: None,
         }
     }
 
@@ -110,6 +148,21 @@ impl ChannelSettings {
             concurrency: self.concurrency.or(fallback.concurrency),
             sl_definition: self.sl_definition.or(fallback.sl_definition),
             model: self.model.or(fallback.model),
+            handle_time: self
+                .handle_time
+                .clone()
+                .or_else(|| fallback.handle_time.clone()),
+            patience: self.patience.clone().or_else(|| fallback.patience.clone()),
+            bot_time_s: self.bot_time_s.or(fallback.bot_time_s),
+            retry_prob: self.retry_prob.or(fallback.retry_prob),
+            retry_delay_s: self.retry_delay_s.or(fallback.retry_delay_s),
+            retry_channel: self
+                .retry_channel
+                .clone()
+                .or_else(|| fallback.retry_channel.clone()),
+            callback_threshold_s: self.callback_threshold_s.or(fallback.callback_threshold_s),
+            callback_share: self.callback_share.or(fallback.callback_share),
+            callback_deadline_s: self.callback_deadline_s.or(fallback.callback_deadline_s),
         }
     }
 }
@@ -133,6 +186,42 @@ pub struct Channel {
     pub concurrency: u32,
     /// The model asked for, if any.
     pub model: Option<Model>,
+    /// Simulator settings.
+    pub sim: ChannelSimSettings,
+}
+
+/// A channel's simulator settings, checked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChannelSimSettings {
+    /// Handle-time shape.
+    pub handle_time: DistSpec,
+    /// Patience shape (used when a patience mean is known).
+    pub patience: DistSpec,
+    /// Mean bot time, seconds (0 = none).
+    pub bot_time_s: f64,
+    /// Retry probability after abandoning.
+    pub retry_prob: f64,
+    /// Mean retry delay, seconds.
+    pub retry_delay_s: f64,
+    /// Channel of the retry (`None` = the same).
+    pub retry_channel: Option<String>,
+    /// Callback offer threshold on the expected wait, seconds (`None` = no callbacks).
+    pub callback_threshold_s: Option<f64>,
+    /// Share of callers offered a callback who take it.
+    pub callback_share: f64,
+    /// Callback deadline, seconds.
+    pub callback_deadline_s: f64,
+}
+
+/// An agent group of the simulator: the channels it serves, in priority order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupSettings {
+    /// Channels served, highest priority first.
+    pub channels: Vec<String>,
+    /// Contacts an agent of the group handles at once (chat-kind channels only when > 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub concurrency: Option<u32>,
 }
 
 /// The channels TOML file: a `[channel.NAME]` table per channel.
@@ -142,6 +231,10 @@ pub struct ChannelsFile {
     /// Settings by channel name.
     #[serde(default)]
     pub channel: BTreeMap<String, ChannelSettings>,
+    /// Agent groups of the simulator, by name. Without any, each channel is
+    /// served by its own group of the same name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub group: BTreeMap<String, GroupSettings>,
 }
 
 impl ChannelsFile {
@@ -261,6 +354,26 @@ impl ChannelBook {
                 "a deferred channel needs its reply deadline in seconds (e.g. 7200 for 2 hours) in its own table",
             ));
         }
+        share("retry_prob", s.retry_prob, false, false)?;
+        share("callback_share", s.callback_share, false, false)?;
+        positive("bot_time_s", s.bot_time_s, true)?;
+        positive("retry_delay_s", s.retry_delay_s, true)?;
+        positive("callback_threshold_s", s.callback_threshold_s, true)?;
+        positive("callback_deadline_s", s.callback_deadline_s, false)?;
+        for (k, d) in [("handle_time", &s.handle_time), ("patience", &s.patience)] {
+            if let Some(d) = d {
+                if let Err(e) = d.unit() {
+                    return Err(InputError::at_key(src, key(k), e));
+                }
+                if k == "handle_time" && *d == DistSpec::None {
+                    return Err(InputError::at_key(
+                        src,
+                        key(k),
+                        "a handle time cannot be `none`",
+                    ));
+                }
+            }
+        }
         if kind == ChannelKind::Voice && concurrency > 1 {
             bad(
                 "concurrency",
@@ -284,6 +397,17 @@ impl ChannelBook {
             containment: s.containment.unwrap_or(0.0),
             concurrency,
             model: s.model,
+            sim: ChannelSimSettings {
+                handle_time: s.handle_time.clone().unwrap_or_default(),
+                patience: s.patience.clone().unwrap_or_default(),
+                bot_time_s: s.bot_time_s.unwrap_or(0.0),
+                retry_prob: s.retry_prob.unwrap_or(0.0),
+                retry_delay_s: s.retry_delay_s.unwrap_or(600.0),
+                retry_channel: s.retry_channel.clone(),
+                callback_threshold_s: s.callback_threshold_s,
+                callback_share: s.callback_share.unwrap_or(1.0),
+                callback_deadline_s: s.callback_deadline_s.unwrap_or(3600.0),
+            },
         })
     }
 }

@@ -25,6 +25,7 @@
 pub mod arrivals;
 pub mod calendar;
 pub mod channels;
+pub mod dist;
 pub mod erlang;
 pub mod fit;
 pub mod forecast;
@@ -32,4 +33,5 @@ pub mod input;
 pub mod prec;
 pub mod report;
 pub mod scenario;
+pub mod sim;
 pub mod staffing;

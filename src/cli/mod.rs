@@ -98,7 +98,7 @@ impl ChannelFlags {
             } else {
                 None
             },
-            model: None,
+            ..ChannelSettings::default()
         }
     }
 }

@@ -3,6 +3,7 @@
 mod arrivals_cli;
 mod erlang_reference;
 mod properties;
+mod sim;
 mod staff_cli;
 
 use std::path::{Path, PathBuf};

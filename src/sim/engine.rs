@@ -1,0 +1,749 @@
+//! The event loop of one replication.
+//!
+//! One binary heap holds service completions, abandonments, bot hand-offs,
+//! retries and interval boundaries; ties leave in insertion order (a sequence
+//! number breaks them). Arrivals are not in the heap: each channel keeps an
+//! [`ArrivalCursor`] and the loop compares its next arrival with the heap's
+//! top. Contacts live in a slab that is reused, and queues hold
+//! `(slot, generation)` pairs, so abandoned contacts are dropped lazily and
+//! memory does not grow with the number of contacts.
+
+use std::cmp::Ordering;
+use std::collections::{BinaryHeap, VecDeque};
+use std::io::Write;
+
+use rand::RngExt;
+use rand_distr::{Distribution, Exp1};
+
+use super::stats::{hist_bin, Cell, RepStats};
+use super::Simulation;
+use crate::arrivals::{ArrivalCursor, WfmRng};
+use crate::channels::ChannelKind;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Completion,
+    Abandon,
+    BotDone,
+    Retry,
+    Boundary,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Ev {
+    t: f64,
+    seq: u64,
+    kind: Kind,
+    a: u32,
+    b: u32,
+}
+
+impl PartialEq for Ev {
+    fn eq(&self, o: &Self) -> bool {
+        self.cmp(o) == Ordering::Equal
+    }
+}
+impl Eq for Ev {}
+impl PartialOrd for Ev {
+    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl Ord for Ev {
+    /// Reversed, so that `BinaryHeap` pops the earliest, then the first pushed.
+    fn cmp(&self, o: &Self) -> Ordering {
+        o.t.total_cmp(&self.t).then(o.seq.cmp(&self.seq))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    Free,
+    Bot,
+    Waiting,
+    CallbackWaiting,
+    InService,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Contact {
+    gen: u32,
+    state: State,
+    ch: u16,
+    iv: u32,
+    id: u64,
+    arrive: f64,
+    join: f64,
+    start: f64,
+    callback: bool,
+    bot_solves: bool,
+    group: u16,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Agent {
+    group: u16,
+    active: u16,
+    gen: u32,
+    present: bool,
+    leaving: bool,
+}
+
+/// The state of one replication.
+pub(super) struct Engine<'a, 'w> {
+    sim: &'a Simulation,
+    rng: WfmRng,
+    t: f64,
+    seq: u64,
+    heap: BinaryHeap<Ev>,
+    contacts: Vec<Contact>,
+    free_contacts: Vec<u32>,
+    next_id: u64,
+    queues: Vec<VecDeque<(u32, u32)>>,
+    callbacks: Vec<VecDeque<(u32, u32)>>,
+    waiting: Vec<u32>,
+    queue_area: Vec<f64>,
+    queue_last: Vec<f64>,
+    agents: Vec<Agent>,
+    free_agents: Vec<u32>,
+    idle: Vec<VecDeque<(u32, u32, f64)>>,
+    present: Vec<u32>,
+    cursors: Vec<ArrivalCursor>,
+    next_arrival: Vec<f64>,
+    stats: RepStats,
+    trace: Option<&'w mut dyn Write>,
+    trace_err: Option<std::io::Error>,
+}
+
+impl<'a, 'w> Engine<'a, 'w> {
+    pub(super) fn new(sim: &'a Simulation, rng: WfmRng, trace: Option<&'w mut dyn Write>) -> Self {
+        let nc = sim.channels.len();
+        let ng = sim.groups.len();
+        Engine {
+            sim,
+            rng,
+            t: 0.0,
+            seq: 0,
+            heap: BinaryHeap::new(),
+            contacts: Vec::new(),
+            free_contacts: Vec::new(),
+            next_id: 0,
+            queues: vec![VecDeque::new(); nc],
+            callbacks: vec![VecDeque::new(); nc],
+            waiting: vec![0; nc],
+            queue_area: vec![0.0; nc],
+            queue_last: vec![0.0; nc],
+            agents: Vec::new(),
+            free_agents: Vec::new(),
+            idle: vec![VecDeque::new(); ng],
+            present: vec![0; ng],
+            cursors: Vec::with_capacity(nc),
+            next_arrival: vec![f64::INFINITY; nc],
+            stats: RepStats::new(sim.intervals, nc, ng),
+            trace,
+            trace_err: None,
+        }
+    }
+
+    fn push(&mut self, t: f64, kind: Kind, a: u32, b: u32) {
+        self.seq += 1;
+        self.heap.push(Ev {
+            t,
+            seq: self.seq,
+            kind,
+            a,
+            b,
+        });
+    }
+
+    fn interval_of(&self, t: f64) -> u32 {
+        ((t / self.sim.interval_s) as usize).min(self.sim.intervals - 1) as u32
+    }
+
+    /// Runs the replication to the end of the last interval.
+    pub(super) fn run(mut self) -> Result<RepStats, std::io::Error> {
+        let sim = self.sim;
+        let horizon = sim.intervals as f64 * sim.interval_s;
+        if let Some(w) = self.trace.as_mut() {
+            writeln!(w, "contact,channel,arrival_s,outcome,wait_s,handle_s,group")?;
+        }
+        for c in 0..sim.channels.len() {
+            let mut cur = ArrivalCursor::start(&sim.channels[c].process, &mut self.rng);
+            self.next_arrival[c] = cur
+                .next(&sim.channels[c].process, &mut self.rng)
+                .unwrap_or(f64::INFINITY);
+            self.cursors.push(cur);
+        }
+        self.boundary(0);
+        self.start_state();
+        if sim.intervals > 1 {
+            self.push(sim.interval_s, Kind::Boundary, 1, 0);
+        }
+        loop {
+            let (mut ca, mut ta) = (usize::MAX, f64::INFINITY);
+            for (c, &t) in self.next_arrival.iter().enumerate() {
+                if t < ta {
+                    ta = t;
+                    ca = c;
+                }
+            }
+            let te = self.heap.peek().map_or(f64::INFINITY, |e| e.t);
+            if ta.min(te) >= horizon {
+                break;
+            }
+            if ta <= te {
+                self.t = ta;
+                let p = &sim.channels[ca].process;
+                self.next_arrival[ca] = self.cursors[ca]
+                    .next(p, &mut self.rng)
+                    .unwrap_or(f64::INFINITY);
+                self.arrive(ca, false);
+            } else {
+                let e = self.heap.pop().expect("peeked");
+                self.t = e.t;
+                match e.kind {
+                    Kind::Completion => self.complete(e.a, e.b),
+                    Kind::Abandon => self.abandon(e.a, e.b),
+                    Kind::BotDone => self.bot_done(e.a, e.b),
+                    Kind::Retry => self.arrive(e.a as usize, true),
+                    Kind::Boundary => {
+                        let i = e.a as usize;
+                        self.snapshot_backlog(i - 1);
+                        self.boundary(i);
+                        if i + 1 < sim.intervals {
+                            self.push(
+                                (i + 1) as f64 * sim.interval_s,
+                                Kind::Boundary,
+                                (i + 1) as u32,
+                                0,
+                            );
+                        }
+                    }
+                }
+            }
+            if let Some(e) = self.trace_err.take() {
+                return Err(e);
+            }
+        }
+        self.t = horizon;
+        self.snapshot_backlog(sim.intervals - 1);
+        // Close the books: busy time of contacts in service, queue areas,
+        // and what is still in the system.
+        for i in 0..self.contacts.len() {
+            let ct = self.contacts[i];
+            match ct.state {
+                // Answered (or called back) already; only its busy time is open.
+                State::InService => self.add_busy(ct.group as usize, ct.start, horizon),
+                State::Waiting | State::Bot => self.stats.in_system[ct.ch as usize] += 1,
+                State::CallbackWaiting => self.stats.callbacks_pending[ct.ch as usize] += 1,
+                State::Free => {}
+            }
+        }
+        for c in 0..sim.channels.len() {
+            self.touch_queue(c);
+            self.stats.queue_area[c] = self.queue_area[c];
+        }
+        if let Some(w) = self.trace.as_mut() {
+            w.flush()?;
+        }
+        Ok(self.stats)
+    }
+
+    fn start_state(&mut self) {
+        let sim = self.sim;
+        for &(c, n) in &sim.start_busy {
+            for _ in 0..n {
+                let id = self.new_contact(c, 0.0);
+                let gs = sim.groups_of[c].clone();
+                let mut served = false;
+                for g in gs {
+                    if let Some(a) = self.take_idle(g) {
+                        // Already in service: the remaining handle time of an
+                        // exponential service is a full draw (memoryless).
+                        self.contacts[id as usize].state = State::InService;
+                        self.contacts[id as usize].start = 0.0;
+                        self.stats.start_busy[c] += 1;
+                        self.begin_service(a, id, false);
+                        served = true;
+                        break;
+                    }
+                }
+                if !served {
+                    self.enqueue(c, id);
+                }
+            }
+        }
+        for &(c, n) in &sim.start_waiting {
+            for _ in 0..n {
+                let id = self.new_contact(c, 0.0);
+                self.stats.cell(0, c).offered += 1;
+                self.join(c, id);
+            }
+        }
+    }
+
+    fn new_contact(&mut self, c: usize, t: f64) -> u32 {
+        let iv = self.interval_of(t);
+        let id = self.next_id;
+        self.next_id += 1;
+        let ct = Contact {
+            gen: 0,
+            state: State::Free,
+            ch: c as u16,
+            iv,
+            id,
+            arrive: t,
+            join: t,
+            start: 0.0,
+            callback: false,
+            bot_solves: false,
+            group: 0,
+        };
+        match self.free_contacts.pop() {
+            Some(i) => {
+                let gen = self.contacts[i as usize].gen;
+                self.contacts[i as usize] = Contact { gen, ..ct };
+                i
+            }
+            None => {
+                self.contacts.push(ct);
+                (self.contacts.len() - 1) as u32
+            }
+        }
+    }
+
+    fn free_contact(&mut self, i: u32) {
+        let ct = &mut self.contacts[i as usize];
+        ct.state = State::Free;
+        ct.gen = ct.gen.wrapping_add(1);
+        self.free_contacts.push(i);
+    }
+
+    fn arrive(&mut self, c: usize, retry: bool) {
+        let sim = self.sim;
+        let t = self.t;
+        let id = self.new_contact(c, t);
+        let iv = self.contacts[id as usize].iv as usize;
+        let cell = self.stats.cell(iv, c);
+        cell.offered += 1;
+        if retry {
+            cell.retries += 1;
+        }
+        let ch = &sim.channels[c];
+        if ch.containment > 0.0 {
+            let solves = self.rng.random::<f64>() < ch.containment;
+            if ch.bot_time_s > 0.0 {
+                let d: f64 = Exp1.sample(&mut self.rng);
+                let ct = &mut self.contacts[id as usize];
+                ct.state = State::Bot;
+                ct.bot_solves = solves;
+                let gen = ct.gen;
+                self.push(t + d * ch.bot_time_s, Kind::BotDone, id, gen);
+                return;
+            }
+            if solves {
+                self.bot_solved(id);
+                return;
+            }
+        }
+        self.join(c, id);
+    }
+
+    fn bot_solved(&mut self, id: u32) {
+        let ct = self.contacts[id as usize];
+        self.stats.cell(ct.iv as usize, ct.ch as usize).bot_solved += 1;
+        self.trace_row(&ct, "bot", 0.0, 0.0, "");
+        self.free_contact(id);
+    }
+
+    fn bot_done(&mut self, id: u32, gen: u32) {
+        let ct = self.contacts[id as usize];
+        if ct.gen != gen || ct.state != State::Bot {
+            return;
+        }
+        if ct.bot_solves {
+            self.bot_solved(id);
+        } else {
+            self.contacts[id as usize].join = self.t;
+            self.join(ct.ch as usize, id);
+        }
+    }
+
+    /// A contact enters the human part of the center.
+    fn join(&mut self, c: usize, id: u32) {
+        let sim = self.sim;
+        self.contacts[id as usize].join = self.t;
+        // The longest-idle eligible agent, across the groups serving c.
+        let mut best: Option<(usize, f64)> = None;
+        for &g in &sim.groups_of[c] {
+            self.clean_idle(g);
+            if let Some(&(_, _, since)) = self.idle[g].front() {
+                if best.is_none_or(|(_, s)| since < s) {
+                    best = Some((g, since));
+                }
+            }
+        }
+        if let Some((g, _)) = best {
+            let a = self.take_idle(g).expect("cleaned front");
+            self.begin_service(a, id, true);
+            return;
+        }
+        let ch = &sim.channels[c];
+        if ch.kind != ChannelKind::Deferred {
+            if let Some(threshold) = ch.callback_threshold_s {
+                if self.expected_wait(c) > threshold && self.rng.random::<f64>() < ch.callback_share
+                {
+                    let ct = &mut self.contacts[id as usize];
+                    ct.callback = true;
+                    ct.state = State::CallbackWaiting;
+                    let gen = ct.gen;
+                    let iv = ct.iv as usize;
+                    self.callbacks[c].push_back((id, gen));
+                    self.stats.cell(iv, c).callbacks += 1;
+                    return;
+                }
+            }
+        }
+        self.enqueue(c, id);
+    }
+
+    fn enqueue(&mut self, c: usize, id: u32) {
+        let sim = self.sim;
+        self.touch_queue(c);
+        let ct = &mut self.contacts[id as usize];
+        ct.state = State::Waiting;
+        let gen = ct.gen;
+        let iv = ct.iv as usize;
+        self.queues[c].push_back((id, gen));
+        self.waiting[c] += 1;
+        let ch = &sim.channels[c];
+        if ch.kind != ChannelKind::Deferred {
+            if let Some(mean) = ch.patience_s[iv] {
+                let p = ch.patience.sample(&mut self.rng) * mean;
+                if p.is_finite() {
+                    self.push(self.t + p, Kind::Abandon, id, gen);
+                }
+            }
+        }
+    }
+
+    /// Expected wait of a new arrival: (waiting + 1) · aht / capacity.
+    fn expected_wait(&self, c: usize) -> f64 {
+        let sim = self.sim;
+        let cap: u32 = sim.groups_of[c]
+            .iter()
+            .map(|&g| self.present[g] * sim.groups[g].concurrency)
+            .sum();
+        if cap == 0 {
+            return f64::INFINITY;
+        }
+        let iv = self.interval_of(self.t) as usize;
+        (self.waiting[c] + 1) as f64 * sim.channels[c].aht_s[iv] / cap as f64
+    }
+
+    fn touch_queue(&mut self, c: usize) {
+        self.queue_area[c] += self.waiting[c] as f64 * (self.t - self.queue_last[c]);
+        self.queue_last[c] = self.t;
+    }
+
+    fn abandon(&mut self, id: u32, gen: u32) {
+        let ct = self.contacts[id as usize];
+        if ct.gen != gen || ct.state != State::Waiting {
+            return;
+        }
+        let sim = self.sim;
+        let c = ct.ch as usize;
+        self.touch_queue(c);
+        self.waiting[c] -= 1;
+        let wait = self.t - ct.join;
+        let within = wait <= sim.channels[c].answer_within_s;
+        let cell = self.stats.cell(ct.iv as usize, c);
+        cell.abandoned += 1;
+        cell.wait_all_sum += wait;
+        if within {
+            cell.abandoned_within += 1;
+        }
+        self.trace_row(&ct, "abandoned", wait, 0.0, "");
+        self.free_contact(id);
+        let ch = &sim.channels[c];
+        if ch.retry_prob > 0.0 && self.rng.random::<f64>() < ch.retry_prob {
+            let d: f64 = Exp1.sample(&mut self.rng);
+            let to = ch.retry_channel.unwrap_or(c);
+            self.push(self.t + d * ch.retry_delay_s, Kind::Retry, to as u32, 0);
+        }
+    }
+
+    /// Starts serving contact `id` on agent `a`; `record` is false for the
+    /// start state's contacts already in service.
+    fn begin_service(&mut self, a: u32, id: u32, record: bool) {
+        let sim = self.sim;
+        let ct = self.contacts[id as usize];
+        let c = ct.ch as usize;
+        if record {
+            let wait = self.t - ct.join;
+            let ch = &sim.channels[c];
+            let cell = self.stats.cell(ct.iv as usize, c);
+            if ct.callback {
+                cell.callbacks_done += 1;
+                if wait > ch.callback_deadline_s {
+                    cell.callbacks_late += 1;
+                }
+            } else {
+                cell.answered += 1;
+                cell.wait_sum += wait;
+                cell.wait_all_sum += wait;
+                if wait <= ch.answer_within_s {
+                    cell.answered_within += 1;
+                }
+                let b = hist_bin(wait);
+                self.stats.hist_add(ct.iv as usize, c, b);
+            }
+        }
+        let ch = &sim.channels[c];
+        let h = ch.handle.sample(&mut self.rng) * ch.aht_s[ct.iv as usize];
+        let contact = &mut self.contacts[id as usize];
+        contact.state = State::InService;
+        contact.start = self.t;
+        contact.group = self.agents[a as usize].group;
+        self.agents[a as usize].active += 1;
+        self.push(self.t + h, Kind::Completion, a, id);
+    }
+
+    fn complete(&mut self, a: u32, id: u32) {
+        let ct = self.contacts[id as usize];
+        let g = self.agents[a as usize].group as usize;
+        self.add_busy(g, ct.start, self.t);
+        if self.trace.is_some() {
+            let what = if ct.callback { "callback" } else { "answered" };
+            let group = self.sim.groups[g].name.clone();
+            self.trace_row(&ct, what, ct.start - ct.join, self.t - ct.start, &group);
+        }
+        self.free_contact(id);
+        let agent = &mut self.agents[a as usize];
+        agent.active -= 1;
+        if agent.leaving {
+            if agent.active == 0 {
+                agent.present = false;
+                agent.leaving = false;
+                self.free_agents.push(a);
+            }
+            return;
+        }
+        self.slot_free(a);
+    }
+
+    /// A slot of agent `a` is free: take the next work or wait idle.
+    fn slot_free(&mut self, a: u32) {
+        let g = self.agents[a as usize].group as usize;
+        match self.next_work(g) {
+            Some(id) => self.begin_service(a, id, true),
+            None => {
+                let gen = self.agents[a as usize].gen;
+                self.idle[g].push_back((a, gen, self.t));
+            }
+        }
+    }
+
+    /// The next contact for an agent of group g: the oldest live contact of
+    /// its highest-priority real-time channel, then the oldest callback, then
+    /// deferred work in priority order.
+    fn next_work(&mut self, g: usize) -> Option<u32> {
+        let sim = self.sim;
+        for &c in &sim.groups[g].realtime {
+            if let Some(id) = self.pop_queue(c) {
+                return Some(id);
+            }
+        }
+        let mut best: Option<(usize, f64)> = None;
+        for &c in &sim.groups[g].realtime {
+            while let Some(&(id, gen)) = self.callbacks[c].front() {
+                let ct = self.contacts[id as usize];
+                if ct.gen == gen && ct.state == State::CallbackWaiting {
+                    if best.is_none_or(|(_, j)| ct.join < j) {
+                        best = Some((c, ct.join));
+                    }
+                    break;
+                }
+                self.callbacks[c].pop_front();
+            }
+        }
+        if let Some((c, _)) = best {
+            let (id, _) = self.callbacks[c].pop_front().expect("front");
+            return Some(id);
+        }
+        for &c in &sim.groups[g].deferred {
+            if let Some(id) = self.pop_queue(c) {
+                return Some(id);
+            }
+        }
+        None
+    }
+
+    fn pop_queue(&mut self, c: usize) -> Option<u32> {
+        while let Some((id, gen)) = self.queues[c].pop_front() {
+            let ct = self.contacts[id as usize];
+            if ct.gen == gen && ct.state == State::Waiting {
+                self.touch_queue(c);
+                self.waiting[c] -= 1;
+                return Some(id);
+            }
+        }
+        None
+    }
+
+    fn clean_idle(&mut self, g: usize) {
+        while let Some(&(a, gen, _)) = self.idle[g].front() {
+            let ag = self.agents[a as usize];
+            if ag.gen == gen && ag.present && !ag.leaving {
+                return;
+            }
+            self.idle[g].pop_front();
+        }
+    }
+
+    fn take_idle(&mut self, g: usize) -> Option<u32> {
+        self.clean_idle(g);
+        self.idle[g].pop_front().map(|(a, _, _)| a)
+    }
+
+    fn add_busy(&mut self, g: usize, from: f64, to: f64) {
+        let s = self.sim.interval_s;
+        let n = self.sim.intervals;
+        let mut t0 = from;
+        while t0 < to {
+            let i = ((t0 / s) as usize).min(n - 1);
+            let end = if i + 1 == n {
+                to
+            } else {
+                ((i + 1) as f64 * s).min(to)
+            };
+            self.stats.busy[i * self.sim.groups.len() + g] += end - t0;
+            if end <= t0 {
+                break;
+            }
+            t0 = end;
+        }
+    }
+
+    fn snapshot_backlog(&mut self, i: usize) {
+        for c in 0..self.sim.channels.len() {
+            let pending_callbacks = self.callbacks[c]
+                .iter()
+                .filter(|&&(id, gen)| {
+                    let ct = self.contacts[id as usize];
+                    ct.gen == gen && ct.state == State::CallbackWaiting
+                })
+                .count() as u32;
+            let backlog = if self.sim.channels[c].kind == ChannelKind::Deferred {
+                self.waiting[c]
+            } else {
+                0
+            };
+            let cell = self.stats.cell(i, c);
+            cell.backlog = backlog + pending_callbacks;
+        }
+    }
+
+    /// Applies the staffing of interval i to every group.
+    fn boundary(&mut self, i: usize) {
+        let sim = self.sim;
+        for g in 0..sim.groups.len() {
+            let target = sim.groups[g].agents[i];
+            let k = sim.groups[g].concurrency;
+            self.stats.capacity[i * sim.groups.len() + g] =
+                target as f64 * k as f64 * sim.interval_s;
+            let mut have = self.present[g];
+            // More agents: first keep those who were about to leave.
+            if target > have {
+                for a in 0..self.agents.len() {
+                    if have >= target {
+                        break;
+                    }
+                    let ag = self.agents[a];
+                    if ag.group as usize == g && ag.present && ag.leaving {
+                        let agent = &mut self.agents[a];
+                        agent.leaving = false;
+                        agent.gen = agent.gen.wrapping_add(1);
+                        have += 1;
+                        for _ in ag.active as u32..k {
+                            self.slot_free(a as u32);
+                        }
+                    }
+                }
+                while have < target {
+                    let a = match self.free_agents.pop() {
+                        Some(a) => a,
+                        None => {
+                            self.agents.push(Agent {
+                                group: g as u16,
+                                active: 0,
+                                gen: 0,
+                                present: false,
+                                leaving: false,
+                            });
+                            (self.agents.len() - 1) as u32
+                        }
+                    };
+                    let agent = &mut self.agents[a as usize];
+                    agent.group = g as u16;
+                    agent.active = 0;
+                    agent.present = true;
+                    agent.leaving = false;
+                    agent.gen = agent.gen.wrapping_add(1);
+                    have += 1;
+                    for _ in 0..k {
+                        self.slot_free(a);
+                    }
+                }
+            } else if target < have {
+                // Fewer: idle agents go now, busy ones finish their contacts first.
+                let mut excess = have - target;
+                for pass in 0..2 {
+                    for a in 0..self.agents.len() {
+                        if excess == 0 {
+                            break;
+                        }
+                        let ag = self.agents[a];
+                        if ag.group as usize != g || !ag.present || ag.leaving {
+                            continue;
+                        }
+                        if pass == 0 && ag.active > 0 {
+                            continue;
+                        }
+                        let agent = &mut self.agents[a];
+                        agent.gen = agent.gen.wrapping_add(1);
+                        if agent.active == 0 {
+                            agent.present = false;
+                            self.free_agents.push(a as u32);
+                        } else {
+                            agent.leaving = true;
+                        }
+                        excess -= 1;
+                    }
+                }
+                have = target;
+            }
+            self.present[g] = have;
+        }
+    }
+
+    fn trace_row(&mut self, ct: &Contact, outcome: &str, wait: f64, handle: f64, group: &str) {
+        if let Some(w) = self.trace.as_mut() {
+            let name = &self.sim.channels[ct.ch as usize].name;
+            if let Err(e) = writeln!(
+                w,
+                "{},{},{:.3},{},{:.3},{:.3},{}",
+                ct.id, name, ct.arrive, outcome, wait, handle, group
+            ) {
+                self.trace_err = Some(e);
+            }
+        }
+    }
+}
+
+impl RepStats {
+    fn cell(&mut self, iv: usize, c: usize) -> &mut Cell {
+        let n = self.channels;
+        &mut self.cells[iv * n + c]
+    }
+}
