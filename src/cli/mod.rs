@@ -5,6 +5,7 @@ mod erlang_cmd;
 mod fit_cmd;
 mod forecast_cmd;
 mod output;
+mod simulate_cmd;
 mod staff;
 
 use clap::{Args, Parser, Subcommand};
@@ -30,6 +31,8 @@ enum Command {
     Forecast(forecast_cmd::ForecastArgs),
     /// Learn a scenario file from history (volumes per interval and channel).
     Fit(fit_cmd::FitArgs),
+    /// Simulate the center: service per interval with confidence intervals.
+    Simulate(simulate_cmd::SimulateArgs),
 }
 
 /// Channel settings as flags: the defaults for channels (and keys) the
@@ -117,6 +120,7 @@ pub fn run() -> i32 {
         Command::Erlang(a) => erlang_cmd::run(a),
         Command::Forecast(a) => forecast_cmd::run(a),
         Command::Fit(a) => fit_cmd::run(a),
+        Command::Simulate(a) => simulate_cmd::run(a),
     };
     match result {
         Ok(code) => code,

@@ -8,13 +8,13 @@
 //! `(slot, generation)` pairs, so abandoned contacts are dropped lazily and
 //! memory does not grow with the number of contacts.
 
-use std::cmp::Ordering;
-use std::collections::{BinaryHeap, VecDeque};
+use std::collections::VecDeque;
 use std::io::Write;
 
 use rand::RngExt;
 use rand_distr::{Distribution, Exp1};
 
+use super::queue::EventQueue;
 use super::stats::{hist_bin, Cell, RepStats};
 use super::Simulation;
 use crate::arrivals::{ArrivalCursor, WfmRng};
@@ -29,31 +29,12 @@ enum Kind {
     Boundary,
 }
 
+/// An event's payload: what happens and to whom.
 #[derive(Debug, Clone, Copy)]
 struct Ev {
-    t: f64,
-    seq: u64,
     kind: Kind,
     a: u32,
     b: u32,
-}
-
-impl PartialEq for Ev {
-    fn eq(&self, o: &Self) -> bool {
-        self.cmp(o) == Ordering::Equal
-    }
-}
-impl Eq for Ev {}
-impl PartialOrd for Ev {
-    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
-        Some(self.cmp(o))
-    }
-}
-impl Ord for Ev {
-    /// Reversed, so that `BinaryHeap` pops the earliest, then the first pushed.
-    fn cmp(&self, o: &Self) -> Ordering {
-        o.t.total_cmp(&self.t).then(o.seq.cmp(&self.seq))
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,8 +75,8 @@ pub(super) struct Engine<'a, 'w> {
     sim: &'a Simulation,
     rng: WfmRng,
     t: f64,
-    seq: u64,
-    heap: BinaryHeap<Ev>,
+    inv_interval_s: f64,
+    heap: EventQueue<Ev>,
     contacts: Vec<Contact>,
     free_contacts: Vec<u32>,
     next_id: u64,
@@ -123,8 +104,8 @@ impl<'a, 'w> Engine<'a, 'w> {
             sim,
             rng,
             t: 0.0,
-            seq: 0,
-            heap: BinaryHeap::new(),
+            inv_interval_s: 1.0 / sim.interval_s,
+            heap: EventQueue::new(),
             contacts: Vec::new(),
             free_contacts: Vec::new(),
             next_id: 0,
@@ -145,19 +126,14 @@ impl<'a, 'w> Engine<'a, 'w> {
         }
     }
 
+    #[inline]
     fn push(&mut self, t: f64, kind: Kind, a: u32, b: u32) {
-        self.seq += 1;
-        self.heap.push(Ev {
-            t,
-            seq: self.seq,
-            kind,
-            a,
-            b,
-        });
+        self.heap.push(t, Ev { kind, a, b });
     }
 
+    #[inline]
     fn interval_of(&self, t: f64) -> u32 {
-        ((t / self.sim.interval_s) as usize).min(self.sim.intervals - 1) as u32
+        ((t * self.inv_interval_s) as usize).min(self.sim.intervals - 1) as u32
     }
 
     /// Runs the replication to the end of the last interval.
@@ -187,7 +163,7 @@ impl<'a, 'w> Engine<'a, 'w> {
                     ca = c;
                 }
             }
-            let te = self.heap.peek().map_or(f64::INFINITY, |e| e.t);
+            let te = self.heap.peek_time().unwrap_or(f64::INFINITY);
             if ta.min(te) >= horizon {
                 break;
             }
@@ -199,8 +175,9 @@ impl<'a, 'w> Engine<'a, 'w> {
                     .unwrap_or(f64::INFINITY);
                 self.arrive(ca, false);
             } else {
-                let e = self.heap.pop().expect("peeked");
-                self.t = e.t;
+                let entry = self.heap.pop().expect("peeked");
+                self.t = entry.time();
+                let e = entry.item;
                 match e.kind {
                     Kind::Completion => self.complete(e.a, e.b),
                     Kind::Abandon => self.abandon(e.a, e.b),
@@ -606,23 +583,18 @@ impl<'a, 'w> Engine<'a, 'w> {
         self.idle[g].pop_front().map(|(a, _, _)| a)
     }
 
+    #[inline]
     fn add_busy(&mut self, g: usize, from: f64, to: f64) {
-        let s = self.sim.interval_s;
-        let n = self.sim.intervals;
-        let mut t0 = from;
-        while t0 < to {
-            let i = ((t0 / s) as usize).min(n - 1);
-            let end = if i + 1 == n {
-                to
-            } else {
-                ((i + 1) as f64 * s).min(to)
-            };
-            self.stats.busy[i * self.sim.groups.len() + g] += end - t0;
-            if end <= t0 {
-                break;
-            }
-            t0 = end;
+        let ng = self.sim.groups.len();
+        let i = self.interval_of(from) as usize;
+        let end_i = (i + 1) as f64 * self.sim.interval_s;
+        if to <= end_i || i + 1 == self.sim.intervals {
+            // The usual case: within one interval.
+            self.stats.busy[i * ng + g] += to - from;
+            return;
         }
+        self.stats.busy[i * ng + g] += end_i - from;
+        self.add_busy(g, end_i, to);
     }
 
     fn snapshot_backlog(&mut self, i: usize) {

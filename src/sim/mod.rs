@@ -57,6 +57,7 @@
 //! for any number of threads.
 
 mod engine;
+mod queue;
 mod stats;
 
 use std::collections::HashMap;

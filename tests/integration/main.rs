@@ -4,6 +4,7 @@ mod arrivals_cli;
 mod erlang_reference;
 mod properties;
 mod sim;
+mod sim_cli;
 mod staff_cli;
 
 use std::path::{Path, PathBuf};

@@ -270,3 +270,44 @@ fn pinned_seed_summary() {
         "all,phone,242,9.8162,0,0,219.8,10.6595,22.2,17.9806,0.7472,0.1273"
     );
 }
+
+#[test]
+fn start_state_is_worked_off() {
+    // No new arrivals; 30 calls waiting and 10 in service at 09:00 on 10 agents.
+    let sim = ChannelBook::default().resolve("phone").unwrap().sim;
+    let res = SimBuilder::new(30, 2)
+        .channel(ChannelSpec {
+            name: "phone".into(),
+            kind: ChannelKind::Voice,
+            volumes: vec![0.0; 2],
+            aht_s: vec![120.0; 2],
+            patience_s: vec![None; 2],
+            containment: 0.0,
+            answer_within_s: 20.0,
+            sl_definition: SlDefinition::Offered,
+            sim,
+        })
+        .group(GroupSpec {
+            name: "phone".into(),
+            channels: vec!["phone".into()],
+            concurrency: 1,
+            agents: vec![10; 2],
+        })
+        .start_waiting("phone", 30)
+        .start_busy("phone", 10)
+        .replications(4)
+        .build()
+        .unwrap()
+        .run(None)
+        .unwrap();
+    let m = res.summary_all(0);
+    assert_eq!(m.offered.mean, 30.0);
+    assert_eq!(m.answered.mean, 30.0);
+    // Three waves of 10 behind the 10 in service: mean wait ≈ 2 · 120 s.
+    assert!(
+        m.asa_s.mean > 120.0 && m.asa_s.mean < 400.0,
+        "{:?}",
+        m.asa_s
+    );
+    assert_eq!(res.conservation_violation(), None);
+}

@@ -1,0 +1,156 @@
+//! `wfm simulate`: replications of the discrete-event simulator.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+use clap::Args;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use wfm::arrivals::Overdispersion;
+use wfm::channels::{ChannelBook, ChannelsFile};
+use wfm::forecast::Forecast;
+use wfm::sim::{from_forecast, StaffingTable};
+
+use super::output::{write_file_atomic, write_output};
+use super::ChannelFlags;
+
+/// Arguments of `wfm simulate`.
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// Forecast CSV: date,time,channel,volume,aht_s[,patience_s]
+    #[arg(long, value_name = "FILE")]
+    forecast: PathBuf,
+    /// Staffing CSV: date,time,group,agents (or channel; `wfm staff` output as is)
+    #[arg(long, value_name = "FILE")]
+    staffing: PathBuf,
+    /// Channel settings TOML ([channel.NAME] and [group.NAME] tables)
+    #[arg(long, value_name = "FILE")]
+    channels: Option<PathBuf>,
+    /// Interval length, minutes
+    #[arg(long, default_value_t = 30, value_name = "MIN")]
+    interval_min: u32,
+    /// Replications
+    #[arg(long, default_value_t = 30, value_name = "N")]
+    replications: usize,
+    /// Seed: the same seed gives the same output for any --threads
+    #[arg(long, default_value_t = 1, value_name = "SEED")]
+    seed: u64,
+    /// Worker threads [default: one per core]
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+    /// Per-interval CSV (date,time,channel and every metric with its _ci95)
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Summary CSV per channel and day, and overall [default: stdout]
+    #[arg(long, value_name = "FILE")]
+    summary: Option<PathBuf>,
+    /// Per-contact trace CSV of replication 0
+    #[arg(long, value_name = "FILE")]
+    trace: Option<PathBuf>,
+    /// Coefficient of variation of a day-level busyness factor on arrivals
+    #[arg(long, default_value_t = 0.0, value_name = "CV")]
+    day_cv: f64,
+    /// Coefficient of variation of an interval-level busyness factor
+    #[arg(long, default_value_t = 0.0, value_name = "CV")]
+    interval_cv: f64,
+    /// Contacts waiting at the start, CHANNEL=N (repeatable)
+    #[arg(long, value_name = "CHANNEL=N")]
+    start_waiting: Vec<String>,
+    /// Contacts in service at the start, CHANNEL=N (repeatable)
+    #[arg(long, value_name = "CHANNEL=N")]
+    start_busy: Vec<String>,
+    #[command(flatten)]
+    flags: ChannelFlags,
+}
+
+fn pair(flag: &str, s: &str) -> Result<(String, u32)> {
+    let Some((c, n)) = s.split_once('=') else {
+        bail!("{flag}: expected CHANNEL=N, got {s:?}");
+    };
+    let n: u32 = n
+        .trim()
+        .parse()
+        .with_context(|| format!("{flag}: expected a whole number after =, got {s:?}"))?;
+    Ok((c.trim().to_string(), n))
+}
+
+pub fn run(a: SimulateArgs) -> Result<i32> {
+    let (forecast, warnings) = Forecast::from_path(&a.forecast, a.interval_min)?;
+    for w in &warnings {
+        eprintln!("wfm: warning: {w}");
+    }
+    if forecast.rows.is_empty() {
+        bail!("{}: the forecast has no rows", a.forecast.display());
+    }
+    let (staffing, warnings) = StaffingTable::from_path(&a.staffing, a.interval_min)?;
+    for w in &warnings {
+        eprintln!("wfm: warning: {w}");
+    }
+    let (file, source) = match &a.channels {
+        Some(p) => (ChannelsFile::from_path(p)?, p.display().to_string()),
+        None => (ChannelsFile::default(), String::new()),
+    };
+    let book = ChannelBook::new(file, &source, a.flags.settings());
+    let mut builder = from_forecast(
+        &forecast,
+        &staffing,
+        &book,
+        &a.staffing.display().to_string(),
+    )?
+    .replications(a.replications)
+    .seed(a.seed)
+    .threads(a.threads)
+    .overdispersion(Overdispersion {
+        day_cv: a.day_cv,
+        interval_cv: a.interval_cv,
+    });
+    for s in &a.start_waiting {
+        let (c, n) = pair("--start-waiting", s)?;
+        builder = builder.start_waiting(&c, n);
+    }
+    for s in &a.start_busy {
+        let (c, n) = pair("--start-busy", s)?;
+        builder = builder.start_busy(&c, n);
+    }
+    let sim = builder.build()?;
+
+    let started = Instant::now();
+    let bar =
+        ProgressBar::with_draw_target(Some(a.replications as u64), ProgressDrawTarget::hidden());
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} simulating [{bar:30}] {pos}/{len} replications, {elapsed}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let shown = std::sync::atomic::AtomicBool::new(false);
+    let tick = || {
+        if !shown.load(std::sync::atomic::Ordering::Relaxed)
+            && started.elapsed() > Duration::from_secs(1)
+        {
+            shown.store(true, std::sync::atomic::Ordering::Relaxed);
+            bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
+        bar.inc(1);
+    };
+    let result = sim.run(Some(&tick))?;
+    bar.finish_and_clear();
+
+    // Everything is computed before any file is written.
+    let mut trace_buf = Vec::new();
+    if a.trace.is_some() {
+        sim.trace(&mut trace_buf).context("writing the trace")?;
+    }
+    let mut intervals_buf = Vec::new();
+    if a.out.is_some() {
+        result.write_intervals(&mut intervals_buf)?;
+    }
+    if let (Some(p), false) = (&a.trace, trace_buf.is_empty()) {
+        write_file_atomic(p, &trace_buf)?;
+    }
+    if let Some(p) = &a.out {
+        write_file_atomic(p, &intervals_buf)?;
+    }
+    write_output(a.summary.as_deref(), |buf| result.write_summary(buf))?;
+    Ok(0)
+}
