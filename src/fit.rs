@@ -423,6 +423,8 @@ pub fn fit(history: &Forecast, opts: &FitOptions) -> Result<FitReport, FitError>
             ..h.clone()
         }),
         event: Vec::new(),
+        channels_file: None,
+        shifts_file: None,
         calendar_data: opts.calendar.clone(),
     };
     Ok(FitReport {

@@ -90,6 +90,12 @@ pub struct Scenario {
     /// One-off shocks.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub event: Vec<Event>,
+    /// Channel settings TOML for `wfm plan`, relative to the scenario file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channels_file: Option<String>,
+    /// Shift rules TOML for `wfm plan`, relative to the scenario file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shifts_file: Option<String>,
     /// The calendar itself, loaded from `calendar` by [`Scenario::from_path`]
     /// (or set directly by a planning tool).
     #[serde(skip)]
@@ -810,7 +816,8 @@ fn scale(mult: &mut [f64], mask: &[bool], factor: f64) {
     }
 }
 
-fn resolve(dir: &Path, p: &str) -> PathBuf {
+/// `p` relative to `dir` unless absolute.
+pub fn resolve(dir: &Path, p: &str) -> PathBuf {
     let path = Path::new(p);
     if path.is_absolute() {
         path.to_path_buf()

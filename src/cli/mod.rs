@@ -5,6 +5,8 @@ mod erlang_cmd;
 mod fit_cmd;
 mod forecast_cmd;
 mod output;
+mod plan_cmd;
+mod schedule_cmd;
 mod simulate_cmd;
 mod staff;
 
@@ -33,6 +35,10 @@ enum Command {
     Fit(fit_cmd::FitArgs),
     /// Simulate the center: service per interval with confidence intervals.
     Simulate(simulate_cmd::SimulateArgs),
+    /// The cheapest roster of real shifts covering a requirement (a MIP, with its gap).
+    Schedule(schedule_cmd::ScheduleArgs),
+    /// The end-to-end plan: forecast, requirement, roster, simulation, in rounds.
+    Plan(plan_cmd::PlanArgs),
 }
 
 /// Channel settings as flags: the defaults for channels (and keys) the
@@ -121,6 +127,8 @@ pub fn run() -> i32 {
         Command::Forecast(a) => forecast_cmd::run(a),
         Command::Fit(a) => fit_cmd::run(a),
         Command::Simulate(a) => simulate_cmd::run(a),
+        Command::Schedule(a) => schedule_cmd::run(a),
+        Command::Plan(a) => plan_cmd::run(a),
     };
     match result {
         Ok(code) => code,

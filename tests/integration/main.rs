@@ -3,6 +3,7 @@
 mod arrivals_cli;
 mod erlang_reference;
 mod properties;
+mod schedule_cli;
 mod sim;
 mod sim_cli;
 mod staff_cli;

@@ -1,0 +1,178 @@
+//! `wfm plan`: forecast → requirement → roster → simulation, in rounds.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use clap::Args;
+use wfm::channels::ChannelsFile;
+use wfm::plan::{plan, PlanInputs, PlanOptions, PlanRound};
+use wfm::scenario::{resolve, Scenario};
+use wfm::schedule::write_staffing_table;
+use wfm::shifts::ShiftRules;
+
+use super::output::write_file_atomic;
+use super::parse_date_flag;
+
+/// Arguments of `wfm plan`.
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// Scenario TOML (with `channels_file` and `shifts_file`, or give the flags)
+    #[arg(long, value_name = "FILE")]
+    scenario: PathBuf,
+    /// Output directory
+    #[arg(long, default_value = "plan", value_name = "DIR")]
+    out: PathBuf,
+    /// Channel settings TOML [default: the scenario's channels_file]
+    #[arg(long, value_name = "FILE")]
+    channels: Option<PathBuf>,
+    /// Shift rules TOML [default: the scenario's shifts_file]
+    #[arg(long, value_name = "FILE")]
+    shifts: Option<PathBuf>,
+    /// First date [default: the scenario's]
+    #[arg(long, value_parser = parse_date_flag, value_name = "DATE")]
+    from: Option<jiff::civil::Date>,
+    /// Last date [default: the scenario's]
+    #[arg(long, value_parser = parse_date_flag, value_name = "DATE")]
+    to: Option<jiff::civil::Date>,
+    /// Rounds of schedule and simulate at most
+    #[arg(long, default_value_t = 4, value_name = "N")]
+    rounds: usize,
+    /// Replications per simulation
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    replications: usize,
+    /// Seed of the simulations
+    #[arg(long, default_value_t = 1, value_name = "SEED")]
+    seed: u64,
+    /// Solver time limit per channel and round, seconds
+    #[arg(long, default_value_t = 10.0, value_name = "S")]
+    time_limit_s: f64,
+    /// Simulation threads [default: one per core]
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+}
+
+pub fn run(a: PlanArgs) -> Result<i32> {
+    let source = a.scenario.display().to_string();
+    let (scenario, warnings) = Scenario::from_path(&a.scenario)?;
+    for w in &warnings {
+        eprintln!("wfm: warning: {w}");
+    }
+    let dir = a.scenario.parent().unwrap_or(Path::new("")).to_path_buf();
+    let channels_path = match (&a.channels, &scenario.channels_file) {
+        (Some(p), _) => p.clone(),
+        (None, Some(p)) => resolve(&dir, p),
+        (None, None) => bail!("{source}: channels_file: no channel settings; give `channels_file` in the scenario or --channels"),
+    };
+    let shifts_path = match (&a.shifts, &scenario.shifts_file) {
+        (Some(p), _) => p.clone(),
+        (None, Some(p)) => resolve(&dir, p),
+        (None, None) => bail!(
+            "{source}: shifts_file: no shift rules; give `shifts_file` in the scenario or --shifts"
+        ),
+    };
+    let channels = ChannelsFile::from_path(&channels_path)?;
+    let rules = ShiftRules::from_path(&shifts_path)?;
+    let (from, to) = scenario.date_range(a.from, a.to, &source)?;
+    if a.replications == 0 {
+        bail!("--replications: expected at least 1");
+    }
+    let opts = PlanOptions {
+        rounds: a.rounds,
+        replications: a.replications,
+        seed: a.seed,
+        time_limit_s: a.time_limit_s,
+        threads: a.threads,
+    };
+    let channels_source = channels_path.display().to_string();
+    let rules_source = shifts_path.display().to_string();
+    let inputs = PlanInputs {
+        scenario: &scenario,
+        from,
+        to,
+        channels: &channels,
+        channels_source: &channels_source,
+        rules: &rules,
+        rules_source: &rules_source,
+    };
+    let result = plan(&inputs, &opts, |r: &PlanRound| {
+        let worst = r.worst.as_ref().map_or(String::new(), |(d, t, c, s)| {
+            format!(
+                ", worst {c} {d} {} at {:.1}%",
+                wfm::forecast::format_time(*t),
+                100.0 * s
+            )
+        });
+        eprintln!(
+                "wfm: plan: round {}: {} required agent-intervals, {:.1} paid hours, cost {:.2}{}, solver gap {:.3}%, {} interval(s) missing a target{worst}",
+                r.round,
+                r.required_agent_intervals,
+                r.paid_hours,
+                r.cost,
+                r.headcount.map_or(String::new(), |h| format!(", headcount {h}")),
+                100.0 * r.gap,
+                r.misses
+            );
+    })?;
+    // Everything is computed; now write the files.
+    std::fs::create_dir_all(&a.out)
+        .with_context(|| format!("{}: cannot create the directory", a.out.display()))?;
+    let mut files: Vec<(&str, Vec<u8>)> = Vec::new();
+    let mut b = Vec::new();
+    result.forecast.write(&mut b)?;
+    files.push(("forecast.csv", b));
+    let mut b = Vec::new();
+    wfm::report::write_staffing(&mut b, &result.requirement)?;
+    files.push(("requirement.csv", b));
+    let mut b = Vec::new();
+    let final_table = wfm::sim::StaffingTable {
+        rows: (0..result
+            .final_requirement
+            .channels
+            .values()
+            .next()
+            .map_or(0, |v| v.len()))
+            .flat_map(|i| {
+                let (d, t) = result.final_requirement.label(i);
+                result
+                    .final_requirement
+                    .channels
+                    .iter()
+                    .map(move |(c, v)| (d, t, c.clone(), v[i], 0))
+            })
+            .collect(),
+    };
+    write_staffing_table(&final_table, &mut b)?;
+    files.push(("requirement_final.csv", b));
+    let mut b = Vec::new();
+    result.roster.write_roster(&mut b)?;
+    files.push(("roster.csv", b));
+    let mut b = Vec::new();
+    result.roster.write_coverage(&mut b)?;
+    files.push(("coverage.csv", b));
+    let mut b = Vec::new();
+    write_staffing_table(&result.roster.staffing(), &mut b)?;
+    files.push(("staffing.csv", b));
+    let mut b = Vec::new();
+    result.simulation.write_intervals(&mut b)?;
+    files.push(("simulated_intervals.csv", b));
+    let mut b = Vec::new();
+    result.simulation.write_summary(&mut b)?;
+    files.push(("simulated_summary.csv", b));
+    let mut b = format!("{}\n", PlanRound::HEADER).into_bytes();
+    for r in &result.rounds {
+        b.extend_from_slice(r.csv_row().as_bytes());
+        b.push(b'\n');
+    }
+    files.push(("rounds.csv", b));
+    for (name, bytes) in &files {
+        write_file_atomic(&a.out.join(name), bytes)?;
+    }
+    eprintln!(
+        "wfm: plan: wrote {} files to {}",
+        files.len(),
+        a.out.display()
+    );
+    let code = super::schedule_cmd::report(&result.roster);
+    let misses = result.rounds.last().map_or(0, |r| r.misses);
+    Ok(if misses > 0 || code != 0 { 1 } else { 0 })
+}

@@ -1,0 +1,111 @@
+//! `wfm schedule`: the cheapest roster of real shifts covering a requirement.
+
+use std::path::PathBuf;
+
+use anyhow::{bail, Result};
+use clap::Args;
+use wfm::schedule::{schedule, write_staffing_table, Requirement, Roster, ScheduleOptions};
+use wfm::shifts::ShiftRules;
+use wfm::sim::StaffingTable;
+
+use super::output::{write_file_atomic, write_output};
+
+/// Arguments of `wfm schedule`.
+#[derive(Debug, Args)]
+pub struct ScheduleArgs {
+    /// Requirement CSV: date,time,channel,agents (or group); `wfm staff` output as is
+    #[arg(long, value_name = "FILE")]
+    requirements: PathBuf,
+    /// Shift rules TOML
+    #[arg(long, value_name = "FILE")]
+    shifts: PathBuf,
+    /// Interval length of the requirement, minutes
+    #[arg(long, default_value_t = 30, value_name = "MIN")]
+    interval_min: u32,
+    /// Time limit of the solver per channel, seconds; the best roster so far is returned
+    #[arg(long, default_value_t = 60.0, value_name = "S")]
+    time_limit_s: f64,
+    /// Roster CSV: date,shift,start,end,agents,breaks,channel [default: stdout]
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Coverage CSV: date,time,channel,required,scheduled,gap
+    #[arg(long, value_name = "FILE")]
+    coverage: Option<PathBuf>,
+    /// Per-interval staffing for `wfm simulate`: date,time,channel,agents
+    #[arg(long, value_name = "FILE")]
+    staffing_out: Option<PathBuf>,
+}
+
+/// Prints the roster summary on stderr; returns the exit code (1 when
+/// coverage falls short of the requirement).
+pub fn report(roster: &Roster) -> i32 {
+    let s = roster.summary();
+    eprintln!(
+        "wfm: roster: {:.1} paid hours, cost {:.2}, {:.2} FTE, over-coverage {:.1}%{}",
+        s.paid_hours,
+        s.cost,
+        s.fte,
+        100.0 * s.over_coverage,
+        s.headcount
+            .map_or(String::new(), |h| format!(", headcount {h}"))
+    );
+    for c in &roster.channels {
+        eprintln!(
+            "wfm: roster: {}: solver {} (microlp), objective {:.2}, bound {:.2}, gap {:.3}%, cost grid {}",
+            c.channel,
+            c.status,
+            c.objective,
+            c.bound,
+            100.0 * c.gap,
+            c.cost_grid
+        );
+    }
+    if s.shortfall > 0 {
+        eprintln!(
+            "wfm: roster: coverage falls short by {} agent-intervals under these rules (see the gap column of the coverage CSV)",
+            s.shortfall
+        );
+        1
+    } else {
+        0
+    }
+}
+
+pub fn run(a: ScheduleArgs) -> Result<i32> {
+    let source = a.shifts.display().to_string();
+    let rules = ShiftRules::from_path(&a.shifts)?;
+    let (table, warnings) = StaffingTable::from_path(&a.requirements, a.interval_min)?;
+    for w in &warnings {
+        eprintln!("wfm: warning: {w}");
+    }
+    let Some(req) = Requirement::from_table(&table, a.interval_min) else {
+        bail!("{}: the requirement has no rows", a.requirements.display());
+    };
+    if !(a.time_limit_s.is_finite() && a.time_limit_s >= 0.0) {
+        bail!(
+            "--time-limit-s: expected seconds >= 0, got {}",
+            a.time_limit_s
+        );
+    }
+    let opts = ScheduleOptions {
+        time_limit_s: a.time_limit_s,
+        ..ScheduleOptions::default()
+    };
+    let roster = schedule(&req, &rules, &opts, &source)?;
+    let mut cov = Vec::new();
+    if a.coverage.is_some() {
+        roster.write_coverage(&mut cov)?;
+    }
+    let mut staff = Vec::new();
+    if a.staffing_out.is_some() {
+        write_staffing_table(&roster.staffing(), &mut staff)?;
+    }
+    if let Some(p) = &a.coverage {
+        write_file_atomic(p, &cov)?;
+    }
+    if let Some(p) = &a.staffing_out {
+        write_file_atomic(p, &staff)?;
+    }
+    write_output(a.out.as_deref(), |buf| roster.write_roster(buf))?;
+    Ok(report(&roster))
+}

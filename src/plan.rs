@@ -1,0 +1,314 @@
+//! The end-to-end plan: forecast → staffing requirement → roster →
+//! simulation of the roster → raise the requirement where the simulated
+//! service misses a target → solve again.
+//!
+//! Each round schedules the current requirement, converts the roster to
+//! per-interval staffing (agents on a break are not available) and simulates
+//! it. An interval of a channel *misses* when the simulation is confidently
+//! worse than a target: the service level's upper 95% limit is below
+//! `service_level`, or the lower limit of abandonment (ASA) is above
+//! `max_abandon` (`max_asa_s`). Every missed interval's requirement goes up by
+//! one agent and the next round starts; the plan stops when no interval
+//! misses or after `rounds` rounds. Simulation uses one group per channel.
+
+use jiff::civil::{Date, Time};
+use serde::{Deserialize, Serialize};
+
+use crate::channels::{ChannelBook, ChannelsFile};
+use crate::forecast::Forecast;
+use crate::input::InputError;
+use crate::report::StaffRow;
+use crate::scenario::Scenario;
+use crate::schedule::{schedule, Requirement, Roster, ScheduleError, ScheduleOptions};
+use crate::shifts::ShiftRules;
+use crate::sim::{from_forecast, SimError, SimResult, StaffingTable};
+use crate::staffing::staff_forecast;
+
+/// How the plan runs.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct PlanOptions {
+    /// Rounds of schedule and simulate at most.
+    pub rounds: usize,
+    /// Replications per simulation.
+    pub replications: usize,
+    /// Seed of the simulations.
+    pub seed: u64,
+    /// Solver time limit per channel and round, seconds.
+    pub time_limit_s: f64,
+    /// Worker threads of the simulation (`None`: one per core).
+    pub threads: Option<usize>,
+}
+
+impl Default for PlanOptions {
+    /// 4 rounds, 20 replications, seed 1, 10 s per channel and round.
+    fn default() -> Self {
+        Self {
+            rounds: 4,
+            replications: 20,
+            seed: 1,
+            time_limit_s: 10.0,
+            threads: None,
+        }
+    }
+}
+
+/// What one round found.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanRound {
+    /// Round number, from 1.
+    pub round: usize,
+    /// Required agent-intervals scheduled against.
+    pub required_agent_intervals: u64,
+    /// Paid hours of the roster.
+    pub paid_hours: f64,
+    /// Cost of the roster.
+    pub cost: f64,
+    /// Headcount with the weekly rule.
+    pub headcount: Option<u32>,
+    /// Largest solver gap over the channels.
+    pub gap: f64,
+    /// Intervals (× channels) whose simulated service missed a target.
+    pub misses: usize,
+    /// The interval with the lowest simulated service level relative to its target.
+    pub worst: Option<(Date, Time, String, f64)>,
+}
+
+/// Everything a plan produced.
+#[derive(Debug, Clone)]
+pub struct PlanResult {
+    /// The forecast.
+    pub forecast: Forecast,
+    /// The staffing requirement of the queueing formulas.
+    pub requirement: Vec<StaffRow>,
+    /// The requirement of the last round (after raises).
+    pub final_requirement: Requirement,
+    /// The last roster.
+    pub roster: Roster,
+    /// The simulation of the last roster.
+    pub simulation: SimResult,
+    /// One entry per round.
+    pub rounds: Vec<PlanRound>,
+}
+
+/// Why a plan failed.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    /// Bad input.
+    #[error(transparent)]
+    Input(#[from] InputError),
+    /// The optimizer failed.
+    #[error(transparent)]
+    Schedule(#[from] ScheduleError),
+    /// The simulator could not be built.
+    #[error(transparent)]
+    Sim(#[from] SimError),
+    /// The forecast has no rows.
+    #[error("the forecast is empty")]
+    Empty,
+}
+
+/// What a plan is made from.
+#[derive(Debug, Clone, Copy)]
+pub struct PlanInputs<'a> {
+    /// The demand.
+    pub scenario: &'a Scenario,
+    /// First date.
+    pub from: Date,
+    /// Last date, inclusive.
+    pub to: Date,
+    /// Channel settings (targets, bot, concurrency, simulator keys).
+    pub channels: &'a ChannelsFile,
+    /// Where the channel settings came from, for errors.
+    pub channels_source: &'a str,
+    /// Shift rules.
+    pub rules: &'a ShiftRules,
+    /// Where the rules came from, for errors.
+    pub rules_source: &'a str,
+}
+
+/// Runs the plan; `on_round` hears about each round as it ends.
+pub fn plan(
+    inputs: &PlanInputs<'_>,
+    opts: &PlanOptions,
+    mut on_round: impl FnMut(&PlanRound),
+) -> Result<PlanResult, PlanError> {
+    let PlanInputs {
+        scenario,
+        from,
+        to,
+        channels,
+        channels_source,
+        rules,
+        rules_source,
+    } = *inputs;
+    let mut forecast = scenario.forecast(from, to)?;
+    if forecast.rows.is_empty() {
+        return Err(PlanError::Empty);
+    }
+    move_to_opening(&mut forecast, rules);
+    let im = forecast.interval_min;
+    // Simulation with one group per channel.
+    let mut file = channels.clone();
+    file.group.clear();
+    let book = ChannelBook::new(file, channels_source, Default::default());
+    let staff = staff_forecast(&forecast, &book, None, "forecast")?;
+    let table = StaffingTable {
+        rows: staff
+            .iter()
+            .map(|r| (r.date, r.time, r.channel.clone(), r.agents, 0))
+            .collect(),
+    };
+    let mut req = Requirement::from_table(&table, im).ok_or(PlanError::Empty)?;
+    let sched_opts = ScheduleOptions {
+        time_limit_s: opts.time_limit_s,
+        ..ScheduleOptions::default()
+    };
+    let mut rounds = Vec::new();
+    let per_day = (1440 / im) as usize;
+    let mut last = None;
+    for round in 1..=opts.rounds.max(1) {
+        let roster = schedule(&req, rules, &sched_opts, rules_source)?;
+        let staffing = roster.staffing();
+        let sim = from_forecast(&forecast, &staffing, &book, "roster")?
+            .replications(opts.replications)
+            .seed(opts.seed)
+            .threads(opts.threads)
+            .build()?
+            .run(None)?;
+        // Find the misses.
+        let grid = crate::sim::forecast_grid(&forecast);
+        let mut misses = Vec::new();
+        let mut worst: Option<(Date, Time, String, f64)> = None;
+        let mut worst_margin = f64::INFINITY;
+        for (c, name) in sim.channels.iter().enumerate() {
+            let ch = book.resolve(name)?;
+            let t = &ch.targets;
+            for (i, &(d, time)) in grid.iter().enumerate() {
+                let m = sim.interval(c, i);
+                if m.offered.mean.is_nan() || m.offered.mean <= 0.0 {
+                    continue;
+                }
+                let ci = |e: crate::sim::Estimate| if e.ci95.is_finite() { e.ci95 } else { 0.0 };
+                let mut miss = false;
+                if let Some(s) = t.service_level {
+                    if m.service_level.mean.is_finite() {
+                        let margin = m.service_level.mean - s;
+                        if margin < worst_margin {
+                            worst_margin = margin;
+                            worst = Some((d, time, name.clone(), m.service_level.mean));
+                        }
+                        miss |= m.service_level.mean + ci(m.service_level) < s;
+                    }
+                }
+                if let Some(x) = t.max_abandon {
+                    miss |= m.abandon_rate.mean - ci(m.abandon_rate) > x;
+                }
+                if let Some(x) = t.max_asa_s {
+                    miss |= m.asa_s.mean - ci(m.asa_s) > x;
+                }
+                if miss {
+                    let idx = (d - req.first).get_days() as usize * per_day
+                        + (crate::forecast::minute_of_day(time) / im) as usize;
+                    misses.push((name.clone(), idx));
+                }
+            }
+        }
+        let s = roster.summary();
+        let r = PlanRound {
+            round,
+            required_agent_intervals: req.channels.values().flatten().map(|&a| a as u64).sum(),
+            paid_hours: s.paid_hours,
+            cost: s.cost,
+            headcount: s.headcount,
+            gap: s.gap,
+            misses: misses.len(),
+            worst,
+        };
+        on_round(&r);
+        rounds.push(r);
+        let done = misses.is_empty() || round == opts.rounds.max(1);
+        if !done {
+            for (name, idx) in &misses {
+                if let Some(v) = req.channels.get_mut(name) {
+                    if *idx < v.len() {
+                        v[*idx] += 1;
+                    }
+                }
+            }
+        }
+        last = Some((roster, sim));
+        if done {
+            break;
+        }
+    }
+    let (roster, simulation) = last.expect("at least one round");
+    Ok(PlanResult {
+        forecast,
+        requirement: staff,
+        final_requirement: req,
+        roster,
+        simulation,
+        rounds,
+    })
+}
+
+/// Moves the volume of a channel with opening hours that arrives while it
+/// is closed to its next opening interval: contacts of a closed channel are
+/// told to come back (calls, chats) or wait unread (e-mail), and the service
+/// clock starts when it opens, as service-level agreements count it. The
+/// volume still to come after the last day's closing is dropped.
+pub fn move_to_opening(forecast: &mut Forecast, rules: &ShiftRules) {
+    use crate::forecast::{minute_of_day, parse_time};
+    for (name, o) in &rules.open {
+        let a = parse_time(&o.start).map_or(0, minute_of_day);
+        let b = if o.end.trim() == "24:00" {
+            1440
+        } else {
+            parse_time(&o.end).map_or(1440, minute_of_day)
+        };
+        let mut idx: Vec<usize> = (0..forecast.rows.len())
+            .filter(|&i| &forecast.rows[i].channel == name)
+            .collect();
+        idx.sort_by_key(|&i| (forecast.rows[i].date, forecast.rows[i].time));
+        let mut carry = 0.0;
+        for &i in &idx {
+            let m = minute_of_day(forecast.rows[i].time);
+            let r = &mut forecast.rows[i];
+            if m >= a && m < b {
+                r.volume += carry;
+                carry = 0.0;
+            } else {
+                carry += r.volume;
+                r.volume = 0.0;
+            }
+        }
+    }
+}
+
+impl PlanRound {
+    /// The CSV header of [`PlanRound::csv_row`].
+    pub const HEADER: &'static str = "round,required_agent_intervals,paid_hours,cost,headcount,gap,misses,worst_date,worst_time,worst_channel,worst_service_level";
+
+    /// One CSV row.
+    pub fn csv_row(&self) -> String {
+        let (wd, wt, wc, ws) = match &self.worst {
+            Some((d, t, c, s)) => (
+                d.to_string(),
+                crate::forecast::format_time(*t),
+                c.clone(),
+                crate::report::fmt_num(*s, 4),
+            ),
+            None => Default::default(),
+        };
+        format!(
+            "{},{},{},{},{},{},{},{wd},{wt},{wc},{ws}",
+            self.round,
+            self.required_agent_intervals,
+            crate::report::fmt_num(self.paid_hours, 2),
+            crate::report::fmt_num(self.cost, 2),
+            self.headcount.map_or(String::new(), |h| h.to_string()),
+            crate::report::fmt_num(self.gap, 6),
+            self.misses
+        )
+    }
+}

@@ -1,0 +1,963 @@
+//! The shift optimizer: the cheapest roster of real shifts that covers a
+//! requirement curve, with a proof of how good it is.
+//!
+//! # Model
+//! For each channel (or group) separately, every candidate shift of
+//! [`crate::shifts`] — a type, a day, a start and a placement of its breaks —
+//! is an integer variable `x_j ≥ 0` (agents working it). With `r_t` the
+//! agents required in interval t and `s_t ≥ 0` the shortfall:
+//!
+//! ```text
+//! minimise   Σ cost_j · x_j  +  W · Σ s_t
+//! subject to Σ_{j works in t} x_j + s_t ≥ r_t          every interval t
+//!            min_agents ≤ Σ_{j of type k, day d} x_j ≤ max_agents
+//!            Σ_{j on day d} x_j ≤ Σ_{patterns p working d} y_p   (weekly rule)
+//! ```
+//!
+//! An agent on a break does not count in that interval, so the optimizer
+//! staggers breaks. `W` is ten times the dearest shift, so the optimum covers
+//! every interval whenever the rules allow it (one more shift is always
+//! cheaper than a missing agent-interval); when they do not (a headcount cap,
+//! no shift type reaching an interval), the result reports where and by how
+//! much coverage falls short instead of failing.
+//!
+//! With the weekly rule, `y_p` agents follow days-off pattern p (working at
+//! most `max_days` of 7); any daily shift counts within those agents can be
+//! assigned to them, so the headcount is `Σ y_p`, minimised afterwards for the
+//! daily counts found.
+//!
+//! # Solving and proving
+//! The default solver is microlp (pure Rust, through `good_lp`). First the LP
+//! relaxation gives a lower bound; its solution rounded up and pruned (drop
+//! shifts while coverage holds) is a feasible roster and an upper bound; the
+//! branch and bound then runs from it under the time limit. All candidate
+//! costs are integer multiples of a grid `g` (their greatest common divisor,
+//! e.g. half an hour of pay), so every roster's cost is a multiple of `g` and
+//! `g·⌈LP/g⌉` is a valid lower bound. The branch and bound is asked to stop
+//! once its gap is below one grid step, which proves optimality: an
+//! incumbent less than `g` above a lower bound is the optimum.
+//! The result reports the status, the objective, the best bound and the gap.
+
+use std::collections::BTreeMap;
+
+use good_lp::{
+    constraint, microlp, variable, Expression, ProblemVariables, Solution, SolutionStatus,
+    SolverModel, Variable, WithInitialSolution, WithMipGap, WithTimeLimit,
+};
+use jiff::civil::{Date, Time};
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::weekday_index;
+use crate::forecast::format_time;
+use crate::input::InputError;
+use crate::shifts::{Candidate, ShiftRules};
+use crate::sim::StaffingTable;
+
+/// How the optimizer runs.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ScheduleOptions {
+    /// Time limit of the branch and bound per channel, seconds.
+    pub time_limit_s: f64,
+    /// Hours an FTE is paid per day, for the FTE figure.
+    pub fte_hours_per_day: f64,
+}
+
+impl Default for ScheduleOptions {
+    /// 60 s per channel, 8-hour FTE days.
+    fn default() -> Self {
+        Self {
+            time_limit_s: 60.0,
+            fte_hours_per_day: 8.0,
+        }
+    }
+}
+
+/// Agents required per interval and channel over consecutive days.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Requirement {
+    /// Interval length, minutes.
+    pub interval_min: u32,
+    /// First date.
+    pub first: Date,
+    /// Number of days.
+    pub days: usize,
+    /// Required agents per channel, per interval from 00:00 of `first`.
+    pub channels: BTreeMap<String, Vec<u32>>,
+}
+
+impl Requirement {
+    /// Gathers a requirement from a staffing table (`date,time,channel,agents`).
+    pub fn from_table(t: &StaffingTable, interval_min: u32) -> Option<Requirement> {
+        let first = t.rows.iter().map(|r| r.0).min()?;
+        let last = t.rows.iter().map(|r| r.0).max()?;
+        let days = (last - first).get_days() as usize + 1;
+        let per_day = (1440 / interval_min) as usize;
+        let mut channels: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+        for (d, time, ch, a, _) in &t.rows {
+            let i = (*d - first).get_days() as usize * per_day
+                + (crate::forecast::minute_of_day(*time) / interval_min) as usize;
+            channels
+                .entry(ch.clone())
+                .or_insert_with(|| vec![0; days * per_day])[i] = *a;
+        }
+        Some(Requirement {
+            interval_min,
+            first,
+            days,
+            channels,
+        })
+    }
+
+    /// The label of interval i.
+    pub fn label(&self, i: usize) -> (Date, Time) {
+        let per_day = (1440 / self.interval_min) as usize;
+        let d = self
+            .first
+            .checked_add(jiff::Span::new().days((i / per_day) as i64))
+            .unwrap_or(self.first);
+        let m = (i % per_day) as u32 * self.interval_min;
+        (
+            d,
+            Time::new((m / 60) as i8, (m % 60) as i8, 0, 0).expect("minute of day"),
+        )
+    }
+}
+
+/// How the solver ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// Proven optimal (within one cost grid step of the bound, see the module docs).
+    Optimal,
+    /// Stopped at the time limit with a feasible roster and a gap.
+    TimeLimit,
+    /// Nothing to schedule.
+    Empty,
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Status::Optimal => "optimal",
+            Status::TimeLimit => "time-limit",
+            Status::Empty => "empty",
+        })
+    }
+}
+
+/// The roster of one channel.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChannelRoster {
+    /// Channel (or group) name.
+    pub channel: String,
+    /// Shifts worked and how many agents work each.
+    pub shifts: Vec<(Candidate, u32)>,
+    /// Required agents per interval.
+    pub required: Vec<u32>,
+    /// Scheduled agents per interval (not on a break).
+    pub scheduled: Vec<u32>,
+    /// Solver status.
+    pub status: Status,
+    /// Cost of the roster (without shortfall penalties).
+    pub cost: f64,
+    /// Objective: cost plus the shortfall penalty.
+    pub objective: f64,
+    /// Best lower bound on the objective.
+    pub bound: f64,
+    /// Relative gap `(objective − bound) / objective`.
+    pub gap: f64,
+    /// The cost grid g.
+    pub cost_grid: f64,
+    /// Agents needed with the weekly days-off rule (`None` without it).
+    pub headcount: Option<u32>,
+}
+
+/// A roster for every channel of a requirement.
+///
+/// Its grid starts one day before the requirement (shifts may start then to
+/// cover the first night): per-interval vectors hold that day first, and
+/// `skip` intervals of it are left out of coverage, staffing and totals.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Roster {
+    /// Interval length, minutes.
+    pub interval_min: u32,
+    /// First date of the grid (the day before the requirement's).
+    pub first: Date,
+    /// Number of days of the grid.
+    pub days: usize,
+    /// Intervals of the leading day.
+    pub skip: usize,
+    /// Shift type names, by index.
+    pub shift_names: Vec<String>,
+    /// Per channel.
+    pub channels: Vec<ChannelRoster>,
+    /// FTE hours per day used for [`RosterSummary::fte`].
+    pub fte_hours_per_day: f64,
+}
+
+/// Why a roster cannot be built.
+#[derive(Debug, thiserror::Error)]
+pub enum ScheduleError {
+    /// Bad rules or a grid mismatch.
+    #[error(transparent)]
+    Input(#[from] InputError),
+    /// The solver failed.
+    #[error("channel {channel}: the solver failed: {message}")]
+    Solver {
+        /// Channel.
+        channel: String,
+        /// The solver's message.
+        message: String,
+    },
+}
+
+fn gcd(a: u64, b: u64) -> u64 {
+    if b == 0 {
+        a
+    } else {
+        gcd(b, a % b)
+    }
+}
+
+/// The greatest common divisor of the costs, on a grid of 1e-6.
+fn cost_grid(costs: &[f64]) -> f64 {
+    let g = costs
+        .iter()
+        .map(|c| (c * 1e6).round() as u64)
+        .filter(|&c| c > 0)
+        .fold(0, gcd);
+    if g == 0 {
+        1e-6
+    } else {
+        g as f64 / 1e6
+    }
+}
+
+/// Builds the cheapest roster for every channel of `req` under `rules`;
+/// `source` names the rules file in errors.
+///
+/// ```
+/// use wfm::schedule::{schedule, Requirement, ScheduleOptions};
+/// use wfm::shifts::ShiftRules;
+/// // 4-hour shifts may start at 08:00 or 10:00; 3 agents are needed 08–10, 5 10–12, 2 12–14.
+/// let rules = ShiftRules::parse(r#"
+///     [[shift]]
+///     name = "half"
+///     earliest_start = "08:00"
+///     latest_start = "10:00"
+///     start_step_min = 120
+///     length_min = 240
+///     cost_per_hour = 1.0
+/// "#, "rules").unwrap();
+/// let mut need = vec![0u32; 24];
+/// need[8] = 3; need[9] = 3; need[10] = 5; need[11] = 5; need[12] = 2; need[13] = 2;
+/// let req = Requirement {
+///     interval_min: 60,
+///     first: "2026-03-10".parse().unwrap(),
+///     days: 1,
+///     channels: [("phone".to_string(), need)].into(),
+/// };
+/// let r = schedule(&req, &rules, &ScheduleOptions::default(), "rules").unwrap();
+/// let phone = &r.channels[0];
+/// assert_eq!(phone.status.to_string(), "optimal");
+/// // 3 start at 08:00 (cover 08–12) and 2 at 10:00 (cover 10–14): 20 paid hours.
+/// assert!((phone.cost - 20.0).abs() < 1e-9);
+/// ```
+pub fn schedule(
+    req: &Requirement,
+    rules: &ShiftRules,
+    opts: &ScheduleOptions,
+    source: &str,
+) -> Result<Roster, ScheduleError> {
+    let im = req.interval_min;
+    let per_day = (1440 / im) as usize;
+    // Shifts may start the day before the first day (a night duty covering
+    // its early hours): the model's grid starts a day early, with nothing
+    // required on that day, and runs a day late for shifts ending after
+    // the last midnight.
+    let first = req
+        .first
+        .checked_sub(jiff::Span::new().days(1))
+        .unwrap_or(req.first);
+    let days = req.days + 1;
+    let horizon = (days + 1) * per_day;
+    let mut channels = Vec::new();
+    for (name, required) in &req.channels {
+        let mut ext = vec![0u32; per_day];
+        ext.extend_from_slice(required);
+        // Opening hours: nothing is required outside them.
+        if let Some(o) = rules.open.get(name) {
+            let a = crate::forecast::parse_time(&o.start).map_or(0, crate::forecast::minute_of_day);
+            let b = if o.end.trim() == "24:00" {
+                1440
+            } else {
+                crate::forecast::parse_time(&o.end).map_or(1440, crate::forecast::minute_of_day)
+            };
+            for (i, r) in ext.iter_mut().enumerate() {
+                let m = (i % per_day) as u32 * im;
+                if m < a || m >= b {
+                    *r = 0;
+                }
+            }
+        }
+        let mut cands = rules.candidates(name, first, days, im, horizon, source)?;
+        // A shift that works in no interval with demand can only add cost.
+        cands.retain(|c| (c.start..c.end.min(ext.len())).any(|t| ext[t] > 0 && c.works(t)));
+        let ext_req = Requirement {
+            interval_min: im,
+            first,
+            days,
+            channels: BTreeMap::new(),
+        };
+        channels.push(solve_channel(name, &ext, cands, rules, &ext_req, opts)?);
+    }
+    Ok(Roster {
+        interval_min: im,
+        first,
+        days,
+        skip: per_day,
+        shift_names: rules.shift.iter().map(|s| s.name.clone()).collect(),
+        channels,
+        fte_hours_per_day: opts.fte_hours_per_day,
+    })
+}
+
+fn solve_channel(
+    name: &str,
+    required: &[u32],
+    cands: Vec<Candidate>,
+    rules: &ShiftRules,
+    req: &Requirement,
+    opts: &ScheduleOptions,
+) -> Result<ChannelRoster, ScheduleError> {
+    let n_req = required.len();
+    let demand: Vec<usize> = (0..n_req).filter(|&t| required[t] > 0).collect();
+    let empty = |status| ChannelRoster {
+        channel: name.to_string(),
+        shifts: Vec::new(),
+        required: required.to_vec(),
+        scheduled: vec![0; n_req],
+        status,
+        cost: 0.0,
+        objective: 0.0,
+        bound: 0.0,
+        gap: 0.0,
+        cost_grid: 0.0,
+        headcount: rules.weekly.as_ref().map(|_| 0),
+    };
+    if demand.is_empty() {
+        return Ok(empty(Status::Empty));
+    }
+    let costs: Vec<f64> = cands.iter().map(|c| c.cost).collect();
+    let g = cost_grid(&costs);
+    let max_cost = costs.iter().copied().fold(0.0, f64::max).max(g);
+    let w = g * (10.0 * max_cost / g).ceil();
+    // Which candidates work in each interval with demand.
+    let mut covers: Vec<Vec<usize>> = vec![Vec::new(); n_req];
+    for (j, c) in cands.iter().enumerate() {
+        for t in c.start..c.end.min(n_req) {
+            if required[t] > 0 && c.works(t) {
+                covers[t].push(j);
+            }
+        }
+    }
+    let patterns = rules.work_patterns();
+    let type_days: Vec<(usize, usize, Vec<usize>)> = {
+        let mut m: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
+        for (j, c) in cands.iter().enumerate() {
+            m.entry((c.shift, c.day)).or_default().push(j);
+        }
+        m.into_iter().map(|((s, d), v)| (s, d, v)).collect()
+    };
+    let day_wd: Vec<usize> = (0..req.days)
+        .map(|d| {
+            weekday_index(
+                req.first
+                    .checked_add(jiff::Span::new().days(d as i64))
+                    .unwrap_or(req.first),
+            )
+        })
+        .collect();
+
+    let build = |integer: bool| {
+        let mut vars = ProblemVariables::new();
+        let x: Vec<Variable> = cands
+            .iter()
+            .map(|_| {
+                vars.add(if integer {
+                    variable().integer().min(0)
+                } else {
+                    variable().min(0)
+                })
+            })
+            .collect();
+        let s: Vec<Variable> = demand.iter().map(|_| vars.add(variable().min(0))).collect();
+        let y: Vec<Variable> = patterns
+            .iter()
+            .map(|_| {
+                vars.add(if integer {
+                    variable().integer().min(0)
+                } else {
+                    variable().min(0)
+                })
+            })
+            .collect();
+        let objective: Expression = x
+            .iter()
+            .zip(&cands)
+            .map(|(v, c)| c.cost * *v)
+            .sum::<Expression>()
+            + s.iter().map(|v| w * *v).sum::<Expression>();
+        let mut model = vars.minimise(objective).using(microlp);
+        for (k, &t) in demand.iter().enumerate() {
+            let e: Expression = covers[t].iter().map(|&j| x[j]).sum::<Expression>() + s[k];
+            model.add_constraint(constraint!(e >= required[t] as f64));
+        }
+        for (si, _day, js) in &type_days {
+            let st = &rules.shift[*si];
+            if let Some(hi) = st.max_agents {
+                let e: Expression = js.iter().map(|&j| x[j]).sum();
+                model.add_constraint(constraint!(e <= hi as f64));
+            }
+            if let Some(lo) = st.min_agents {
+                let e: Expression = js.iter().map(|&j| x[j]).sum();
+                model.add_constraint(constraint!(e >= lo as f64));
+            }
+        }
+        if !patterns.is_empty() {
+            for (d, &wd) in day_wd.iter().enumerate() {
+                let on_day: Expression = cands
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| c.day == d)
+                    .map(|(j, _)| x[j])
+                    .sum();
+                let avail: Expression = patterns
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, &p)| p & (1 << wd) != 0)
+                    .map(|(k, _)| y[k])
+                    .sum();
+                model.add_constraint(constraint!(on_day - avail <= 0.0));
+            }
+        }
+        (model, x, s, y)
+    };
+    let fail = |e: good_lp::ResolutionError| ScheduleError::Solver {
+        channel: name.to_string(),
+        message: e.to_string(),
+    };
+
+    // 1. The LP relaxation: a lower bound and a starting point.
+    let (lp, lx, _, ly) = build(false);
+    let lp_sol = lp.solve().map_err(fail)?;
+    let xs_lp: Vec<f64> = lx.iter().map(|v| lp_sol.value(*v)).collect();
+    let ys_lp: Vec<f64> = ly.iter().map(|v| lp_sol.value(*v)).collect();
+    let lp_obj: f64 = xs_lp.iter().zip(&costs).map(|(x, c)| x * c).sum::<f64>()
+        + demand
+            .iter()
+            .map(|&t| {
+                let cov: f64 = covers[t].iter().map(|&j| xs_lp[j]).sum();
+                (required[t] as f64 - cov).max(0.0) * w
+            })
+            .sum::<f64>();
+    let lower = g * (lp_obj / g - 1e-7).ceil();
+
+    // 2. Round up and prune: a feasible roster.
+    let mut xr: Vec<u32> = xs_lp
+        .iter()
+        .map(|x| (x - 1e-7).ceil().max(0.0) as u32)
+        .collect();
+    let cover_of = |xr: &[u32], t: usize| -> u32 { covers[t].iter().map(|&j| xr[j]).sum() };
+    let mut order: Vec<usize> = (0..cands.len()).filter(|&j| xr[j] > 0).collect();
+    order.sort_by(|&a, &b| costs[b].total_cmp(&costs[a]).then(a.cmp(&b)));
+    for &j in &order {
+        while xr[j] > 0 {
+            let c = &cands[j];
+            let ok = (c.start..c.end.min(n_req))
+                .all(|t| required[t] == 0 || !c.works(t) || cover_of(&xr, t) > required[t]);
+            let type_ok = rules.shift[c.shift].min_agents.is_none_or(|lo| {
+                let n: u32 = cands
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, k)| k.shift == c.shift && k.day == c.day)
+                    .map(|(i, _)| xr[i])
+                    .sum();
+                n > lo
+            });
+            if ok && type_ok {
+                xr[j] -= 1;
+            } else {
+                break;
+            }
+        }
+    }
+    let yr: Vec<u32> = ys_lp
+        .iter()
+        .map(|y| (y - 1e-7).ceil().max(0.0) as u32)
+        .collect();
+    let objective_of = |xr: &[u32]| -> f64 {
+        xr.iter()
+            .zip(&costs)
+            .map(|(x, c)| *x as f64 * c)
+            .sum::<f64>()
+            + demand
+                .iter()
+                .map(|&t| required[t].saturating_sub(cover_of(xr, t)) as f64 * w)
+                .sum::<f64>()
+    };
+    let mut best = xr.clone();
+    let mut best_obj = objective_of(&best);
+
+    // 3. Branch and bound from there, asked to stop within one grid step.
+    let mut status = Status::TimeLimit;
+    if best_obj - lower < g * 0.999 {
+        status = Status::Optimal;
+    } else if opts.time_limit_s > 0.0 {
+        let (mip, mx, ms, my) = build(true);
+        let mut init: Vec<(Variable, f64)> =
+            mx.iter().zip(&best).map(|(v, x)| (*v, *x as f64)).collect();
+        for (k, &t) in demand.iter().enumerate() {
+            init.push((ms[k], required[t].saturating_sub(cover_of(&best, t)) as f64));
+        }
+        init.extend(my.iter().zip(&yr).map(|(v, y)| (*v, *y as f64)));
+        let gap = (0.999 * g / best_obj.max(g)) as f32;
+        let mip = mip
+            .with_initial_solution(init)
+            .with_time_limit(opts.time_limit_s)
+            .with_mip_gap(gap.max(1e-9))
+            .map_err(|e| ScheduleError::Solver {
+                channel: name.to_string(),
+                message: e.to_string(),
+            })?;
+        if let Ok(sol) = mip.solve() {
+            let xs: Vec<u32> = mx
+                .iter()
+                .map(|v| sol.value(*v).round().max(0.0) as u32)
+                .collect();
+            let obj = objective_of(&xs);
+            if obj <= best_obj + 1e-9 {
+                best = xs;
+                best_obj = obj;
+            }
+            if matches!(
+                sol.status(),
+                SolutionStatus::Optimal | SolutionStatus::GapLimit
+            ) {
+                status = Status::Optimal;
+            }
+        }
+    }
+    let bound = if status == Status::Optimal {
+        best_obj
+    } else {
+        lower.min(best_obj)
+    };
+    let scheduled: Vec<u32> = (0..n_req)
+        .map(|t| {
+            cands
+                .iter()
+                .enumerate()
+                .filter(|(j, c)| best[*j] > 0 && c.works(t))
+                .map(|(j, _)| best[j])
+                .sum()
+        })
+        .collect();
+    let cost: f64 = best.iter().zip(&costs).map(|(x, c)| *x as f64 * c).sum();
+    let headcount = if patterns.is_empty() {
+        None
+    } else {
+        let daily: Vec<u32> = (0..req.days)
+            .map(|d| {
+                cands
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| c.day == d)
+                    .map(|(j, _)| best[j])
+                    .sum()
+            })
+            .collect();
+        Some(min_headcount(&patterns, &day_wd, &daily).map_err(fail)?)
+    };
+    let shifts = cands
+        .into_iter()
+        .zip(best.iter())
+        .filter(|(_, &n)| n > 0)
+        .map(|(c, &n)| (c, n))
+        .collect();
+    Ok(ChannelRoster {
+        channel: name.to_string(),
+        shifts,
+        required: required.to_vec(),
+        scheduled,
+        status,
+        cost,
+        objective: best_obj,
+        bound,
+        gap: if best_obj > 0.0 {
+            (best_obj - bound) / best_obj
+        } else {
+            0.0
+        },
+        cost_grid: g,
+        headcount,
+    })
+}
+
+/// The fewest agents on days-off patterns that give `daily[d]` agents on each day.
+fn min_headcount(
+    patterns: &[u8],
+    day_wd: &[usize],
+    daily: &[u32],
+) -> Result<u32, good_lp::ResolutionError> {
+    let mut vars = ProblemVariables::new();
+    let y: Vec<Variable> = patterns
+        .iter()
+        .map(|_| vars.add(variable().integer().min(0)))
+        .collect();
+    let total: Expression = y.iter().copied().sum();
+    let mut model = vars.minimise(total).using(microlp);
+    // Several dates may share a weekday (horizons over a week): the largest need counts.
+    let mut need = [0u32; 7];
+    for (d, &wd) in day_wd.iter().enumerate() {
+        need[wd] = need[wd].max(daily[d]);
+    }
+    for (wd, &n) in need.iter().enumerate() {
+        let avail: Expression = patterns
+            .iter()
+            .enumerate()
+            .filter(|(_, &p)| p & (1 << wd) != 0)
+            .map(|(k, _)| y[k])
+            .sum();
+        model.add_constraint(constraint!(avail >= n as f64));
+    }
+    let sol = model.solve()?;
+    Ok(y.iter().map(|v| sol.value(*v).round() as u32).sum())
+}
+
+/// Totals of a roster.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RosterSummary {
+    /// Paid hours.
+    pub paid_hours: f64,
+    /// Cost.
+    pub cost: f64,
+    /// FTE: paid hours / (days × FTE hours per day).
+    pub fte: f64,
+    /// Over-coverage: scheduled agent-intervals above the requirement / required agent-intervals.
+    pub over_coverage: f64,
+    /// Required agent-intervals not covered.
+    pub shortfall: u32,
+    /// The worst status over the channels.
+    pub status: Status,
+    /// The largest gap over the channels.
+    pub gap: f64,
+    /// Headcount over the channels with the weekly rule.
+    pub headcount: Option<u32>,
+}
+
+impl Roster {
+    /// Totals over every channel.
+    pub fn summary(&self) -> RosterSummary {
+        let h = self.interval_min as f64 / 60.0;
+        let mut s = RosterSummary {
+            paid_hours: 0.0,
+            cost: 0.0,
+            fte: 0.0,
+            over_coverage: 0.0,
+            shortfall: 0,
+            status: Status::Optimal,
+            gap: 0.0,
+            headcount: None,
+        };
+        let (mut over, mut req) = (0u64, 0u64);
+        for c in &self.channels {
+            s.paid_hours += c
+                .shifts
+                .iter()
+                .map(|(k, n)| (k.end - k.start) as f64 * h * *n as f64)
+                .sum::<f64>();
+            s.cost += c.cost;
+            for (r, x) in c.required.iter().zip(&c.scheduled).skip(self.skip) {
+                req += *r as u64;
+                over += x.saturating_sub(*r) as u64;
+                s.shortfall += r.saturating_sub(*x);
+            }
+            if c.status == Status::TimeLimit {
+                s.status = Status::TimeLimit;
+            }
+            s.gap = s.gap.max(c.gap);
+            if let Some(hc) = c.headcount {
+                *s.headcount.get_or_insert(0) += hc;
+            }
+        }
+        s.fte = s.paid_hours / ((self.days - self.skip.min(1)) as f64 * self.fte_hours_per_day);
+        s.over_coverage = if req > 0 {
+            over as f64 / req as f64
+        } else {
+            0.0
+        };
+        s
+    }
+
+    fn label(&self, i: usize) -> (Date, Time) {
+        Requirement {
+            interval_min: self.interval_min,
+            first: self.first,
+            days: self.days,
+            channels: BTreeMap::new(),
+        }
+        .label(i)
+    }
+
+    /// Writes the roster CSV: `date,shift,start,end,agents,breaks,channel`;
+    /// breaks as `HH:MM-HH:MM;...`; an end or break past midnight is the next day's time.
+    pub fn write_roster<W: std::io::Write>(&self, w: W) -> std::io::Result<()> {
+        let mut out = csv::Writer::from_writer(w);
+        out.write_record([
+            "date", "shift", "start", "end", "agents", "breaks", "channel",
+        ])?;
+        for c in &self.channels {
+            let mut rows: Vec<&(Candidate, u32)> = c.shifts.iter().collect();
+            rows.sort_by_key(|(k, _)| (k.start, k.shift, k.breaks.clone()));
+            for (k, n) in rows {
+                let (d, st) = self.label(k.start);
+                let (_, en) = self.label(k.end);
+                let breaks: Vec<String> = k
+                    .breaks
+                    .iter()
+                    .map(|&(a, b)| {
+                        format!(
+                            "{}-{}",
+                            format_time(self.label(a).1),
+                            format_time(self.label(b).1)
+                        )
+                    })
+                    .collect();
+                out.write_record([
+                    d.to_string(),
+                    self.shift_names[k.shift].clone(),
+                    format_time(st),
+                    format_time(en),
+                    n.to_string(),
+                    breaks.join(";"),
+                    c.channel.clone(),
+                ])?;
+            }
+        }
+        out.flush()
+    }
+
+    /// Writes the coverage CSV: `date,time,channel,required,scheduled,gap`
+    /// (gap = scheduled − required; negative is a shortfall).
+    pub fn write_coverage<W: std::io::Write>(&self, w: W) -> std::io::Result<()> {
+        let mut out = csv::Writer::from_writer(w);
+        out.write_record(["date", "time", "channel", "required", "scheduled", "gap"])?;
+        let n = self.days * (1440 / self.interval_min) as usize;
+        for i in self.skip..n {
+            let (d, t) = self.label(i);
+            for c in &self.channels {
+                let (r, x) = (c.required[i], c.scheduled[i]);
+                out.write_record([
+                    d.to_string(),
+                    format_time(t),
+                    c.channel.clone(),
+                    r.to_string(),
+                    x.to_string(),
+                    (x as i64 - r as i64).to_string(),
+                ])?;
+            }
+        }
+        out.flush()
+    }
+
+    /// The per-interval staffing `wfm simulate` reads: agents not on a break.
+    pub fn staffing(&self) -> StaffingTable {
+        let n = self.days * (1440 / self.interval_min) as usize;
+        let mut t = StaffingTable::default();
+        for i in self.skip..n {
+            let (d, time) = self.label(i);
+            for c in &self.channels {
+                t.rows.push((d, time, c.channel.clone(), c.scheduled[i], 0));
+            }
+        }
+        t
+    }
+}
+
+/// Writes a staffing table as `date,time,channel,agents`.
+pub fn write_staffing_table<W: std::io::Write>(t: &StaffingTable, w: W) -> std::io::Result<()> {
+    let mut out = csv::Writer::from_writer(w);
+    out.write_record(["date", "time", "channel", "agents"])?;
+    for (d, time, c, a, _) in &t.rows {
+        out.write_record([d.to_string(), format_time(*time), c.clone(), a.to_string()])?;
+    }
+    out.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules(text: &str) -> ShiftRules {
+        ShiftRules::parse(text, "rules").unwrap()
+    }
+
+    fn req(need: Vec<u32>, im: u32) -> Requirement {
+        Requirement {
+            interval_min: im,
+            first: "2026-03-10".parse().unwrap(),
+            days: need.len() / (1440 / im) as usize,
+            channels: [("phone".to_string(), need)].into(),
+        }
+    }
+
+    /// The optimum by enumerating every combination of up to `max` agents per candidate.
+    fn brute_force(cands: &[Candidate], need: &[u32], max: u32) -> f64 {
+        let n = cands.len();
+        let mut best = f64::INFINITY;
+        let mut x = vec![0u32; n];
+        loop {
+            let ok = (0..need.len()).all(|t| {
+                let c: u32 = cands
+                    .iter()
+                    .zip(&x)
+                    .filter(|(k, _)| k.works(t))
+                    .map(|(_, v)| *v)
+                    .sum();
+                c >= need[t]
+            });
+            if ok {
+                best = best.min(cands.iter().zip(&x).map(|(k, v)| k.cost * *v as f64).sum());
+            }
+            let mut i = 0;
+            while i < n {
+                x[i] += 1;
+                if x[i] <= max {
+                    break;
+                }
+                x[i] = 0;
+                i += 1;
+            }
+            if i == n {
+                return best;
+            }
+        }
+    }
+
+    #[test]
+    fn small_problems_match_enumeration() {
+        // Hourly grid, one day; shifts of 4 h starting 06–12 every 2 h with a
+        // 1-hour break in hours 1–2, and a dearer 3-hour shift.
+        let r = rules(
+            r#"
+            [[shift]]
+            name = "four"
+            earliest_start = "06:00"
+            latest_start = "12:00"
+            start_step_min = 120
+            length_min = 240
+            cost_per_hour = 1.0
+            [[shift.break]]
+            length_min = 60
+            window_start_min = 60
+            window_end_min = 120
+            [[shift]]
+            name = "three"
+            earliest_start = "08:00"
+            latest_start = "12:00"
+            start_step_min = 120
+            length_min = 180
+            cost_per_hour = 1.5
+            "#,
+        );
+        let patterns: [&[(usize, u32)]; 3] = [
+            &[(7, 1), (8, 2), (9, 2), (10, 1), (13, 1)],
+            &[
+                (6, 1),
+                (7, 1),
+                (8, 1),
+                (9, 1),
+                (10, 2),
+                (11, 2),
+                (12, 1),
+                (14, 1),
+            ],
+            &[(9, 2), (10, 1), (11, 1), (12, 2), (13, 1), (14, 2)],
+        ];
+        for p in patterns {
+            let mut need = vec![0u32; 24];
+            for &(h, n) in p {
+                need[h] = n;
+            }
+            let rq = req(need.clone(), 60);
+            let cands = r.candidates("phone", rq.first, 1, 60, 48, "rules").unwrap();
+            let exact = brute_force(&cands, &need, 2);
+            let roster = schedule(&rq, &r, &ScheduleOptions::default(), "rules").unwrap();
+            let c = &roster.channels[0];
+            assert_eq!(c.status, Status::Optimal);
+            assert!(
+                (c.cost - exact).abs() < 1e-9,
+                "optimizer {} vs enumeration {exact}",
+                c.cost
+            );
+            assert!(c.scheduled[roster.skip..]
+                .iter()
+                .zip(&need)
+                .all(|(x, r)| x >= r));
+        }
+    }
+
+    #[test]
+    fn infeasible_rules_report_the_shortfall() {
+        let r = rules(
+            r#"
+            [[shift]]
+            name = "day"
+            earliest_start = "09:00"
+            latest_start = "09:00"
+            length_min = 480
+            cost_per_hour = 1.0
+            max_agents = 2
+            "#,
+        );
+        let mut need = vec![0u32; 48];
+        need[20] = 3; // 10:00: one more than the cap allows
+        need[44] = 1; // 22:00: no shift reaches it
+        let roster = schedule(&req(need, 30), &r, &ScheduleOptions::default(), "rules").unwrap();
+        let c = &roster.channels[0];
+        assert_eq!(c.scheduled[roster.skip + 20], 2);
+        assert_eq!(c.scheduled[roster.skip + 44], 0);
+        assert_eq!(roster.summary().shortfall, 2);
+    }
+
+    #[test]
+    fn weekly_rule_counts_heads() {
+        let r = rules(
+            r#"
+            [[shift]]
+            name = "day"
+            earliest_start = "09:00"
+            latest_start = "09:00"
+            length_min = 480
+            cost_per_hour = 1.0
+            [weekly]
+            max_days = 5
+            "#,
+        );
+        // 7 days, 4 agents needed at 10:00 every day.
+        let mut need = vec![0u32; 7 * 24];
+        for d in 0..7 {
+            need[d * 24 + 10] = 4;
+        }
+        let rq = Requirement {
+            interval_min: 60,
+            first: "2026-03-09".parse().unwrap(),
+            days: 7,
+            channels: [("phone".to_string(), need)].into(),
+        };
+        let roster = schedule(&rq, &r, &ScheduleOptions::default(), "rules").unwrap();
+        // 28 agent-days at 5 days each: at least 6 heads (5.6 rounded up).
+        assert_eq!(roster.channels[0].headcount, Some(6));
+    }
+}

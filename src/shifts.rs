@@ -1,0 +1,646 @@
+//! Shift rules: shift types, breaks, premiums, opening hours and the weekly
+//! days-off rule, from a TOML file, and the candidate shifts they allow.
+//!
+//! ```toml
+//! [[shift]]
+//! name = "early"
+//! earliest_start = "07:00"
+//! latest_start = "09:00"
+//! start_step_min = 30
+//! length_min = 540          # paid length, breaks included
+//! cost_per_hour = 1.0
+//! channels = ["phone"]      # optional: the channels (or groups) it may cover; default all
+//! min_agents = 0            # optional, per day
+//! max_agents = 40           # optional, per day
+//! [[shift.break]]
+//! length_min = 60
+//! window_start_min = 180    # the break starts at least this long after the shift starts
+//! window_end_min = 300      # and at most this long after
+//!
+//! [[premium]]               # cost multipliers by time window
+//! name = "night"
+//! start = "22:00"
+//! end = "07:00"
+//! multiplier = 1.5
+//! [[premium]]
+//! name = "weekend"
+//! days = ["sat", "sun"]
+//! multiplier = 1.25
+//!
+//! [open.phone]              # opening hours: no coverage needed or paid outside
+//! start = "08:00"
+//! end = "21:00"
+//!
+//! [weekly]                  # optional: a weekly roster with days off
+//! max_days = 5
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::weekday_index;
+use crate::forecast::{minute_of_day, parse_time};
+use crate::input::InputError;
+
+fn step30() -> u32 {
+    30
+}
+fn five() -> u32 {
+    5
+}
+fn yes() -> bool {
+    true
+}
+
+/// A shift rules file.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShiftRules {
+    /// Shift types.
+    #[serde(default)]
+    pub shift: Vec<ShiftType>,
+    /// Cost multipliers by time window or weekday.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub premium: Vec<Premium>,
+    /// Opening hours per channel or group.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub open: BTreeMap<String, OpenHours>,
+    /// The weekly days-off rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weekly: Option<Weekly>,
+}
+
+/// A shift type.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShiftType {
+    /// Name, written in the roster.
+    pub name: String,
+    /// Earliest start, `HH:MM`.
+    pub earliest_start: String,
+    /// Latest start, `HH:MM` (before `earliest_start` means the next day).
+    pub latest_start: String,
+    /// Minutes between candidate starts.
+    #[serde(default = "step30")]
+    pub start_step_min: u32,
+    /// Paid length, breaks included, minutes.
+    pub length_min: u32,
+    /// Cost per paid hour.
+    pub cost_per_hour: f64,
+    /// Channels (or groups) it may cover; all when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channels: Option<Vec<String>>,
+    /// Fewest agents on this type per day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_agents: Option<u32>,
+    /// Most agents on this type per day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_agents: Option<u32>,
+    /// Breaks, in the order they are taken.
+    #[serde(default, rename = "break", skip_serializing_if = "Vec::is_empty")]
+    pub breaks: Vec<BreakRule>,
+}
+
+/// A break inside a shift.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BreakRule {
+    /// Length, minutes.
+    pub length_min: u32,
+    /// Earliest start, minutes after the shift starts.
+    pub window_start_min: u32,
+    /// Latest start, minutes after the shift starts.
+    pub window_end_min: u32,
+}
+
+/// A cost multiplier on the paid minutes inside a time window and/or on
+/// given weekdays.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Premium {
+    /// Name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Window start `HH:MM` (with `end`); all day when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<String>,
+    /// Window end `HH:MM`, exclusive; before `start` wraps past midnight.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<String>,
+    /// Weekdays (`mon` … `sun`); every day when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub days: Option<Vec<String>>,
+    /// The multiplier.
+    pub multiplier: f64,
+}
+
+/// Opening hours of a channel or group, every day.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpenHours {
+    /// Opening time `HH:MM`.
+    pub start: String,
+    /// Closing time `HH:MM` (`24:00` allowed).
+    pub end: String,
+    /// Whether shifts covering it must start and end inside the hours.
+    #[serde(default = "yes")]
+    pub shifts_inside: bool,
+}
+
+/// The weekly roster rule: each agent works at most `max_days` of 7 days,
+/// with days off from the given patterns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Weekly {
+    /// Working days per week at most.
+    #[serde(default = "five")]
+    pub max_days: u32,
+    /// Days-off patterns, e.g. `["sat,sun", "sun,mon"]`; default: every run
+    /// of `7 − max_days` consecutive days (wrapping over the week).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub days_off: Option<Vec<String>>,
+}
+
+/// A candidate shift: a type, a day, a start and break positions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Candidate {
+    /// Index of the shift type.
+    pub shift: usize,
+    /// Index of the day in the horizon.
+    pub day: usize,
+    /// First interval (index in the horizon).
+    pub start: usize,
+    /// One past the last interval.
+    pub end: usize,
+    /// Break intervals `(first, end)`.
+    pub breaks: Vec<(usize, usize)>,
+    /// Cost.
+    pub cost: f64,
+}
+
+impl Candidate {
+    /// Whether the candidate works (is present and not on a break) in interval t.
+    pub fn works(&self, t: usize) -> bool {
+        t >= self.start && t < self.end && !self.breaks.iter().any(|&(a, b)| t >= a && t < b)
+    }
+}
+
+fn hhmm(s: &str, source: &str, key: &str) -> Result<u32, InputError> {
+    if s.trim() == "24:00" {
+        return Ok(1440);
+    }
+    parse_time(s)
+        .map(minute_of_day)
+        .ok_or_else(|| InputError::at_key(source, key, format!("expected a time HH:MM, got {s:?}")))
+}
+
+/// Parses a weekday name (`mon` … `sun`, or full English names).
+pub fn weekday(s: &str) -> Option<usize> {
+    let s = s.trim().to_ascii_lowercase();
+    ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+        .iter()
+        .position(|d| s.starts_with(d))
+}
+
+impl ShiftRules {
+    /// Parses the TOML text; `source` names it in errors.
+    pub fn parse(text: &str, source: &str) -> Result<Self, InputError> {
+        let r: ShiftRules =
+            toml::from_str(text).map_err(|e| InputError::from_toml(source, text, &e))?;
+        r.check(source)?;
+        Ok(r)
+    }
+
+    /// Reads a shift rules file.
+    pub fn from_path(path: &Path) -> Result<Self, InputError> {
+        let text = crate::input::read_text(path)?;
+        Self::parse(&text, &path.display().to_string())
+    }
+
+    /// Checks every key that does not depend on the requirement's grid.
+    pub fn check(&self, source: &str) -> Result<(), InputError> {
+        if self.shift.is_empty() {
+            return Err(InputError::at_key(
+                source,
+                "shift",
+                "expected at least one [[shift]]",
+            ));
+        }
+        for (i, s) in self.shift.iter().enumerate() {
+            let key = |k: &str| format!("[[shift]] {} ({}) {k}", i + 1, s.name);
+            hhmm(&s.earliest_start, source, &key("earliest_start"))?;
+            hhmm(&s.latest_start, source, &key("latest_start"))?;
+            if s.length_min == 0 || s.length_min > 1440 {
+                return Err(InputError::at_key(
+                    source,
+                    key("length_min"),
+                    format!("expected a paid length of 1 to 1440 minutes (a shift cannot be longer than a day), got {}", s.length_min),
+                ));
+            }
+            if s.start_step_min == 0 {
+                return Err(InputError::at_key(
+                    source,
+                    key("start_step_min"),
+                    "expected minutes >= 1, got 0",
+                ));
+            }
+            if !(s.cost_per_hour.is_finite() && s.cost_per_hour >= 0.0) {
+                return Err(InputError::at_key(
+                    source,
+                    key("cost_per_hour"),
+                    format!("expected a cost >= 0, got {}", s.cost_per_hour),
+                ));
+            }
+            if let (Some(lo), Some(hi)) = (s.min_agents, s.max_agents) {
+                if lo > hi {
+                    return Err(InputError::at_key(
+                        source,
+                        key("min_agents"),
+                        format!("min_agents {lo} is above max_agents {hi}"),
+                    ));
+                }
+            }
+            let mut earliest_free = 0;
+            for (b, br) in s.breaks.iter().enumerate() {
+                let bkey =
+                    |k: &str| format!("[[shift]] {} ({}) break {} {k}", i + 1, s.name, b + 1);
+                if br.length_min == 0 {
+                    return Err(InputError::at_key(
+                        source,
+                        bkey("length_min"),
+                        "expected minutes >= 1, got 0",
+                    ));
+                }
+                if br.window_end_min < br.window_start_min {
+                    return Err(InputError::at_key(
+                        source,
+                        bkey("window_end_min"),
+                        format!(
+                            "window ends ({}) before it starts ({})",
+                            br.window_end_min, br.window_start_min
+                        ),
+                    ));
+                }
+                if br.window_end_min + br.length_min > s.length_min {
+                    return Err(InputError::at_key(
+                        source,
+                        bkey("window_end_min"),
+                        format!(
+                            "a break starting {} min after the start and lasting {} min ends after the {}-minute shift: the window lies outside its shift",
+                            br.window_end_min, br.length_min, s.length_min
+                        ),
+                    ));
+                }
+                if br.window_end_min < earliest_free {
+                    return Err(InputError::at_key(
+                        source,
+                        bkey("window_end_min"),
+                        "no start in the window comes after the previous break",
+                    ));
+                }
+                earliest_free = br.window_start_min + br.length_min;
+            }
+        }
+        for (i, p) in self.premium.iter().enumerate() {
+            let key = |k: &str| format!("[[premium]] {} {k}", i + 1);
+            if !(p.multiplier.is_finite() && p.multiplier >= 0.0) {
+                return Err(InputError::at_key(
+                    source,
+                    key("multiplier"),
+                    format!("expected a multiplier >= 0, got {}", p.multiplier),
+                ));
+            }
+            if p.start.is_some() != p.end.is_some() {
+                return Err(InputError::at_key(
+                    source,
+                    key("start"),
+                    "give both start and end, or neither",
+                ));
+            }
+            if let (Some(a), Some(b)) = (&p.start, &p.end) {
+                hhmm(a, source, &key("start"))?;
+                hhmm(b, source, &key("end"))?;
+            }
+            for d in p.days.iter().flatten() {
+                weekday(d).ok_or_else(|| {
+                    InputError::at_key(
+                        source,
+                        key("days"),
+                        format!("expected weekdays mon..sun, got {d:?}"),
+                    )
+                })?;
+            }
+        }
+        for (name, o) in &self.open {
+            let a = hhmm(&o.start, source, &format!("[open.{name}] start"))?;
+            let b = hhmm(&o.end, source, &format!("[open.{name}] end"))?;
+            if b <= a {
+                return Err(InputError::at_key(
+                    source,
+                    format!("[open.{name}] end"),
+                    format!("expected a closing time after {}, got {}", o.start, o.end),
+                ));
+            }
+        }
+        if let Some(w) = &self.weekly {
+            if w.max_days == 0 || w.max_days > 7 {
+                return Err(InputError::at_key(
+                    source,
+                    "[weekly] max_days",
+                    format!("expected 1 to 7 days, got {}", w.max_days),
+                ));
+            }
+            for p in w.days_off.iter().flatten() {
+                for d in p.split(',') {
+                    weekday(d).ok_or_else(|| {
+                        InputError::at_key(
+                            source,
+                            "[weekly] days_off",
+                            format!("expected weekdays mon..sun separated by commas, got {p:?}"),
+                        )
+                    })?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The days-off patterns as working-day masks (Monday = bit 0).
+    pub fn work_patterns(&self) -> Vec<u8> {
+        let Some(w) = &self.weekly else {
+            return Vec::new();
+        };
+        match &w.days_off {
+            Some(list) => list
+                .iter()
+                .map(|p| {
+                    let off: u8 = p
+                        .split(',')
+                        .filter_map(weekday)
+                        .fold(0, |m, d| m | (1 << d));
+                    !off & 0x7f
+                })
+                .collect(),
+            None => {
+                let off_days = 7 - w.max_days as usize;
+                (0..7)
+                    .map(|first| {
+                        let off: u8 = (0..off_days).fold(0, |m, k| m | (1 << ((first + k) % 7)));
+                        !off & 0x7f
+                    })
+                    .collect::<std::collections::BTreeSet<u8>>()
+                    .into_iter()
+                    .collect()
+            }
+        }
+    }
+
+    /// The cost multiplier of minute `m` (0..1440) of a day with weekday `wd`.
+    fn multiplier(&self, wd: usize, m: u32) -> f64 {
+        let mut f = 1.0;
+        for p in &self.premium {
+            if let Some(days) = &p.days {
+                if !days.iter().filter_map(|d| weekday(d)).any(|d| d == wd) {
+                    continue;
+                }
+            }
+            if let (Some(a), Some(b)) = (&p.start, &p.end) {
+                let a = hhmm(a, "", "").unwrap_or(0);
+                let b = hhmm(b, "", "").unwrap_or(0);
+                let inside = if a <= b {
+                    m >= a && m < b
+                } else {
+                    m >= a || m < b
+                };
+                if !inside {
+                    continue;
+                }
+            }
+            f *= p.multiplier;
+        }
+        f
+    }
+
+    /// Every candidate shift for `channel` over `days` consecutive dates
+    /// starting at `first`, on a grid of `interval_min` minutes with
+    /// `horizon` intervals. Errors name `source` and the key whose times are
+    /// off the grid.
+    pub fn candidates(
+        &self,
+        channel: &str,
+        first: Date,
+        days: usize,
+        interval_min: u32,
+        horizon: usize,
+        source: &str,
+    ) -> Result<Vec<Candidate>, InputError> {
+        let im = interval_min;
+        let per_day = (1440 / im) as usize;
+        let grid = |v: u32, key: String| -> Result<usize, InputError> {
+            if v % im != 0 {
+                Err(InputError::at_key(
+                    source,
+                    key,
+                    format!("{v} minutes is not on the requirement's {im}-minute grid"),
+                ))
+            } else {
+                Ok((v / im) as usize)
+            }
+        };
+        let open = match self.open.get(channel) {
+            Some(o) => Some((
+                hhmm(&o.start, source, "")?,
+                hhmm(&o.end, source, "")?,
+                o.shifts_inside,
+            )),
+            None => None,
+        };
+        let mut out = Vec::new();
+        for (si, s) in self.shift.iter().enumerate() {
+            if let Some(ch) = &s.channels {
+                if !ch.iter().any(|c| c == channel) {
+                    continue;
+                }
+            }
+            let key = |k: &str| format!("[[shift]] {} ({}) {k}", si + 1, s.name);
+            let e = grid(
+                hhmm(&s.earliest_start, source, &key("earliest_start"))?,
+                key("earliest_start"),
+            )?;
+            let mut l = grid(
+                hhmm(&s.latest_start, source, &key("latest_start"))?,
+                key("latest_start"),
+            )?;
+            if l < e {
+                l += per_day;
+            }
+            // The step only matters when there is more than one start.
+            let step = if l > e {
+                grid(s.start_step_min, key("start_step_min"))?.max(1)
+            } else {
+                1
+            };
+            let len = grid(s.length_min, key("length_min"))?;
+            let mut windows = Vec::new();
+            for (b, br) in s.breaks.iter().enumerate() {
+                let bk = |k: &str| format!("[[shift]] {} ({}) break {} {k}", si + 1, s.name, b + 1);
+                windows.push((
+                    grid(br.window_start_min, bk("window_start_min"))?,
+                    grid(br.window_end_min, bk("window_end_min"))?,
+                    grid(br.length_min, bk("length_min"))?,
+                ));
+            }
+            let placements = break_placements(&windows);
+            for d in 0..days {
+                let date = first
+                    .checked_add(jiff::Span::new().days(d as i64))
+                    .unwrap_or(first);
+                let wd = weekday_index(date);
+                let mut st = e;
+                while st <= l {
+                    let start = d * per_day + st;
+                    let end = start + len;
+                    let inside = match open {
+                        Some((a, b, true)) => {
+                            let (a, b) = ((a / im) as usize, (b / im) as usize);
+                            st >= a && st + len <= b
+                        }
+                        _ => true,
+                    };
+                    if end <= horizon && inside {
+                        // Cost: paid minutes × cost per hour × premiums.
+                        let mut cost = 0.0;
+                        for k in 0..len {
+                            let abs_min = ((st + k) as u32) * im;
+                            let wd_k = (wd + (abs_min / 1440) as usize) % 7;
+                            cost += s.cost_per_hour * im as f64 / 60.0
+                                * self.multiplier(wd_k, abs_min % 1440);
+                        }
+                        for p in &placements {
+                            out.push(Candidate {
+                                shift: si,
+                                day: d,
+                                start,
+                                end,
+                                breaks: p
+                                    .iter()
+                                    .map(|&(o, n)| (start + o, start + o + n))
+                                    .collect(),
+                                cost,
+                            });
+                        }
+                    }
+                    st += step;
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Every way to place the breaks: offsets in their windows, in order, not
+/// overlapping.
+fn break_placements(windows: &[(usize, usize, usize)]) -> Vec<Vec<(usize, usize)>> {
+    let mut out = vec![Vec::new()];
+    for &(a, b, len) in windows {
+        let mut next = Vec::new();
+        for p in &out {
+            let free = p.last().map_or(0, |&(o, n): &(usize, usize)| o + n);
+            for o in a.max(free)..=b {
+                let mut q = p.clone();
+                q.push((o, len));
+                next.push(q);
+            }
+        }
+        out = next;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RULES: &str = r#"
+        [[shift]]
+        name = "day"
+        earliest_start = "08:00"
+        latest_start = "10:00"
+        start_step_min = 60
+        length_min = 480
+        cost_per_hour = 1.0
+        [[shift.break]]
+        length_min = 60
+        window_start_min = 180
+        window_end_min = 300
+        [[premium]]
+        days = ["sat"]
+        multiplier = 1.5
+    "#;
+
+    #[test]
+    fn candidates_enumerate_starts_and_breaks() {
+        let r = ShiftRules::parse(RULES, "s.toml").unwrap();
+        let sat: Date = "2026-03-14".parse().unwrap();
+        let c = r.candidates("phone", sat, 1, 30, 48, "s.toml").unwrap();
+        // 3 starts × 5 break starts (180..300 step 30).
+        assert_eq!(c.len(), 15);
+        assert!(c.iter().all(|x| (x.cost - 12.0).abs() < 1e-12));
+        let first = &c[0];
+        assert_eq!((first.start, first.end), (16, 32));
+        assert_eq!(first.breaks, vec![(22, 24)]);
+        assert!(first.works(21) && !first.works(22) && !first.works(23) && first.works(24));
+    }
+
+    #[test]
+    fn bad_rules_are_named() {
+        let e = ShiftRules::parse(
+            &RULES.replace("window_end_min = 300", "window_end_min = 460"),
+            "s.toml",
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string().contains("the window lies outside its shift"),
+            "{e}"
+        );
+        let e = ShiftRules::parse(
+            &RULES.replace("length_min = 480", "length_min = 1500"),
+            "s.toml",
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("cannot be longer than a day"), "{e}");
+        let r = ShiftRules::parse(
+            &RULES.replace("start_step_min = 60", "start_step_min = 20"),
+            "s.toml",
+        )
+        .unwrap();
+        let e = r
+            .candidates("phone", "2026-03-14".parse().unwrap(), 1, 30, 48, "s.toml")
+            .unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("start_step_min: 20 minutes is not on the requirement's 30-minute grid"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn default_days_off_patterns_are_consecutive_pairs() {
+        let mut r = ShiftRules::parse(RULES, "s.toml").unwrap();
+        r.weekly = Some(Weekly {
+            max_days: 5,
+            days_off: None,
+        });
+        let p = r.work_patterns();
+        assert_eq!(p.len(), 7);
+        assert!(p.iter().all(|m| m.count_ones() == 5));
+        r.weekly = Some(Weekly {
+            max_days: 5,
+            days_off: Some(vec!["sat,sun".into()]),
+        });
+        assert_eq!(r.work_patterns(), vec![0b0011111]);
+    }
+}
