@@ -11,8 +11,24 @@ fn minutes(hhmm: &str) -> i64 {
 fn day_requirement(dir: &std::path::Path) -> std::path::PathBuf {
     let f = dir.join("f.csv");
     let st = dir.join("req.csv");
-    wfm_ok(&["forecast", "--scenario", s(&scenario("lender_week.toml")), "--to", "2026-03-09", "--out", s(&f)]);
-    wfm_ok(&["staff", "--forecast", s(&f), "--channels", s(&scenario("channels.toml")), "--out", s(&st)]);
+    wfm_ok(&[
+        "forecast",
+        "--scenario",
+        s(&scenario("lender_week.toml")),
+        "--to",
+        "2026-03-09",
+        "--out",
+        s(&f),
+    ]);
+    wfm_ok(&[
+        "staff",
+        "--forecast",
+        s(&f),
+        "--channels",
+        s(&scenario("channels.toml")),
+        "--out",
+        s(&st),
+    ]);
     st
 }
 
@@ -20,10 +36,25 @@ fn day_requirement(dir: &std::path::Path) -> std::path::PathBuf {
 fn roster_covers_the_requirement_within_the_rules() {
     let dir = tempfile::tempdir().unwrap();
     let req = day_requirement(dir.path());
-    let (roster, cov, staffing) = (dir.path().join("r.csv"), dir.path().join("c.csv"), dir.path().join("s.csv"));
+    let (roster, cov, staffing) = (
+        dir.path().join("r.csv"),
+        dir.path().join("c.csv"),
+        dir.path().join("s.csv"),
+    );
     let out = wfm(&[
-        "schedule", "--requirements", s(&req), "--shifts", s(&scenario("shifts.toml")), "--time-limit-s", "2",
-        "--out", s(&roster), "--coverage", s(&cov), "--staffing-out", s(&staffing),
+        "schedule",
+        "--requirements",
+        s(&req),
+        "--shifts",
+        s(&scenario("shifts.toml")),
+        "--time-limit-s",
+        "2",
+        "--out",
+        s(&roster),
+        "--coverage",
+        s(&cov),
+        "--staffing-out",
+        s(&staffing),
     ]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{err}");
@@ -41,21 +72,39 @@ fn roster_covers_the_requirement_within_the_rules() {
         }
     }
     // Every break inside its window; e-mail shifts inside opening hours.
-    let rules: toml::Value = toml::from_str(&std::fs::read_to_string(scenario("shifts.toml")).unwrap()).unwrap();
+    let rules: toml::Value =
+        toml::from_str(&std::fs::read_to_string(scenario("shifts.toml")).unwrap()).unwrap();
     let text = std::fs::read_to_string(&roster).unwrap();
     assert!(text.starts_with("date,shift,start,end,agents,breaks"));
     for line in text.lines().skip(1) {
         let f: Vec<&str> = line.split(',').collect();
-        let shift = rules["shift"].as_array().unwrap().iter().find(|x| x["name"].as_str() == Some(f[1])).unwrap();
+        let shift = rules["shift"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["name"].as_str() == Some(f[1]))
+            .unwrap();
         let start = minutes(f[2]);
-        let windows = shift.get("break").and_then(|b| b.as_array()).cloned().unwrap_or_default();
-        let breaks: Vec<&str> = if f[5].is_empty() { vec![] } else { f[5].split(';').collect() };
+        let windows = shift
+            .get("break")
+            .and_then(|b| b.as_array())
+            .cloned()
+            .unwrap_or_default();
+        let breaks: Vec<&str> = if f[5].is_empty() {
+            vec![]
+        } else {
+            f[5].split(';').collect()
+        };
         assert_eq!(breaks.len(), windows.len(), "{line}");
         for (b, w) in breaks.iter().zip(&windows) {
             let (a, e) = b.split_once('-').unwrap();
             let off = (minutes(a) - start).rem_euclid(1440);
             let len = (minutes(e) - minutes(a)).rem_euclid(1440);
-            assert!(off >= w["window_start_min"].as_integer().unwrap() && off <= w["window_end_min"].as_integer().unwrap(), "{line}");
+            assert!(
+                off >= w["window_start_min"].as_integer().unwrap()
+                    && off <= w["window_end_min"].as_integer().unwrap(),
+                "{line}"
+            );
             assert_eq!(len, w["length_min"].as_integer().unwrap(), "{line}");
         }
         if f[6] == "email" {
@@ -64,22 +113,46 @@ fn roster_covers_the_requirement_within_the_rules() {
     }
     // The roster's staffing is what `wfm simulate` reads.
     let f = dir.path().join("f.csv");
-    wfm_ok(&["simulate", "--forecast", s(&f), "--staffing", s(&staffing), "--channels", s(&scenario("channels.toml")), "--replications", "3"]);
+    wfm_ok(&[
+        "simulate",
+        "--forecast",
+        s(&f),
+        "--staffing",
+        s(&staffing),
+        "--channels",
+        s(&scenario("channels.toml")),
+        "--replications",
+        "3",
+    ]);
 }
 
 #[test]
 fn impossible_coverage_is_a_shortfall_report() {
-    let (_d, req) = temp_file("req.csv", "date,time,channel,agents\n2026-03-10,10:00,phone,3\n2026-03-10,23:00,phone,1\n");
+    let (_d, req) = temp_file(
+        "req.csv",
+        "date,time,channel,agents\n2026-03-10,10:00,phone,3\n2026-03-10,23:00,phone,1\n",
+    );
     let (_d2, rules) = temp_file(
         "s.toml",
         "[[shift]]\nname = \"day\"\nearliest_start = \"09:00\"\nlatest_start = \"09:00\"\nlength_min = 480\ncost_per_hour = 1\nmax_agents = 2\n",
     );
     let dir = tempfile::tempdir().unwrap();
     let cov = dir.path().join("c.csv");
-    let out = wfm(&["schedule", "--requirements", s(&req), "--shifts", s(&rules), "--coverage", s(&cov)]);
+    let out = wfm(&[
+        "schedule",
+        "--requirements",
+        s(&req),
+        "--shifts",
+        s(&rules),
+        "--coverage",
+        s(&cov),
+    ]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("coverage falls short by 2 agent-intervals"), "{err}");
+    assert!(
+        err.contains("coverage falls short by 2 agent-intervals"),
+        "{err}"
+    );
     let c = std::fs::read_to_string(&cov).unwrap();
     assert!(c.contains("2026-03-10,10:00,phone,3,2,-1"), "{c}");
     assert!(c.contains("2026-03-10,23:00,phone,1,0,-1"), "{c}");
@@ -87,7 +160,10 @@ fn impossible_coverage_is_a_shortfall_report() {
 
 #[test]
 fn bad_rules_are_named() {
-    let (_d, req) = temp_file("req.csv", "date,time,channel,agents\n2026-03-10,10:00,phone,3\n");
+    let (_d, req) = temp_file(
+        "req.csv",
+        "date,time,channel,agents\n2026-03-10,10:00,phone,3\n",
+    );
     let base = "[[shift]]\nname = \"day\"\nearliest_start = \"09:00\"\nlatest_start = \"10:00\"\nlength_min = 480\ncost_per_hour = 1\n";
     let cases = [
         (base.replace("480", "1500"), "length_min: expected a paid length of 1 to 1440 minutes (a shift cannot be longer than a day)"),
@@ -98,13 +174,22 @@ fn bad_rules_are_named() {
     for (text, want) in cases {
         let (_d, rules) = temp_file("s.toml", &text);
         let err = wfm_err(&["schedule", "--requirements", s(&req), "--shifts", s(&rules)]);
-        assert!(err.contains("s.toml") && err.contains(want), "want {want:?} in {err}");
+        assert!(
+            err.contains("s.toml") && err.contains(want),
+            "want {want:?} in {err}"
+        );
     }
     // A requirement off the grid.
-    let (_d, q) = temp_file("q.csv", "date,time,channel,agents\n2026-03-10,10:15,phone,3\n");
+    let (_d, q) = temp_file(
+        "q.csv",
+        "date,time,channel,agents\n2026-03-10,10:15,phone,3\n",
+    );
     let (_d2, rules) = temp_file("s.toml", base);
     let err = wfm_err(&["schedule", "--requirements", s(&q), "--shifts", s(&rules)]);
-    assert!(err.contains("q.csv:2: column 2 (time): expected a time on the 30-minute grid"), "{err}");
+    assert!(
+        err.contains("q.csv:2: column 2 (time): expected a time on the 30-minute grid"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -112,15 +197,36 @@ fn plan_runs_end_to_end() {
     let dir = tempfile::tempdir().unwrap();
     let out_dir = dir.path().join("plan");
     let o = wfm(&[
-        "plan", "--scenario", s(&scenario("lender_week.toml")), "--to", "2026-03-09", "--out", s(&out_dir),
-        "--rounds", "2", "--replications", "4", "--time-limit-s", "1",
+        "plan",
+        "--scenario",
+        s(&scenario("lender_week.toml")),
+        "--to",
+        "2026-03-09",
+        "--out",
+        s(&out_dir),
+        "--rounds",
+        "2",
+        "--replications",
+        "4",
+        "--time-limit-s",
+        "1",
     ]);
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(o.status.code() == Some(0) || o.status.code() == Some(1), "{err}");
+    assert!(
+        o.status.code() == Some(0) || o.status.code() == Some(1),
+        "{err}"
+    );
     assert!(err.contains("wfm: plan: round 1:"), "{err}");
     for f in [
-        "forecast.csv", "requirement.csv", "requirement_final.csv", "roster.csv", "coverage.csv", "staffing.csv",
-        "simulated_intervals.csv", "simulated_summary.csv", "rounds.csv",
+        "forecast.csv",
+        "requirement.csv",
+        "requirement_final.csv",
+        "roster.csv",
+        "coverage.csv",
+        "staffing.csv",
+        "simulated_intervals.csv",
+        "simulated_summary.csv",
+        "rounds.csv",
     ] {
         assert!(out_dir.join(f).exists(), "{f} missing");
     }
