@@ -37,6 +37,8 @@ pub struct PlanOptions {
     pub time_limit_s: f64,
     /// Worker threads of the simulation (`None`: one per core).
     pub threads: Option<usize>,
+    /// The MIP solver.
+    pub solver: crate::schedule::SolverChoice,
 }
 
 impl Default for PlanOptions {
@@ -48,6 +50,7 @@ impl Default for PlanOptions {
             seed: 1,
             time_limit_s: 10.0,
             threads: None,
+            solver: crate::schedule::SolverChoice::best_available(),
         }
     }
 }
@@ -161,6 +164,7 @@ pub fn plan(
     let mut req = Requirement::from_table(&table, im).ok_or(PlanError::Empty)?;
     let sched_opts = ScheduleOptions {
         time_limit_s: opts.time_limit_s,
+        solver: opts.solver,
         ..ScheduleOptions::default()
     };
     let mut rounds = Vec::new();

@@ -40,9 +40,10 @@
 
 use std::collections::BTreeMap;
 
+use good_lp::variable::UnsolvedProblem;
 use good_lp::{
-    constraint, microlp, variable, Expression, ProblemVariables, Solution, SolutionStatus,
-    SolverModel, Variable, WithInitialSolution, WithMipGap, WithTimeLimit,
+    constraint, variable, Expression, ProblemVariables, Solution, SolutionStatus, SolverModel,
+    Variable, WithInitialSolution, WithMipGap, WithTimeLimit,
 };
 use jiff::civil::{Date, Time};
 use serde::{Deserialize, Serialize};
@@ -53,6 +54,84 @@ use crate::input::InputError;
 use crate::shifts::{Candidate, ShiftRules};
 use crate::sim::StaffingTable;
 
+/// The MIP solver behind the optimizer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SolverChoice {
+    /// microlp: pure Rust, always built.
+    Microlp,
+    /// COIN-OR CBC: needs the `cbc` feature (and Debian's coinor-libcbc-dev).
+    Cbc,
+}
+
+impl SolverChoice {
+    /// CBC when the `cbc` feature is built, else microlp.
+    pub fn best_available() -> Self {
+        if cfg!(feature = "cbc") {
+            SolverChoice::Cbc
+        } else {
+            SolverChoice::Microlp
+        }
+    }
+}
+
+impl std::fmt::Display for SolverChoice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            SolverChoice::Microlp => "microlp",
+            SolverChoice::Cbc => "cbc",
+        })
+    }
+}
+
+impl std::str::FromStr for SolverChoice {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "microlp" => Ok(SolverChoice::Microlp),
+            "cbc" if cfg!(feature = "cbc") => Ok(SolverChoice::Cbc),
+            "cbc" => Err(
+                "cbc is not built in: rebuild with `--features cbc` (needs coinor-libcbc-dev)"
+                    .into(),
+            ),
+            _ => Err(format!("expected microlp or cbc, got {s:?}")),
+        }
+    }
+}
+
+/// A MIP solver the optimizer can use: a `good_lp` model with a time limit,
+/// a gap limit and a starting solution.
+trait Backend {
+    type Model: SolverModel<Error = good_lp::ResolutionError>
+        + WithTimeLimit
+        + WithMipGap
+        + WithInitialSolution;
+    fn model(p: UnsolvedProblem) -> Self::Model;
+}
+
+struct MicrolpBackend;
+impl Backend for MicrolpBackend {
+    type Model = good_lp::solvers::microlp::MicroLpProblem;
+    fn model(p: UnsolvedProblem) -> Self::Model {
+        good_lp::microlp(p)
+    }
+}
+
+#[cfg(feature = "cbc")]
+struct CbcBackend;
+#[cfg(feature = "cbc")]
+impl Backend for CbcBackend {
+    type Model = good_lp::solvers::coin_cbc::CoinCbcProblem;
+    fn model(p: UnsolvedProblem) -> Self::Model {
+        let mut m = good_lp::coin_cbc(p);
+        // Quiet: the CLI may be writing CSV to stdout.
+        m.set_parameter("log", "0");
+        m.set_parameter("slogLevel", "0");
+        m.set_parameter("threads", "1");
+        m
+    }
+}
+
 /// How the optimizer runs.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct ScheduleOptions {
@@ -60,14 +139,17 @@ pub struct ScheduleOptions {
     pub time_limit_s: f64,
     /// Hours an FTE is paid per day, for the FTE figure.
     pub fte_hours_per_day: f64,
+    /// The MIP solver.
+    pub solver: SolverChoice,
 }
 
 impl Default for ScheduleOptions {
-    /// 60 s per channel, 8-hour FTE days.
+    /// 60 s per channel, 8-hour FTE days, CBC when built in, else microlp.
     fn default() -> Self {
         Self {
             time_limit_s: 60.0,
             fte_hours_per_day: 8.0,
+            solver: SolverChoice::best_available(),
         }
     }
 }
@@ -170,6 +252,8 @@ pub struct ChannelRoster {
     pub cost_grid: f64,
     /// Agents needed with the weekly days-off rule (`None` without it).
     pub headcount: Option<u32>,
+    /// The solver used.
+    pub solver: SolverChoice,
 }
 
 /// A roster for every channel of a requirement.
@@ -309,7 +393,23 @@ pub fn schedule(
             days,
             channels: BTreeMap::new(),
         };
-        channels.push(solve_channel(name, &ext, cands, rules, &ext_req, opts)?);
+        let roster = match opts.solver {
+            SolverChoice::Microlp => {
+                solve_channel::<MicrolpBackend>(name, &ext, cands, rules, &ext_req, opts)?
+            }
+            #[cfg(feature = "cbc")]
+            SolverChoice::Cbc => {
+                solve_channel::<CbcBackend>(name, &ext, cands, rules, &ext_req, opts)?
+            }
+            #[cfg(not(feature = "cbc"))]
+            SolverChoice::Cbc => {
+                return Err(ScheduleError::Solver {
+                    channel: name.clone(),
+                    message: "cbc is not built in: rebuild with `--features cbc`".into(),
+                })
+            }
+        };
+        channels.push(roster);
     }
     Ok(Roster {
         interval_min: im,
@@ -322,7 +422,7 @@ pub fn schedule(
     })
 }
 
-fn solve_channel(
+fn solve_channel<B: Backend>(
     name: &str,
     required: &[u32],
     cands: Vec<Candidate>,
@@ -344,6 +444,7 @@ fn solve_channel(
         gap: 0.0,
         cost_grid: 0.0,
         headcount: rules.weekly.as_ref().map(|_| 0),
+        solver: opts.solver,
     };
     if demand.is_empty() {
         return Ok(empty(Status::Empty));
@@ -408,7 +509,7 @@ fn solve_channel(
             .map(|(v, c)| c.cost * *v)
             .sum::<Expression>()
             + s.iter().map(|v| w * *v).sum::<Expression>();
-        let mut model = vars.minimise(objective).using(microlp);
+        let mut model = vars.minimise(objective).using(B::model);
         for (k, &t) in demand.iter().enumerate() {
             let e: Expression = covers[t].iter().map(|&j| x[j]).sum::<Expression>() + s[k];
             model.add_constraint(constraint!(e >= required[t] as f64));
@@ -601,6 +702,7 @@ fn solve_channel(
         },
         cost_grid: g,
         headcount,
+        solver: opts.solver,
     })
 }
 
@@ -616,7 +718,7 @@ fn min_headcount(
         .map(|_| vars.add(variable().integer().min(0)))
         .collect();
     let total: Expression = y.iter().copied().sum();
-    let mut model = vars.minimise(total).using(microlp);
+    let mut model = vars.minimise(total).using(good_lp::microlp);
     // Several dates may share a weekday (horizons over a week): the largest need counts.
     let mut need = [0u32; 7];
     for (d, &wd) in day_wd.iter().enumerate() {
@@ -906,6 +1008,61 @@ mod tests {
                 .zip(&need)
                 .all(|(x, r)| x >= r));
         }
+    }
+
+    #[cfg(feature = "cbc")]
+    #[test]
+    fn cbc_and_microlp_agree() {
+        let r = rules(
+            r#"
+            [[shift]]
+            name = "six"
+            earliest_start = "06:00"
+            latest_start = "16:00"
+            start_step_min = 60
+            length_min = 360
+            cost_per_hour = 1.0
+            [[shift.break]]
+            length_min = 60
+            window_start_min = 120
+            window_end_min = 240
+            "#,
+        );
+        let mut need = vec![0u32; 24];
+        for (h, n) in [
+            (7, 3),
+            (8, 5),
+            (9, 8),
+            (10, 9),
+            (11, 6),
+            (12, 5),
+            (13, 7),
+            (14, 8),
+            (15, 8),
+            (16, 5),
+            (17, 3),
+            (18, 2),
+            (19, 2),
+            (20, 1),
+        ] {
+            need[h] = n;
+        }
+        let rq = req(need, 60);
+        let mut costs = Vec::new();
+        for solver in [SolverChoice::Microlp, SolverChoice::Cbc] {
+            let opts = ScheduleOptions {
+                solver,
+                ..ScheduleOptions::default()
+            };
+            let c = schedule(&rq, &r, &opts, "rules")
+                .unwrap()
+                .channels
+                .remove(0);
+            assert_eq!(c.status, Status::Optimal);
+            assert_eq!(c.solver, solver);
+            costs.push(c.cost);
+        }
+        assert!((costs[0] - costs[1]).abs() < 1e-9, "{costs:?}");
     }
 
     #[test]

@@ -49,6 +49,9 @@ pub struct PlanArgs {
     /// Simulation threads [default: one per core]
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
+    /// MIP solver: microlp, or cbc when built with `--features cbc` [default: cbc if built, else microlp]
+    #[arg(long, value_parser = super::schedule_cmd::parse_solver, value_name = "SOLVER")]
+    solver: Option<wfm::schedule::SolverChoice>,
 }
 
 pub fn run(a: PlanArgs) -> Result<i32> {
@@ -82,6 +85,9 @@ pub fn run(a: PlanArgs) -> Result<i32> {
         seed: a.seed,
         time_limit_s: a.time_limit_s,
         threads: a.threads,
+        solver: a
+            .solver
+            .unwrap_or_else(wfm::schedule::SolverChoice::best_available),
     };
     let channels_source = channels_path.display().to_string();
     let rules_source = shifts_path.display().to_string();

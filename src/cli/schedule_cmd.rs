@@ -4,7 +4,9 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Result};
 use clap::Args;
-use wfm::schedule::{schedule, write_staffing_table, Requirement, Roster, ScheduleOptions};
+use wfm::schedule::{
+    schedule, write_staffing_table, Requirement, Roster, ScheduleOptions, SolverChoice,
+};
 use wfm::shifts::ShiftRules;
 use wfm::sim::StaffingTable;
 
@@ -34,6 +36,13 @@ pub struct ScheduleArgs {
     /// Per-interval staffing for `wfm simulate`: date,time,channel,agents
     #[arg(long, value_name = "FILE")]
     staffing_out: Option<PathBuf>,
+    /// MIP solver: microlp, or cbc when built with `--features cbc` [default: cbc if built, else microlp]
+    #[arg(long, value_parser = parse_solver, value_name = "SOLVER")]
+    solver: Option<SolverChoice>,
+}
+
+pub fn parse_solver(s: &str) -> Result<SolverChoice, String> {
+    s.parse()
 }
 
 /// Prints the roster summary on stderr; returns the exit code (1 when
@@ -51,9 +60,10 @@ pub fn report(roster: &Roster) -> i32 {
     );
     for c in &roster.channels {
         eprintln!(
-            "wfm: roster: {}: solver {} (microlp), objective {:.2}, bound {:.2}, gap {:.3}%, cost grid {}",
+            "wfm: roster: {}: solver {} ({}), objective {:.2}, bound {:.2}, gap {:.3}%, cost grid {}",
             c.channel,
             c.status,
+            c.solver,
             c.objective,
             c.bound,
             100.0 * c.gap,
@@ -87,10 +97,13 @@ pub fn run(a: ScheduleArgs) -> Result<i32> {
             a.time_limit_s
         );
     }
-    let opts = ScheduleOptions {
+    let mut opts = ScheduleOptions {
         time_limit_s: a.time_limit_s,
         ..ScheduleOptions::default()
     };
+    if let Some(s) = a.solver {
+        opts.solver = s;
+    }
     let roster = schedule(&req, &rules, &opts, &source)?;
     let mut cov = Vec::new();
     if a.coverage.is_some() {
