@@ -22,7 +22,7 @@ use std::path::Path;
 use jiff::civil::{Date, Weekday};
 use serde::{Deserialize, Serialize};
 
-use crate::forecast::{csv_reader, parse_date, read_header, Cell};
+use crate::forecast::{csv_reader, each_record, parse_date, read_header};
 use crate::input::{InputError, Warning};
 
 /// The kind of a day, which picks its intraday profile and base factor.
@@ -87,20 +87,8 @@ impl Calendar {
             read_header(&mut rdr, source, &["date", "day_type"], &["name"])?;
         let mut cal = Calendar::default();
         let mut lines: BTreeMap<Date, u64> = BTreeMap::new();
-        let mut record = csv::StringRecord::new();
-        loop {
-            match rdr.read_record(&mut record) {
-                Ok(true) => {}
-                Ok(false) => break,
-                Err(e) => return Err(InputError::from_csv(source, &e)),
-            }
-            let line = record.position().map_or(0, |p| p.line());
-            let cell = Cell {
-                source,
-                line,
-                record: &record,
-                headers: &headers,
-            };
+        each_record(&mut rdr, source, &headers, |cell| {
+            let line = cell.line;
             let date = cell.date(idx[0].unwrap_or(0))?;
             let t = idx[1].unwrap_or(0);
             let day_type = match cell.raw(t) {
@@ -122,7 +110,8 @@ impl Calendar {
                 ));
             }
             cal.days.insert(date, CalendarDay { day_type, name });
-        }
+            Ok(())
+        })?;
         Ok((cal, warnings))
     }
 

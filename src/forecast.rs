@@ -277,6 +277,30 @@ pub(crate) fn csv_reader<R: Read>(r: R) -> csv::Reader<R> {
         .from_reader(r)
 }
 
+/// Calls `f` with a positioned [`Cell`] reader for every record after the
+/// header; CSV errors carry their line.
+pub(crate) fn each_record<R: Read>(
+    rdr: &mut csv::Reader<R>,
+    source: &str,
+    headers: &csv::StringRecord,
+    mut f: impl FnMut(&Cell) -> Result<(), InputError>,
+) -> Result<(), InputError> {
+    let mut record = csv::StringRecord::new();
+    while rdr
+        .read_record(&mut record)
+        .map_err(|e| InputError::from_csv(source, &e))?
+    {
+        let cell = Cell {
+            source,
+            line: record.position().map_or(0, |p| p.line()),
+            record: &record,
+            headers,
+        };
+        f(&cell)?;
+    }
+    Ok(())
+}
+
 /// A CSV header: the record, the indices of the required then optional
 /// columns, and warnings for unknown columns.
 pub(crate) type Header = (csv::StringRecord, Vec<Option<usize>>, Vec<Warning>);
@@ -324,20 +348,8 @@ impl Forecast {
         };
         let mut rows = Vec::new();
         let mut seen: std::collections::HashMap<(Date, Time, String), u64> = Default::default();
-        let mut record = csv::StringRecord::new();
-        loop {
-            match rdr.read_record(&mut record) {
-                Ok(true) => {}
-                Ok(false) => break,
-                Err(e) => return Err(InputError::from_csv(source, &e)),
-            }
-            let line = record.position().map_or(0, |p| p.line());
-            let cell = Cell {
-                source,
-                line,
-                record: &record,
-                headers: &headers,
-            };
+        each_record(&mut rdr, source, &headers, |cell| {
+            let line = cell.line;
             let date = cell.date(c.date)?;
             let time = cell.time(c.time, interval_min)?;
             let channel = cell.text(c.channel, "a channel name")?;
@@ -370,7 +382,8 @@ impl Forecast {
                 patience_s,
                 line,
             });
-        }
+            Ok(())
+        })?;
         Ok((Forecast { interval_min, rows }, warnings))
     }
 

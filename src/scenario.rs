@@ -898,24 +898,14 @@ fn read_shares_csv(path: &Path, im: u32) -> Result<[Vec<f64>; 3], InputError> {
     )?;
     let m = (1440 / im) as usize;
     let mut out: [Vec<f64>; 3] = [vec![f64::NAN; m], vec![f64::NAN; m], vec![f64::NAN; m]];
-    let mut record = csv::StringRecord::new();
-    while rdr
-        .read_record(&mut record)
-        .map_err(|e| InputError::from_csv(&source, &e))?
-    {
-        let line = record.position().map_or(0, |p| p.line());
-        let cell = crate::forecast::Cell {
-            source: &source,
-            line,
-            record: &record,
-            headers: &headers,
-        };
+    crate::forecast::each_record(&mut rdr, &source, &headers, |cell| {
         let t = cell.time(idx[0].unwrap_or(0), im)?;
         let i = (minute_of_day(t) / im) as usize;
         for (k, col) in idx[1..4].iter().enumerate() {
             out[k][i] = cell.number(col.unwrap_or(0), 0.0, "a share >= 0")?;
         }
-    }
+        Ok(())
+    })?;
     for (i, x) in out[0].iter().enumerate() {
         if x.is_nan() {
             let min = i as u32 * im;

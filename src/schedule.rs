@@ -482,27 +482,16 @@ fn solve_channel<B: Backend>(
 
     let build = |integer: bool| {
         let mut vars = ProblemVariables::new();
-        let x: Vec<Variable> = cands
-            .iter()
-            .map(|_| {
-                vars.add(if integer {
-                    variable().integer().min(0)
-                } else {
-                    variable().min(0)
-                })
-            })
-            .collect();
+        let count = || {
+            if integer {
+                variable().integer().min(0)
+            } else {
+                variable().min(0)
+            }
+        };
+        let x: Vec<Variable> = cands.iter().map(|_| vars.add(count())).collect();
         let s: Vec<Variable> = demand.iter().map(|_| vars.add(variable().min(0))).collect();
-        let y: Vec<Variable> = patterns
-            .iter()
-            .map(|_| {
-                vars.add(if integer {
-                    variable().integer().min(0)
-                } else {
-                    variable().min(0)
-                })
-            })
-            .collect();
+        let y: Vec<Variable> = patterns.iter().map(|_| vars.add(count())).collect();
         let objective: Expression = x
             .iter()
             .zip(&cands)

@@ -44,18 +44,14 @@ pub struct FitArgs {
 pub fn run(a: FitArgs) -> Result<i32> {
     let history_name = a.history.display().to_string();
     let (history, warnings) = Forecast::from_path(&a.history, a.interval_min)?;
-    for w in &warnings {
-        eprintln!("wfm: warning: {w}");
-    }
+    super::warn_all(&warnings);
     let mut opts = FitOptions {
         holdout_days: a.holdout_days,
         ..FitOptions::default()
     };
     if let Some(t) = &a.template {
         let (s, w) = Scenario::from_path(t)?;
-        for w in &w {
-            eprintln!("wfm: warning: {w}");
-        }
+        super::warn_all(&w);
         opts.calendar = s.calendar_data.clone();
         opts.calendar_path = s.calendar.as_ref().map(|c| {
             t.parent()
@@ -70,9 +66,7 @@ pub fn run(a: FitArgs) -> Result<i32> {
     }
     if let Some(c) = &a.calendar {
         let (cal, w) = Calendar::from_path(c)?;
-        for w in &w {
-            eprintln!("wfm: warning: {w}");
-        }
+        super::warn_all(&w);
         opts.calendar = cal;
         opts.calendar_path = Some(c.display().to_string());
     }

@@ -40,9 +40,7 @@ pub struct ForecastArgs {
 pub fn run(a: ForecastArgs) -> Result<i32> {
     let source = a.scenario.display().to_string();
     let (mut scenario, warnings) = Scenario::from_path(&a.scenario)?;
-    for w in &warnings {
-        eprintln!("wfm: warning: {w}");
-    }
+    super::warn_all(&warnings);
     if let Some(im) = a.interval_min {
         scenario.interval_min = im;
         scenario.compile(&source)?;

@@ -112,6 +112,32 @@ impl ChannelFlags {
     }
 }
 
+/// Prints warnings about inputs that were read anyway.
+fn warn_all(warnings: &[wfm::input::Warning]) {
+    for w in warnings {
+        eprintln!("wfm: warning: {w}");
+    }
+}
+
+/// The channel settings: the file's tables, then the flags as defaults.
+fn channel_book(
+    path: Option<&std::path::Path>,
+    flags: &ChannelFlags,
+) -> anyhow::Result<wfm::channels::ChannelBook> {
+    let (file, source) = match path {
+        Some(p) => (
+            wfm::channels::ChannelsFile::from_path(p)?,
+            p.display().to_string(),
+        ),
+        None => (wfm::channels::ChannelsFile::default(), String::new()),
+    };
+    Ok(wfm::channels::ChannelBook::new(
+        file,
+        &source,
+        flags.settings(),
+    ))
+}
+
 /// Runs the command line and returns the exit code.
 pub fn run() -> i32 {
     let cli = match Cli::try_parse() {

@@ -57,9 +57,7 @@ pub struct PlanArgs {
 pub fn run(a: PlanArgs) -> Result<i32> {
     let source = a.scenario.display().to_string();
     let (scenario, warnings) = Scenario::from_path(&a.scenario)?;
-    for w in &warnings {
-        eprintln!("wfm: warning: {w}");
-    }
+    super::warn_all(&warnings);
     let dir = a.scenario.parent().unwrap_or(Path::new("")).to_path_buf();
     let channels_path = match (&a.channels, &scenario.channels_file) {
         (Some(p), _) => p.clone(),

@@ -85,9 +85,7 @@ pub fn run(a: ScheduleArgs) -> Result<i32> {
     let source = a.shifts.display().to_string();
     let rules = ShiftRules::from_path(&a.shifts)?;
     let (table, warnings) = StaffingTable::from_path(&a.requirements, a.interval_min)?;
-    for w in &warnings {
-        eprintln!("wfm: warning: {w}");
-    }
+    super::warn_all(&warnings);
     let Some(req) = Requirement::from_table(&table, a.interval_min) else {
         bail!("{}: the requirement has no rows", a.requirements.display());
     };

@@ -7,7 +7,6 @@ use anyhow::{bail, Context, Result};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use wfm::arrivals::Overdispersion;
-use wfm::channels::{ChannelBook, ChannelsFile};
 use wfm::forecast::Forecast;
 use wfm::sim::{from_forecast, StaffingTable};
 
@@ -76,21 +75,13 @@ fn pair(flag: &str, s: &str) -> Result<(String, u32)> {
 
 pub fn run(a: SimulateArgs) -> Result<i32> {
     let (forecast, warnings) = Forecast::from_path(&a.forecast, a.interval_min)?;
-    for w in &warnings {
-        eprintln!("wfm: warning: {w}");
-    }
+    super::warn_all(&warnings);
     if forecast.rows.is_empty() {
         bail!("{}: the forecast has no rows", a.forecast.display());
     }
     let (staffing, warnings) = StaffingTable::from_path(&a.staffing, a.interval_min)?;
-    for w in &warnings {
-        eprintln!("wfm: warning: {w}");
-    }
-    let (file, source) = match &a.channels {
-        Some(p) => (ChannelsFile::from_path(p)?, p.display().to_string()),
-        None => (ChannelsFile::default(), String::new()),
-    };
-    let book = ChannelBook::new(file, &source, a.flags.settings());
+    super::warn_all(&warnings);
+    let book = super::channel_book(a.channels.as_deref(), &a.flags)?;
     let mut builder = from_forecast(
         &forecast,
         &staffing,

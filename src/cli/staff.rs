@@ -4,7 +4,6 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::Args;
-use wfm::channels::{ChannelBook, ChannelsFile};
 use wfm::forecast::Forecast;
 use wfm::staffing::{staff_forecast, Model};
 
@@ -34,14 +33,8 @@ pub struct StaffArgs {
 
 pub fn run(a: StaffArgs) -> Result<i32> {
     let (forecast, warnings) = Forecast::from_path(&a.forecast, a.interval_min)?;
-    for w in &warnings {
-        eprintln!("wfm: warning: {w}");
-    }
-    let (file, source) = match &a.channels {
-        Some(p) => (ChannelsFile::from_path(p)?, p.display().to_string()),
-        None => (ChannelsFile::default(), String::new()),
-    };
-    let book = ChannelBook::new(file, &source, a.flags.settings());
+    super::warn_all(&warnings);
+    let book = super::channel_book(a.channels.as_deref(), &a.flags)?;
     let rows = staff_forecast(&forecast, &book, a.model, &a.forecast.display().to_string())?;
     write_output(a.out.as_deref(), |buf| {
         wfm::report::write_staffing(buf, &rows)

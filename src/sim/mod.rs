@@ -831,18 +831,8 @@ impl StaffingTable {
         )?;
         let mut out = StaffingTable::default();
         let mut seen: HashMap<(Date, Time, String), u64> = HashMap::new();
-        let mut record = csv::StringRecord::new();
-        while rdr
-            .read_record(&mut record)
-            .map_err(|e| InputError::from_csv(source, &e))?
-        {
-            let line = record.position().map_or(0, |p| p.line());
-            let cell = crate::forecast::Cell {
-                source,
-                line,
-                record: &record,
-                headers: &headers,
-            };
+        crate::forecast::each_record(&mut rdr, source, &headers, |cell| {
+            let line = cell.line;
             let date = cell.date(idx[0].unwrap_or(0))?;
             let time = cell.time(idx[1].unwrap_or(0), interval_min)?;
             let group = cell.text(idx[2].unwrap_or(0), &format!("a {group_col} name"))?;
@@ -862,7 +852,8 @@ impl StaffingTable {
                 ));
             }
             out.rows.push((date, time, group, agents, line));
-        }
+            Ok(())
+        })?;
         Ok((out, warnings))
     }
 
