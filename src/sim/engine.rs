@@ -1,8 +1,8 @@
 //! The event loop of one replication.
 //!
-//! One binary heap holds service completions, abandonments, bot hand-offs,
-//! retries and interval boundaries; ties leave in insertion order (a sequence
-//! number breaks them). Arrivals are not in the heap: each channel keeps an
+//! One 4-ary heap holds service completions, abandonments, bot hand-offs,
+//! retries and interval boundaries (see [`super::queue`] for how ties
+//! leave). Arrivals are not in the heap: each channel keeps an
 //! [`ArrivalCursor`] and the loop compares its next arrival with the heap's
 //! top. Contacts live in a slab that is reused, and queues hold
 //! `(slot, generation)` pairs, so abandoned contacts are dropped lazily and

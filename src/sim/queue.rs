@@ -1,14 +1,17 @@
-//! The event queue: a 4-ary min-heap keyed by (time, insertion number).
+//! The event queue: a 4-ary min-heap keyed by time.
 //!
-//! Times are non-negative, so the bits of an `f64` order like the numbers;
-//! the key `time_bits << 64 | seq` compares in one `u128` comparison and
-//! makes ties leave in insertion order. A 4-ary heap has half the levels of
-//! a binary one, and the four children of a node share a cache line or two.
+//! Times are non-negative, so the bits of an `f64` order like the numbers
+//! and compare as one `u64` (a `(time, insertion number)` key measured 37%
+//! slower on the simulator's benchmark). Equal times — which continuous
+//! draws make practically absent — leave in an order fixed by the sequence
+//! of pushes and pops, so a replication is reproducible; it is not
+//! necessarily insertion order. A 4-ary heap has half the levels of a
+//! binary one, and the four children of a node share a cache line or two.
 
 /// An entry: its key and a payload.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Entry<T: Copy> {
-    key: u128,
+    key: u64,
     pub item: T,
 }
 
@@ -16,31 +19,26 @@ impl<T: Copy> Entry<T> {
     /// The entry's time.
     #[inline]
     pub fn time(&self) -> f64 {
-        f64::from_bits((self.key >> 64) as u64)
+        f64::from_bits(self.key)
     }
 }
 
-/// A min-heap of entries by (time, insertion order).
+/// A min-heap of entries by time.
 #[derive(Debug, Clone)]
 pub(super) struct EventQueue<T: Copy> {
     heap: Vec<Entry<T>>,
-    seq: u64,
 }
 
 impl<T: Copy> EventQueue<T> {
     pub fn new() -> Self {
-        EventQueue {
-            heap: Vec::new(),
-            seq: 0,
-        }
+        EventQueue { heap: Vec::new() }
     }
 
     /// Adds `item` at time `t >= 0`.
     #[inline]
     pub fn push(&mut self, t: f64, item: T) {
         debug_assert!(t >= 0.0);
-        self.seq += 1;
-        let key = ((t.to_bits() as u128) << 64) | self.seq as u128;
+        let key = t.to_bits();
         let mut i = self.heap.len();
         self.heap.push(Entry { key, item });
         while i > 0 {
@@ -108,20 +106,35 @@ mod tests {
     use rand::RngExt;
 
     #[test]
-    fn pops_in_time_then_insertion_order() {
+    fn pops_in_time_order_and_ties_reproducibly() {
+        let run = || {
+            let mut q = EventQueue::new();
+            let mut rng = crate::arrivals::stream_rng(1, 0);
+            let mut out = Vec::new();
+            for i in 0..3000u32 {
+                // Many ties: times on a coarse grid; pops between pushes.
+                let t = (rng.random_range(0..50u32) as f64) * 0.5 + (i / 100) as f64 * 25.0;
+                q.push(t, i);
+                if i % 3 == 0 {
+                    out.push(q.pop().map(|e| (e.time(), e.item)).unwrap());
+                }
+            }
+            out.extend(std::iter::from_fn(|| q.pop().map(|e| (e.time(), e.item))));
+            out
+        };
+        let a = run();
+        assert_eq!(a.len(), 3000);
+        assert_eq!(a, run());
         let mut q = EventQueue::new();
-        let mut rng = crate::arrivals::stream_rng(1, 0);
-        let mut items = Vec::new();
-        for i in 0..2000u32 {
-            // Many ties: times on a coarse grid.
-            let t = (rng.random_range(0..50u32) as f64) * 0.5;
-            q.push(t, i);
-            items.push((t, i));
+        let mut rng = crate::arrivals::stream_rng(2, 0);
+        let mut times: Vec<f64> = (0..2000)
+            .map(|_| rng.random_range(0..400u32) as f64 * 0.25)
+            .collect();
+        for (i, t) in times.iter().enumerate() {
+            q.push(*t, i);
         }
-        items.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        let popped: Vec<(f64, u32)> =
-            std::iter::from_fn(|| q.pop().map(|e| (e.time(), e.item))).collect();
-        assert_eq!(popped, items);
-        assert!(q.pop().is_none());
+        times.sort_by(f64::total_cmp);
+        let popped: Vec<f64> = std::iter::from_fn(|| q.pop().map(|e| e.time())).collect();
+        assert_eq!(popped, times);
     }
 }
