@@ -642,7 +642,8 @@ impl SimResult {
     }
 
     /// Metrics of channel `c` over intervals `a..b` (no wait percentiles
-    /// unless the span is a day or the whole run).
+    /// unless the span is one interval, a day or the whole run; all NaN for
+    /// an empty span).
     pub fn span(&self, c: usize, a: usize, b: usize) -> SimMetrics {
         let nc = self.channels.len();
         let p = self.periods.iter().position(|&x| x == (a, b));

@@ -356,6 +356,9 @@ pub(super) fn summarize(
 ) -> SimMetrics {
     use crate::erlang::SlDefinition;
     let per = |f: &dyn Fn(&Replication, &Cell) -> f64| -> Estimate {
+        if b <= a {
+            return Estimate::from_values(&[]);
+        }
         let vals: Vec<f64> = reps
             .iter()
             .map(|r| {

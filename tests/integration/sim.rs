@@ -311,3 +311,10 @@ fn start_state_is_worked_off() {
     );
     assert_eq!(res.conservation_violation(), None);
 }
+
+#[test]
+fn an_empty_span_has_no_numbers() {
+    let res = stationary(5.0, 6, None, 2, 2);
+    assert!(res.span(0, 1, 1).service_level.mean.is_nan());
+    assert!(res.span(0, 0, 2).offered.mean > 0.0);
+}
