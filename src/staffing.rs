@@ -241,6 +241,12 @@ pub enum StaffingError {
         /// The largest agent count tried.
         max_agents: u32,
     },
+    /// A load beyond the largest staff the search tries.
+    #[error("an offered load of {load_erl:.0} Erlangs needs more than the {MAX_AGENTS} agents the search tries: check volume and aht_s")]
+    TooLarge {
+        /// The offered load, Erlangs.
+        load_erl: f64,
+    },
     /// No target was given, so no agent count is "required".
     #[error("no target given: set service_level, max_asa_s, max_abandon or max_occupancy")]
     NoTarget,
@@ -391,6 +397,9 @@ pub fn required_agents(
     }
     if !targets.has_any() {
         return Err(StaffingError::NoTarget);
+    }
+    if load / k as f64 >= MAX_AGENTS as f64 {
+        return Err(StaffingError::TooLarge { load_erl: load });
     }
     match q {
         Queue::C(c) => search_c(&c, k, targets),
@@ -863,6 +872,14 @@ mod tests {
         bad.max_abandon = None;
         bad.max_asa_s = Some(0.0);
         assert!(required_agents(&w, Model::ErlangC, &bad).is_err());
+    }
+
+    #[test]
+    fn absurd_loads_are_an_error() {
+        let w = Workload::voice(1e12, 240.0, 30.0);
+        let e = required_agents(&w, Model::ErlangC, &Targets::default()).unwrap_err();
+        assert!(matches!(e, StaffingError::TooLarge { .. }), "{e}");
+        assert!(e.to_string().contains("check volume and aht_s"));
     }
 
     #[test]
