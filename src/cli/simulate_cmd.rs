@@ -103,7 +103,11 @@ pub fn run(a: SimulateArgs) -> Result<i32> {
         let (c, n) = pair("--start-busy", s)?;
         builder = builder.start_busy(&c, n);
     }
-    let sim = builder.build()?;
+    // Routing and distribution errors come from the channels file's tables.
+    let sim = builder.build().map_err(|e| match &a.channels {
+        Some(p) => anyhow::anyhow!("{}: {e}", p.display()),
+        None => anyhow::anyhow!("{e}"),
+    })?;
 
     let started = Instant::now();
     let bar =
