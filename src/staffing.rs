@@ -121,15 +121,19 @@ impl Targets {
     /// The worst target's margin: positive when all are met, growing with
     /// agents. Used to interpolate in the search, never to decide.
     fn margin(&self, m: &Metrics) -> f64 {
+        // On log scales: the chance of missing the service level, the ASA and
+        // the abandonment all fall roughly exponentially with agents, so
+        // their logs are close to linear and interpolate well.
+        let ln = |x: f64| x.max(1e-300).ln();
         let mut g = f64::INFINITY;
         if let Some(s) = self.service_level {
-            g = g.min(m.service_level - s);
+            g = g.min(ln(1.0 - s) - ln(1.0 - m.service_level));
         }
         if let Some(x) = self.max_asa_s {
-            g = g.min(((x - m.asa_s) / x).max(-1.0));
+            g = g.min(ln(x) - ln(m.asa_s));
         }
         if let Some(x) = self.max_abandon {
-            g = g.min(x - m.abandon_rate);
+            g = g.min(ln(x) - ln(m.abandon_rate));
         }
         if let Some(x) = self.max_occupancy {
             g = g.min(x - m.occupancy);
