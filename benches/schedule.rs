@@ -84,6 +84,7 @@ fn bench(c: &mut Criterion) {
     week_rules.weekly = Some(wfm::shifts::Weekly {
         max_days: 5,
         days_off: None,
+        max_headcount: None,
     });
     let week = requirement(4200.0, 7);
     g.bench_function("one week, 672 intervals, days-off patterns", |b| {

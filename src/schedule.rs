@@ -530,6 +530,10 @@ fn solve_channel<B: Backend>(
                     .sum();
                 model.add_constraint(constraint!(on_day - avail <= 0.0));
             }
+            if let Some(cap) = rules.weekly.as_ref().and_then(|w| w.max_headcount) {
+                let heads: Expression = y.iter().copied().sum();
+                model.add_constraint(constraint!(heads <= cap as f64));
+            }
         }
         (model, x, s, y)
     };
@@ -1105,5 +1109,13 @@ mod tests {
         let roster = schedule(&rq, &r, &ScheduleOptions::default(), "rules").unwrap();
         // 28 agent-days at 5 days each: at least 6 heads (5.6 rounded up).
         assert_eq!(roster.channels[0].headcount, Some(6));
+        // A cap of 5 heads gives at most 25 agent-days: 3 short.
+        let mut capped = r.clone();
+        if let Some(w) = capped.weekly.as_mut() {
+            w.max_headcount = Some(5);
+        }
+        let roster = schedule(&rq, &capped, &ScheduleOptions::default(), "rules").unwrap();
+        assert!(roster.channels[0].headcount.unwrap() <= 5);
+        assert_eq!(roster.summary().shortfall, 3);
     }
 }

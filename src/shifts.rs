@@ -162,6 +162,10 @@ pub struct Weekly {
     /// of `7 − max_days` consecutive days (wrapping over the week).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub days_off: Option<Vec<String>>,
+    /// At most this many agents per channel on the roster (a headcount cap);
+    /// coverage that needs more is reported as a shortfall.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_headcount: Option<u32>,
 }
 
 /// A candidate shift: a type, a day, a start and break positions.
@@ -633,6 +637,7 @@ mod tests {
         r.weekly = Some(Weekly {
             max_days: 5,
             days_off: None,
+            max_headcount: None,
         });
         let p = r.work_patterns();
         assert_eq!(p.len(), 7);
@@ -640,6 +645,7 @@ mod tests {
         r.weekly = Some(Weekly {
             max_days: 5,
             days_off: Some(vec!["sat,sun".into()]),
+            max_headcount: None,
         });
         assert_eq!(r.work_patterns(), vec![0b0011111]);
     }
