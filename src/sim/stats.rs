@@ -3,8 +3,8 @@
 //!
 //! A replication keeps counters per (interval, channel) and a histogram of
 //! the waits of answered contacts: 1-second bins below a minute, 2%-wide bins
-//! above (up to a week), so memory depends on the grid, not on the number of
-//! contacts. Percentiles are read from the histogram with linear
+//! above (up to a week), each grown only as far as its longest wait, so
+//! memory depends on the grid and the waits, not on the number of contacts. Percentiles are read from the histogram with linear
 //! interpolation inside a bin.
 
 use serde::{Deserialize, Serialize};
@@ -117,7 +117,7 @@ pub(super) struct RepStats {
     pub channels: usize,
     pub groups: usize,
     pub cells: Vec<Cell>,
-    pub hist: Vec<u32>,
+    pub hist: Vec<Vec<u32>>,
     pub busy: Vec<f64>,
     pub capacity: Vec<f64>,
     pub in_system: Vec<u32>,
@@ -132,7 +132,7 @@ impl RepStats {
             channels,
             groups,
             cells: vec![Cell::default(); intervals * channels],
-            hist: vec![0; intervals * channels * BINS],
+            hist: vec![Vec::new(); intervals * channels],
             busy: vec![0.0; intervals * groups],
             capacity: vec![0.0; intervals * groups],
             in_system: vec![0; channels],
@@ -144,7 +144,11 @@ impl RepStats {
 
     #[inline]
     pub fn hist_add(&mut self, iv: usize, c: usize, bin: usize) {
-        self.hist[(iv * self.channels + c) * BINS + bin] += 1;
+        let h = &mut self.hist[iv * self.channels + c];
+        if bin >= h.len() {
+            h.resize(bin + 1, 0);
+        }
+        h[bin] += 1;
     }
 
     /// Condenses the replication for summaries: counters, busy and
@@ -154,16 +158,15 @@ impl RepStats {
         let intervals = self.cells.len() / nc.max(1);
         let pct = |hist: &[u32]| [quantile(hist, 0.9), quantile(hist, 0.95)];
         let mut interval_pct = Vec::with_capacity(intervals * nc);
-        for cell in 0..intervals * nc {
-            interval_pct.push(pct(&self.hist[cell * BINS..(cell + 1) * BINS]));
+        for h in &self.hist {
+            interval_pct.push(pct(h));
         }
         let mut period_pct = Vec::with_capacity(periods.len() * nc);
         for &(a, b) in periods {
             for c in 0..nc {
                 let mut h = vec![0u32; BINS];
                 for iv in a..b {
-                    let base = (iv * nc + c) * BINS;
-                    for (x, y) in h.iter_mut().zip(&self.hist[base..base + BINS]) {
+                    for (x, y) in h.iter_mut().zip(&self.hist[iv * nc + c]) {
                         *x += y;
                     }
                 }
