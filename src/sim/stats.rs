@@ -295,6 +295,8 @@ pub struct SimMetrics {
     pub wait_p95_s: Estimate,
     /// Callback requests left.
     pub callbacks: Estimate,
+    /// Callbacks made (of requests left in the period).
+    pub callbacks_made: Estimate,
     /// Callbacks made after their deadline.
     pub callbacks_late: Estimate,
     /// Arrivals that were retries.
@@ -304,7 +306,7 @@ pub struct SimMetrics {
 }
 
 /// The metric names, in CSV order.
-pub const METRICS: [&str; 15] = [
+pub const METRICS: [&str; 16] = [
     "offered",
     "bot_solved",
     "answered",
@@ -317,6 +319,7 @@ pub const METRICS: [&str; 15] = [
     "wait_p90_s",
     "wait_p95_s",
     "callbacks",
+    "callbacks_made",
     "callbacks_late",
     "retries",
     "backlog",
@@ -324,7 +327,7 @@ pub const METRICS: [&str; 15] = [
 
 impl SimMetrics {
     /// The estimates in [`METRICS`] order.
-    pub fn values(&self) -> [Estimate; 15] {
+    pub fn values(&self) -> [Estimate; 16] {
         [
             self.offered,
             self.bot_solved,
@@ -338,6 +341,7 @@ impl SimMetrics {
             self.wait_p90_s,
             self.wait_p95_s,
             self.callbacks,
+            self.callbacks_made,
             self.callbacks_late,
             self.retries,
             self.backlog,
@@ -407,6 +411,7 @@ pub(super) fn summarize(
         wait_p90_s: Estimate::from_values(&reps.iter().map(|r| pct(r)[0]).collect::<Vec<_>>()),
         wait_p95_s: Estimate::from_values(&reps.iter().map(|r| pct(r)[1]).collect::<Vec<_>>()),
         callbacks: per(&|_, s| s.callbacks as f64),
+        callbacks_made: per(&|_, s| s.callbacks_done as f64),
         callbacks_late: per(&|_, s| s.callbacks_late as f64),
         retries: per(&|_, s| s.retries as f64),
         backlog: per(&|_, s| s.backlog as f64),

@@ -215,6 +215,7 @@ fn bots_callbacks_retries_and_priorities_behave() {
         phone.asa_s.mean
     );
     assert!(phone.callbacks.mean > 0.0 && phone.retries.mean > 0.0);
+    assert!(phone.callbacks_made.mean > 0.0 && phone.callbacks_made.mean <= phone.callbacks.mean);
 }
 
 #[test]
