@@ -894,6 +894,9 @@ pub fn write_staffing_table<W: std::io::Write>(t: &StaffingTable, w: W) -> std::
 mod tests {
     use super::*;
 
+    /// One 8-hour shift type starting at 09:00.
+    const DAY_SHIFT: &str = "[[shift]]\nname = \"day\"\nearliest_start = \"09:00\"\nlatest_start = \"09:00\"\nlength_min = 480\ncost_per_hour = 1.0\n";
+
     fn rules(text: &str) -> ShiftRules {
         ShiftRules::parse(text, "rules").unwrap()
     }
@@ -1060,17 +1063,7 @@ mod tests {
 
     #[test]
     fn infeasible_rules_report_the_shortfall() {
-        let r = rules(
-            r#"
-            [[shift]]
-            name = "day"
-            earliest_start = "09:00"
-            latest_start = "09:00"
-            length_min = 480
-            cost_per_hour = 1.0
-            max_agents = 2
-            "#,
-        );
+        let r = rules(&format!("{DAY_SHIFT}max_agents = 2\n"));
         let mut need = vec![0u32; 48];
         need[20] = 3; // 10:00: one more than the cap allows
         need[44] = 1; // 22:00: no shift reaches it
@@ -1083,18 +1076,7 @@ mod tests {
 
     #[test]
     fn weekly_rule_counts_heads() {
-        let r = rules(
-            r#"
-            [[shift]]
-            name = "day"
-            earliest_start = "09:00"
-            latest_start = "09:00"
-            length_min = 480
-            cost_per_hour = 1.0
-            [weekly]
-            max_days = 5
-            "#,
-        );
+        let r = rules(&format!("{DAY_SHIFT}[weekly]\nmax_days = 5\n"));
         // 7 days, 4 agents needed at 10:00 every day.
         let mut need = vec![0u32; 7 * 24];
         for d in 0..7 {

@@ -166,7 +166,7 @@ fn bad_staffing_and_routing_are_named() {
         s(&c),
     ]);
     assert!(
-        err.contains("channel chat has no group to serve it"),
+        err.contains("c.toml: channel chat has no group to serve it"),
         "{err}"
     );
     let (_d, c) = temp_file(
