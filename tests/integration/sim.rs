@@ -319,3 +319,40 @@ fn an_empty_span_has_no_numbers() {
     assert!(res.span(0, 1, 1).service_level.mean.is_nan());
     assert!(res.span(0, 0, 2).offered.mean > 0.0);
 }
+
+#[test]
+fn chat_concurrency_agrees_with_the_slot_model() {
+    // 20 chat agents with 3 slots each = Erlang C with 60 servers.
+    let sim = ChannelBook::default().resolve("chat").unwrap().sim;
+    let (load, n) = (55.0, 20u32);
+    let intervals = 12;
+    let res = SimBuilder::new(30, intervals)
+        .channel(ChannelSpec {
+            name: "chat".into(),
+            kind: ChannelKind::Chat,
+            volumes: vec![load * 1800.0 / 300.0; intervals],
+            aht_s: vec![300.0; intervals],
+            patience_s: vec![None; intervals],
+            containment: 0.0,
+            answer_within_s: 20.0,
+            sl_definition: SlDefinition::Offered,
+            sim,
+        })
+        .group(GroupSpec {
+            name: "chat".into(),
+            channels: vec!["chat".into()],
+            concurrency: 3,
+            agents: vec![n; intervals],
+        })
+        .replications(20)
+        .seed(5)
+        .build()
+        .unwrap()
+        .run(None)
+        .unwrap();
+    let m = res.span(0, 2, 11);
+    let q = ErlangC::new(load, 300.0).unwrap().metrics(3 * n, 20.0);
+    agrees("chat slot SL", m.service_level, q.service_level);
+    agrees("chat slot ASA", m.asa_s, q.asa_s);
+    agrees("chat slot occupancy", m.occupancy, q.occupancy);
+}
