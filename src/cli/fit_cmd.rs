@@ -1,6 +1,6 @@
 //! `wfm fit`: learn a scenario file from history.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use clap::Args;
@@ -41,10 +41,30 @@ pub struct FitArgs {
     holdout_days: u32,
 }
 
+/// `target` as seen from the directory `from`: a relative path when both
+/// exist, else `target` as given.
+fn path_from(from: &Path, target: &Path) -> String {
+    let (Ok(f), Ok(t)) = (std::fs::canonicalize(from), std::fs::canonicalize(target)) else {
+        return target.display().to_string();
+    };
+    let fc: Vec<_> = f.components().collect();
+    let tc: Vec<_> = t.components().collect();
+    let common = fc.iter().zip(&tc).take_while(|(a, b)| a == b).count();
+    let mut rel = PathBuf::new();
+    for _ in common..fc.len() {
+        rel.push("..");
+    }
+    for c in &tc[common..] {
+        rel.push(c);
+    }
+    rel.display().to_string()
+}
+
 pub fn run(a: FitArgs) -> Result<i32> {
     let history_name = a.history.display().to_string();
     let (history, warnings) = Forecast::from_path(&a.history, a.interval_min)?;
     super::warn_all(&warnings);
+    let mut calendar_path: Option<PathBuf> = None;
     let mut opts = FitOptions {
         holdout_days: a.holdout_days,
         ..FitOptions::default()
@@ -53,13 +73,10 @@ pub fn run(a: FitArgs) -> Result<i32> {
         let (s, w) = Scenario::from_path(t)?;
         super::warn_all(&w);
         opts.calendar = s.calendar_data.clone();
-        opts.calendar_path = s.calendar.as_ref().map(|c| {
-            t.parent()
-                .unwrap_or(std::path::Path::new(""))
-                .join(c)
-                .display()
-                .to_string()
-        });
+        calendar_path = s
+            .calendar
+            .as_ref()
+            .map(|c| wfm::scenario::resolve(t.parent().unwrap_or(Path::new("")), c));
         opts.repayment = s.repayment.clone();
         opts.month_end_days = s.month_end.as_ref().map(|m| m.days);
         opts.holidays = s.holidays.clone();
@@ -68,7 +85,7 @@ pub fn run(a: FitArgs) -> Result<i32> {
         let (cal, w) = Calendar::from_path(c)?;
         super::warn_all(&w);
         opts.calendar = cal;
-        opts.calendar_path = Some(c.display().to_string());
+        calendar_path = Some(c.clone());
     }
     if !a.due_days.is_empty() {
         if let Some(bad) = a.due_days.iter().find(|d| !(1..=31).contains(*d)) {
@@ -86,6 +103,12 @@ pub fn run(a: FitArgs) -> Result<i32> {
             when_closed: WhenClosed::SameDay,
         });
     }
+    // The calendar as the written scenario will see it: relative to its folder.
+    let out_dir = match a.out.as_deref().and_then(Path::parent) {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    opts.calendar_path = calendar_path.map(|c| path_from(&out_dir, &c));
     if a.month_end_days.is_some() {
         opts.month_end_days = a.month_end_days;
     }

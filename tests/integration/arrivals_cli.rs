@@ -143,6 +143,28 @@ fn fit_recovers_what_forecast_sampled() {
         "2026-05-04",
     ]);
     assert_eq!(again.lines().count(), 1 + 48);
+    // A template with a relative calendar path: the fitted file, written
+    // elsewhere, still finds the calendar.
+    let other = tempfile::tempdir().unwrap();
+    let fitted2 = other.path().join("fitted.toml");
+    wfm_ok(&[
+        "fit",
+        "--history",
+        s(&hist),
+        "--template",
+        "scenarios/lender_week.toml",
+        "--out",
+        s(&fitted2),
+    ]);
+    wfm_ok(&[
+        "forecast",
+        "--scenario",
+        s(&fitted2),
+        "--from",
+        "2026-05-04",
+        "--to",
+        "2026-05-04",
+    ]);
     // Fit from flags alone: --due-days and --calendar.
     wfm_ok(&[
         "fit",
