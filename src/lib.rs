@@ -33,6 +33,7 @@ pub mod input;
 pub mod plan;
 pub mod prec;
 pub mod report;
+pub mod review;
 pub mod scenario;
 pub mod schedule;
 pub mod shifts;

@@ -5,9 +5,10 @@
 //! Each round schedules the current requirement, converts the roster to
 //! per-interval staffing (agents on a break are not available) and simulates
 //! it. An interval of a channel *misses* when the simulation is confidently
-//! worse than a target: the service level's upper 95% limit is below
-//! `service_level`, or the lower limit of abandonment (ASA) is above
-//! `max_abandon` (`max_asa_s`). Every missed interval's requirement goes up by
+//! worse than a target: the service level's upper limit (mean + 1.5 × the
+//! 95% half-width, about 99.7% one-sided, because hundreds of intervals are
+//! tested at once) is below `service_level`, or the lower limit of
+//! abandonment (ASA) is above `max_abandon` (`max_asa_s`). Every missed interval's requirement goes up by
 //! one agent and the next round starts; the plan stops when no interval
 //! misses or after `rounds` rounds. Simulation uses one group per channel.
 
@@ -192,7 +193,15 @@ pub fn plan(
                 if m.offered.mean.is_nan() || m.offered.mean <= 0.0 {
                     continue;
                 }
-                let ci = |e: crate::sim::Estimate| if e.ci95.is_finite() { e.ci95 } else { 0.0 };
+                // 1.5 × the 95% half-width: a ~99.7% one-sided limit, so that among
+                // hundreds of intervals few are flagged by chance alone.
+                let ci = |e: crate::sim::Estimate| {
+                    if e.ci95.is_finite() {
+                        1.5 * e.ci95
+                    } else {
+                        0.0
+                    }
+                };
                 let mut miss = false;
                 if let Some(s) = t.service_level {
                     if m.service_level.mean.is_finite() {
@@ -257,12 +266,15 @@ pub fn plan(
 }
 
 /// Moves the volume of a channel with opening hours that arrives while it
-/// is closed to its next opening interval: contacts of a closed channel are
-/// told to come back (calls, chats) or wait unread (e-mail), and the service
-/// clock starts when it opens, as service-level agreements count it. The
-/// volume still to come after the last day's closing is dropped.
+/// is closed to its next opening interval, and drops its closed intervals:
+/// contacts of a closed channel are told to come back (calls, chats) or wait
+/// unread (e-mail), and the service clock starts when it opens, as
+/// service-level agreements count it; deferred work's deadline then counts
+/// working time. The volume still to come after the last day's closing is
+/// dropped.
 pub fn move_to_opening(forecast: &mut Forecast, rules: &ShiftRules) {
     use crate::forecast::{minute_of_day, parse_time};
+    let mut closed = vec![false; forecast.rows.len()];
     for (name, o) in &rules.open {
         let a = parse_time(&o.start).map_or(0, minute_of_day);
         let b = if o.end.trim() == "24:00" {
@@ -283,10 +295,15 @@ pub fn move_to_opening(forecast: &mut Forecast, rules: &ShiftRules) {
                 carry = 0.0;
             } else {
                 carry += r.volume;
-                r.volume = 0.0;
+                closed[i] = true;
             }
         }
     }
+    let mut i = 0;
+    forecast.rows.retain(|_| {
+        i += 1;
+        !closed[i - 1]
+    });
 }
 
 impl PlanRound {

@@ -6,6 +6,7 @@ mod fit_cmd;
 mod forecast_cmd;
 mod output;
 mod plan_cmd;
+mod review_cmd;
 mod schedule_cmd;
 mod simulate_cmd;
 mod staff;
@@ -39,6 +40,8 @@ enum Command {
     Schedule(schedule_cmd::ScheduleArgs),
     /// The end-to-end plan: forecast, requirement, roster, simulation, in rounds.
     Plan(plan_cmd::PlanArgs),
+    /// Capacity review of a roster: agents short per interval and the service it gives.
+    Review(review_cmd::ReviewArgs),
 }
 
 /// Channel settings as flags: the defaults for channels (and keys) the
@@ -155,6 +158,7 @@ pub fn run() -> i32 {
         Command::Simulate(a) => simulate_cmd::run(a),
         Command::Schedule(a) => schedule_cmd::run(a),
         Command::Plan(a) => plan_cmd::run(a),
+        Command::Review(a) => review_cmd::run(a),
     };
     match result {
         Ok(code) => code,

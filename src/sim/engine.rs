@@ -59,6 +59,8 @@ struct Contact {
     callback: bool,
     bot_solves: bool,
     group: u16,
+    /// The channel's working clock when the contact joined (deferred work).
+    join_work: f64,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -90,6 +92,10 @@ pub(super) struct Engine<'a, 'w> {
     idle: Vec<VecDeque<(u32, u32, f64)>>,
     present: Vec<u32>,
     cursors: Vec<ArrivalCursor>,
+    /// Working time of each channel before `open_since` (time with agents).
+    work_acc: Vec<f64>,
+    /// Since when the channel has had agents (NaN while closed).
+    open_since: Vec<f64>,
     next_arrival: Vec<f64>,
     stats: RepStats,
     trace: Option<&'w mut dyn Write>,
@@ -119,6 +125,8 @@ impl<'a, 'w> Engine<'a, 'w> {
             idle: vec![VecDeque::new(); ng],
             present: vec![0; ng],
             cursors: Vec::with_capacity(nc),
+            work_acc: vec![0.0; nc],
+            open_since: vec![f64::NAN; nc],
             next_arrival: vec![f64::INFINITY; nc],
             stats: RepStats::new(sim.intervals, nc, ng),
             trace,
@@ -275,6 +283,7 @@ impl<'a, 'w> Engine<'a, 'w> {
             callback: false,
             bot_solves: false,
             group: 0,
+            join_work: 0.0,
         };
         match self.free_contacts.pop() {
             Some(i) => {
@@ -349,7 +358,10 @@ impl<'a, 'w> Engine<'a, 'w> {
     /// A contact enters the human part of the center.
     fn join(&mut self, c: usize, id: u32) {
         let sim = self.sim;
-        self.contacts[id as usize].join = self.t;
+        let work = self.work_clock(c);
+        let contact = &mut self.contacts[id as usize];
+        contact.join = self.t;
+        contact.join_work = work;
         // The longest-idle eligible agent, across the groups serving c.
         let mut best: Option<(usize, f64)> = None;
         for &g in &sim.groups_of[c] {
@@ -459,6 +471,13 @@ impl<'a, 'w> Engine<'a, 'w> {
         if record {
             let wait = self.t - ct.join;
             let ch = &sim.channels[c];
+            // Deferred work's deadline counts working time (while the channel
+            // has agents); a real-time contact's counts every second.
+            let sl_wait = if ch.kind == ChannelKind::Deferred {
+                self.work_clock(c) - ct.join_work
+            } else {
+                wait
+            };
             let cell = self.stats.cell(ct.iv as usize, c);
             if ct.callback {
                 cell.callbacks_done += 1;
@@ -469,7 +488,7 @@ impl<'a, 'w> Engine<'a, 'w> {
                 cell.answered += 1;
                 cell.wait_sum += wait;
                 cell.wait_all_sum += wait;
-                if wait <= ch.answer_within_s {
+                if sl_wait <= ch.answer_within_s {
                     cell.answered_within += 1;
                 }
                 let b = hist_bin(wait);
@@ -697,6 +716,24 @@ impl<'a, 'w> Engine<'a, 'w> {
             }
             self.present[g] = have;
         }
+        // Working clocks: a channel works while any group serving it has agents.
+        for c in 0..sim.channels.len() {
+            let open = sim.groups_of[c].iter().any(|&g| self.present[g] > 0);
+            let since = self.open_since[c];
+            if open && since.is_nan() {
+                self.open_since[c] = self.t;
+            } else if !open && !since.is_nan() {
+                self.work_acc[c] += self.t - since;
+                self.open_since[c] = f64::NAN;
+            }
+        }
+    }
+
+    /// The working clock of channel c: seconds so far with agents.
+    #[inline]
+    fn work_clock(&self, c: usize) -> f64 {
+        let since = self.open_since[c];
+        self.work_acc[c] + if since.is_nan() { 0.0 } else { self.t - since }
     }
 
     fn trace_row(&mut self, ct: &Contact, outcome: &str, wait: f64, handle: f64, group: &str) {

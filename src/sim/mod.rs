@@ -39,6 +39,9 @@
 //! - **Chat concurrency**: an agent of a group with concurrency k has k
 //!   slots; each free slot is an idle server (the slot model of the staffing
 //!   formulas).
+//! - **Deferred work's deadline** counts working time: the seconds during
+//!   which some group serving the channel has agents (so e-mail that arrives
+//!   at closing is counted from the next opening, as service agreements do).
 //! - **Staffing by interval**: agents per group per interval. At a decrease,
 //!   idle agents leave at once and busy ones finish their contact first; an
 //!   increase first keeps agents who were about to leave. An interval with no

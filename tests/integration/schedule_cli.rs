@@ -233,3 +233,66 @@ fn plan_runs_end_to_end() {
     let rounds = std::fs::read_to_string(out_dir.join("rounds.csv")).unwrap();
     assert!(rounds.starts_with("round,required_agent_intervals,paid_hours,cost"));
 }
+
+#[test]
+fn review_finds_the_short_hours() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("f.csv");
+    wfm_ok(&[
+        "forecast",
+        "--scenario",
+        s(&scenario("lender_week.toml")),
+        "--to",
+        "2026-03-09",
+        "--out",
+        s(&f),
+    ]);
+    // A flat roster of 20 phone agents all day, nothing else.
+    let mut st = String::from("date,time,channel,agents\n");
+    for h in 0..48 {
+        st.push_str(&format!(
+            "2026-03-09,{:02}:{:02},phone,20\n",
+            h / 2,
+            (h % 2) * 30
+        ));
+    }
+    let staffing = dir.path().join("s.csv");
+    std::fs::write(&staffing, st).unwrap();
+    let out = dir.path().join("review.csv");
+    let o = wfm(&[
+        "review",
+        "--forecast",
+        s(&f),
+        "--staffing",
+        s(&staffing),
+        "--channels",
+        s(&scenario("channels.toml")),
+        "--replications",
+        "4",
+        "--out",
+        s(&out),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("agent-intervals short of the requirement"),
+        "{err}"
+    );
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.starts_with("date,time,channel,volume,required,scheduled,short,service_level"));
+    // The 10:00 phone peak needs far more than 20: short, and the simulated service misses.
+    let peak = text
+        .lines()
+        .find(|l| l.starts_with("2026-03-09,10:00,phone"))
+        .unwrap();
+    let f: Vec<&str> = peak.split(',').collect();
+    assert_eq!(f[5], "20");
+    assert!(f[6].parse::<u32>().unwrap() > 10, "{peak}");
+    assert_eq!(f[13], "yes", "{peak}");
+    // At 03:00, 20 agents are plenty: nothing short.
+    let night = text
+        .lines()
+        .find(|l| l.starts_with("2026-03-09,03:00,phone"))
+        .unwrap();
+    assert_eq!(night.split(',').nth(6), Some("0"), "{night}");
+}
