@@ -21,8 +21,11 @@
 //! 3. **Day factors** by backfitting: each group of factors (day of week,
 //!    holiday, make-up day, each repayment offset, month-end, before and
 //!    after long holidays) is the median, over the days it touches, of the
-//!    day total divided by the prediction without it; four passes. The
-//!    base volume is set so that Monday–Friday factors average 1.
+//!    day total divided by the prediction without it; then the **trend** is
+//!    the Theil–Sen slope (median of pairwise slopes) of the log residuals
+//!    over time; four passes. The base volume holds on the last day of the
+//!    history (`base_date`) and is set so that Monday–Friday factors
+//!    average 1; `weekly_growth` is the trend per week.
 //! 4. **Outliers**: a day whose log residual is more than 4 robust standard
 //!    deviations (1.4826 × MAD) from the median and off by more than 25% is
 //!    an outlier (an outage, a campaign): it is reported and left out, and
@@ -155,6 +158,8 @@ struct DayInfo {
     after: bool,
     /// Reminder products whose push is on this day.
     reminders: Vec<usize>,
+    /// Days since the last day of the history (≤ 0), for the trend.
+    t: f64,
 }
 
 /// The fitted day-level parameters of one channel.
@@ -168,11 +173,13 @@ struct DayModel {
     month_end: f64,
     before: f64,
     after: f64,
+    /// Log growth per day; the base holds on the history's last day.
+    slope: f64,
 }
 
 impl DayModel {
     fn predict(&self, d: &DayInfo, skip: Group) -> f64 {
-        let mut f = self.base;
+        let mut f = self.base * (self.slope * d.t).exp();
         f *= match d.day_type {
             DayType::Holiday => {
                 if skip == Group::Holiday {
@@ -278,7 +285,7 @@ pub fn fit(history: &Forecast, opts: &FitOptions) -> Result<FitReport, FitError>
     let mut reminder_f: Vec<Vec<f64>> = Vec::new();
 
     for (name, s) in &series {
-        let info = |d: Date| day_info(d, opts, &long);
+        let info = |d: Date| day_info(d, last, opts, &long);
         // Hold-out quality first.
         let n_days = s.days.len();
         if opts.holdout_days > 0 && n_days >= opts.holdout_days as usize + 14 {
@@ -358,6 +365,7 @@ pub fn fit(history: &Forecast, opts: &FitOptions) -> Result<FitReport, FitError>
                 aht_s: round(aht, 2),
                 patience_s: patience.map(|p| round(p, 2)),
                 dow_factors: dow,
+                weekly_growth: round((7.0 * model.slope).exp() - 1.0, 5),
                 holiday_factor: round(model.holiday, 4),
                 makeup_factor: round(model.makeup, 4),
                 intraday: Intraday {
@@ -409,6 +417,7 @@ pub fn fit(history: &Forecast, opts: &FitOptions) -> Result<FitReport, FitError>
         from: Some(first.to_string()),
         to: Some(last.to_string()),
         interval_min: im,
+        base_date: Some(last.to_string()),
         calendar: opts.calendar_path.clone(),
         channel: channels,
         repayment,
@@ -435,7 +444,7 @@ pub fn fit(history: &Forecast, opts: &FitOptions) -> Result<FitReport, FitError>
     })
 }
 
-fn day_info(d: Date, opts: &FitOptions, long: &[(Date, Date)]) -> DayInfo {
+fn day_info(d: Date, last: Date, opts: &FitOptions, long: &[(Date, Date)]) -> DayInfo {
     let cal = &opts.calendar;
     let mut repay = Vec::new();
     let mut reminders = Vec::new();
@@ -466,6 +475,7 @@ fn day_info(d: Date, opts: &FitOptions, long: &[(Date, Date)]) -> DayInfo {
         before,
         after,
         reminders,
+        t: (d - last).get_days() as f64,
     }
 }
 
@@ -634,6 +644,7 @@ fn fit_channel(
             month_end: 1.0,
             before: 1.0,
             after: 1.0,
+            slope: 0.0,
         };
         let estimate =
             |model: &DayModel, g: Group, member: &dyn Fn(&DayInfo) -> bool| -> Option<f64> {
@@ -686,6 +697,23 @@ fn fit_channel(
             }
             if let Some(f) = estimate(&model, Group::After, &|di| di.after) {
                 model.after = f;
+            }
+            // Trend: the Theil–Sen slope of the log residuals over time.
+            let resid: Vec<(f64, f64)> = totals
+                .iter()
+                .map(|(d, t)| (infos[d].t, (t / model.predict(&infos[d], Group::None)).ln()))
+                .filter(|(_, r)| r.is_finite())
+                .collect();
+            let mut slopes = Vec::with_capacity(resid.len() * resid.len() / 2);
+            for (i, a) in resid.iter().enumerate() {
+                for b in &resid[i + 1..] {
+                    if b.0 != a.0 {
+                        slopes.push((b.1 - a.1) / (b.0 - a.0));
+                    }
+                }
+            }
+            if let Some(s) = median(&mut slopes) {
+                model.slope += s;
             }
         }
         // 4. Outliers.
@@ -833,6 +861,11 @@ mod tests {
             }
             let level = t.dow_factors[..5].iter().sum::<f64>() / 5.0;
             within(f.daily_volume, t.daily_volume * level, 0.03, "base volume");
+            assert!(
+                f.weekly_growth.abs() < 0.003,
+                "{name}: growth {}",
+                f.weekly_growth
+            );
             within(
                 f.daily_volume * f.holiday_factor,
                 t.daily_volume * t.holiday_factor,
@@ -876,6 +909,34 @@ mod tests {
             assert!(q.interval_wape < 0.12, "{q:?}");
         }
         assert_eq!(rep.quality.len(), 2);
+    }
+
+    #[test]
+    fn recovers_weekly_growth() {
+        // +1.5% a week over 16 weeks, from a base on the first day.
+        let mut s = truth();
+        s.base_date = Some("2026-01-05".into());
+        for ch in s.channel.values_mut() {
+            ch.weekly_growth = 0.015;
+        }
+        let h = history(&s, "2026-01-05", "2026-04-26", 21);
+        let rep = fit(&h, &options(&s)).unwrap();
+        for (name, f) in &rep.scenario.channel {
+            assert!(
+                (f.weekly_growth - 0.015).abs() < 0.003,
+                "{name}: {}",
+                f.weekly_growth
+            );
+            // The fitted base holds on the last day: 16 weeks of growth later.
+            let t = &s.channel[name];
+            let level = t.dow_factors[..5].iter().sum::<f64>() / 5.0;
+            let want = t.daily_volume * level * 1.015f64.powf(111.0 / 7.0);
+            within(f.daily_volume, want, 0.04, "base volume at the last day");
+        }
+        assert_eq!(rep.scenario.base_date.as_deref(), Some("2026-04-26"));
+        for q in &rep.quality {
+            assert!(q.daily_mape < 0.05, "{q:?}");
+        }
     }
 
     #[test]

@@ -11,6 +11,7 @@
 //!
 //! ```text
 //! daily_volume(c)
+//!   × growth          (1 + weekly_growth)^(days since base_date / 7)
 //!   × day factor      dow_factors[weekday] on workdays and weekends,
 //!                     makeup_factor on make-up workdays, holiday_factor on holidays
 //!   × repayment       per product: the largest day_factors entry whose offset
@@ -56,6 +57,9 @@ fn minus_two() -> Vec<i32> {
 fn three() -> u32 {
     3
 }
+fn is_zero(x: &f64) -> bool {
+    *x == 0.0
+}
 
 /// A scenario file. See the module documentation for how factors combine.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -73,6 +77,10 @@ pub struct Scenario {
     /// Interval length, minutes; must divide a day.
     #[serde(default = "default_interval")]
     pub interval_min: u32,
+    /// The date the channels' `daily_volume` holds on, for `weekly_growth`
+    /// (default: `from`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_date: Option<String>,
     /// Calendar CSV of holidays and make-up workdays, relative to the scenario file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calendar: Option<String>,
@@ -122,6 +130,10 @@ pub struct ChannelDemand {
     /// Factor of a make-up workday (instead of the day-of-week factor).
     #[serde(default = "one")]
     pub makeup_factor: f64,
+    /// Growth per week, a share (0.02 = +2% a week, compounding), from the
+    /// scenario's `base_date`, where `daily_volume` holds.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub weekly_growth: f64,
     /// Intraday profile per day type.
     #[serde(default)]
     pub intraday: Intraday,
@@ -499,6 +511,13 @@ impl Scenario {
             }
             check_factor(ch.holiday_factor, source, &key("holiday_factor"))?;
             check_factor(ch.makeup_factor, source, &key("makeup_factor"))?;
+            if !(ch.weekly_growth.is_finite() && ch.weekly_growth > -1.0) {
+                return Err(InputError::at_key(
+                    source,
+                    key("weekly_growth"),
+                    format!("expected a share above -1, got {}", ch.weekly_growth),
+                ));
+            }
             let mut per_type: [Vec<f64>; 3] = Default::default();
             for (t, p) in [
                 &ch.intraday.workday,
@@ -606,7 +625,11 @@ impl Scenario {
                 });
             }
         }
-        for (k, v) in [("from", &self.from), ("to", &self.to)] {
+        for (k, v) in [
+            ("from", &self.from),
+            ("to", &self.to),
+            ("base_date", &self.base_date),
+        ] {
             if let Some(s) = v {
                 crate::calendar::date_at_key(s, source, k)?;
             }
@@ -685,9 +708,22 @@ impl Scenario {
             .holidays
             .as_ref()
             .map(|h| around_holiday(cal, d, long_holidays, h));
+        let base = self
+            .base_date
+            .as_deref()
+            .or(self.from.as_deref())
+            .and_then(parse_date);
         for name in &channels {
             let ch = &self.channel[*name];
+            let growth = if ch.weekly_growth != 0.0 {
+                base.map_or(1.0, |b| {
+                    (1.0 + ch.weekly_growth).powf((d - b).get_days() as f64 / 7.0)
+                })
+            } else {
+                1.0
+            };
             let mut f = ch.daily_volume
+                * growth
                 * match day_type {
                     DayType::Holiday => ch.holiday_factor,
                     _ if makeup => ch.makeup_factor,
