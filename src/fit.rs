@@ -239,6 +239,27 @@ enum Group {
 }
 
 /// Fits a scenario to `history`. See the module documentation.
+///
+/// ```
+/// use wfm::arrivals::{sample_forecast, Overdispersion};
+/// use wfm::fit::{fit, FitOptions};
+/// use wfm::scenario::Scenario;
+/// // Five weeks of Poisson history from a known scenario: Mondays 20% busier.
+/// let truth = Scenario::parse(r#"
+///     [channel.phone]
+///     daily_volume = 3000
+///     aht_s = 240
+///     dow_factors = [1.2, 1, 1, 1, 0.8, 0.5, 0.5]
+/// "#, "truth").unwrap();
+/// let expected = truth.forecast("2026-03-02".parse().unwrap(), "2026-04-05".parse().unwrap()).unwrap();
+/// let history = sample_forecast(&expected, Overdispersion::default(), 7).unwrap();
+/// let report = fit(&history, &FitOptions { holdout_days: 7, ..FitOptions::default() }).unwrap();
+/// let phone = &report.scenario.channel["phone"];
+/// // Monday over Wednesday: 1.2, within sampling noise.
+/// let ratio = phone.dow_factors[0] / phone.dow_factors[2];
+/// assert!((ratio - 1.2).abs() < 0.06);
+/// assert!(report.quality[0].daily_mape < 0.05);
+/// ```
 pub fn fit(history: &Forecast, opts: &FitOptions) -> Result<FitReport, FitError> {
     if history.rows.is_empty() {
         return Err(FitError::Empty);
