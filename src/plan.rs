@@ -159,7 +159,7 @@ pub fn plan(
     let table = StaffingTable {
         rows: staff
             .iter()
-            .map(|r| (r.date, r.time, r.channel.clone(), r.agents, 0))
+            .map(|r| crate::sim::StaffingRow::new(r.date, r.time, &r.channel, r.agents))
             .collect(),
     };
     let mut req = Requirement::from_table(&table, im).ok_or(PlanError::Empty)?;

@@ -82,7 +82,7 @@ pub fn review(
     let scheduled: std::collections::HashMap<(Date, Time, &str), u32> = staffing
         .rows
         .iter()
-        .map(|(d, t, c, a, _)| ((*d, *t, c.as_str()), *a))
+        .map(|r| ((r.date, r.time, r.group.as_str()), r.agents))
         .collect();
     let mut rows = Vec::with_capacity(required.len());
     for r in &required {

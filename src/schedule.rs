@@ -170,12 +170,19 @@ pub struct Requirement {
 impl Requirement {
     /// Gathers a requirement from a staffing table (`date,time,channel,agents`).
     pub fn from_table(t: &StaffingTable, interval_min: u32) -> Option<Requirement> {
-        let first = t.rows.iter().map(|r| r.0).min()?;
-        let last = t.rows.iter().map(|r| r.0).max()?;
+        let first = t.rows.iter().map(|r| r.date).min()?;
+        let last = t.rows.iter().map(|r| r.date).max()?;
         let days = (last - first).get_days() as usize + 1;
         let per_day = (1440 / interval_min) as usize;
         let mut channels: BTreeMap<String, Vec<u32>> = BTreeMap::new();
-        for (d, time, ch, a, _) in &t.rows {
+        for crate::sim::StaffingRow {
+            date: d,
+            time,
+            group: ch,
+            agents: a,
+            ..
+        } in &t.rows
+        {
             let i = (*d - first).get_days() as usize * per_day
                 + (crate::forecast::minute_of_day(*time) / interval_min) as usize;
             channels
@@ -188,6 +195,19 @@ impl Requirement {
             days,
             channels,
         })
+    }
+
+    /// The requirement as a table `date,time,channel,agents`, interval by interval.
+    pub fn to_table(&self) -> StaffingTable {
+        let n = self.channels.values().next().map_or(0, |v| v.len());
+        let mut t = StaffingTable::default();
+        for i in 0..n {
+            let (d, time) = self.label(i);
+            for (c, v) in &self.channels {
+                t.rows.push(crate::sim::StaffingRow::new(d, time, c, v[i]));
+            }
+        }
+        t
     }
 
     /// The label of interval i.
@@ -873,7 +893,12 @@ impl Roster {
         for i in self.skip..n {
             let (d, time) = self.label(i);
             for c in &self.channels {
-                t.rows.push((d, time, c.channel.clone(), c.scheduled[i], 0));
+                t.rows.push(crate::sim::StaffingRow::new(
+                    d,
+                    time,
+                    &c.channel,
+                    c.scheduled[i],
+                ));
             }
         }
         t
@@ -884,8 +909,13 @@ impl Roster {
 pub fn write_staffing_table<W: std::io::Write>(t: &StaffingTable, w: W) -> std::io::Result<()> {
     let mut out = csv::Writer::from_writer(w);
     out.write_record(["date", "time", "channel", "agents"])?;
-    for (d, time, c, a, _) in &t.rows {
-        out.write_record([d.to_string(), format_time(*time), c.clone(), a.to_string()])?;
+    for r in &t.rows {
+        out.write_record([
+            r.date.to_string(),
+            format_time(r.time),
+            r.group.clone(),
+            r.agents.to_string(),
+        ])?;
     }
     out.flush()
 }

@@ -128,23 +128,7 @@ pub fn run(a: PlanArgs) -> Result<i32> {
     wfm::report::write_staffing(&mut b, &result.requirement)?;
     files.push(("requirement.csv", b));
     let mut b = Vec::new();
-    let final_table = wfm::sim::StaffingTable {
-        rows: (0..result
-            .final_requirement
-            .channels
-            .values()
-            .next()
-            .map_or(0, |v| v.len()))
-            .flat_map(|i| {
-                let (d, t) = result.final_requirement.label(i);
-                result
-                    .final_requirement
-                    .channels
-                    .iter()
-                    .map(move |(c, v)| (d, t, c.clone(), v[i], 0))
-            })
-            .collect(),
-    };
+    let final_table = result.final_requirement.to_table();
     write_staffing_table(&final_table, &mut b)?;
     files.push(("requirement_final.csv", b));
     let mut b = Vec::new();

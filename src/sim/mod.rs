@@ -803,8 +803,37 @@ fn write_metrics<W: Write>(out: &mut W, m: &SimMetrics) -> std::io::Result<()> {
 /// of `wfm staff` is accepted as is: its other columns are ignored.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct StaffingTable {
-    /// `(date, time, group, agents, line)` rows.
-    pub rows: Vec<(Date, Time, String, u32, u64)>,
+    /// The rows.
+    pub rows: Vec<StaffingRow>,
+}
+
+/// Agents of one group (or channel) in one interval.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffingRow {
+    /// Date.
+    pub date: Date,
+    /// Interval start.
+    pub time: Time,
+    /// Group (or channel) name.
+    pub group: String,
+    /// Agents working (not on a break).
+    pub agents: u32,
+    /// The line of the source file (0 when not from a file).
+    #[serde(skip)]
+    pub line: u64,
+}
+
+impl StaffingRow {
+    /// A row not read from a file.
+    pub fn new(date: Date, time: Time, group: &str, agents: u32) -> Self {
+        StaffingRow {
+            date,
+            time,
+            group: group.to_string(),
+            agents,
+            line: 0,
+        }
+    }
 }
 
 impl StaffingTable {
@@ -855,7 +884,13 @@ impl StaffingTable {
                     ),
                 ));
             }
-            out.rows.push((date, time, group, agents, line));
+            out.rows.push(StaffingRow {
+                date,
+                time,
+                group,
+                agents,
+                line,
+            });
             Ok(())
         })?;
         Ok((out, warnings))
@@ -976,7 +1011,14 @@ pub fn from_forecast(
             .collect()
     };
     let mut agents: Vec<Vec<u32>> = vec![vec![0; n]; groups.len()];
-    for (d, t, g, a, line) in &staffing.rows {
+    for StaffingRow {
+        date: d,
+        time: t,
+        group: g,
+        agents: a,
+        line,
+    } in &staffing.rows
+    {
         let Some(gi) = groups.iter().position(|x| &x.0 == g) else {
             return Err(InputError::at(
                 staffing_source,
