@@ -1,12 +1,24 @@
 //! `wfm`: workforce management for contact centers.
 //!
-//! Turns contact forecasts into agents per interval with exact Erlang B, C
-//! and A formulas ([`erlang`]), searches the smallest staff that meets a set
-//! of service targets ([`staffing`]), and reads and writes the forecast and
-//! staffing CSV formats ([`forecast`], [`report`]) and the channel settings
-//! TOML file ([`channels`]). The `wfm` binary is a thin layer over these
-//! modules; everything it does can be done from a planning tool through
-//! them.
+//! The modules are the concepts a planner meets:
+//!
+//! - [`erlang`]: exact Erlang B, C and A; [`staffing`]: the fewest agents that
+//!   meet every target, chat and deferred work; [`channels`]: per-channel
+//!   settings (TOML).
+//! - [`forecast`]: the forecast CSV; [`calendar`]: holidays and make-up
+//!   workdays; [`scenario`]: demand as a planner knows it (TOML) and the
+//!   forecast it gives; [`fit`]: a scenario learnt from history;
+//!   [`arrivals`]: the random arrival process and the crate's generator.
+//! - [`sim`]: the discrete-event simulator; [`dist`]: its handle-time and
+//!   patience shapes.
+//! - [`shifts`]: shift rules (TOML) and candidate shifts; [`schedule`]: the
+//!   roster optimizer; [`plan`]: forecast → requirement → roster →
+//!   simulation in rounds; [`review`]: the capacity review of a roster.
+//! - [`report`]: the staffing CSV; [`input`]: positioned input errors;
+//!   [`prec`]: the tests' tolerance policy.
+//!
+//! The `wfm` binary is a thin layer over these modules; everything it does
+//! can be done from a planning tool through them.
 //!
 //! ```
 //! use wfm::staffing::{required_agents, Model, Targets, Workload};
