@@ -5,6 +5,39 @@ use wfm::dist::DistSpec;
 use wfm::erlang::{ErlangA, ErlangC, SlDefinition};
 use wfm::sim::{ChannelSpec, GroupSpec, SimBuilder, SimResult};
 
+/// A channel of one kind with no bot and the offered service-level definition.
+fn spec(
+    name: &str,
+    kind: ChannelKind,
+    volumes: Vec<f64>,
+    aht_s: Vec<f64>,
+    patience_s: Vec<Option<f64>>,
+    answer_within_s: f64,
+    sim: wfm::channels::ChannelSimSettings,
+) -> ChannelSpec {
+    ChannelSpec {
+        name: name.into(),
+        kind,
+        volumes,
+        aht_s,
+        patience_s,
+        containment: 0.0,
+        answer_within_s,
+        sl_definition: SlDefinition::Offered,
+        sim,
+    }
+}
+
+/// A single-skill group named after its channel.
+fn group(name: &str, concurrency: u32, agents: Vec<u32>) -> GroupSpec {
+    GroupSpec {
+        name: name.into(),
+        channels: vec![name.into()],
+        concurrency,
+        agents,
+    }
+}
+
 /// A stationary single-skill voice queue: `intervals` half hours of
 /// `load_erl` Erlangs of 300 s calls on `agents` agents.
 fn stationary(
@@ -17,23 +50,16 @@ fn stationary(
     let sim = ChannelBook::default().resolve("phone").unwrap().sim;
     let volume = load_erl * 1800.0 / 300.0;
     SimBuilder::new(30, intervals)
-        .channel(ChannelSpec {
-            name: "phone".into(),
-            kind: ChannelKind::Voice,
-            volumes: vec![volume; intervals],
-            aht_s: vec![300.0; intervals],
-            patience_s: vec![patience_s; intervals],
-            containment: 0.0,
-            answer_within_s: 20.0,
-            sl_definition: SlDefinition::Offered,
+        .channel(spec(
+            "phone",
+            ChannelKind::Voice,
+            vec![volume; intervals],
+            vec![300.0; intervals],
+            vec![patience_s; intervals],
+            20.0,
             sim,
-        })
-        .group(GroupSpec {
-            name: "phone".into(),
-            channels: vec!["phone".into()],
-            concurrency: 1,
-            agents: vec![agents; intervals],
-        })
+        ))
+        .group(group("phone", 1, vec![agents; intervals]))
         .replications(reps)
         .seed(7)
         .build()
@@ -225,23 +251,16 @@ fn staffing_changes_and_closed_hours() {
     let sim = ChannelBook::default().resolve("x").unwrap().sim;
     let n = 6;
     let res = SimBuilder::new(30, n)
-        .channel(ChannelSpec {
-            name: "email".into(),
-            kind: ChannelKind::Deferred,
-            volumes: vec![30.0; n],
-            aht_s: vec![300.0; n],
-            patience_s: vec![None; n],
-            containment: 0.0,
-            answer_within_s: 7200.0,
-            sl_definition: SlDefinition::Offered,
+        .channel(spec(
+            "email",
+            ChannelKind::Deferred,
+            vec![30.0; n],
+            vec![300.0; n],
+            vec![None; n],
+            7200.0,
             sim,
-        })
-        .group(GroupSpec {
-            name: "email".into(),
-            channels: vec!["email".into()],
-            concurrency: 1,
-            agents: vec![3, 3, 0, 0, 8, 8],
-        })
+        ))
+        .group(group("email", 1, vec![3, 3, 0, 0, 8, 8]))
         .replications(5)
         .build()
         .unwrap()
@@ -277,23 +296,16 @@ fn start_state_is_worked_off() {
     // No new arrivals; 30 calls waiting and 10 in service at 09:00 on 10 agents.
     let sim = ChannelBook::default().resolve("phone").unwrap().sim;
     let res = SimBuilder::new(30, 2)
-        .channel(ChannelSpec {
-            name: "phone".into(),
-            kind: ChannelKind::Voice,
-            volumes: vec![0.0; 2],
-            aht_s: vec![120.0; 2],
-            patience_s: vec![None; 2],
-            containment: 0.0,
-            answer_within_s: 20.0,
-            sl_definition: SlDefinition::Offered,
+        .channel(spec(
+            "phone",
+            ChannelKind::Voice,
+            vec![0.0; 2],
+            vec![120.0; 2],
+            vec![None; 2],
+            20.0,
             sim,
-        })
-        .group(GroupSpec {
-            name: "phone".into(),
-            channels: vec!["phone".into()],
-            concurrency: 1,
-            agents: vec![10; 2],
-        })
+        ))
+        .group(group("phone", 1, vec![10; 2]))
         .start_waiting("phone", 30)
         .start_busy("phone", 10)
         .replications(4)
@@ -327,23 +339,16 @@ fn chat_concurrency_agrees_with_the_slot_model() {
     let (load, n) = (55.0, 20u32);
     let intervals = 12;
     let res = SimBuilder::new(30, intervals)
-        .channel(ChannelSpec {
-            name: "chat".into(),
-            kind: ChannelKind::Chat,
-            volumes: vec![load * 1800.0 / 300.0; intervals],
-            aht_s: vec![300.0; intervals],
-            patience_s: vec![None; intervals],
-            containment: 0.0,
-            answer_within_s: 20.0,
-            sl_definition: SlDefinition::Offered,
+        .channel(spec(
+            "chat",
+            ChannelKind::Chat,
+            vec![load * 1800.0 / 300.0; intervals],
+            vec![300.0; intervals],
+            vec![None; intervals],
+            20.0,
             sim,
-        })
-        .group(GroupSpec {
-            name: "chat".into(),
-            channels: vec!["chat".into()],
-            concurrency: 3,
-            agents: vec![n; intervals],
-        })
+        ))
+        .group(group("chat", 3, vec![n; intervals]))
         .replications(20)
         .seed(5)
         .build()
@@ -364,23 +369,16 @@ fn deferred_deadlines_count_working_time() {
     // but the working-time wait does not: the 1-hour deadline is met.
     let sim = ChannelBook::default().resolve("x").unwrap().sim;
     let res = SimBuilder::new(30, 5)
-        .channel(ChannelSpec {
-            name: "email".into(),
-            kind: ChannelKind::Deferred,
-            volumes: vec![0.0, 40.0, 0.0, 0.0, 0.0],
-            aht_s: vec![600.0; 5],
-            patience_s: vec![None; 5],
-            containment: 0.0,
-            answer_within_s: 3600.0,
-            sl_definition: SlDefinition::Offered,
+        .channel(spec(
+            "email",
+            ChannelKind::Deferred,
+            vec![0.0, 40.0, 0.0, 0.0, 0.0],
+            vec![600.0; 5],
+            vec![None; 5],
+            3600.0,
             sim,
-        })
-        .group(GroupSpec {
-            name: "email".into(),
-            channels: vec!["email".into()],
-            concurrency: 1,
-            agents: vec![1, 1, 0, 0, 30],
-        })
+        ))
+        .group(group("email", 1, vec![1, 1, 0, 0, 30]))
         .replications(4)
         .build()
         .unwrap()
