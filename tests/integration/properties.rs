@@ -5,7 +5,14 @@ use wfm::erlang::{erlang_b, erlang_c, ErlangA, ErlangC, SlDefinition};
 use wfm::staffing::{metrics_for, required_agents, Model, Targets, Workload};
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(200))]
+    // A fixed seed: the same 200 cases every run, so CI cannot flake; change
+    // the seed (or set PROPTEST_CASES) to explore more.
+    #![proptest_config(ProptestConfig {
+        cases: 200,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(20261123),
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn service_level_rises_and_asa_falls_with_agents(load in 0.01f64..3000.0, extra in 0u32..50, t in 0.0f64..120.0) {
