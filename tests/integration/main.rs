@@ -66,3 +66,31 @@ pub fn temp_file(name: &str, text: &str) -> (tempfile::TempDir, PathBuf) {
 pub fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }
+
+/// The forecast and `wfm staff` requirement of the shipped lender week from
+/// its first day to `to`, written into `dir` as `f.csv` and `req.csv`.
+pub fn lender_week_until(dir: &Path, to: &str) -> (PathBuf, PathBuf) {
+    let f = dir.join("f.csv");
+    let req = dir.join("req.csv");
+    let week = scenario("lender_week.toml");
+    wfm_ok(&[
+        "forecast",
+        "--scenario",
+        s(&week),
+        "--to",
+        to,
+        "--out",
+        s(&f),
+    ]);
+    let channels = scenario("channels.toml");
+    wfm_ok(&[
+        "staff",
+        "--forecast",
+        s(&f),
+        "--channels",
+        s(&channels),
+        "--out",
+        s(&req),
+    ]);
+    (f, req)
+}

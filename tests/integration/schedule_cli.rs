@@ -9,27 +9,7 @@ fn minutes(hhmm: &str) -> i64 {
 
 /// A day of requirements from the shipped week.
 fn day_requirement(dir: &std::path::Path) -> std::path::PathBuf {
-    let f = dir.join("f.csv");
-    let st = dir.join("req.csv");
-    wfm_ok(&[
-        "forecast",
-        "--scenario",
-        s(&scenario("lender_week.toml")),
-        "--to",
-        "2026-03-09",
-        "--out",
-        s(&f),
-    ]);
-    wfm_ok(&[
-        "staff",
-        "--forecast",
-        s(&f),
-        "--channels",
-        s(&scenario("channels.toml")),
-        "--out",
-        s(&st),
-    ]);
-    st
+    crate::lender_week_until(dir, "2026-03-09").1
 }
 
 #[test]

@@ -3,27 +3,7 @@
 use crate::{s, scenario, temp_file, wfm_err, wfm_ok};
 
 fn week(dir: &std::path::Path) -> (std::path::PathBuf, std::path::PathBuf) {
-    let f = dir.join("forecast.csv");
-    let st = dir.join("staff.csv");
-    wfm_ok(&[
-        "forecast",
-        "--scenario",
-        s(&scenario("lender_week.toml")),
-        "--to",
-        "2026-03-10",
-        "--out",
-        s(&f),
-    ]);
-    wfm_ok(&[
-        "staff",
-        "--forecast",
-        s(&f),
-        "--channels",
-        s(&scenario("channels.toml")),
-        "--out",
-        s(&st),
-    ]);
-    (f, st)
+    crate::lender_week_until(dir, "2026-03-10")
 }
 
 #[test]
