@@ -30,8 +30,9 @@
 //! added, so the search is for the first agent count where a monotone
 //! predicate turns true. Erlang C starts at `⌊A⌋ + 1` servers (below that
 //! the queue is unstable) and steps Erlang B forward in O(1) per agent, so the
-//! cost is O(√A) whatever the load. Erlang A gallops from the
-//! square-root-staffing point `A + √A` and bisects.
+//! cost is O(√A) whatever the load. Erlang A starts from Erlang C's answer
+//! (or the square-root-staffing point `A + √A`), tries the estimate of
+//! the fluid (efficiency-driven) model next and closes in by secant and Illinois steps.
 
 use serde::{Deserialize, Serialize};
 
@@ -407,7 +408,7 @@ pub fn required_agents(
     }
     match q {
         Queue::C(c) => search_c(&c, k, targets),
-        Queue::A(_) => {
+        Queue::A(qa) => {
             // Erlang C's answer for the same SL, ASA and occupancy targets is a
             // cheap, close starting point: abandonment usually lowers it a little.
             let c_targets = Targets {
@@ -419,7 +420,8 @@ pub fn required_agents(
                 .filter(|_| c_targets.has_any())
                 .and_then(|c| search_c(&c, k, &c_targets).ok())
                 .map(|m| m.agents);
-            search_a(&q, load, k, targets, guess)
+            let low = fluid_agents(load, qa.patience_s(), k, targets);
+            search_a(&qa, load, k, targets, guess, low)
         }
     }
 }
@@ -453,107 +455,136 @@ fn search_c(c: &ErlangC, k: u32, t: &Targets) -> Result<Metrics, StaffingError> 
     }
 }
 
+/// The fluid (efficiency-driven) estimate of the agents Erlang A needs, a
+/// starting point for the search (Whitt 2006, "Fluid models for
+/// multiserver queues with abandonments", Oper. Res. 54(1)): with
+/// `N < A` servers a share `N/A` of contacts is answered, after a wait
+/// `w = patience·ln(A/N)` for exponential patience. So a service level `s`
+/// within T needs `N ≥ A·max(s, e^{−T/patience})`, an ASA below `w` needs
+/// `N ≥ A·e^{−w/patience}` and an abandonment below `α` needs `N ≥ A(1−α)`.
+fn fluid_agents(load: f64, patience_s: f64, k: u32, t: &Targets) -> Option<u32> {
+    let decay = |w: f64| (-w / patience_s).exp();
+    let mut n = 0.0_f64;
+    if let Some(s) = t.service_level.filter(|&s| s > 0.0) {
+        let share = match t.sl_definition {
+            SlDefinition::Answered => 0.0,
+            _ => s,
+        };
+        n = n.max(load * share.max(decay(t.answer_within_s)));
+    }
+    if let Some(w) = t.max_asa_s {
+        n = n.max(load * decay(w));
+    }
+    if let Some(a) = t.max_abandon {
+        n = n.max(load * (1.0 - a));
+    }
+    let agents = (n / k as f64).floor();
+    (agents.is_finite() && agents >= 1.0 && agents < MAX_AGENTS as f64).then_some(agents as u32)
+}
+
 /// Erlang A: bracket the answer from `guess` (or the square-root staffing
-/// point) with secant steps on the worst target margin, then close in by
-/// false position, falling back to bisection when a step gains too little.
+/// point) by secant steps on the worst target margin, then close in by
+/// regula falsi with the Illinois modification (Dowell & Jarratt 1971),
+/// which keeps a stale end from slowing convergence.
+///
+/// Probes that only need the service level skip the queue-length and wait
+/// sums; the answer's metrics are then computed in full once at the end.
 fn search_a(
-    q: &Queue,
+    q: &ErlangA,
     load: f64,
     k: u32,
     t: &Targets,
     guess: Option<u32>,
+    low: Option<u32>,
 ) -> Result<Metrics, StaffingError> {
     let kf = k as f64;
+    let light = t.max_asa_s.is_none() && t.max_abandon.is_none() && t.max_occupancy.is_none();
     let probe = |agents: u32| -> (bool, f64, Metrics) {
-        let m = eval(q, agents, k, t);
+        let n = slots(agents, k);
+        let mut m = if light {
+            q.service_level_only(n, t.answer_within_s, t.sl_definition)
+        } else {
+            q.metrics(n, t.answer_within_s, t.sl_definition)
+        };
+        m.agents = agents;
         (t.met_by(&m), t.margin(&m), m)
     };
     let n0 = guess
         .unwrap_or(((load + load.sqrt()) / kf).ceil() as u32)
         .clamp(1, MAX_AGENTS);
     let (ok0, g0, m0) = probe(n0);
+    // The second point sits half a square root of the load away: far enough
+    // for the secant slope to describe the margin at the scale of the answer.
+    let spread = ((0.5 * (load / kf).sqrt()).ceil() as u32).max(1);
+    let (mut n_prev, mut g_prev) = (n0, g0);
+    let (mut n_cur, mut g_cur, mut ok_cur, mut m_cur) = (n0, g0, ok0, m0);
+    let mut step = spread as f64;
     // Invariant once bracketed: `lo` fails (or is 0), `hi` meets.
     let (mut lo, mut g_lo, mut hi, mut g_hi, mut best);
-    let (mut prev_n, mut prev_g) = (n0, g0);
-    let mut step = 1.0_f64;
-    if ok0 {
-        hi = n0;
-        g_hi = g0;
-        best = m0;
-        loop {
-            if hi == 1 {
-                lo = 0;
-                g_lo = f64::NEG_INFINITY;
-                break;
-            }
-            let mut next = step;
-            if prev_n != hi {
-                let slope = (g_hi - prev_g) / (hi as f64 - prev_n as f64);
-                if slope > 0.0 && slope.is_finite() {
-                    next = next.max(g_hi / slope + 1.0);
-                }
-            }
-            let p = (hi as f64 - next.ceil()).max(1.0) as u32;
-            let (ok, g, m) = probe(p);
-            if ok {
-                (prev_n, prev_g) = (hi, g_hi);
-                hi = p;
-                g_hi = g;
-                best = m;
-                step = next * 2.0;
+    loop {
+        if ok_cur && n_cur == 1 {
+            (lo, g_lo, hi, g_hi, best) = (0, f64::NEG_INFINITY, 1, g_cur, m_cur);
+            break;
+        }
+        if !ok_cur && (n_cur >= MAX_AGENTS || m_cur.p_wait == 0.0) {
+            return Err(StaffingError::Unreachable { max_agents: n_cur });
+        }
+        if n_prev != n_cur {
+            let slope = (g_cur - g_prev) / (n_cur as f64 - n_prev as f64);
+            if slope > 0.0 && slope.is_finite() {
+                // Overshoot the secant root a little so that the next probe
+                // usually lands on the other side.
+                step = (g_cur.abs() / slope * 1.1 + 1.0).min(step * 8.0);
             } else {
-                lo = p;
-                g_lo = g;
-                break;
+                step *= 2.0;
             }
         }
-    } else {
-        lo = n0;
-        g_lo = g0;
-        loop {
-            let mut next = step;
-            if prev_n != lo {
-                let slope = (g_lo - prev_g) / (lo as f64 - prev_n as f64);
-                if slope > 0.0 && slope.is_finite() {
-                    next = next.max(-g_lo / slope + 1.0);
-                }
-            }
-            let p = (lo as f64 + next.ceil()).min(MAX_AGENTS as f64) as u32;
-            let (ok, g, m) = probe(p);
-            if ok {
-                hi = p;
-                g_hi = g;
-                best = m;
-                break;
-            }
-            if p >= MAX_AGENTS || m.p_wait == 0.0 {
-                return Err(StaffingError::Unreachable { max_agents: p });
-            }
-            (prev_n, prev_g) = (lo, g_lo);
-            lo = p;
-            g_lo = g;
-            step = next * 2.0;
+        let delta = step.ceil().max(1.0);
+        let next = match low {
+            // From a start that meets the targets, try the fluid estimate.
+            Some(l) if ok_cur && n_prev == n_cur && l < n_cur => l.max(1),
+            _ if ok_cur => (n_cur as f64 - delta).max(1.0) as u32,
+            _ => (n_cur as f64 + delta).min(MAX_AGENTS as f64) as u32,
+        };
+        let (ok, g, m) = probe(next);
+        if ok != ok_cur {
+            (lo, g_lo, hi, g_hi, best) = if ok {
+                (n_cur, g_cur, next, g, m)
+            } else {
+                (next, g, n_cur, g_cur, m_cur)
+            };
+            break;
         }
+        (n_prev, g_prev) = (n_cur, g_cur);
+        (n_cur, g_cur, ok_cur, m_cur) = (next, g, ok, m);
     }
-    let mut bisect = false;
+    // Which end moved last: +1 for `hi`, −1 for `lo`.
+    let mut side = 0;
     while hi - lo > 1 {
-        let width = hi - lo;
-        let p = if bisect || !(g_lo.is_finite() && g_hi > g_lo) {
-            lo + width / 2
-        } else {
-            let at = lo as f64 + (-g_lo) / (g_hi - g_lo) * width as f64;
+        let p = if g_lo.is_finite() && g_hi > g_lo {
+            let at = lo as f64 + (-g_lo) / (g_hi - g_lo) * (hi - lo) as f64;
             (at.ceil() as u32).clamp(lo + 1, hi - 1)
+        } else {
+            lo + (hi - lo) / 2
         };
         let (ok, g, m) = probe(p);
         if ok {
-            hi = p;
-            g_hi = g;
-            best = m;
+            (hi, g_hi, best) = (p, g, m);
+            if side == 1 {
+                g_lo *= 0.5;
+            }
+            side = 1;
         } else {
-            lo = p;
-            g_lo = g;
+            (lo, g_lo) = (p, g);
+            if side == -1 {
+                g_hi *= 0.5;
+            }
+            side = -1;
         }
-        bisect = (hi - lo) * 2 > width && !bisect;
+    }
+    if light {
+        best = q.metrics(slots(hi, k), t.answer_within_s, t.sl_definition);
+        best.agents = hi;
     }
     Ok(best)
 }
@@ -813,11 +844,42 @@ mod tests {
                     let targets = t(sl, within);
                     let got = required_agents(&w, Model::ErlangC, &targets).unwrap();
                     assert_eq!(got.agents, scan(&w, Model::ErlangC, &targets));
-                    w.patience_s = Some(120.0);
-                    let mut ta = targets;
-                    ta.max_abandon = Some(0.03);
-                    let got = required_agents(&w, Model::ErlangA, &ta).unwrap();
-                    assert_eq!(got.agents, scan(&w, Model::ErlangA, &ta), "vol {vol} k {k}");
+                    for &patience_s in &[30.0, 120.0, 900.0] {
+                        w.patience_s = Some(patience_s);
+                        let variants = [
+                            Targets {
+                                max_abandon: Some(0.03),
+                                ..targets
+                            },
+                            targets,
+                            Targets {
+                                sl_definition: SlDefinition::Answered,
+                                ..targets
+                            },
+                            Targets {
+                                sl_definition: SlDefinition::OfferedMinusEarlyAbandons,
+                                ..targets
+                            },
+                            Targets {
+                                service_level: None,
+                                max_asa_s: Some(within + 5.0),
+                                ..targets
+                            },
+                        ];
+                        for ta in variants {
+                            let got = required_agents(&w, Model::ErlangA, &ta).unwrap();
+                            assert_eq!(
+                                got.agents,
+                                scan(&w, Model::ErlangA, &ta),
+                                "vol {vol} k {k} patience {patience_s} {ta:?}"
+                            );
+                            // The answer's metrics are complete, not the search's shortcuts.
+                            assert_eq!(
+                                got,
+                                metrics_for(&w, Model::ErlangA, &ta, got.agents).unwrap()
+                            );
+                        }
+                    }
                 }
             }
         }
