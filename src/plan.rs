@@ -25,6 +25,9 @@ use crate::shifts::ShiftRules;
 use crate::sim::{from_forecast, SimError, SimResult, StaffingTable};
 use crate::staffing::staff_forecast;
 
+/// The plan's default branch-and-bound budget per channel and round.
+pub const DEFAULT_NODE_LIMIT: u64 = 10_000;
+
 /// How the plan runs.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct PlanOptions {
@@ -40,18 +43,28 @@ pub struct PlanOptions {
     pub threads: Option<usize>,
     /// The MIP solver.
     pub solver: crate::schedule::SolverChoice,
+    /// Branch-and-bound nodes per channel and round at most: the budget that
+    /// makes the plan the same on every machine (`None`: the time limit only).
+    #[serde(default)]
+    pub node_limit: Option<u64>,
+    /// Relative gap at which the optimizer may stop (0: prove optimality).
+    #[serde(default)]
+    pub mip_gap: f64,
 }
 
 impl Default for PlanOptions {
-    /// 4 rounds, 20 replications, seed 1, 10 s per channel and round.
+    /// 4 rounds, 20 replications, seed 1, [`DEFAULT_NODE_LIMIT`] nodes and at
+    /// most 60 s per channel and round.
     fn default() -> Self {
         Self {
             rounds: 4,
             replications: 20,
             seed: 1,
-            time_limit_s: 10.0,
+            time_limit_s: 60.0,
             threads: None,
             solver: crate::schedule::SolverChoice::best_available(),
+            node_limit: Some(DEFAULT_NODE_LIMIT),
+            mip_gap: 0.0,
         }
     }
 }
@@ -166,6 +179,8 @@ pub fn plan(
     let sched_opts = ScheduleOptions {
         time_limit_s: opts.time_limit_s,
         solver: opts.solver,
+        node_limit: opts.node_limit,
+        mip_gap: opts.mip_gap,
         ..ScheduleOptions::default()
     };
     let mut rounds = Vec::new();

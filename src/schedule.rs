@@ -27,23 +27,32 @@
 //! daily counts found.
 //!
 //! # Solving and proving
-//! The default solver is microlp (pure Rust, through `good_lp`). First the LP
-//! relaxation gives a lower bound; its solution rounded up and pruned (drop
-//! shifts while coverage holds) is a feasible roster and an upper bound; the
-//! branch and bound then runs from it under the time limit. All candidate
-//! costs are integer multiples of a grid `g` (their greatest common divisor,
-//! e.g. half an hour of pay), so every roster's cost is a multiple of `g` and
-//! `g·⌈LP/g⌉` is a valid lower bound. The branch and bound is asked to stop
-//! once its gap is below one grid step, which proves optimality: an
-//! incumbent less than `g` above a lower bound is the optimum.
+//! The default solver is microlp (pure Rust), driven directly; CBC, behind
+//! the `cbc` feature, through `good_lp`. First the LP relaxation gives a
+//! lower bound; its solution rounded up and pruned (drop shifts while
+//! coverage holds) is a feasible roster and an upper bound; the branch and
+//! bound then starts from it. All candidate costs are integer multiples of a
+//! grid `g` (their greatest common divisor, e.g. half an hour of pay), so
+//! every roster's cost is a multiple of `g` and `g·⌈bound/g⌉` is a valid lower
+//! bound, for the LP bound and for the branch and bound's own best bound
+//! (which microlp reports). The branch and bound is asked to stop once its gap
+//! is below one grid step, which proves optimality: an incumbent less than `g`
+//! above a lower bound is the optimum.
+//!
+//! It may stop earlier: at a relative gap ([`ScheduleOptions::mip_gap`]), at
+//! a node limit ([`ScheduleOptions::node_limit`]) or at the time limit. The
+//! node limit is the budget to use when results must be reproducible: the
+//! search is deterministic, so the same nodes give the same roster on any
+//! machine, while a time limit gives a better or worse roster on a faster or
+//! slower one.
 //! The result reports the status, the objective, the best bound and the gap.
 
 use std::collections::BTreeMap;
 
-use good_lp::variable::UnsolvedProblem;
+#[cfg(feature = "cbc")]
+use good_lp::SolutionStatus;
 use good_lp::{
-    constraint, variable, Expression, ProblemVariables, Solution, SolutionStatus, SolverModel,
-    Variable, WithInitialSolution, WithMipGap, WithTimeLimit,
+    constraint, variable, Expression, ProblemVariables, Solution, SolverModel, Variable,
 };
 use jiff::civil::{Date, Time};
 use serde::{Deserialize, Serialize};
@@ -99,36 +108,216 @@ impl std::str::FromStr for SolverChoice {
     }
 }
 
-/// A MIP solver the optimizer can use: a `good_lp` model with a time limit,
-/// a gap limit and a starting solution.
-trait Backend {
-    type Model: SolverModel<Error = good_lp::ResolutionError>
-        + WithTimeLimit
-        + WithMipGap
-        + WithInitialSolution;
-    fn model(p: UnsolvedProblem) -> Self::Model;
+/// A minimisation over non-negative variables in plain form: each backend
+/// builds its own model from it.
+struct LinearModel {
+    /// Objective coefficient of each variable.
+    cost: Vec<f64>,
+    /// Whether each variable is integer (ignored by the relaxation).
+    integer: Vec<bool>,
+    rows: Vec<Row>,
 }
 
+/// `Σ coef·x ≥ rhs` (or `≤` when `at_most`).
+struct Row {
+    terms: Vec<(usize, f64)>,
+    at_most: bool,
+    rhs: f64,
+}
+
+/// How long the branch and bound may run and when it may stop.
+struct Limits {
+    time_limit_s: f64,
+    node_limit: Option<u64>,
+    /// Relative gap at which it may stop with its incumbent.
+    gap: f64,
+}
+
+/// What the branch and bound returned.
+struct MipOutcome {
+    /// The best solution it found (`None`: none before a limit).
+    values: Option<Vec<f64>>,
+    /// Whether it stopped because the gap was closed (not at a limit).
+    closed: bool,
+    /// Whether it stopped at the node limit.
+    node_limit_hit: bool,
+    /// Its best proven lower bound, when the solver reports one.
+    bound: Option<f64>,
+}
+
+/// A MIP solver the optimizer can use.
+trait Backend {
+    /// The linear relaxation's solution.
+    fn relaxation(m: &LinearModel) -> Result<Vec<f64>, String>;
+    /// Branch and bound from `start` (a feasible solution).
+    fn branch_and_bound(
+        m: &LinearModel,
+        start: &[f64],
+        limits: &Limits,
+    ) -> Result<MipOutcome, String>;
+}
+
+/// microlp, driven directly for its node limit (a deterministic budget) and
+/// its best bound.
 struct MicrolpBackend;
+
+impl MicrolpBackend {
+    fn problem(m: &LinearModel, integer: bool) -> (microlp::Problem, Vec<microlp::Variable>) {
+        let mut p = microlp::Problem::new(microlp::OptimizationDirection::Minimize);
+        let vars: Vec<microlp::Variable> = m
+            .cost
+            .iter()
+            .zip(&m.integer)
+            .map(|(&c, &int)| {
+                if int && integer {
+                    p.add_integer_var(c, (0, i32::MAX))
+                } else {
+                    p.add_var(c, (0.0, f64::INFINITY))
+                }
+            })
+            .collect();
+        for row in &m.rows {
+            let mut e = microlp::LinearExpr::empty();
+            for &(j, c) in &row.terms {
+                e.add(vars[j], c);
+            }
+            let op = if row.at_most {
+                microlp::ComparisonOp::Le
+            } else {
+                microlp::ComparisonOp::Ge
+            };
+            p.add_constraint(e, op, row.rhs);
+        }
+        (p, vars)
+    }
+}
+
 impl Backend for MicrolpBackend {
-    type Model = good_lp::solvers::microlp::MicroLpProblem;
-    fn model(p: UnsolvedProblem) -> Self::Model {
-        good_lp::microlp(p)
+    fn relaxation(m: &LinearModel) -> Result<Vec<f64>, String> {
+        let (p, vars) = Self::problem(m, false);
+        let sol = p
+            .solve()
+            .map_err(|e| e.to_string())?
+            .into_solution()
+            .map_err(|_| "the linear relaxation was interrupted".to_string())?;
+        Ok(vars.iter().map(|&v| sol.var_value(v)).collect())
+    }
+
+    fn branch_and_bound(
+        m: &LinearModel,
+        start: &[f64],
+        limits: &Limits,
+    ) -> Result<MipOutcome, String> {
+        let (p, vars) = Self::problem(m, true);
+        let mut opts = microlp::SolveOptions::default();
+        opts.time_limit = Some(std::time::Duration::from_secs_f64(limits.time_limit_s));
+        opts.node_limit = limits.node_limit;
+        opts.mip_gap = limits.gap;
+        opts.warm_start = Some(vars.iter().copied().zip(start.iter().copied()).collect());
+        match p
+            .solve_with(opts)
+            .map_err(|e| e.to_string())?
+            .into_solution()
+        {
+            Ok(sol) => {
+                let closed = matches!(
+                    sol.termination_reason(),
+                    microlp::TerminationReason::ProvenOptimal | microlp::TerminationReason::MipGap
+                );
+                Ok(MipOutcome {
+                    values: Some(vars.iter().map(|&v| sol.var_value(v)).collect()),
+                    closed,
+                    node_limit_hit: sol.termination_reason()
+                        == microlp::TerminationReason::NodeLimit,
+                    bound: sol.stats().best_bound,
+                })
+            }
+            Err(stopped) => Ok(MipOutcome {
+                values: None,
+                closed: false,
+                node_limit_hit: stopped.termination_reason()
+                    == microlp::TerminationReason::NodeLimit,
+                bound: stopped.stats().best_bound,
+            }),
+        }
+    }
+}
+
+/// CBC through `good_lp` (needs Debian's coinor-libcbc-dev).
+#[cfg(feature = "cbc")]
+struct CbcBackend;
+
+#[cfg(feature = "cbc")]
+impl CbcBackend {
+    fn problem(
+        m: &LinearModel,
+        integer: bool,
+    ) -> (good_lp::solvers::coin_cbc::CoinCbcProblem, Vec<Variable>) {
+        let mut vars = ProblemVariables::new();
+        let x: Vec<Variable> = m
+            .integer
+            .iter()
+            .map(|&int| {
+                let v = variable().min(0);
+                vars.add(if int && integer { v.integer() } else { v })
+            })
+            .collect();
+        let objective: Expression = x.iter().zip(&m.cost).map(|(v, c)| *c * *v).sum();
+        let mut model = good_lp::coin_cbc(vars.minimise(objective));
+        // Quiet: the CLI may be writing CSV to stdout.
+        model.set_parameter("log", "0");
+        model.set_parameter("slogLevel", "0");
+        model.set_parameter("threads", "1");
+        for row in &m.rows {
+            let e: Expression = row.terms.iter().map(|&(j, c)| c * x[j]).sum();
+            model.add_constraint(if row.at_most {
+                constraint!(e <= row.rhs)
+            } else {
+                constraint!(e >= row.rhs)
+            });
+        }
+        (model, x)
     }
 }
 
 #[cfg(feature = "cbc")]
-struct CbcBackend;
-#[cfg(feature = "cbc")]
 impl Backend for CbcBackend {
-    type Model = good_lp::solvers::coin_cbc::CoinCbcProblem;
-    fn model(p: UnsolvedProblem) -> Self::Model {
-        let mut m = good_lp::coin_cbc(p);
-        // Quiet: the CLI may be writing CSV to stdout.
-        m.set_parameter("log", "0");
-        m.set_parameter("slogLevel", "0");
-        m.set_parameter("threads", "1");
-        m
+    fn relaxation(m: &LinearModel) -> Result<Vec<f64>, String> {
+        let (model, x) = Self::problem(m, false);
+        let sol = model.solve().map_err(|e| e.to_string())?;
+        Ok(x.iter().map(|v| sol.value(*v)).collect())
+    }
+
+    fn branch_and_bound(
+        m: &LinearModel,
+        start: &[f64],
+        limits: &Limits,
+    ) -> Result<MipOutcome, String> {
+        use good_lp::{WithInitialSolution, WithMipGap, WithTimeLimit};
+        let (model, x) = Self::problem(m, true);
+        let model = model
+            .with_initial_solution(x.iter().copied().zip(start.iter().copied()))
+            .with_time_limit(limits.time_limit_s)
+            .with_mip_gap(limits.gap.max(1e-9) as f32)
+            .map_err(|e| e.to_string())?;
+        // No node limit: good_lp returns no solution when CBC stops on nodes.
+        match model.solve() {
+            Ok(sol) => Ok(MipOutcome {
+                values: Some(x.iter().map(|v| sol.value(*v)).collect()),
+                closed: matches!(
+                    sol.status(),
+                    SolutionStatus::Optimal | SolutionStatus::GapLimit
+                ),
+                node_limit_hit: false,
+                bound: None,
+            }),
+            Err(_) => Ok(MipOutcome {
+                values: None,
+                closed: false,
+                node_limit_hit: false,
+                bound: None,
+            }),
+        }
     }
 }
 
@@ -141,15 +330,29 @@ pub struct ScheduleOptions {
     pub fte_hours_per_day: f64,
     /// The MIP solver.
     pub solver: SolverChoice,
+    /// Branch-and-bound nodes per channel at most (`None`: no limit;
+    /// `Some(0)`: no branch and bound, the rounded LP roster). Unlike the
+    /// time limit, this budget gives the same roster on any machine.
+    /// microlp only: CBC, through `good_lp`, returns no roster when it stops
+    /// on nodes, so it runs to the time limit.
+    #[serde(default)]
+    pub node_limit: Option<u64>,
+    /// Relative gap `(cost − bound)/cost` at which the search may stop with
+    /// its best roster (0: prove optimality).
+    #[serde(default)]
+    pub mip_gap: f64,
 }
 
 impl Default for ScheduleOptions {
-    /// 60 s per channel, 8-hour FTE days, CBC when built in, else microlp.
+    /// 60 s per channel, no node limit, prove optimality, 8-hour FTE days,
+    /// CBC when built in, else microlp.
     fn default() -> Self {
         Self {
             time_limit_s: 60.0,
             fte_hours_per_day: 8.0,
             solver: SolverChoice::best_available(),
+            node_limit: None,
+            mip_gap: 0.0,
         }
     }
 }
@@ -233,6 +436,12 @@ pub enum Status {
     Optimal,
     /// Stopped at the time limit with a feasible roster and a gap.
     TimeLimit,
+    /// Stopped at the node limit ([`ScheduleOptions::node_limit`]) with a
+    /// feasible roster and a gap.
+    NodeLimit,
+    /// Stopped within the requested relative gap
+    /// ([`ScheduleOptions::mip_gap`]) of the best bound.
+    GapLimit,
     /// Nothing to schedule.
     Empty,
 }
@@ -242,6 +451,8 @@ impl std::fmt::Display for Status {
         f.write_str(match self {
             Status::Optimal => "optimal",
             Status::TimeLimit => "time-limit",
+            Status::GapLimit => "gap-limit",
+            Status::NodeLimit => "node-limit",
             Status::Empty => "empty",
         })
     }
@@ -500,73 +711,86 @@ fn solve_channel<B: Backend>(
         })
         .collect();
 
-    let build = |integer: bool| {
-        let mut vars = ProblemVariables::new();
-        let count = || {
-            if integer {
-                variable().integer().min(0)
-            } else {
-                variable().min(0)
-            }
-        };
-        let x: Vec<Variable> = cands.iter().map(|_| vars.add(count())).collect();
-        let s: Vec<Variable> = demand.iter().map(|_| vars.add(variable().min(0))).collect();
-        let y: Vec<Variable> = patterns.iter().map(|_| vars.add(count())).collect();
-        let objective: Expression = x
-            .iter()
-            .zip(&cands)
-            .map(|(v, c)| c.cost * *v)
-            .sum::<Expression>()
-            + s.iter().map(|v| w * *v).sum::<Expression>();
-        let mut model = vars.minimise(objective).using(B::model);
-        for (k, &t) in demand.iter().enumerate() {
-            let e: Expression = covers[t].iter().map(|&j| x[j]).sum::<Expression>() + s[k];
-            model.add_constraint(constraint!(e >= required[t] as f64));
+    // Variables: x_j (candidates), then s_t (shortfalls), then y_p (patterns).
+    let (nx, ns) = (cands.len(), demand.len());
+    let mut model = LinearModel {
+        cost: costs.clone(),
+        integer: vec![true; nx],
+        rows: Vec::new(),
+    };
+    model.cost.extend(std::iter::repeat_n(w, ns));
+    model.integer.extend(std::iter::repeat_n(false, ns));
+    model.cost.extend(std::iter::repeat_n(0.0, patterns.len()));
+    model
+        .integer
+        .extend(std::iter::repeat_n(true, patterns.len()));
+    for (k, &t) in demand.iter().enumerate() {
+        let mut terms: Vec<(usize, f64)> = covers[t].iter().map(|&j| (j, 1.0)).collect();
+        terms.push((nx + k, 1.0));
+        model.rows.push(Row {
+            terms,
+            at_most: false,
+            rhs: required[t] as f64,
+        });
+    }
+    for (si, _day, js) in &type_days {
+        let st = &rules.shift[*si];
+        let terms: Vec<(usize, f64)> = js.iter().map(|&j| (j, 1.0)).collect();
+        if let Some(hi) = st.max_agents {
+            model.rows.push(Row {
+                terms: terms.clone(),
+                at_most: true,
+                rhs: hi as f64,
+            });
         }
-        for (si, _day, js) in &type_days {
-            let st = &rules.shift[*si];
-            if let Some(hi) = st.max_agents {
-                let e: Expression = js.iter().map(|&j| x[j]).sum();
-                model.add_constraint(constraint!(e <= hi as f64));
-            }
-            if let Some(lo) = st.min_agents {
-                let e: Expression = js.iter().map(|&j| x[j]).sum();
-                model.add_constraint(constraint!(e >= lo as f64));
-            }
+        if let Some(lo) = st.min_agents {
+            model.rows.push(Row {
+                terms,
+                at_most: false,
+                rhs: lo as f64,
+            });
         }
-        if !patterns.is_empty() {
-            for (d, &wd) in day_wd.iter().enumerate() {
-                let on_day: Expression = cands
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, c)| c.day == d)
-                    .map(|(j, _)| x[j])
-                    .sum();
-                let avail: Expression = patterns
+    }
+    if !patterns.is_empty() {
+        let y0 = nx + ns;
+        for (d, &wd) in day_wd.iter().enumerate() {
+            // Shifts on day d ≤ agents whose pattern works that weekday.
+            let mut terms: Vec<(usize, f64)> = cands
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.day == d)
+                .map(|(j, _)| (j, 1.0))
+                .collect();
+            terms.extend(
+                patterns
                     .iter()
                     .enumerate()
                     .filter(|(_, &p)| p & (1 << wd) != 0)
-                    .map(|(k, _)| y[k])
-                    .sum();
-                model.add_constraint(constraint!(on_day - avail <= 0.0));
-            }
-            if let Some(cap) = rules.weekly.as_ref().and_then(|w| w.max_headcount) {
-                let heads: Expression = y.iter().copied().sum();
-                model.add_constraint(constraint!(heads <= cap as f64));
-            }
+                    .map(|(k, _)| (y0 + k, -1.0)),
+            );
+            model.rows.push(Row {
+                terms,
+                at_most: true,
+                rhs: 0.0,
+            });
         }
-        (model, x, s, y)
-    };
-    let fail = |e: good_lp::ResolutionError| ScheduleError::Solver {
+        if let Some(cap) = rules.weekly.as_ref().and_then(|w| w.max_headcount) {
+            model.rows.push(Row {
+                terms: (0..patterns.len()).map(|k| (y0 + k, 1.0)).collect(),
+                at_most: true,
+                rhs: cap as f64,
+            });
+        }
+    }
+    let fail = |message: String| ScheduleError::Solver {
         channel: name.to_string(),
-        message: e.to_string(),
+        message,
     };
 
     // 1. The LP relaxation: a lower bound and a starting point.
-    let (lp, lx, _, ly) = build(false);
-    let lp_sol = lp.solve().map_err(fail)?;
-    let xs_lp: Vec<f64> = lx.iter().map(|v| lp_sol.value(*v)).collect();
-    let ys_lp: Vec<f64> = ly.iter().map(|v| lp_sol.value(*v)).collect();
+    let relaxed = B::relaxation(&model).map_err(fail)?;
+    let xs_lp = &relaxed[..nx];
+    let ys_lp = &relaxed[nx + ns..];
     let lp_obj: f64 = xs_lp.iter().zip(&costs).map(|(x, c)| x * c).sum::<f64>()
         + demand
             .iter()
@@ -575,7 +799,7 @@ fn solve_channel<B: Backend>(
                 (required[t] as f64 - cov).max(0.0) * w
             })
             .sum::<f64>();
-    let lower = g * (lp_obj / g - 1e-7).ceil();
+    let mut lower = g * (lp_obj / g - 1e-7).ceil();
 
     // 2. Round up and prune: a feasible roster.
     let mut xr: Vec<u32> = xs_lp
@@ -623,49 +847,56 @@ fn solve_channel<B: Backend>(
     let mut best = xr.clone();
     let mut best_obj = objective_of(&best);
 
-    // 3. Branch and bound from there, asked to stop within one grid step.
+    // 3. Branch and bound from there, asked to stop within one grid step
+    //    (or the requested gap).
     let mut status = Status::TimeLimit;
+    let grid_gap = 0.999 * g / best_obj.max(g);
     if best_obj - lower < g * 0.999 {
         status = Status::Optimal;
-    } else if opts.time_limit_s > 0.0 {
-        let (mip, mx, ms, my) = build(true);
-        let mut init: Vec<(Variable, f64)> =
-            mx.iter().zip(&best).map(|(v, x)| (*v, *x as f64)).collect();
-        for (k, &t) in demand.iter().enumerate() {
-            init.push((ms[k], required[t].saturating_sub(cover_of(&best, t)) as f64));
-        }
-        init.extend(my.iter().zip(&yr).map(|(v, y)| (*v, *y as f64)));
-        let gap = (0.999 * g / best_obj.max(g)) as f32;
-        let mip = mip
-            .with_initial_solution(init)
-            .with_time_limit(opts.time_limit_s)
-            .with_mip_gap(gap.max(1e-9))
-            .map_err(|e| ScheduleError::Solver {
-                channel: name.to_string(),
-                message: e.to_string(),
-            })?;
-        if let Ok(sol) = mip.solve() {
-            let xs: Vec<u32> = mx
+    } else if (best_obj - lower) / best_obj <= opts.mip_gap {
+        status = Status::GapLimit;
+    } else if opts.time_limit_s > 0.0 && opts.node_limit != Some(0) {
+        let mut start: Vec<f64> = best.iter().map(|&x| x as f64).collect();
+        start.extend(
+            demand
                 .iter()
-                .map(|v| sol.value(*v).round().max(0.0) as u32)
+                .map(|&t| required[t].saturating_sub(cover_of(&best, t)) as f64),
+        );
+        start.extend(yr.iter().map(|&y| y as f64));
+        let limits = Limits {
+            time_limit_s: opts.time_limit_s,
+            node_limit: opts.node_limit,
+            gap: grid_gap.max(opts.mip_gap),
+        };
+        let out = B::branch_and_bound(&model, &start, &limits).map_err(fail)?;
+        if let Some(values) = out.values {
+            let xs: Vec<u32> = values[..nx]
+                .iter()
+                .map(|v| v.round().max(0.0) as u32)
                 .collect();
             let obj = objective_of(&xs);
             if obj <= best_obj + 1e-9 {
                 best = xs;
                 best_obj = obj;
             }
-            if matches!(
-                sol.status(),
-                SolutionStatus::Optimal | SolutionStatus::GapLimit
-            ) {
-                status = Status::Optimal;
-            }
+        }
+        // Every roster costs a multiple of g, so a bound rounds up to the grid.
+        if let Some(b) = out.bound.filter(|b| b.is_finite()) {
+            lower = lower.max(g * (b / g - 1e-7).ceil());
+        }
+        if best_obj - lower < g * 0.999 || (out.closed && limits.gap <= grid_gap) {
+            status = Status::Optimal;
+        } else if out.closed {
+            status = Status::GapLimit;
+        } else if out.node_limit_hit {
+            status = Status::NodeLimit;
         }
     }
-    let bound = if status == Status::Optimal {
-        best_obj
-    } else {
-        lower.min(best_obj)
+    let bound = match status {
+        Status::Optimal => best_obj,
+        // The solver stopped within the gap of its own bound.
+        Status::GapLimit => lower.max(best_obj * (1.0 - opts.mip_gap)).min(best_obj),
+        _ => lower.min(best_obj),
     };
     let scheduled: Vec<u32> = (0..n_req)
         .map(|t| {
@@ -691,7 +922,7 @@ fn solve_channel<B: Backend>(
                     .sum()
             })
             .collect();
-        Some(min_headcount(&patterns, &day_wd, &daily).map_err(fail)?)
+        Some(min_headcount(&patterns, &day_wd, &daily).map_err(|e| fail(e.to_string()))?)
     };
     let shifts = cands
         .into_iter()

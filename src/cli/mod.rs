@@ -168,3 +168,14 @@ pub fn run() -> i32 {
         }
     }
 }
+
+/// `--time-limit-s` and `--mip-gap` of the optimizer, checked.
+fn check_solver_limits(time_limit_s: f64, mip_gap: f64) -> anyhow::Result<()> {
+    if !(time_limit_s.is_finite() && time_limit_s >= 0.0) {
+        anyhow::bail!("--time-limit-s: expected seconds >= 0, got {time_limit_s}");
+    }
+    if !(mip_gap.is_finite() && (0.0..1.0).contains(&mip_gap)) {
+        anyhow::bail!("--mip-gap: expected a share in [0, 1), got {mip_gap}");
+    }
+    Ok(())
+}

@@ -43,9 +43,16 @@ pub struct PlanArgs {
     /// Seed of the simulations
     #[arg(long, default_value_t = 1, value_name = "SEED")]
     seed: u64,
-    /// Solver time limit per channel and round, seconds
-    #[arg(long, default_value_t = 10.0, value_name = "S")]
+    /// Solver time limit per channel and round, seconds (a safety net: the
+    /// node limit, which gives the same plan on every machine, usually ends the search first)
+    #[arg(long, default_value_t = 60.0, value_name = "S")]
     time_limit_s: f64,
+    /// Branch-and-bound nodes per channel and round at most (microlp only); 0: no limit
+    #[arg(long, default_value_t = wfm::plan::DEFAULT_NODE_LIMIT, value_name = "N")]
+    node_limit: u64,
+    /// Relative gap at which the optimizer may stop (0: prove optimality)
+    #[arg(long, default_value_t = 0.0, value_name = "R")]
+    mip_gap: f64,
     /// Simulation threads [default: one per core]
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
@@ -77,7 +84,10 @@ pub fn run(a: PlanArgs) -> Result<i32> {
     if a.replications == 0 {
         bail!("--replications: expected at least 1");
     }
+    super::check_solver_limits(a.time_limit_s, a.mip_gap)?;
     let opts = PlanOptions {
+        node_limit: (a.node_limit > 0).then_some(a.node_limit),
+        mip_gap: a.mip_gap,
         rounds: a.rounds,
         replications: a.replications,
         seed: a.seed,

@@ -27,6 +27,12 @@ pub struct ScheduleArgs {
     /// Time limit of the solver per channel, seconds; the best roster so far is returned
     #[arg(long, default_value_t = 60.0, value_name = "S")]
     time_limit_s: f64,
+    /// Branch-and-bound nodes per channel at most, a budget that gives the same roster on any machine (microlp only); 0: no limit
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    node_limit: u64,
+    /// Relative gap at which the optimizer may stop (0: prove optimality)
+    #[arg(long, default_value_t = 0.0, value_name = "R")]
+    mip_gap: f64,
     /// Roster CSV: date,shift,start,end,agents,breaks,channel [default: stdout]
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
@@ -89,14 +95,11 @@ pub fn run(a: ScheduleArgs) -> Result<i32> {
     let Some(req) = Requirement::from_table(&table, a.interval_min) else {
         bail!("{}: the requirement has no rows", a.requirements.display());
     };
-    if !(a.time_limit_s.is_finite() && a.time_limit_s >= 0.0) {
-        bail!(
-            "--time-limit-s: expected seconds >= 0, got {}",
-            a.time_limit_s
-        );
-    }
+    super::check_solver_limits(a.time_limit_s, a.mip_gap)?;
     let mut opts = ScheduleOptions {
         time_limit_s: a.time_limit_s,
+        node_limit: (a.node_limit > 0).then_some(a.node_limit),
+        mip_gap: a.mip_gap,
         ..ScheduleOptions::default()
     };
     if let Some(s) = a.solver {

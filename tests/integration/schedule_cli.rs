@@ -276,3 +276,61 @@ fn review_finds_the_short_hours() {
         .unwrap();
     assert_eq!(night.split(',').nth(6), Some("0"), "{night}");
 }
+
+#[test]
+fn a_node_limit_gives_the_same_roster_every_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let req = day_requirement(dir.path());
+    let shifts = scenario("shifts.toml");
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "schedule",
+            "--requirements",
+            s(&req),
+            "--shifts",
+            s(&shifts),
+        ];
+        args.extend_from_slice(extra);
+        let out = wfm(&args);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    // microlp: CBC has no node limit through good_lp.
+    let (a, err) = run(&["--node-limit", "150", "--solver", "microlp"]);
+    let (b, _) = run(&["--node-limit", "150", "--solver", "microlp"]);
+    assert_eq!(a, b, "same nodes, same roster");
+    for line in err.lines().filter(|l| l.contains("solver ")) {
+        assert!(
+            line.contains("solver node-limit") || line.contains("solver optimal"),
+            "{line}"
+        );
+    }
+    // A loose gap stops early and says so.
+    let (_, err) = run(&["--mip-gap", "0.5", "--time-limit-s", "5"]);
+    for line in err.lines().filter(|l| l.contains("solver ")) {
+        assert!(
+            line.contains("solver gap-limit") || line.contains("solver optimal"),
+            "{line}"
+        );
+    }
+    for bad in ["1.5", "-0.1", "nan"] {
+        let flag = format!("--mip-gap={bad}");
+        let err = wfm_err(&[
+            "schedule",
+            "--requirements",
+            s(&req),
+            "--shifts",
+            s(&shifts),
+            &flag,
+        ]);
+        assert!(err.contains("--mip-gap"), "{err}");
+    }
+}
