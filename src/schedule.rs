@@ -177,16 +177,14 @@ impl MicrolpBackend {
             })
             .collect();
         for row in &m.rows {
+            // Every row as `≤` (a `≥` row negated), as good_lp hands them to
+            // microlp: its simplex runs markedly faster on this form here.
+            let sign = if row.at_most { 1.0 } else { -1.0 };
             let mut e = microlp::LinearExpr::empty();
             for &(j, c) in &row.terms {
-                e.add(vars[j], c);
+                e.add(vars[j], sign * c);
             }
-            let op = if row.at_most {
-                microlp::ComparisonOp::Le
-            } else {
-                microlp::ComparisonOp::Ge
-            };
-            p.add_constraint(e, op, row.rhs);
+            p.add_constraint(e, microlp::ComparisonOp::Le, sign * row.rhs);
         }
         (p, vars)
     }
