@@ -409,8 +409,10 @@ const BIG: f64 = 1e250;
 fn queue_sums(x: f64, y: f64, need: Need) -> QueueSums {
     let moments = need == Need::Full;
     // Without the moments, the served sum follows from the mass:
-    // t_k/(y+k+1) = t_{k+1}/x, so Σ_{k≥k0} t_k·y/(y+k+1) = (y/x)·(M − t_k0).
-    let served = moments;
+    // t_k/(y+k+1) = t_{k+1}/x, so Σ_{k≥k0} t_k·y/(y+k+1) = (y/x)·(M − t_k0),
+    // unless x ≪ y, where M − t_k0 ≈ x/(y+1) would lose digits: then it is
+    // summed.
+    let served = moments || (need == Need::Served && x < 1e-3 * (y + 1.0));
     let mut first = 1.0_f64; // t_k0 in the running scale
     let peak = (x - y).max(0.0);
     let width = x.max(1.0).sqrt();
@@ -451,7 +453,7 @@ fn queue_sums(x: f64, y: f64, need: Need) -> QueueSums {
     loop {
         let d0 = y + k + 1.0;
         let fast = blocks_ok && t < 1e100 && x < 1e18 * d0 && d0 + 8.0 < 1e12;
-        if fast && !moments {
+        if fast && !served {
             let d7 = d0 + 7.0;
             let (mut p, mut dd) = (d7, d7);
             for i in (0..7).rev() {
@@ -523,7 +525,7 @@ fn queue_sums(x: f64, y: f64, need: Need) -> QueueSums {
             }
         }
     }
-    if need == Need::Served {
+    if need == Need::Served && !served {
         sums.served = y / x * (sums.mass - first);
     }
     sums
@@ -797,11 +799,31 @@ mod tests {
     }
 
     #[test]
+    fn served_sum_from_the_mass_matches_the_direct_sum() {
+        for &(x, y) in &[
+            (1e-12, 0.5),
+            (1e-6, 3.0),
+            (0.01, 20.0),
+            (2.0, 1.0),
+            (300.0, 280.0),
+            (3000.0, 2744.0),
+            (5e4, 1e3),
+        ] {
+            let full = queue_sums(x, y, Need::Full);
+            let short = queue_sums(x, y, Need::Served);
+            let scale = (full.ln_scale - short.ln_scale).exp();
+            assert_close(short.served, full.served * scale, 1e-12);
+            assert_close(short.mass, full.mass * scale, 1e-12);
+        }
+    }
+
+    #[test]
     fn service_level_shortcut_matches_full_metrics() {
         // The search's shortcut takes the served sum from the mass; it must
         // agree with the direct sum from light to heavy load.
         for &(a, aht, patience) in &[
             (0.001, 300.0, 120.0),
+            (1e-9, 60.0, 1e-3),
             (0.5, 60.0, 3600.0),
             (12.0, 240.0, 30.0),
             (400.0, 300.0, 180.0),
