@@ -41,7 +41,8 @@ pub struct PlanOptions {
     pub time_limit_s: f64,
     /// Worker threads of the simulation (`None`: one per core).
     pub threads: Option<usize>,
-    /// The MIP solver.
+    /// The MIP solver (default microlp, whose node limit makes the plan
+    /// reproducible).
     pub solver: crate::schedule::SolverChoice,
     /// Branch-and-bound nodes per channel and round at most: the budget that
     /// makes the plan the same on every machine (`None`: the time limit only).
@@ -62,7 +63,7 @@ impl Default for PlanOptions {
             seed: 1,
             time_limit_s: 60.0,
             threads: None,
-            solver: crate::schedule::SolverChoice::best_available(),
+            solver: crate::schedule::SolverChoice::Microlp,
             node_limit: Some(DEFAULT_NODE_LIMIT),
             mip_gap: 0.0,
         }

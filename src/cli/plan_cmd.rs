@@ -56,7 +56,7 @@ pub struct PlanArgs {
     /// Simulation threads [default: one per core]
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
-    /// MIP solver: microlp, or cbc when built with `--features cbc` [default: cbc if built, else microlp]
+    /// MIP solver: microlp (the default: its node limit makes the plan reproducible), or cbc when built with `--features cbc`
     #[arg(long, value_parser = super::schedule_cmd::parse_solver, value_name = "SOLVER")]
     solver: Option<wfm::schedule::SolverChoice>,
 }
@@ -95,7 +95,7 @@ pub fn run(a: PlanArgs) -> Result<i32> {
         threads: a.threads,
         solver: a
             .solver
-            .unwrap_or_else(wfm::schedule::SolverChoice::best_available),
+            .unwrap_or(wfm::schedule::SolverChoice::Microlp),
     };
     let channels_source = channels_path.display().to_string();
     let rules_source = shifts_path.display().to_string();
