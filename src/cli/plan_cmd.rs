@@ -93,9 +93,7 @@ pub fn run(a: PlanArgs) -> Result<i32> {
         seed: a.seed,
         time_limit_s: a.time_limit_s,
         threads: a.threads,
-        solver: a
-            .solver
-            .unwrap_or(wfm::schedule::SolverChoice::Microlp),
+        solver: a.solver.unwrap_or(wfm::schedule::SolverChoice::Microlp),
     };
     let channels_source = channels_path.display().to_string();
     let rules_source = shifts_path.display().to_string();

@@ -21,20 +21,53 @@ use crate::arrivals::{ArrivalCursor, WfmRng};
 use crate::channels::ChannelKind;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
 enum Kind {
-    Completion,
-    Abandon,
-    BotDone,
-    Retry,
-    Boundary,
+    Completion = 0,
+    Abandon = 1,
+    BotDone = 2,
+    Retry = 3,
+    Boundary = 4,
 }
 
-/// An event's payload: what happens and to whom.
+/// Bits of each of an event's two operands (agent, contact, generation,
+/// channel or interval): 30, so that an event packs into one `u64` beside its
+/// kind and a heap entry is 16 bytes (four children in one cache line).
+const OPERAND_BITS: u32 = 30;
+const OPERAND_MASK: u64 = (1 << OPERAND_BITS) - 1;
+
+/// An event's payload, what happens and to whom, packed:
+/// kind in bits 0–2, `a` in bits 3–32, `b` in bits 33–62.
 #[derive(Debug, Clone, Copy)]
-struct Ev {
-    kind: Kind,
-    a: u32,
-    b: u32,
+struct Ev(u64);
+
+impl Ev {
+    #[inline]
+    fn new(kind: Kind, a: u32, b: u32) -> Self {
+        debug_assert!(u64::from(a) <= OPERAND_MASK && u64::from(b) <= OPERAND_MASK);
+        Ev(kind as u64 | (u64::from(a) & OPERAND_MASK) << 3 | (u64::from(b) & OPERAND_MASK) << 33)
+    }
+
+    #[inline]
+    fn kind(self) -> Kind {
+        match self.0 & 7 {
+            0 => Kind::Completion,
+            1 => Kind::Abandon,
+            2 => Kind::BotDone,
+            3 => Kind::Retry,
+            _ => Kind::Boundary,
+        }
+    }
+
+    #[inline]
+    fn a(self) -> u32 {
+        ((self.0 >> 3) & OPERAND_MASK) as u32
+    }
+
+    #[inline]
+    fn b(self) -> u32 {
+        ((self.0 >> 33) & OPERAND_MASK) as u32
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,7 +169,7 @@ impl<'a, 'w> Engine<'a, 'w> {
 
     #[inline]
     fn push(&mut self, t: f64, kind: Kind, a: u32, b: u32) {
-        self.heap.push(t, Ev { kind, a, b });
+        self.heap.push(t, Ev::new(kind, a, b));
     }
 
     #[inline]
@@ -186,13 +219,13 @@ impl<'a, 'w> Engine<'a, 'w> {
                 let entry = self.heap.pop().expect("peeked");
                 self.t = entry.time();
                 let e = entry.item;
-                match e.kind {
-                    Kind::Completion => self.complete(e.a, e.b),
-                    Kind::Abandon => self.abandon(e.a, e.b),
-                    Kind::BotDone => self.bot_done(e.a, e.b),
-                    Kind::Retry => self.arrive(e.a as usize, true),
+                match e.kind() {
+                    Kind::Completion => self.complete(e.a(), e.b()),
+                    Kind::Abandon => self.abandon(e.a(), e.b()),
+                    Kind::BotDone => self.bot_done(e.a(), e.b()),
+                    Kind::Retry => self.arrive(e.a() as usize, true),
                     Kind::Boundary => {
-                        let i = e.a as usize;
+                        let i = e.a() as usize;
                         self.snapshot_backlog(i - 1);
                         self.boundary(i);
                         if i + 1 < sim.intervals {
@@ -301,7 +334,8 @@ impl<'a, 'w> Engine<'a, 'w> {
     fn free_contact(&mut self, i: u32) {
         let ct = &mut self.contacts[i as usize];
         ct.state = State::Free;
-        ct.gen = ct.gen.wrapping_add(1);
+        // Generations travel in events: they wrap within an event operand.
+        ct.gen = (ct.gen + 1) & OPERAND_MASK as u32;
         self.free_contacts.push(i);
     }
 
@@ -754,5 +788,28 @@ impl RepStats {
     fn cell(&mut self, iv: usize, c: usize) -> &mut Cell {
         let n = self.channels;
         &mut self.cells[iv * n + c]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_pack_and_unpack() {
+        let max = OPERAND_MASK as u32;
+        for kind in [
+            Kind::Completion,
+            Kind::Abandon,
+            Kind::BotDone,
+            Kind::Retry,
+            Kind::Boundary,
+        ] {
+            for (a, b) in [(0, 0), (1, max), (max, 1), (max, max), (123_456, 789)] {
+                let e = Ev::new(kind, a, b);
+                assert_eq!((e.kind(), e.a(), e.b()), (kind, a, b));
+            }
+        }
+        assert!(u64::from(super::super::MAX_AGENTS) * 2 < OPERAND_MASK);
     }
 }

@@ -163,6 +163,16 @@ pub enum SimError {
         /// Why not.
         why: String,
     },
+    /// More agents in an interval than the simulator takes.
+    #[error("group {group}: {agents} agents in an interval; the simulator takes at most {max}")]
+    TooManyAgents {
+        /// Group.
+        group: String,
+        /// Its largest agent count.
+        agents: u32,
+        /// [`MAX_AGENTS`].
+        max: u32,
+    },
     /// No replications.
     #[error("replications must be at least 1")]
     Replications,
@@ -173,6 +183,11 @@ pub enum SimError {
     #[error("cannot start {0} threads")]
     Threads(usize),
 }
+
+/// The most agents one group may have in an interval (agents are numbered
+/// in 30 bits inside the event loop; this leaves room for those finishing a
+/// contact after their shift).
+pub const MAX_AGENTS: u32 = 10_000_000;
 
 /// Builds a [`Simulation`] step by step; every default is in [`SimBuilder::new`].
 ///
@@ -435,6 +450,13 @@ impl SimBuilder {
                     what: format!("group {} agents", g.name),
                     got: g.agents.len(),
                     want: n,
+                });
+            }
+            if let Some(&most) = g.agents.iter().max().filter(|&&m| m > MAX_AGENTS) {
+                return Err(SimError::TooManyAgents {
+                    group: g.name.clone(),
+                    agents: most,
+                    max: MAX_AGENTS,
                 });
             }
             if g.concurrency == 0 {

@@ -6,7 +6,8 @@
 //! draws make practically absent — leave in an order fixed by the sequence
 //! of pushes and pops, so a replication is reproducible; it is not
 //! necessarily insertion order. A 4-ary heap has half the levels of a
-//! binary one, and the four children of a node share a cache line or two.
+//! binary one; with the simulator's 16-byte entries a node's four children
+//! fill one cache line.
 
 /// An entry: its key and a payload.
 #[derive(Debug, Clone, Copy)]
@@ -74,15 +75,35 @@ impl<T: Copy> EventQueue<T> {
             if first >= n {
                 break;
             }
-            let kids = &heap[first..(first + 4).min(n)];
-            let mut best = 0;
-            let mut best_key = kids[0].key;
-            for (j, k) in kids.iter().enumerate().skip(1) {
-                if k.key < best_key {
-                    best = j;
-                    best_key = k.key;
+            let (best, best_key) = if first + 4 <= n {
+                // A tournament of selects rather than a loop of branches:
+                // the keys are random, so branches would be mispredicted
+                // about half the time.
+                let k = [
+                    heap[first].key,
+                    heap[first + 1].key,
+                    heap[first + 2].key,
+                    heap[first + 3].key,
+                ];
+                let (a, ia) = if k[1] < k[0] { (k[1], 1) } else { (k[0], 0) };
+                let (b, ib) = if k[3] < k[2] { (k[3], 3) } else { (k[2], 2) };
+                if b < a {
+                    (ib, b)
+                } else {
+                    (ia, a)
                 }
-            }
+            } else {
+                let kids = &heap[first..n];
+                let mut best = 0;
+                let mut best_key = kids[0].key;
+                for (j, k) in kids.iter().enumerate().skip(1) {
+                    if k.key < best_key {
+                        best = j;
+                        best_key = k.key;
+                    }
+                }
+                (best, best_key)
+            };
             if best_key >= last.key {
                 break;
             }
