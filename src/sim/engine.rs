@@ -32,7 +32,7 @@ enum Kind {
 
 /// Bits of each of an event's two operands (agent, contact, generation,
 /// channel or interval): 30, so that an event packs into one `u64` beside its
-/// kind and a heap entry is 16 bytes (four children in one cache line).
+/// kind and a heap entry is 16 bytes (four children in 64 bytes).
 const OPERAND_BITS: u32 = 30;
 const OPERAND_MASK: u64 = (1 << OPERAND_BITS) - 1;
 

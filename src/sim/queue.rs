@@ -7,7 +7,7 @@
 //! of pushes and pops, so a replication is reproducible; it is not
 //! necessarily insertion order. A 4-ary heap has half the levels of a
 //! binary one; with the simulator's 16-byte entries a node's four children
-//! fill one cache line.
+//! take 64 bytes, one or two cache lines.
 
 /// An entry: its key and a payload.
 #[derive(Debug, Clone, Copy)]
