@@ -103,6 +103,9 @@ struct Agent {
     gen: u32,
     present: bool,
     leaving: bool,
+    /// When a leaving agent's shift ended: from then on its busy time is
+    /// overtime, counted in the capacity as well (occupancy stays ≤ 1).
+    overtime_from: f64,
 }
 
 /// The state of one replication.
@@ -255,6 +258,13 @@ impl<'a, 'w> Engine<'a, 'w> {
                 State::Waiting | State::Bot => self.stats.in_system[ct.ch as usize] += 1,
                 State::CallbackWaiting => self.stats.callbacks_pending[ct.ch as usize] += 1,
                 State::Free => {}
+            }
+        }
+        for a in 0..self.agents.len() {
+            let ag = self.agents[a];
+            if ag.present && ag.leaving && ag.active > 0 {
+                let g = ag.group as usize;
+                self.add_overtime(g, ag.overtime_from, horizon, f64::from(ag.active));
             }
         }
         for c in 0..sim.channels.len() {
@@ -549,6 +559,10 @@ impl<'a, 'w> Engine<'a, 'w> {
             self.trace_row(&ct, what, ct.start - ct.join, self.t - ct.start, &group);
         }
         self.free_contact(id);
+        if self.agents[a as usize].leaving {
+            let from = self.agents[a as usize].overtime_from.max(ct.start);
+            self.add_overtime(g, from, self.t, 1.0);
+        }
         let agent = &mut self.agents[a as usize];
         agent.active -= 1;
         if agent.leaving {
@@ -650,6 +664,22 @@ impl<'a, 'w> Engine<'a, 'w> {
         self.add_busy(g, end_i, to);
     }
 
+    /// Overtime of agents finishing contacts after their shift: `slots`
+    /// busy slots from `from` to `to`, added to the capacity.
+    fn add_overtime(&mut self, g: usize, mut from: f64, to: f64, slots: f64) {
+        let ng = self.sim.groups.len();
+        while from < to {
+            let i = self.interval_of(from) as usize;
+            let end_i = if i + 1 == self.sim.intervals {
+                to
+            } else {
+                ((i + 1) as f64 * self.sim.interval_s).min(to)
+            };
+            self.stats.capacity[i * ng + g] += slots * (end_i - from);
+            from = end_i;
+        }
+    }
+
     fn snapshot_backlog(&mut self, i: usize) {
         for c in 0..self.sim.channels.len() {
             let pending_callbacks = self.callbacks[c]
@@ -686,6 +716,8 @@ impl<'a, 'w> Engine<'a, 'w> {
                     }
                     let ag = self.agents[a];
                     if ag.group as usize == g && ag.present && ag.leaving {
+                        // Its contacts all started before its shift ended.
+                        self.add_overtime(g, ag.overtime_from, self.t, f64::from(ag.active));
                         let agent = &mut self.agents[a];
                         agent.leaving = false;
                         agent.gen = agent.gen.wrapping_add(1);
@@ -705,6 +737,7 @@ impl<'a, 'w> Engine<'a, 'w> {
                                 gen: 0,
                                 present: false,
                                 leaving: false,
+                                overtime_from: f64::NAN,
                             });
                             (self.agents.len() - 1) as u32
                         }
@@ -742,6 +775,7 @@ impl<'a, 'w> Engine<'a, 'w> {
                             self.free_agents.push(a as u32);
                         } else {
                             agent.leaving = true;
+                            agent.overtime_from = self.t;
                         }
                         excess -= 1;
                     }

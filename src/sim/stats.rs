@@ -285,7 +285,9 @@ pub struct SimMetrics {
     pub asa_s: Estimate,
     /// Abandoned / (answered + abandoned).
     pub abandon_rate: Estimate,
-    /// Busy / staffed slot time of the groups serving the channel.
+    /// Busy slot time / available slot time of the groups serving the
+    /// channel: the staffed slots plus the overtime of agents finishing a
+    /// contact after their shift (so it never exceeds 1).
     pub occupancy: Estimate,
     /// Mean wait of answered and abandoned contacts, seconds.
     pub wait_mean_s: Estimate,

@@ -275,6 +275,37 @@ fn staffing_changes_and_closed_hours() {
     assert_eq!(res.conservation_violation(), None);
 }
 
+#[test]
+fn occupancy_counts_overtime_and_never_exceeds_one() {
+    // Long calls, and staffing that drops from 40 to 4 agents: those sent
+    // home finish their calls after their shift, busy in the next intervals.
+    let sim = ChannelBook::default().resolve("phone").unwrap().sim;
+    let n = 4;
+    let res = SimBuilder::new(30, n)
+        .channel(spec(
+            "phone",
+            ChannelKind::Voice,
+            vec![150.0, 150.0, 10.0, 10.0],
+            vec![900.0; n],
+            vec![None; n],
+            20.0,
+            sim,
+        ))
+        .group(group("phone", 1, vec![40, 40, 4, 4]))
+        .replications(5)
+        .build()
+        .unwrap()
+        .run(None)
+        .unwrap();
+    for i in 0..n {
+        let occ = res.interval(0, i).occupancy;
+        assert!(occ.mean <= 1.0 + 1e-12, "interval {i}: {occ:?}");
+    }
+    // The overtime made the drop's interval busy, not idle.
+    assert!(res.interval(0, 2).occupancy.mean > 0.9);
+    assert_eq!(res.conservation_violation(), None);
+}
+
 /// A fixed seed fixes the numbers: a change that alters results must
 /// update this on purpose.
 #[test]
