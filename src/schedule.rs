@@ -208,7 +208,8 @@ impl Backend for MicrolpBackend {
     ) -> Result<MipOutcome, String> {
         let (p, vars) = Self::problem(m, true);
         let mut opts = microlp::SolveOptions::default();
-        opts.time_limit = Some(std::time::Duration::from_secs_f64(limits.time_limit_s));
+        // An infinite (or absurdly long) limit is no limit.
+        opts.time_limit = std::time::Duration::try_from_secs_f64(limits.time_limit_s).ok();
         opts.node_limit = limits.node_limit;
         opts.mip_gap = limits.gap;
         opts.warm_start = Some(vars.iter().copied().zip(start.iter().copied()).collect());
@@ -293,9 +294,11 @@ impl Backend for CbcBackend {
     ) -> Result<MipOutcome, String> {
         use good_lp::{WithInitialSolution, WithMipGap, WithTimeLimit};
         let (model, x) = Self::problem(m, true);
+        let mut model = model.with_initial_solution(x.iter().copied().zip(start.iter().copied()));
+        if limits.time_limit_s.is_finite() {
+            model = model.with_time_limit(limits.time_limit_s);
+        }
         let model = model
-            .with_initial_solution(x.iter().copied().zip(start.iter().copied()))
-            .with_time_limit(limits.time_limit_s)
             .with_mip_gap(limits.gap.max(1e-9) as f32)
             .map_err(|e| e.to_string())?;
         // No node limit: good_lp returns no solution when CBC stops on nodes.
@@ -1262,6 +1265,28 @@ mod tests {
                 .iter()
                 .zip(&need)
                 .all(|(x, r)| x >= r));
+            // Stopped early, by nodes or by gap (with no time limit at all):
+            // still a covering roster, and the bound never above the optimum.
+            for (node_limit, mip_gap) in [(Some(0), 0.0), (Some(1), 0.0), (None, 0.5)] {
+                let opts = ScheduleOptions {
+                    time_limit_s: f64::INFINITY,
+                    node_limit,
+                    mip_gap,
+                    ..ScheduleOptions::default()
+                };
+                let roster = schedule(&rq, &r, &opts, "rules").unwrap();
+                let c = &roster.channels[0];
+                assert!(c.cost >= exact - 1e-9, "{node_limit:?} {mip_gap}");
+                assert!(
+                    c.bound <= exact + 1e-9,
+                    "{node_limit:?} {mip_gap}: {}",
+                    c.bound
+                );
+                assert!(c.scheduled[roster.skip..]
+                    .iter()
+                    .zip(&need)
+                    .all(|(x, r)| x >= r));
+            }
         }
     }
 
