@@ -593,7 +593,8 @@ impl ErlangA {
 
     /// As [`ErlangA::metrics`] but only `service_level` and `p_wait` are
     /// computed (the rest are NaN) unless the definition needs the
-    /// abandonment: about a third cheaper, for searches on service level.
+    /// abandonment: it skips the queue-length and wait sums, for searches on
+    /// the service level.
     pub(crate) fn service_level_only(
         &self,
         agents: u32,
