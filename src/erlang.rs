@@ -513,13 +513,14 @@ fn queue_sums(x: f64, y: f64, need: Need) -> QueueSums {
         // Past the peak (r = x/d < 1 for the next denominator d) the remaining
         // terms are below t·r/(1−r) = t·x/(d−x), and the k-weighted ones below
         // that times k + 1/(1−r).
+        // The mass test without a division: tail ≤ ε·mass ⟺ t·x ≤ ε·mass·(d−x).
         let d = y + k + 1.0;
         if x < d {
             let gap = d - x;
-            let tail = t * x / gap;
+            let tx = t * x;
             if t == 0.0
-                || (tail <= 1e-17 * sums.mass
-                    && (!moments || tail * (k + d / gap) <= 1e-17 * sums.queued.max(1e-300)))
+                || (tx <= 1e-17 * sums.mass * gap
+                    && (!moments || tx / gap * (k + d / gap) <= 1e-17 * sums.queued.max(1e-300)))
             {
                 break;
             }
