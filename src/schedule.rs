@@ -1253,6 +1253,12 @@ mod tests {
             let rq = req(need.clone(), 60);
             let cands = r.candidates("phone", rq.first, 1, 60, 48, "rules").unwrap();
             let exact = brute_force(&cands, &need, 2);
+            let covers = |roster: &Roster| {
+                roster.channels[0].scheduled[roster.skip..]
+                    .iter()
+                    .zip(&need)
+                    .all(|(x, r)| x >= r)
+            };
             let roster = schedule(&rq, &r, &ScheduleOptions::default(), "rules").unwrap();
             let c = &roster.channels[0];
             assert_eq!(c.status, Status::Optimal);
@@ -1261,10 +1267,7 @@ mod tests {
                 "optimizer {} vs enumeration {exact}",
                 c.cost
             );
-            assert!(c.scheduled[roster.skip..]
-                .iter()
-                .zip(&need)
-                .all(|(x, r)| x >= r));
+            assert!(covers(&roster));
             // Stopped early, by nodes or by gap (with no time limit at all):
             // still a covering roster, and the bound never above the optimum.
             for (node_limit, mip_gap) in [(Some(0), 0.0), (Some(1), 0.0), (None, 0.5)] {
@@ -1282,10 +1285,7 @@ mod tests {
                     "{node_limit:?} {mip_gap}: {}",
                     c.bound
                 );
-                assert!(c.scheduled[roster.skip..]
-                    .iter()
-                    .zip(&need)
-                    .all(|(x, r)| x >= r));
+                assert!(covers(&roster), "{node_limit:?} {mip_gap}");
             }
         }
     }

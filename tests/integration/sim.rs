@@ -38,6 +38,19 @@ fn group(name: &str, concurrency: u32, agents: Vec<u32>) -> GroupSpec {
     }
 }
 
+/// One channel served by one group, on the half-hour grid.
+fn run_single(channel: ChannelSpec, group: GroupSpec, reps: usize) -> SimResult {
+    let n = channel.volumes.len();
+    SimBuilder::new(30, n)
+        .channel(channel)
+        .group(group)
+        .replications(reps)
+        .build()
+        .unwrap()
+        .run(None)
+        .unwrap()
+}
+
 /// A stationary single-skill voice queue: `intervals` half hours of
 /// `load_erl` Erlangs of 300 s calls on `agents` agents.
 fn stationary(
@@ -250,8 +263,8 @@ fn staffing_changes_and_closed_hours() {
     // the backlog of e-mail waits for the agents to return.
     let sim = ChannelBook::default().resolve("x").unwrap().sim;
     let n = 6;
-    let res = SimBuilder::new(30, n)
-        .channel(spec(
+    let res = run_single(
+        spec(
             "email",
             ChannelKind::Deferred,
             vec![30.0; n],
@@ -259,13 +272,10 @@ fn staffing_changes_and_closed_hours() {
             vec![None; n],
             7200.0,
             sim,
-        ))
-        .group(group("email", 1, vec![3, 3, 0, 0, 8, 8]))
-        .replications(5)
-        .build()
-        .unwrap()
-        .run(None)
-        .unwrap();
+        ),
+        group("email", 1, vec![3, 3, 0, 0, 8, 8]),
+        5,
+    );
     // Contacts are counted in the interval they arrived in: those of a
     // closed interval are answered only when agents return.
     let closed = res.interval(0, 3);
@@ -281,8 +291,8 @@ fn occupancy_counts_overtime_and_never_exceeds_one() {
     // home finish their calls after their shift, busy in the next intervals.
     let sim = ChannelBook::default().resolve("phone").unwrap().sim;
     let n = 4;
-    let res = SimBuilder::new(30, n)
-        .channel(spec(
+    let res = run_single(
+        spec(
             "phone",
             ChannelKind::Voice,
             vec![150.0, 150.0, 10.0, 10.0],
@@ -290,13 +300,10 @@ fn occupancy_counts_overtime_and_never_exceeds_one() {
             vec![None; n],
             20.0,
             sim,
-        ))
-        .group(group("phone", 1, vec![40, 40, 4, 4]))
-        .replications(5)
-        .build()
-        .unwrap()
-        .run(None)
-        .unwrap();
+        ),
+        group("phone", 1, vec![40, 40, 4, 4]),
+        5,
+    );
     for i in 0..n {
         let occ = res.interval(0, i).occupancy;
         assert!(occ.mean <= 1.0 + 1e-12, "interval {i}: {occ:?}");
