@@ -179,3 +179,12 @@ fn check_solver_limits(time_limit_s: f64, mip_gap: f64) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// Says on stderr that a node limit does not bind CBC.
+fn warn_node_limit(solver: wfm::schedule::SolverChoice, node_limit: Option<u64>) {
+    if node_limit.is_some() && solver != wfm::schedule::SolverChoice::Microlp {
+        eprintln!(
+            "wfm: warning: --node-limit applies to microlp only; {solver} runs to the time limit"
+        );
+    }
+}

@@ -95,6 +95,7 @@ pub fn run(a: PlanArgs) -> Result<i32> {
         threads: a.threads,
         solver: a.solver.unwrap_or(wfm::schedule::SolverChoice::Microlp),
     };
+    super::warn_node_limit(opts.solver, opts.node_limit);
     let channels_source = channels_path.display().to_string();
     let rules_source = shifts_path.display().to_string();
     let inputs = PlanInputs {

@@ -105,6 +105,7 @@ pub fn run(a: ScheduleArgs) -> Result<i32> {
     if let Some(s) = a.solver {
         opts.solver = s;
     }
+    super::warn_node_limit(opts.solver, opts.node_limit);
     let roster = schedule(&req, &rules, &opts, &source)?;
     let mut cov = Vec::new();
     if a.coverage.is_some() {

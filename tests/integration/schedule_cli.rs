@@ -313,6 +313,21 @@ fn a_node_limit_gives_the_same_roster_every_time() {
             "{line}"
         );
     }
+    // CBC has no node limit, and the user is told.
+    if cfg!(feature = "cbc") {
+        let (_, err) = run(&[
+            "--node-limit",
+            "5",
+            "--solver",
+            "cbc",
+            "--time-limit-s",
+            "1",
+        ]);
+        assert!(
+            err.contains("--node-limit applies to microlp only"),
+            "{err}"
+        );
+    }
     // A loose gap stops early and says so.
     let (_, err) = run(&["--mip-gap", "0.5", "--time-limit-s", "5"]);
     for line in err.lines().filter(|l| l.contains("solver ")) {
