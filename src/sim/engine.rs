@@ -108,6 +108,13 @@ struct Agent {
     overtime_from: f64,
 }
 
+/// Which per-(interval, group) time account [`Engine::spread`] adds to.
+#[derive(Debug, Clone, Copy)]
+enum Ledger {
+    Busy,
+    Capacity,
+}
+
 /// The state of one replication.
 pub(super) struct Engine<'a, 'w> {
     sim: &'a Simulation,
@@ -650,23 +657,22 @@ impl<'a, 'w> Engine<'a, 'w> {
         self.idle[g].pop_front().map(|(a, _, _)| a)
     }
 
+    /// Busy time of group g from `from` to `to`.
     #[inline]
     fn add_busy(&mut self, g: usize, from: f64, to: f64) {
-        let ng = self.sim.groups.len();
-        let i = self.interval_of(from) as usize;
-        let end_i = (i + 1) as f64 * self.sim.interval_s;
-        if to <= end_i || i + 1 == self.sim.intervals {
-            // The usual case: within one interval.
-            self.stats.busy[i * ng + g] += to - from;
-            return;
-        }
-        self.stats.busy[i * ng + g] += end_i - from;
-        self.add_busy(g, end_i, to);
+        self.spread(Ledger::Busy, g, from, to, 1.0);
     }
 
     /// Overtime of agents finishing contacts after their shift: `slots`
     /// busy slots from `from` to `to`, added to the capacity.
-    fn add_overtime(&mut self, g: usize, mut from: f64, to: f64, slots: f64) {
+    fn add_overtime(&mut self, g: usize, from: f64, to: f64, slots: f64) {
+        self.spread(Ledger::Capacity, g, from, to, slots);
+    }
+
+    /// Adds `w·(to − from)` to group g's `ledger`, split over the intervals
+    /// the span covers (the last interval takes what runs past the horizon).
+    #[inline]
+    fn spread(&mut self, ledger: Ledger, g: usize, mut from: f64, to: f64, w: f64) {
         let ng = self.sim.groups.len();
         while from < to {
             let i = self.interval_of(from) as usize;
@@ -675,7 +681,11 @@ impl<'a, 'w> Engine<'a, 'w> {
             } else {
                 ((i + 1) as f64 * self.sim.interval_s).min(to)
             };
-            self.stats.capacity[i * ng + g] += slots * (end_i - from);
+            let book = match ledger {
+                Ledger::Busy => &mut self.stats.busy,
+                Ledger::Capacity => &mut self.stats.capacity,
+            };
+            book[i * ng + g] += w * (end_i - from);
             from = end_i;
         }
     }
