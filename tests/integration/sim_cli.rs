@@ -118,33 +118,22 @@ fn bad_staffing_and_routing_are_named() {
             "s.csv:1: missing column channel",
         ),
     ];
+    let st = dir.path().join("s.csv");
+    // `wfm simulate` on the week and `st`, with `extra` flags; its error.
+    let simulate_err = |extra: &[&str]| {
+        let mut args = vec!["simulate", "--forecast", s(&f), "--staffing", s(&st)];
+        args.extend_from_slice(extra);
+        wfm_err(&args)
+    };
     for (text, want) in cases {
-        let st = dir.path().join("s.csv");
         std::fs::write(&st, text).unwrap();
-        let err = wfm_err(&[
-            "simulate",
-            "--forecast",
-            s(&f),
-            "--staffing",
-            s(&st),
-            "--summary",
-            s(&sum),
-        ]);
+        let err = simulate_err(&["--summary", s(&sum)]);
         assert!(err.contains(want), "want {want:?} in {err}");
         assert!(!sum.exists());
     }
-    let st = dir.path().join("s.csv");
     std::fs::write(&st, "date,time,group,agents\n2026-03-09,09:00,voice,3\n").unwrap();
     let (_d, c) = temp_file("c.toml", "[group.voice]\nchannels = [\"phone\"]\n");
-    let err = wfm_err(&[
-        "simulate",
-        "--forecast",
-        s(&f),
-        "--staffing",
-        s(&st),
-        "--channels",
-        s(&c),
-    ]);
+    let err = simulate_err(&["--channels", s(&c)]);
     assert!(
         err.contains("c.toml: channel chat has no group to serve it"),
         "{err}"
@@ -153,28 +142,12 @@ fn bad_staffing_and_routing_are_named() {
         "c.toml",
         "[channel.phone]\nhandle_time = { dist = \"lognormal\", cv = -1 }\n",
     );
-    let err = wfm_err(&[
-        "simulate",
-        "--forecast",
-        s(&f),
-        "--staffing",
-        s(&st),
-        "--channels",
-        s(&c),
-    ]);
+    let err = simulate_err(&["--channels", s(&c)]);
     assert!(
         err.contains("[channel.phone] handle_time: cv must be a finite number > 0, got -1"),
         "{err}"
     );
     std::fs::write(&st, "date,time,channel,agents\n2026-03-09,09:00,phone,3\n").unwrap();
-    let err = wfm_err(&[
-        "simulate",
-        "--forecast",
-        s(&f),
-        "--staffing",
-        s(&st),
-        "--start-waiting",
-        "phone",
-    ]);
+    let err = simulate_err(&["--start-waiting", "phone"]);
     assert!(err.contains("--start-waiting: expected CHANNEL=N"), "{err}");
 }
