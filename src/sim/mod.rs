@@ -895,7 +895,14 @@ impl StaffingTable {
             let agents: u32 = cell
                 .raw(ai)
                 .parse()
-                .map_err(|_| cell.err(ai, "a whole number of agents >= 0"))?;
+                .ok()
+                .filter(|&n| n <= MAX_AGENTS)
+                .ok_or_else(|| {
+                    cell.err(
+                        ai,
+                        &format!("a whole number of agents from 0 to {MAX_AGENTS}"),
+                    )
+                })?;
             if let Some(first) = seen.insert((date, time, group.clone()), line) {
                 return Err(InputError::at(
                     source,

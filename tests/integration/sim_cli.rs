@@ -103,7 +103,11 @@ fn bad_staffing_and_routing_are_named() {
     let cases: &[(&str, &str)] = &[
         (
             "date,time,channel,agents\n2026-03-09,09:00,phone,-2\n",
-            "column 4 (agents): expected a whole number of agents >= 0, got \"-2\"",
+            "column 4 (agents): expected a whole number of agents from 0 to 10000000, got \"-2\"",
+        ),
+        (
+            "date,time,channel,agents\n2026-03-09,09:00,phone,20000000\n",
+            "s.csv:2: column 4 (agents): expected a whole number of agents from 0 to 10000000",
         ),
         (
             "date,time,channel,agents\n2026-03-09,09:00,fax,3\n",
