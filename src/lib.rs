@@ -42,6 +42,7 @@ pub mod erlang;
 pub mod fit;
 pub mod forecast;
 pub mod input;
+pub mod output;
 pub mod plan;
 pub mod prec;
 pub mod report;

@@ -460,6 +460,19 @@ impl Scenario {
         Ok((s, warnings))
     }
 
+    /// The files this scenario reads besides itself (the calendar and any
+    /// intraday shares CSV), resolved against `path`, the scenario's own path.
+    pub fn input_files(&self, path: &Path) -> Vec<PathBuf> {
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let mut files: Vec<PathBuf> = self.calendar.iter().map(|c| resolve(&dir, c)).collect();
+        for ch in self.channel.values() {
+            if let Some(p) = &ch.intraday.shares_csv {
+                files.push(resolve(&dir, p));
+            }
+        }
+        files
+    }
+
     /// Checks every key and compiles the profiles; errors name `source` and the key.
     pub fn compile(&self, source: &str) -> Result<(Compiled, Vec<Warning>), InputError> {
         let mut warnings = Vec::new();

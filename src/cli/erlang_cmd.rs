@@ -96,22 +96,27 @@ pub fn run(a: ErlangArgs) -> Result<i32> {
         metrics,
         fte: fte(metrics.agents, ch.shrinkage),
     };
-    match a.format {
-        Format::Json => println!("{}", serde_json::to_string(&ans)?),
+    let text = match a.format {
+        Format::Json => format!("{}\n", serde_json::to_string(&ans)?),
         Format::Text => {
             let t = ch.targets.answer_within_s;
             let pct = |v: f64| format!("{:.2}%", v * 100.0);
-            println!("model          {}", ans.model);
-            println!("load           {:.4} Erlangs", ans.load_erl);
-            println!("agents         {}", metrics.agents);
-            println!("fte            {:.3}", ans.fte);
-            println!("service level  {} within {t} s", pct(metrics.service_level));
-            println!("asa            {:.2} s", metrics.asa_s);
-            println!("p(wait)        {}", pct(metrics.p_wait));
-            println!("abandon rate   {}", pct(metrics.abandon_rate));
-            println!("occupancy      {}", pct(metrics.occupancy));
-            println!("queue length   {:.4}", metrics.queue_len);
+            [
+                format!("model          {}", ans.model),
+                format!("load           {:.4} Erlangs", ans.load_erl),
+                format!("agents         {}", metrics.agents),
+                format!("fte            {:.3}", ans.fte),
+                format!("service level  {} within {t} s", pct(metrics.service_level)),
+                format!("asa            {:.2} s", metrics.asa_s),
+                format!("p(wait)        {}", pct(metrics.p_wait)),
+                format!("abandon rate   {}", pct(metrics.abandon_rate)),
+                format!("occupancy      {}", pct(metrics.occupancy)),
+                format!("queue length   {:.4}", metrics.queue_len),
+                String::new(),
+            ]
+            .join("\n")
         }
-    }
+    };
+    super::output::print_answer(&text)?;
     Ok(0)
 }

@@ -9,7 +9,7 @@ use wfm::fit::{fit, FitOptions};
 use wfm::forecast::Forecast;
 use wfm::scenario::{Repayment, Scenario, WhenClosed};
 
-use super::output::write_output;
+use wfm::output::OutputSet;
 
 /// Arguments of `wfm fit`.
 #[derive(Debug, Args)]
@@ -62,6 +62,14 @@ fn path_from(from: &Path, target: &Path) -> String {
 
 pub fn run(a: FitArgs) -> Result<i32> {
     let history_name = a.history.display().to_string();
+    let mut outs = OutputSet::new();
+    outs.input("--history", &a.history);
+    for (flag, p) in [("--template", &a.template), ("--calendar", &a.calendar)] {
+        if let Some(p) = p {
+            outs.input(flag, p);
+        }
+    }
+    let out = outs.claim(a.out.as_deref(), "--out")?;
     let (history, warnings) = Forecast::from_path(&a.history, a.interval_min)?;
     super::warn_all(&warnings);
     let mut calendar_path: Option<PathBuf> = None;
@@ -114,7 +122,7 @@ pub fn run(a: FitArgs) -> Result<i32> {
     }
     let report = fit(&history, &opts).with_context(|| format!("{history_name}: cannot fit"))?;
     for w in &report.warnings {
-        eprintln!("wfm: warning: {w}");
+        diag!("wfm: warning: {w}");
     }
     let mut head = String::new();
     head.push_str(&format!("# Fitted by `wfm fit` from {history_name}.\n"));
@@ -129,7 +137,7 @@ pub fn run(a: FitArgs) -> Result<i32> {
             100.0 * q.daily_mape,
             100.0 * q.interval_wape
         );
-        eprintln!("wfm: fit: {line}");
+        diag!("wfm: fit: {line}");
         head.push_str(&format!("# {line}\n"));
     }
     for o in &report.outliers {
@@ -137,15 +145,11 @@ pub fn run(a: FitArgs) -> Result<i32> {
             "channel {}: {} left out as an outlier ({:.2} × the model)",
             o.channel, o.date, o.ratio
         );
-        eprintln!("wfm: fit: {line}");
+        diag!("wfm: fit: {line}");
         head.push_str(&format!("# {line}\n"));
     }
     let body = toml::to_string(&report.scenario).context("writing the scenario")?;
-    write_output(a.out.as_deref(), |buf| {
-        buf.extend_from_slice(head.as_bytes());
-        buf.extend_from_slice(b"\n");
-        buf.extend_from_slice(body.as_bytes());
-        Ok(())
-    })?;
+    outs.set(out, format!("{head}\n{body}").into_bytes());
+    outs.commit()?;
     Ok(0)
 }

@@ -6,7 +6,9 @@ use anyhow::Result;
 use clap::Args;
 use wfm::scenario::Scenario;
 
-use super::{output::write_output, parse_date_flag};
+use wfm::output::OutputSet;
+
+use super::parse_date_flag;
 
 /// Arguments of `wfm forecast`.
 #[derive(Debug, Args)]
@@ -39,8 +41,14 @@ pub struct ForecastArgs {
 
 pub fn run(a: ForecastArgs) -> Result<i32> {
     let source = a.scenario.display().to_string();
+    let mut outs = OutputSet::new();
+    outs.input("--scenario", &a.scenario);
     let (mut scenario, warnings) = Scenario::from_path(&a.scenario)?;
     super::warn_all(&warnings);
+    for f in scenario.input_files(&a.scenario) {
+        outs.input(f.display().to_string(), &f);
+    }
+    let out = outs.claim(a.out.as_deref(), "--out")?;
     if let Some(im) = a.interval_min {
         scenario.interval_min = im;
         scenario.compile(&source)?;
@@ -54,6 +62,7 @@ pub fn run(a: ForecastArgs) -> Result<i32> {
         };
         forecast = wfm::arrivals::sample_forecast(&forecast, od, seed)?;
     }
-    write_output(a.out.as_deref(), |buf| forecast.write(buf))?;
+    outs.fill(out, |buf| forecast.write(buf))?;
+    outs.commit()?;
     Ok(0)
 }

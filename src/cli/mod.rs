@@ -1,6 +1,12 @@
 //! Argument parsing and the glue from flags to library calls. No domain logic
 //! lives here: every command is a few library calls and a writer.
 
+/// `diag!` that never panics: a closed or full stderr loses the line,
+/// not the run.
+macro_rules! diag {
+    ($($t:tt)*) => { $crate::cli::output::diag_line(format_args!($($t)*)) };
+}
+
 mod erlang_cmd;
 mod fit_cmd;
 mod forecast_cmd;
@@ -118,7 +124,7 @@ impl ChannelFlags {
 /// Prints warnings about inputs that were read anyway.
 fn warn_all(warnings: &[wfm::input::Warning]) {
     for w in warnings {
-        eprintln!("wfm: warning: {w}");
+        diag!("wfm: warning: {w}");
     }
 }
 
@@ -143,11 +149,33 @@ fn channel_book(
 
 /// Runs the command line and returns the exit code.
 pub fn run() -> i32 {
-    let cli = match Cli::try_parse() {
+    // Negative numbers reach the flags' own checks ("--shrinkage: expected a
+    // share in [0, 1)") instead of being taken for unknown flags.
+    let cmd = <Cli as clap::CommandFactory>::command().mut_subcommands(|sub| {
+        sub.mut_args(|arg| {
+            if arg.get_action().takes_values() {
+                arg.allow_negative_numbers(true)
+            } else {
+                arg
+            }
+        })
+    });
+    let parsed = cmd
+        .try_get_matches()
+        .and_then(|m| <Cli as clap::FromArgMatches>::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(c) => c,
         Err(e) => {
-            let _ = e.print();
-            return if e.use_stderr() { 2 } else { 0 };
+            if e.use_stderr() {
+                // One line: clap's first line, without the usage block.
+                let text = e.to_string();
+                let first = text.lines().next().unwrap_or("invalid arguments");
+                let first = first.trim_start_matches("error: ");
+                diag!("wfm: error: {first} (see `wfm --help`)");
+                return 2;
+            }
+            let _ = output::print_answer(&e.to_string());
+            return 0;
         }
     };
     let result = match cli.command {
@@ -163,7 +191,7 @@ pub fn run() -> i32 {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("wfm: error: {e:#}");
+            diag!("wfm: error: {}", one_line(&format!("{e:#}")));
             2
         }
     }
@@ -183,8 +211,27 @@ fn check_solver_limits(time_limit_s: f64, mip_gap: f64) -> anyhow::Result<()> {
 /// Says on stderr that a node limit does not bind CBC.
 fn warn_node_limit(solver: wfm::schedule::SolverChoice, node_limit: Option<u64>) {
     if node_limit.is_some() && solver != wfm::schedule::SolverChoice::Microlp {
-        eprintln!(
+        diag!(
             "wfm: warning: --node-limit applies to microlp only; {solver} runs to the time limit"
         );
     }
+}
+
+/// An error message on one line: line breaks become spaces, and very long
+/// messages are cut (an input's 1 MB field is not echoed whole).
+fn one_line(msg: &str) -> String {
+    const MAX: usize = 2000;
+    let mut s: String = msg
+        .chars()
+        .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
+        .collect();
+    if s.len() > MAX {
+        let mut cut = MAX;
+        while !s.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        s.truncate(cut);
+        s.push_str("… (cut)");
+    }
+    s
 }

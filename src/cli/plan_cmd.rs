@@ -10,8 +10,8 @@ use wfm::scenario::{resolve, Scenario};
 use wfm::schedule::write_staffing_table;
 use wfm::shifts::ShiftRules;
 
-use super::output::write_file_atomic;
 use super::parse_date_flag;
+use wfm::output::OutputSet;
 
 /// Arguments of `wfm plan`.
 #[derive(Debug, Args)]
@@ -61,7 +61,37 @@ pub struct PlanArgs {
     solver: Option<wfm::schedule::SolverChoice>,
 }
 
+/// The files `wfm plan` writes into its directory, in order.
+pub const PLAN_FILES: [&str; 9] = [
+    "forecast.csv",
+    "requirement.csv",
+    "requirement_final.csv",
+    "roster.csv",
+    "coverage.csv",
+    "staffing.csv",
+    "simulated_intervals.csv",
+    "simulated_summary.csv",
+    "rounds.csv",
+];
+
 pub fn run(a: PlanArgs) -> Result<i32> {
+    // The directory is created up front so every file can be claimed before
+    // the work; if the run fails, a directory it created is removed again.
+    let created = !a.out.exists();
+    if created {
+        std::fs::create_dir_all(&a.out)
+            .with_context(|| format!("--out {}: cannot create the directory", a.out.display()))?;
+    }
+    let res = run_in(&a);
+    if res.is_err() && created {
+        let _ = std::fs::remove_dir(&a.out);
+    }
+    res
+}
+
+fn run_in(a: &PlanArgs) -> Result<i32> {
+    let mut outs = OutputSet::new();
+    outs.input("--scenario", &a.scenario);
     let source = a.scenario.display().to_string();
     let (scenario, warnings) = Scenario::from_path(&a.scenario)?;
     super::warn_all(&warnings);
@@ -78,6 +108,15 @@ pub fn run(a: PlanArgs) -> Result<i32> {
             "{source}: shifts_file: no shift rules; give `shifts_file` in the scenario or --shifts"
         ),
     };
+    for f in scenario.input_files(&a.scenario) {
+        outs.input(f.display().to_string(), &f);
+    }
+    outs.input("--channels", &channels_path);
+    outs.input("--shifts", &shifts_path);
+    let mut ids = Vec::new();
+    for name in PLAN_FILES {
+        ids.push(outs.claim(Some(&a.out.join(name)), "--out")?);
+    }
     let channels = ChannelsFile::from_path(&channels_path)?;
     let rules = ShiftRules::from_path(&shifts_path)?;
     let (from, to) = scenario.date_range(a.from, a.to, &source)?;
@@ -115,7 +154,7 @@ pub fn run(a: PlanArgs) -> Result<i32> {
                 100.0 * s
             )
         });
-        eprintln!(
+        diag!(
                 "wfm: plan: round {}: {} required agent-intervals, {:.1} paid hours, cost {:.2}{}, solver gap {:.3}%, {} interval(s) missing a target{worst}",
                 r.round,
                 r.required_agent_intervals,
@@ -127,46 +166,29 @@ pub fn run(a: PlanArgs) -> Result<i32> {
             );
     })?;
     // Everything is computed; now write the files.
-    std::fs::create_dir_all(&a.out)
-        .with_context(|| format!("{}: cannot create the directory", a.out.display()))?;
-    let mut files: Vec<(&str, Vec<u8>)> = Vec::new();
-    let mut b = Vec::new();
-    result.forecast.write(&mut b)?;
-    files.push(("forecast.csv", b));
-    let mut b = Vec::new();
-    wfm::report::write_staffing(&mut b, &result.requirement)?;
-    files.push(("requirement.csv", b));
-    let mut b = Vec::new();
     let final_table = result.final_requirement.to_table();
-    write_staffing_table(&final_table, &mut b)?;
-    files.push(("requirement_final.csv", b));
-    let mut b = Vec::new();
-    result.roster.write_roster(&mut b)?;
-    files.push(("roster.csv", b));
-    let mut b = Vec::new();
-    result.roster.write_coverage(&mut b)?;
-    files.push(("coverage.csv", b));
-    let mut b = Vec::new();
-    write_staffing_table(&result.roster.staffing(), &mut b)?;
-    files.push(("staffing.csv", b));
-    let mut b = Vec::new();
-    result.simulation.write_intervals(&mut b)?;
-    files.push(("simulated_intervals.csv", b));
-    let mut b = Vec::new();
-    result.simulation.write_summary(&mut b)?;
-    files.push(("simulated_summary.csv", b));
-    let mut b = format!("{}\n", PlanRound::HEADER).into_bytes();
+    let mut rounds = format!("{}\n", PlanRound::HEADER).into_bytes();
     for r in &result.rounds {
-        b.extend_from_slice(r.csv_row().as_bytes());
-        b.push(b'\n');
+        rounds.extend_from_slice(r.csv_row().as_bytes());
+        rounds.push(b'\n');
     }
-    files.push(("rounds.csv", b));
-    for (name, bytes) in &files {
-        write_file_atomic(&a.out.join(name), bytes)?;
-    }
-    eprintln!(
+    outs.fill(ids[0], |b| result.forecast.write(b))?;
+    outs.fill(ids[1], |b| {
+        wfm::report::write_staffing(b, &result.requirement)
+    })?;
+    outs.fill(ids[2], |b| write_staffing_table(&final_table, b))?;
+    outs.fill(ids[3], |b| result.roster.write_roster(b))?;
+    outs.fill(ids[4], |b| result.roster.write_coverage(b))?;
+    outs.fill(ids[5], |b| {
+        write_staffing_table(&result.roster.staffing(), b)
+    })?;
+    outs.fill(ids[6], |b| result.simulation.write_intervals(b))?;
+    outs.fill(ids[7], |b| result.simulation.write_summary(b))?;
+    outs.set(ids[8], rounds);
+    outs.commit()?;
+    diag!(
         "wfm: plan: wrote {} files to {}",
-        files.len(),
+        PLAN_FILES.len(),
         a.out.display()
     );
     let code = super::schedule_cmd::report(&result.roster);

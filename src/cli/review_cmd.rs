@@ -8,7 +8,9 @@ use wfm::forecast::Forecast;
 use wfm::review::{review, write_review};
 use wfm::sim::StaffingTable;
 
-use super::{output::write_output, ChannelFlags};
+use wfm::output::OutputSet;
+
+use super::ChannelFlags;
 
 /// Arguments of `wfm review`.
 #[derive(Debug, Args)]
@@ -43,6 +45,15 @@ pub struct ReviewArgs {
 }
 
 pub fn run(a: ReviewArgs) -> Result<i32> {
+    let mut outs = OutputSet::new();
+    outs.input("--forecast", &a.forecast);
+    outs.input("--staffing", &a.staffing);
+    for (flag, p) in [("--channels", &a.channels), ("--shifts", &a.shifts)] {
+        if let Some(p) = p {
+            outs.input(flag, p);
+        }
+    }
+    let out = outs.claim(a.out.as_deref(), "--out")?;
     let (mut forecast, warnings) = Forecast::from_path(&a.forecast, a.interval_min)?;
     super::warn_all(&warnings);
     if let Some(p) = &a.shifts {
@@ -61,7 +72,7 @@ pub fn run(a: ReviewArgs) -> Result<i32> {
     )?;
     let short: u64 = rows.iter().map(|r| r.short as u64).sum();
     let misses: Vec<_> = rows.iter().filter(|r| r.misses_target).collect();
-    eprintln!(
+    diag!(
         "wfm: review: {} agent-intervals short of the requirement, {} interval(s) where the simulated service misses a target",
         short,
         misses.len()
@@ -80,7 +91,7 @@ pub fn run(a: ReviewArgs) -> Result<i32> {
         } else {
             "-".into()
         };
-        eprintln!(
+        diag!(
             "wfm: review: {} {} {}: {} short ({} of {}), simulated service level {sl}",
             r.date,
             wfm::forecast::format_time(r.time),
@@ -90,7 +101,8 @@ pub fn run(a: ReviewArgs) -> Result<i32> {
             r.required,
         );
     }
-    write_output(a.out.as_deref(), |buf| write_review(buf, &rows))?;
+    outs.fill(out, |buf| write_review(buf, &rows))?;
+    outs.commit()?;
     Ok(if short > 0 || !misses.is_empty() {
         1
     } else {

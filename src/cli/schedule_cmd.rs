@@ -10,7 +10,7 @@ use wfm::schedule::{
 use wfm::shifts::ShiftRules;
 use wfm::sim::StaffingTable;
 
-use super::output::{write_file_atomic, write_output};
+use wfm::output::OutputSet;
 
 /// Arguments of `wfm schedule`.
 #[derive(Debug, Args)]
@@ -55,7 +55,7 @@ pub fn parse_solver(s: &str) -> Result<SolverChoice, String> {
 /// coverage falls short of the requirement).
 pub fn report(roster: &Roster) -> i32 {
     let s = roster.summary();
-    eprintln!(
+    diag!(
         "wfm: roster: {:.1} paid hours, cost {:.2}, {:.2} FTE, over-coverage {:.1}%{}",
         s.paid_hours,
         s.cost,
@@ -65,7 +65,7 @@ pub fn report(roster: &Roster) -> i32 {
             .map_or(String::new(), |h| format!(", headcount {h}"))
     );
     for c in &roster.channels {
-        eprintln!(
+        diag!(
             "wfm: roster: {}: solver {} ({}), objective {:.2}, bound {:.2}, gap {:.3}%, cost grid {}",
             c.channel,
             c.status,
@@ -77,7 +77,7 @@ pub fn report(roster: &Roster) -> i32 {
         );
     }
     if s.shortfall > 0 {
-        eprintln!(
+        diag!(
             "wfm: roster: coverage falls short by {} agent-intervals under these rules (see the gap column of the coverage CSV)",
             s.shortfall
         );
@@ -89,6 +89,18 @@ pub fn report(roster: &Roster) -> i32 {
 
 pub fn run(a: ScheduleArgs) -> Result<i32> {
     let source = a.shifts.display().to_string();
+    let mut outs = OutputSet::new();
+    outs.input("--requirements", &a.requirements);
+    outs.input("--shifts", &a.shifts);
+    let out = outs.claim(a.out.as_deref(), "--out")?;
+    let cov = match &a.coverage {
+        Some(p) => Some(outs.claim(Some(p), "--coverage")?),
+        None => None,
+    };
+    let staff = match &a.staffing_out {
+        Some(p) => Some(outs.claim(Some(p), "--staffing-out")?),
+        None => None,
+    };
     let rules = ShiftRules::from_path(&a.shifts)?;
     let (table, warnings) = StaffingTable::from_path(&a.requirements, a.interval_min)?;
     super::warn_all(&warnings);
@@ -107,20 +119,13 @@ pub fn run(a: ScheduleArgs) -> Result<i32> {
     }
     super::warn_node_limit(opts.solver, opts.node_limit);
     let roster = schedule(&req, &rules, &opts, &source)?;
-    let mut cov = Vec::new();
-    if a.coverage.is_some() {
-        roster.write_coverage(&mut cov)?;
+    if let Some(id) = cov {
+        outs.fill(id, |buf| roster.write_coverage(buf))?;
     }
-    let mut staff = Vec::new();
-    if a.staffing_out.is_some() {
-        write_staffing_table(&roster.staffing(), &mut staff)?;
+    if let Some(id) = staff {
+        outs.fill(id, |buf| write_staffing_table(&roster.staffing(), buf))?;
     }
-    if let Some(p) = &a.coverage {
-        write_file_atomic(p, &cov)?;
-    }
-    if let Some(p) = &a.staffing_out {
-        write_file_atomic(p, &staff)?;
-    }
-    write_output(a.out.as_deref(), |buf| roster.write_roster(buf))?;
+    outs.fill(out, |buf| roster.write_roster(buf))?;
+    outs.commit()?;
     Ok(report(&roster))
 }

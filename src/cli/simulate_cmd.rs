@@ -10,8 +10,8 @@ use wfm::arrivals::Overdispersion;
 use wfm::forecast::Forecast;
 use wfm::sim::{from_forecast, StaffingTable};
 
-use super::output::{write_file_atomic, write_output};
 use super::ChannelFlags;
+use wfm::output::OutputSet;
 
 /// Arguments of `wfm simulate`.
 #[derive(Debug, Args)]
@@ -74,6 +74,21 @@ fn pair(flag: &str, s: &str) -> Result<(String, u32)> {
 }
 
 pub fn run(a: SimulateArgs) -> Result<i32> {
+    let mut outs = OutputSet::new();
+    outs.input("--forecast", &a.forecast);
+    outs.input("--staffing", &a.staffing);
+    if let Some(c) = &a.channels {
+        outs.input("--channels", c);
+    }
+    let trace_id = match &a.trace {
+        Some(p) => Some(outs.claim(Some(p), "--trace")?),
+        None => None,
+    };
+    let out_id = match &a.out {
+        Some(p) => Some(outs.claim(Some(p), "--out")?),
+        None => None,
+    };
+    let summary_id = outs.claim(a.summary.as_deref(), "--summary")?;
     let (forecast, warnings) = Forecast::from_path(&a.forecast, a.interval_min)?;
     super::warn_all(&warnings);
     if forecast.rows.is_empty() {
@@ -132,20 +147,15 @@ pub fn run(a: SimulateArgs) -> Result<i32> {
     bar.finish_and_clear();
 
     // Everything is computed before any file is written.
-    let mut trace_buf = Vec::new();
-    if a.trace.is_some() {
-        sim.trace(&mut trace_buf).context("writing the trace")?;
+    if let Some(id) = trace_id {
+        let mut buf = Vec::new();
+        sim.trace(&mut buf).context("writing the trace")?;
+        outs.set(id, buf);
     }
-    let mut intervals_buf = Vec::new();
-    if a.out.is_some() {
-        result.write_intervals(&mut intervals_buf)?;
+    if let Some(id) = out_id {
+        outs.fill(id, |buf| result.write_intervals(buf))?;
     }
-    if let (Some(p), false) = (&a.trace, trace_buf.is_empty()) {
-        write_file_atomic(p, &trace_buf)?;
-    }
-    if let Some(p) = &a.out {
-        write_file_atomic(p, &intervals_buf)?;
-    }
-    write_output(a.summary.as_deref(), |buf| result.write_summary(buf))?;
+    outs.fill(summary_id, |buf| result.write_summary(buf))?;
+    outs.commit()?;
     Ok(0)
 }

@@ -7,7 +7,9 @@ use clap::Args;
 use wfm::forecast::Forecast;
 use wfm::staffing::{staff_forecast, Model};
 
-use super::{output::write_output, parse_model, ChannelFlags};
+use wfm::output::OutputSet;
+
+use super::{parse_model, ChannelFlags};
 
 /// Arguments of `wfm staff`.
 #[derive(Debug, Args)]
@@ -32,12 +34,17 @@ pub struct StaffArgs {
 }
 
 pub fn run(a: StaffArgs) -> Result<i32> {
+    let mut outs = OutputSet::new();
+    outs.input("--forecast", &a.forecast);
+    if let Some(c) = &a.channels {
+        outs.input("--channels", c);
+    }
+    let out = outs.claim(a.out.as_deref(), "--out")?;
     let (forecast, warnings) = Forecast::from_path(&a.forecast, a.interval_min)?;
     super::warn_all(&warnings);
     let book = super::channel_book(a.channels.as_deref(), &a.flags)?;
     let rows = staff_forecast(&forecast, &book, a.model, &a.forecast.display().to_string())?;
-    write_output(a.out.as_deref(), |buf| {
-        wfm::report::write_staffing(buf, &rows)
-    })?;
+    outs.fill(out, |buf| wfm::report::write_staffing(buf, &rows))?;
+    outs.commit()?;
     Ok(0)
 }

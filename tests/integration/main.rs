@@ -2,6 +2,7 @@
 
 mod arrivals_cli;
 mod erlang_reference;
+mod outputs_cli;
 mod properties;
 mod schedule_cli;
 mod sim;
@@ -51,6 +52,12 @@ pub fn wfm_err(args: &[&str]) -> String {
     );
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(!err.contains("panicked"), "{err}");
+    let errors: Vec<_> = err
+        .lines()
+        .filter(|l| !l.starts_with("wfm: warning:"))
+        .collect();
+    assert_eq!(errors.len(), 1, "one error line expected: {err}");
+    assert!(errors[0].starts_with("wfm: error: "), "{err}");
     err
 }
 
