@@ -47,6 +47,7 @@ pub fn offered_load_erl(volume: f64, aht_s: f64, interval_min: f64) -> f64 {
 
 /// Errors from building a queue model with parameters that have no meaning.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ModelError {
     /// The offered load must be finite and `>= 0` Erlangs.
     #[error("offered load must be a finite number >= 0 Erlangs, got {0}")]
@@ -254,9 +255,24 @@ fn check_aht(aht_s: f64) -> Result<f64, ModelError> {
 /// assert!((m.service_level - 0.640_158_040_374_006_6).abs() < 1e-9);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "ErlangCParams")]
 pub struct ErlangC {
     load_erl: f64,
     aht_s: f64,
+}
+
+/// The serialized fields of [`ErlangC`], checked by [`ErlangC::new`] on the way in.
+#[derive(Deserialize)]
+struct ErlangCParams {
+    load_erl: f64,
+    aht_s: f64,
+}
+
+impl TryFrom<ErlangCParams> for ErlangC {
+    type Error = ModelError;
+    fn try_from(p: ErlangCParams) -> Result<Self, ModelError> {
+        Self::new(p.load_erl, p.aht_s)
+    }
 }
 
 impl ErlangC {
@@ -368,11 +384,40 @@ impl ErlangC {
 /// assert!(m.queue_len.is_finite());
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "ErlangAParams")]
 pub struct ErlangA {
     load_erl: f64,
     aht_s: f64,
     patience_s: f64,
 }
+
+/// The serialized fields of [`ErlangA`], checked by [`ErlangA::new`] on the way in.
+#[derive(Deserialize)]
+struct ErlangAParams {
+    load_erl: f64,
+    aht_s: f64,
+    patience_s: f64,
+}
+
+impl TryFrom<ErlangAParams> for ErlangA {
+    type Error = ModelError;
+    fn try_from(p: ErlangAParams) -> Result<Self, ModelError> {
+        Self::new(p.load_erl, p.aht_s, p.patience_s)
+    }
+}
+
+/// Patience beyond this many handle times is infinite patience.
+///
+/// As `patience/aht → ∞` Erlang A tends to its limit: Erlang C when
+/// `N > A` (the abandonment rate, about `ASA/patience`, vanishes) and, when
+/// `N ≤ A`, a queue that grows until abandonment takes the excess: answered
+/// share `N/A`, abandonment `1 − N/A`, nobody answered within any fixed
+/// time, waits of the order of the patience. From `patience ≥ 10⁶·aht` (for
+/// a 270 s call, 8.6 years) [`ErlangA::metrics`] returns that limit: the
+/// metrics then differ from the exact ones by about `ASA/patience`
+/// (`< 10⁻⁴` relative unless `N − A < 0.01`), while the exact sums would
+/// need `√(A·patience/aht)` terms and lose digits past `10⁷`.
+pub const PATIENCE_AS_INFINITE_AHT: f64 = 1e6;
 
 /// Sums over the queue states of the Erlang A chain, relative to the state
 /// with all agents busy and nobody waiting, multiplied by `exp(-ln_scale)`.
@@ -625,6 +670,22 @@ impl ErlangA {
             }
             .metrics(agents, t_s);
         }
+        if self.patience_s >= PATIENCE_AS_INFINITE_AHT * self.aht_s {
+            let c = ErlangC {
+                load_erl: a,
+                aht_s: self.aht_s,
+            };
+            let mut m = c.metrics(agents, t_s);
+            if a >= n {
+                // The limit of Erlang A: the excess load abandons.
+                m.abandon_rate = 1.0 - n / a;
+                m.occupancy = if agents > 0 { 1.0 } else { 0.0 };
+                if definition == SlDefinition::OfferedMinusEarlyAbandons {
+                    m.service_level = 0.0;
+                }
+            }
+            return m;
+        }
         if agents == 0 {
             // Nobody is ever answered; every contact waits out its patience.
             return Metrics {
@@ -876,5 +937,59 @@ mod tests {
         assert!(m.p_wait > 0.999_999);
         assert_close(m.abandon_rate, 1.0 - 100.0 / 50_000.0, 1e-3);
         assert!(m.service_level.is_finite() && m.asa_s.is_finite());
+    }
+
+    #[test]
+    fn huge_patience_is_erlang_c_at_a_documented_threshold() {
+        let aht = 270.0;
+        let edge = PATIENCE_AS_INFINITE_AHT * aht;
+        let below = edge * (1.0 - 1e-9);
+        for &(a, n) in &[(1.0485, 2u32), (10.0, 12), (100.0, 110), (1000.0, 1040)] {
+            let c = ErlangC::new(a, aht).unwrap().metrics(n, 20.0);
+            let lim = ErlangA::new(a, aht, edge)
+                .unwrap()
+                .metrics(n, 20.0, SlDefinition::Offered);
+            let exact =
+                ErlangA::new(a, aht, below)
+                    .unwrap()
+                    .metrics(n, 20.0, SlDefinition::Offered);
+            assert_eq!(lim, c, "at the threshold the answer is Erlang C's");
+            assert!(
+                (exact.service_level - c.service_level).abs() < 1e-4,
+                "{a} {n}"
+            );
+            assert!((exact.p_wait - c.p_wait).abs() < 1e-4, "{a} {n}");
+            assert!(exact.abandon_rate < 1e-4, "{a} {n}");
+            assert!((exact.asa_s - c.asa_s).abs() < 1e-4 * c.asa_s, "{a} {n}");
+        }
+        // Overload: the limit takes the excess as abandonment, nobody is
+        // answered within 20 s, and the metrics agree with each other.
+        for &p in &[edge, 1e17, 1e20, f64::MAX] {
+            let m = ErlangA::new(1.0485, aht, p)
+                .unwrap()
+                .metrics(1, 20.0, SlDefinition::Offered);
+            assert_eq!(m.service_level, 0.0);
+            assert_eq!(m.p_wait, 1.0);
+            assert!((m.abandon_rate - (1.0 - 1.0 / 1.0485)).abs() < 1e-12);
+            assert!(m.asa_s.is_infinite());
+        }
+        let exact =
+            ErlangA::new(1.0485, aht, below)
+                .unwrap()
+                .metrics(1, 20.0, SlDefinition::Offered);
+        assert!(exact.service_level < 1e-6);
+        assert!((exact.abandon_rate - (1.0 - 1.0 / 1.0485)).abs() < 1e-4);
+    }
+
+    #[test]
+    fn deserialize_goes_through_the_checked_constructor() {
+        let ok: ErlangA =
+            serde_json::from_str(r#"{"load_erl":10,"aht_s":180,"patience_s":60}"#).unwrap();
+        assert_eq!(ok, ErlangA::new(10.0, 180.0, 60.0).unwrap());
+        assert!(
+            serde_json::from_str::<ErlangA>(r#"{"load_erl":10,"aht_s":0,"patience_s":60}"#)
+                .is_err()
+        );
+        assert!(serde_json::from_str::<ErlangC>(r#"{"load_erl":-1,"aht_s":180}"#).is_err());
     }
 }
