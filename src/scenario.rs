@@ -808,6 +808,9 @@ impl Scenario {
                 c.interval_factors(self, d, time, &mut mult);
                 for (k, name) in c.channels.iter().enumerate() {
                     let vol = factors[k] * c.shares[k][day_type as usize][i] * mult[k];
+                    if !vol.is_finite() {
+                        return Err(self.not_finite(name, d, time, factors[k], mult[k]));
+                    }
                     rows.push(ForecastRow {
                         date: d,
                         time,
@@ -828,6 +831,43 @@ impl Scenario {
             interval_min: c.interval_min,
             rows,
         })
+    }
+}
+
+impl Scenario {
+    /// The error for a volume that overflowed: names the key that did it.
+    fn not_finite(
+        &self,
+        channel: &str,
+        d: Date,
+        time: Time,
+        day: f64,
+        interval: f64,
+    ) -> InputError {
+        let ch = &self.channel[channel];
+        let base = self
+            .base_date
+            .as_deref()
+            .or(self.from.as_deref())
+            .and_then(parse_date);
+        let growth = base.map_or(1.0, |b| {
+            (1.0 + ch.weekly_growth).powf((d - b).get_days() as f64 / 7.0)
+        });
+        let key = if !growth.is_finite() || (growth * ch.daily_volume).is_infinite() {
+            format!("[channel.{channel}] weekly_growth")
+        } else if !day.is_finite() || (interval.is_finite() && day >= interval) {
+            format!("[channel.{channel}] daily_volume and the day factors (dow, holiday, [[repayment]] day_factors, [month_end], [holidays])")
+        } else {
+            "[[event]] factor and [[repayment]] reminder_factor".to_string()
+        };
+        InputError::at_key(
+            "scenario",
+            key,
+            format!(
+                "the forecast volume of {channel} on {d} {} is not a finite number; use smaller factors",
+                format_time(time)
+            ),
+        )
     }
 }
 
@@ -1259,5 +1299,25 @@ mod tests {
             around_holiday(&cal, d("2026-10-09"), &long, &h),
             (false, false)
         );
+    }
+
+    #[test]
+    fn a_volume_that_overflows_names_its_key() {
+        let d: Date = "2026-03-10".parse().unwrap();
+        let s = Scenario::parse(
+            "base_date = \"1026-01-01\"\n[channel.phone]\ndaily_volume = 100\naht_s = 200\nweekly_growth = 0.9\n",
+            "s.toml",
+        )
+        .unwrap();
+        let e = s.forecast(d, d).unwrap_err().to_string();
+        assert!(e.contains("[channel.phone] weekly_growth"), "{e}");
+        assert!(e.contains("not a finite number"), "{e}");
+        let s = Scenario::parse(
+            "[channel.phone]\ndaily_volume = 100\naht_s = 200\n[[event]]\nstart = \"2026-03-10 09:00\"\nend = \"2026-03-10 10:00\"\nfactor = 1e308\n",
+            "s.toml",
+        )
+        .unwrap();
+        let e = s.forecast(d, d).unwrap_err().to_string();
+        assert!(e.contains("[[event]] factor"), "{e}");
     }
 }
