@@ -29,7 +29,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             / 2.0;
         println!(
             "{channel:6} peak {} {:>3} agents (SL {:.1}%, abandon {:.1}%), {:.0} FTE-hours over the day",
-            wfm::forecast::format_time(peak.time),
+            wfm::textio::format_time(peak.time),
             peak.agents,
             100.0 * peak.service_level,
             100.0 * peak.abandon_rate,

@@ -110,7 +110,7 @@ impl ArrivalProcess {
     /// A process with `volumes[i]` expected contacts in interval i of
     /// `interval_min` minutes.
     pub fn new(volumes: &[f64], interval_min: u32) -> Result<Self, ArrivalError> {
-        if interval_min == 0 || 1440 % interval_min != 0 {
+        if crate::grid::check_interval_min(interval_min).is_err() {
             return Err(ArrivalError::Interval(interval_min));
         }
         let interval_s = interval_min as f64 * 60.0;
@@ -124,7 +124,7 @@ impl ArrivalProcess {
         Ok(Self {
             interval_s,
             rates,
-            intervals_per_day: (1440 / interval_min) as usize,
+            intervals_per_day: crate::grid::intervals_per_day(interval_min),
             day: None,
             interval: None,
             overdispersion: Overdispersion::default(),
@@ -293,12 +293,12 @@ pub fn sample_forecast(
     overdispersion: Overdispersion,
     seed: u64,
 ) -> Result<crate::forecast::Forecast, ArrivalError> {
-    use crate::forecast::minute_of_day;
+    use crate::textio::minute_of_day;
     let im = forecast.interval_min;
-    if im == 0 || 1440 % im != 0 {
+    if crate::grid::check_interval_min(im).is_err() {
         return Err(ArrivalError::Interval(im));
     }
-    let m = (1440 / im) as usize;
+    let m = crate::grid::intervals_per_day(im);
     let mut out = forecast.clone();
     let Some(first) = forecast.rows.iter().map(|r| r.date).min() else {
         return Ok(out);

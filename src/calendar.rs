@@ -22,8 +22,8 @@ use std::path::Path;
 use jiff::civil::{Date, Weekday};
 use serde::{Deserialize, Serialize};
 
-use crate::forecast::{csv_reader, each_record, parse_date, read_header};
 use crate::input::{InputError, Warning};
+use crate::textio::{csv_reader, each_record, parse_date, read_header};
 
 /// The kind of a day, which picks its intraday profile and base factor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -117,7 +117,7 @@ impl Calendar {
 
     /// Reads a calendar file.
     pub fn from_path(path: &Path) -> Result<(Calendar, Vec<Warning>), InputError> {
-        let text = crate::input::read_text(path)?;
+        let text = crate::textio::read_text(path)?;
         Self::read(text.as_bytes(), &path.display().to_string())
     }
 

@@ -245,7 +245,7 @@ impl ChannelsFile {
 
     /// Reads a channels file.
     pub fn from_path(path: &Path) -> Result<Self, InputError> {
-        let text = crate::input::read_text(path)?;
+        let text = crate::textio::read_text(path)?;
         Self::parse(&text, &path.display().to_string())
     }
 }

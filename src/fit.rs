@@ -42,12 +42,13 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::{weekday_index, Calendar, DayType};
-use crate::forecast::{minute_of_day, Forecast};
+use crate::forecast::Forecast;
 use crate::input::Warning;
 use crate::scenario::{
     around_holiday, repayment_offsets, ChannelDemand, HolidayEffects, Intraday, MonthEnd, Profile,
     Repayment, Scenario,
 };
+use crate::textio::minute_of_day;
 
 /// What the planner knows and wants estimated.
 #[derive(Debug, Clone, Default)]
@@ -265,10 +266,10 @@ pub fn fit(history: &Forecast, opts: &FitOptions) -> Result<FitReport, FitError>
         return Err(FitError::Empty);
     }
     let im = history.interval_min;
-    if im == 0 || 1440 % im != 0 {
+    if crate::grid::check_interval_min(im).is_err() {
         return Err(FitError::Interval(im));
     }
-    let m = (1440 / im) as usize;
+    let m = crate::grid::intervals_per_day(im);
     let mut series: BTreeMap<String, Series> = BTreeMap::new();
     for r in &history.rows {
         let s = series.entry(r.channel.clone()).or_insert_with(|| Series {
@@ -515,7 +516,7 @@ fn reminder_window(r: &Repayment, im: u32, m: usize) -> Vec<usize> {
     let Some(t) = r
         .reminder_time
         .as_deref()
-        .and_then(crate::forecast::parse_time)
+        .and_then(crate::textio::parse_time)
     else {
         return Vec::new();
     };

@@ -116,21 +116,3 @@ impl fmt::Display for Warning {
         f.write_str(&self.0)
     }
 }
-
-/// Reads a whole file as UTF-8 text, with the file named in the error.
-pub fn read_text(path: &std::path::Path) -> Result<String, InputError> {
-    let name = path.display().to_string();
-    let bytes =
-        std::fs::read(path).map_err(|e| InputError::file(&name, format!("cannot read: {e}")))?;
-    String::from_utf8(bytes).map_err(|e| {
-        let upto = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-        let line = upto.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
-        InputError::at(&name, line, "invalid UTF-8 (files must be UTF-8)")
-    })
-}
-
-/// Parses a number in a CSV cell, or says what was expected.
-pub(crate) fn parse_f64(s: &str) -> Option<f64> {
-    let v: f64 = s.trim().parse().ok()?;
-    v.is_finite().then_some(v)
-}

@@ -185,7 +185,7 @@ pub fn plan(
         ..ScheduleOptions::default()
     };
     let mut rounds = Vec::new();
-    let per_day = (1440 / im) as usize;
+    let per_day = crate::grid::intervals_per_day(im);
     let mut last = None;
     for round in 1..=opts.rounds.max(1) {
         let roster = schedule(&req, rules, &sched_opts, rules_source)?;
@@ -237,7 +237,7 @@ pub fn plan(
                 }
                 if miss {
                     let idx = (d - req.first).get_days() as usize * per_day
-                        + (crate::forecast::minute_of_day(time) / im) as usize;
+                        + (crate::textio::minute_of_day(time) / im) as usize;
                     misses.push((name.clone(), idx));
                 }
             }
@@ -289,7 +289,7 @@ pub fn plan(
 /// working time. The volume still to come after the last day's closing is
 /// dropped.
 pub fn move_to_opening(forecast: &mut Forecast, rules: &ShiftRules) {
-    use crate::forecast::{minute_of_day, parse_time};
+    use crate::textio::{minute_of_day, parse_time};
     let mut closed = vec![false; forecast.rows.len()];
     for (name, o) in &rules.open {
         let a = parse_time(&o.start).map_or(0, minute_of_day);
@@ -331,9 +331,9 @@ impl PlanRound {
         let (wd, wt, wc, ws) = match &self.worst {
             Some((d, t, c, s)) => (
                 d.to_string(),
-                crate::forecast::format_time(*t),
+                crate::textio::format_time(*t),
                 c.clone(),
-                crate::report::fmt_num(*s, 4),
+                crate::textio::fmt_num(*s, 4),
             ),
             None => Default::default(),
         };
@@ -341,10 +341,10 @@ impl PlanRound {
             "{},{},{},{},{},{},{},{wd},{wt},{wc},{ws}",
             self.round,
             self.required_agent_intervals,
-            crate::report::fmt_num(self.paid_hours, 2),
-            crate::report::fmt_num(self.cost, 2),
+            crate::textio::fmt_num(self.paid_hours, 2),
+            crate::textio::fmt_num(self.cost, 2),
             self.headcount.map_or(String::new(), |h| h.to_string()),
-            crate::report::fmt_num(self.gap, 6),
+            crate::textio::fmt_num(self.gap, 6),
             self.misses
         )
     }

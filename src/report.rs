@@ -8,7 +8,7 @@ use std::io::Write;
 use jiff::civil::{Date, Time};
 use serde::{Deserialize, Serialize};
 
-use crate::forecast::format_time;
+use crate::textio::{fmt_num, format_time};
 
 /// One row of `wfm staff`'s output: a forecast row and its staffing.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -60,59 +60,6 @@ pub const STAFF_COLUMNS: [&str; 14] = [
     "load_erl",
     "model",
 ];
-
-/// Formats a number with at most `decimals` decimals (at most 9), trailing
-/// zeros trimmed; infinity as `inf`.
-pub fn fmt_num(v: f64, decimals: usize) -> String {
-    let mut s = String::new();
-    push_num(&mut s, v, decimals);
-    s
-}
-
-/// Appends [`fmt_num`]'s text to `out`. Numbers below 9e15 / 10^decimals are
-/// rounded in integer arithmetic (fast); larger ones use `format!`.
-pub fn push_num(out: &mut String, v: f64, decimals: usize) {
-    use std::fmt::Write as _;
-    if v.is_infinite() {
-        out.push_str(if v > 0.0 { "inf" } else { "-inf" });
-        return;
-    }
-    if v.is_nan() {
-        out.push_str("nan");
-        return;
-    }
-    let decimals = decimals.min(9);
-    let scale = 10u64.pow(decimals as u32);
-    let scaled = (v.abs() * scale as f64).round();
-    if scaled >= 9e15 {
-        let t = format!("{v:.decimals$}");
-        let t = if t.contains('.') {
-            t.trim_end_matches('0').trim_end_matches('.')
-        } else {
-            &t
-        };
-        out.push_str(t);
-        return;
-    }
-    let n = scaled as u64;
-    if n == 0 {
-        out.push('0');
-        return;
-    }
-    if v < 0.0 {
-        out.push('-');
-    }
-    let (int, mut frac) = (n / scale, n % scale);
-    let _ = write!(out, "{int}");
-    if frac > 0 {
-        let mut width = decimals;
-        while frac % 10 == 0 {
-            frac /= 10;
-            width -= 1;
-        }
-        let _ = write!(out, ".{frac:0width$}");
-    }
-}
 
 /// Writes staffing rows as CSV with [`STAFF_COLUMNS`].
 pub fn write_staffing<W: Write>(w: W, rows: &[StaffRow]) -> std::io::Result<()> {

@@ -12,10 +12,11 @@ use jiff::civil::{Date, Time};
 use serde::{Deserialize, Serialize};
 
 use crate::channels::ChannelBook;
-use crate::forecast::{format_time, Forecast};
+use crate::forecast::Forecast;
 use crate::input::InputError;
 use crate::sim::{from_forecast, Estimate, SimError, StaffingTable};
 use crate::staffing::staff_forecast;
+use crate::textio::format_time;
 
 /// One interval of one channel in the review.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -133,7 +134,7 @@ pub fn review(
 /// Writes the review CSV: `date,time,channel,volume,required,scheduled,short,
 /// service_level,service_level_ci95,abandon_rate,abandon_rate_ci95,asa_s,asa_s_ci95,misses_target`.
 pub fn write_review<W: std::io::Write>(w: W, rows: &[ReviewRow]) -> std::io::Result<()> {
-    use crate::report::fmt_num;
+    use crate::textio::fmt_num;
     let mut out = csv::Writer::from_writer(w);
     out.write_record([
         "date",

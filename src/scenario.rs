@@ -36,8 +36,9 @@ use jiff::civil::{Date, DateTime, Time};
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::{weekday_index, Calendar, DayType};
-use crate::forecast::{format_time, minute_of_day, parse_date, parse_time, Forecast, ForecastRow};
+use crate::forecast::{Forecast, ForecastRow};
 use crate::input::{InputError, Warning};
+use crate::textio::{format_time, minute_of_day, parse_date, parse_time};
 
 fn default_interval() -> u32 {
     30
@@ -332,7 +333,7 @@ pub const BUILTIN_PROFILES: [&str; 4] =
 /// the hourly weight of the minutes it covers, normalised to sum to 1.
 pub fn builtin_profile(name: &str, interval_min: u32) -> Option<Vec<f64>> {
     let hourly = builtin_hourly(name)?;
-    let m = (1440 / interval_min) as usize;
+    let m = crate::grid::intervals_per_day(interval_min);
     let mut shares = vec![0.0; m];
     for (i, s) in shares.iter_mut().enumerate() {
         let (a, b) = (i as u32 * interval_min, (i as u32 + 1) * interval_min);
@@ -433,7 +434,7 @@ impl Scenario {
     /// (paths relative to the file). Returns warnings (normalised shares, ...).
     pub fn from_path(path: &Path) -> Result<(Self, Vec<Warning>), InputError> {
         let source = path.display().to_string();
-        let text = crate::input::read_text(path)?;
+        let text = crate::textio::read_text(path)?;
         let mut s = Self::parse(&text, &source)?;
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let mut warnings = Vec::new();
@@ -477,7 +478,7 @@ impl Scenario {
     pub fn compile(&self, source: &str) -> Result<(Compiled, Vec<Warning>), InputError> {
         let mut warnings = Vec::new();
         let im = self.interval_min;
-        if im == 0 || 1440 % im != 0 {
+        if crate::grid::check_interval_min(im).is_err() {
             return Err(InputError::at_key(
                 source,
                 "interval_min",
@@ -491,7 +492,7 @@ impl Scenario {
                 "expected at least one [channel.NAME] table",
             ));
         }
-        let m = (1440 / im) as usize;
+        let m = crate::grid::intervals_per_day(im);
         let channels: Vec<String> = self.channel.keys().cloned().collect();
         let mut shares = Vec::new();
         for (name, ch) in &self.channel {
@@ -977,17 +978,17 @@ fn compile_profile(
 /// Reads a shares CSV `time,workday,weekend,holiday` on the grid.
 fn read_shares_csv(path: &Path, im: u32) -> Result<[Vec<f64>; 3], InputError> {
     let source = path.display().to_string();
-    let text = crate::input::read_text(path)?;
-    let mut rdr = crate::forecast::csv_reader(text.as_bytes());
-    let (headers, idx, _) = crate::forecast::read_header(
+    let text = crate::textio::read_text(path)?;
+    let mut rdr = crate::textio::csv_reader(text.as_bytes());
+    let (headers, idx, _) = crate::textio::read_header(
         &mut rdr,
         &source,
         &["time", "workday", "weekend", "holiday"],
         &[],
     )?;
-    let m = (1440 / im) as usize;
+    let m = crate::grid::intervals_per_day(im);
     let mut out: [Vec<f64>; 3] = [vec![f64::NAN; m], vec![f64::NAN; m], vec![f64::NAN; m]];
-    crate::forecast::each_record(&mut rdr, &source, &headers, |cell| {
+    crate::textio::each_record(&mut rdr, &source, &headers, |cell| {
         let t = cell.time(idx[0].unwrap_or(0), im)?;
         let i = (minute_of_day(t) / im) as usize;
         for (k, col) in idx[1..4].iter().enumerate() {

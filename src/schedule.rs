@@ -58,10 +58,10 @@ use jiff::civil::{Date, Time};
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::weekday_index;
-use crate::forecast::format_time;
 use crate::input::InputError;
 use crate::shifts::{Candidate, ShiftRules};
 use crate::sim::StaffingTable;
+use crate::textio::format_time;
 
 /// The MIP solver behind the optimizer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -377,7 +377,7 @@ impl Requirement {
         let first = t.rows.iter().map(|r| r.date).min()?;
         let last = t.rows.iter().map(|r| r.date).max()?;
         let days = (last - first).get_days() as usize + 1;
-        let per_day = (1440 / interval_min) as usize;
+        let per_day = crate::grid::intervals_per_day(interval_min);
         let mut channels: BTreeMap<String, Vec<u32>> = BTreeMap::new();
         for crate::sim::StaffingRow {
             date: d,
@@ -388,7 +388,7 @@ impl Requirement {
         } in &t.rows
         {
             let i = (*d - first).get_days() as usize * per_day
-                + (crate::forecast::minute_of_day(*time) / interval_min) as usize;
+                + (crate::textio::minute_of_day(*time) / interval_min) as usize;
             channels
                 .entry(ch.clone())
                 .or_insert_with(|| vec![0; days * per_day])[i] = *a;
@@ -416,7 +416,7 @@ impl Requirement {
 
     /// The label of interval i.
     pub fn label(&self, i: usize) -> (Date, Time) {
-        let per_day = (1440 / self.interval_min) as usize;
+        let per_day = crate::grid::intervals_per_day(self.interval_min);
         let d = self
             .first
             .checked_add(jiff::Span::new().days((i / per_day) as i64))
@@ -586,7 +586,7 @@ pub fn schedule(
     source: &str,
 ) -> Result<Roster, ScheduleError> {
     let im = req.interval_min;
-    let per_day = (1440 / im) as usize;
+    let per_day = crate::grid::intervals_per_day(im);
     // Shifts may start the day before the first day (a night duty covering
     // its early hours): the model's grid starts a day early, with nothing
     // required on that day, and runs a day late for shifts ending after
@@ -603,11 +603,11 @@ pub fn schedule(
         ext.extend_from_slice(required);
         // Opening hours: nothing is required outside them.
         if let Some(o) = rules.open.get(name) {
-            let a = crate::forecast::parse_time(&o.start).map_or(0, crate::forecast::minute_of_day);
+            let a = crate::textio::parse_time(&o.start).map_or(0, crate::textio::minute_of_day);
             let b = if o.end.trim() == "24:00" {
                 1440
             } else {
-                crate::forecast::parse_time(&o.end).map_or(1440, crate::forecast::minute_of_day)
+                crate::textio::parse_time(&o.end).map_or(1440, crate::textio::minute_of_day)
             };
             for (i, r) in ext.iter_mut().enumerate() {
                 let m = (i % per_day) as u32 * im;
@@ -1100,7 +1100,7 @@ impl Roster {
     pub fn write_coverage<W: std::io::Write>(&self, w: W) -> std::io::Result<()> {
         let mut out = csv::Writer::from_writer(w);
         out.write_record(["date", "time", "channel", "required", "scheduled", "gap"])?;
-        let n = self.days * (1440 / self.interval_min) as usize;
+        let n = self.days * crate::grid::intervals_per_day(self.interval_min);
         for i in self.skip..n {
             let (d, t) = self.label(i);
             for c in &self.channels {
@@ -1120,7 +1120,7 @@ impl Roster {
 
     /// The per-interval staffing `wfm simulate` reads: agents not on a break.
     pub fn staffing(&self) -> StaffingTable {
-        let n = self.days * (1440 / self.interval_min) as usize;
+        let n = self.days * crate::grid::intervals_per_day(self.interval_min);
         let mut t = StaffingTable::default();
         for i in self.skip..n {
             let (d, time) = self.label(i);
@@ -1167,7 +1167,7 @@ mod tests {
         Requirement {
             interval_min: im,
             first: "2026-03-10".parse().unwrap(),
-            days: need.len() / (1440 / im) as usize,
+            days: need.len() / crate::grid::intervals_per_day(im),
             channels: [("phone".to_string(), need)].into(),
         }
     }

@@ -42,8 +42,8 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::weekday_index;
-use crate::forecast::{minute_of_day, parse_time};
 use crate::input::InputError;
+use crate::textio::{minute_of_day, parse_time};
 
 fn step30() -> u32 {
     30
@@ -220,7 +220,7 @@ impl ShiftRules {
 
     /// Reads a shift rules file.
     pub fn from_path(path: &Path) -> Result<Self, InputError> {
-        let text = crate::input::read_text(path)?;
+        let text = crate::textio::read_text(path)?;
         Self::parse(&text, &path.display().to_string())
     }
 
@@ -442,7 +442,7 @@ impl ShiftRules {
         source: &str,
     ) -> Result<Vec<Candidate>, InputError> {
         let im = interval_min;
-        let per_day = (1440 / im) as usize;
+        let per_day = crate::grid::intervals_per_day(im);
         let grid = |v: u32, key: String| -> Result<usize, InputError> {
             if v % im != 0 {
                 Err(InputError::at_key(

@@ -91,7 +91,7 @@ fn parse_sl_def(s: &str) -> Result<SlDefinition, String> {
 }
 
 fn parse_date_flag(s: &str) -> Result<jiff::civil::Date, String> {
-    wfm::forecast::parse_date(s).ok_or_else(|| format!("expected a date YYYY-MM-DD, got {s:?}"))
+    wfm::textio::parse_date(s).ok_or_else(|| format!("expected a date YYYY-MM-DD, got {s:?}"))
 }
 
 fn parse_model(s: &str) -> Result<Model, String> {

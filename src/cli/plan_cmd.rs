@@ -150,7 +150,7 @@ fn run_in(a: &PlanArgs) -> Result<i32> {
         let worst = r.worst.as_ref().map_or(String::new(), |(d, t, c, s)| {
             format!(
                 ", worst {c} {d} {} at {:.1}%",
-                wfm::forecast::format_time(*t),
+                wfm::textio::format_time(*t),
                 100.0 * s
             )
         });

@@ -94,7 +94,7 @@ pub fn run(a: ReviewArgs) -> Result<i32> {
         diag!(
             "wfm: review: {} {} {}: {} short ({} of {}), simulated service level {sl}",
             r.date,
-            wfm::forecast::format_time(r.time),
+            wfm::textio::format_time(r.time),
             r.channel,
             r.short,
             r.scheduled,

@@ -76,8 +76,9 @@ use crate::arrivals::{stream_rng, ArrivalProcess, Overdispersion};
 use crate::channels::{ChannelBook, ChannelKind, ChannelSimSettings};
 use crate::dist::UnitDist;
 use crate::erlang::SlDefinition;
-use crate::forecast::{format_time, Forecast};
+use crate::forecast::Forecast;
 use crate::input::{InputError, Warning};
+use crate::textio::format_time;
 
 /// One channel of a simulation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -351,7 +352,7 @@ impl SimBuilder {
             return Err(SimError::NoIntervals);
         }
         let im = self.interval_min;
-        if im == 0 || 1440 % im != 0 {
+        if crate::grid::check_interval_min(im).is_err() {
             return Err(SimError::Interval(im));
         }
         if self.replications == 0 {
@@ -745,7 +746,7 @@ impl SimResult {
                 out,
                 "{d},{},{}",
                 format_time(t),
-                crate::forecast::csv_field(&row.channel)
+                crate::textio::csv_field(&row.channel)
             )?;
             write_metrics(&mut out, &row.metrics)?;
         }
@@ -764,7 +765,7 @@ impl SimResult {
                 Period::Day(d) => d.to_string(),
                 _ => "all".into(),
             };
-            write!(out, "{p},{}", crate::forecast::csv_field(&row.channel))?;
+            write!(out, "{p},{}", crate::textio::csv_field(&row.channel))?;
             write_metrics(&mut out, &row.metrics)?;
         }
         out.flush()
@@ -809,11 +810,11 @@ fn write_metrics<W: Write>(out: &mut W, m: &SimMetrics) -> std::io::Result<()> {
     for e in m.values() {
         line.push(',');
         if e.mean.is_finite() {
-            crate::report::push_num(&mut line, e.mean, 4);
+            crate::textio::push_num(&mut line, e.mean, 4);
         }
         line.push(',');
         if e.ci95.is_finite() {
-            crate::report::push_num(&mut line, e.ci95, 4);
+            crate::textio::push_num(&mut line, e.ci95, 4);
         }
     }
     line.push('\n');
@@ -865,7 +866,7 @@ impl StaffingTable {
         source: &str,
         interval_min: u32,
     ) -> Result<(Self, Vec<Warning>), InputError> {
-        let mut rdr = crate::forecast::csv_reader(rdr);
+        let mut rdr = crate::textio::csv_reader(rdr);
         let headers = rdr
             .headers()
             .map_err(|e| InputError::from_csv(source, &e))?
@@ -878,7 +879,7 @@ impl StaffingTable {
         let mut known: Vec<&str> = crate::report::STAFF_COLUMNS.to_vec();
         known.push("group");
         known.retain(|k| !["date", "time", "agents", group_col].contains(k));
-        let (headers, idx, warnings) = crate::forecast::read_header(
+        let (headers, idx, warnings) = crate::textio::read_header(
             &mut rdr,
             source,
             &["date", "time", group_col, "agents"],
@@ -886,7 +887,7 @@ impl StaffingTable {
         )?;
         let mut out = StaffingTable::default();
         let mut seen: HashMap<(Date, Time, String), u64> = HashMap::new();
-        crate::forecast::each_record(&mut rdr, source, &headers, |cell| {
+        crate::textio::each_record(&mut rdr, source, &headers, |cell| {
             let line = cell.line;
             let date = cell.date(idx[0].unwrap_or(0))?;
             let time = cell.time(idx[1].unwrap_or(0), interval_min)?;
@@ -930,7 +931,7 @@ impl StaffingTable {
         path: &std::path::Path,
         interval_min: u32,
     ) -> Result<(Self, Vec<Warning>), InputError> {
-        let text = crate::input::read_text(path)?;
+        let text = crate::textio::read_text(path)?;
         Self::read(text.as_bytes(), &path.display().to_string(), interval_min)
     }
 }

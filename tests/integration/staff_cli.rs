@@ -167,7 +167,12 @@ fn bad_options_and_files() {
     let err = wfm_err(&["staff", "--forecast", "no/such/file.csv"]);
     assert!(err.contains("no/such/file.csv: cannot read"), "{err}");
     let err = wfm_err(&["staff", "--forecast", s(&f), "--interval-min", "0"]);
-    assert!(err.contains("interval must be 1 to 1440 minutes"), "{err}");
+    assert!(
+        err.contains("interval must be a whole number of minutes that divides the day"),
+        "{err}"
+    );
+    let err = wfm_err(&["staff", "--forecast", s(&f), "--interval-min", "7"]);
+    assert!(err.contains("divides the day"), "{err}");
     // A target no staff can meet says which and why.
     let out = dir.path().join("o.csv");
     let err = wfm_err(&[
