@@ -5,7 +5,9 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use wfm::schedule::{schedule, Requirement, ScheduleOptions, Status};
+use wfm::grid::IntervalGrid;
+use wfm::requirement::Requirement;
+use wfm::schedule::{schedule, ScheduleOptions, Status};
 use wfm::shifts::ShiftRules;
 use wfm::staffing::{required_agents, Model, Targets, Workload};
 
@@ -49,19 +51,15 @@ fn requirement(daily: f64, days: usize) -> Requirement {
             );
         }
     }
-    Requirement {
-        interval_min: 15,
-        first: "2026-03-09".parse().unwrap(),
-        days,
-        channels: [("phone".to_string(), need)].into(),
-    }
+    let grid = IntervalGrid::new(15, "2026-03-09".parse().unwrap(), days as u32).unwrap();
+    Requirement::new(grid, [("phone".to_string(), need)].into()).unwrap()
 }
 
 fn bench(c: &mut Criterion) {
     let day_rules = ShiftRules::parse(RULES, "bench").unwrap();
     let day = requirement(4200.0, 1);
     let cands = day_rules
-        .candidates("phone", day.first, 1, 15, 192, "bench")
+        .candidates("phone", day.grid().first(), 1, 15, 192, "bench")
         .unwrap();
     assert!(cands.len() >= 300, "{} candidates", cands.len());
     let opts = ScheduleOptions {

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use wfm::channels::{ChannelBook, ChannelsFile};
 use wfm::forecast::Forecast;
-use wfm::staffing::staff_forecast;
+use wfm::requirement::staff_forecast;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");

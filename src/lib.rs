@@ -46,7 +46,7 @@ pub mod input;
 pub mod output;
 pub mod plan;
 pub mod prec;
-pub mod report;
+pub mod requirement;
 pub mod review;
 pub mod scenario;
 pub mod schedule;

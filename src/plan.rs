@@ -18,12 +18,11 @@ use serde::{Deserialize, Serialize};
 use crate::channels::{ChannelBook, ChannelsFile};
 use crate::forecast::Forecast;
 use crate::input::InputError;
-use crate::report::StaffRow;
+use crate::requirement::{staff_forecast, Requirement, RequirementError, StaffRow};
 use crate::scenario::Scenario;
-use crate::schedule::{schedule, Requirement, Roster, ScheduleError, ScheduleOptions};
+use crate::schedule::{schedule, Roster, ScheduleError, ScheduleOptions};
 use crate::shifts::ShiftRules;
-use crate::sim::{from_forecast, SimError, SimResult, StaffingTable};
-use crate::staffing::staff_forecast;
+use crate::sim::{from_forecast, SimError, SimResult};
 
 /// The plan's default branch-and-bound budget per channel and round.
 pub const DEFAULT_NODE_LIMIT: u64 = 10_000;
@@ -120,6 +119,9 @@ pub enum PlanError {
     /// The simulator could not be built.
     #[error(transparent)]
     Sim(#[from] SimError),
+    /// The requirement could not be built.
+    #[error(transparent)]
+    Requirement(#[from] RequirementError),
     /// The forecast has no rows.
     #[error("the forecast is empty")]
     Empty,
@@ -170,13 +172,7 @@ pub fn plan(
     file.group.clear();
     let book = ChannelBook::new(file, channels_source, Default::default());
     let staff = staff_forecast(&forecast, &book, None, "forecast")?;
-    let table = StaffingTable {
-        rows: staff
-            .iter()
-            .map(|r| crate::sim::StaffingRow::new(r.date, r.time, &r.channel, r.agents))
-            .collect(),
-    };
-    let mut req = Requirement::from_table(&table, im).ok_or(PlanError::Empty)?;
+    let mut req = Requirement::from_staff_rows(&staff, im)?.ok_or(PlanError::Empty)?;
     let sched_opts = ScheduleOptions {
         time_limit_s: opts.time_limit_s,
         solver: opts.solver,
@@ -185,7 +181,6 @@ pub fn plan(
         ..ScheduleOptions::default()
     };
     let mut rounds = Vec::new();
-    let per_day = crate::grid::intervals_per_day(im);
     let mut last = None;
     for round in 1..=opts.rounds.max(1) {
         let roster = schedule(&req, rules, &sched_opts, rules_source)?;
@@ -236,16 +231,16 @@ pub fn plan(
                     miss |= m.asa_s.mean - ci(m.asa_s) > x;
                 }
                 if miss {
-                    let idx = (d - req.first).get_days() as usize * per_day
-                        + (crate::textio::minute_of_day(time) / im) as usize;
-                    misses.push((name.clone(), idx));
+                    if let Some(idx) = req.grid().index(d, time) {
+                        misses.push((name.clone(), idx));
+                    }
                 }
             }
         }
         let s = roster.summary();
         let r = PlanRound {
             round,
-            required_agent_intervals: req.channels.values().flatten().map(|&a| a as u64).sum(),
+            required_agent_intervals: req.agent_intervals(),
             paid_hours: s.paid_hours,
             cost: s.cost,
             headcount: s.headcount,
@@ -258,11 +253,7 @@ pub fn plan(
         let done = misses.is_empty() || round == opts.rounds.max(1);
         if !done {
             for (name, idx) in &misses {
-                if let Some(v) = req.channels.get_mut(name) {
-                    if *idx < v.len() {
-                        v[*idx] += 1;
-                    }
-                }
+                req.raise(name, *idx, 1);
             }
         }
         last = Some((roster, sim));

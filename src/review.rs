@@ -14,8 +14,8 @@ use serde::{Deserialize, Serialize};
 use crate::channels::ChannelBook;
 use crate::forecast::Forecast;
 use crate::input::InputError;
-use crate::sim::{from_forecast, Estimate, SimError, StaffingTable};
-use crate::staffing::staff_forecast;
+use crate::requirement::{staff_forecast, StaffingTable};
+use crate::sim::{from_forecast, Estimate, SimError};
 use crate::textio::format_time;
 
 /// One interval of one channel in the review.

@@ -58,9 +58,10 @@ use jiff::civil::{Date, Time};
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::weekday_index;
+use crate::grid::IntervalGrid;
 use crate::input::InputError;
+use crate::requirement::{Requirement, StaffingRow, StaffingTable};
 use crate::shifts::{Candidate, ShiftRules};
-use crate::sim::StaffingTable;
 use crate::textio::format_time;
 
 /// The MIP solver behind the optimizer.
@@ -358,77 +359,6 @@ impl Default for ScheduleOptions {
     }
 }
 
-/// Agents required per interval and channel over consecutive days.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Requirement {
-    /// Interval length, minutes.
-    pub interval_min: u32,
-    /// First date.
-    pub first: Date,
-    /// Number of days.
-    pub days: usize,
-    /// Required agents per channel, per interval from 00:00 of `first`.
-    pub channels: BTreeMap<String, Vec<u32>>,
-}
-
-impl Requirement {
-    /// Gathers a requirement from a staffing table (`date,time,channel,agents`).
-    pub fn from_table(t: &StaffingTable, interval_min: u32) -> Option<Requirement> {
-        let first = t.rows.iter().map(|r| r.date).min()?;
-        let last = t.rows.iter().map(|r| r.date).max()?;
-        let days = (last - first).get_days() as usize + 1;
-        let per_day = crate::grid::intervals_per_day(interval_min);
-        let mut channels: BTreeMap<String, Vec<u32>> = BTreeMap::new();
-        for crate::sim::StaffingRow {
-            date: d,
-            time,
-            group: ch,
-            agents: a,
-            ..
-        } in &t.rows
-        {
-            let i = (*d - first).get_days() as usize * per_day
-                + (crate::textio::minute_of_day(*time) / interval_min) as usize;
-            channels
-                .entry(ch.clone())
-                .or_insert_with(|| vec![0; days * per_day])[i] = *a;
-        }
-        Some(Requirement {
-            interval_min,
-            first,
-            days,
-            channels,
-        })
-    }
-
-    /// The requirement as a table `date,time,channel,agents`, interval by interval.
-    pub fn to_table(&self) -> StaffingTable {
-        let n = self.channels.values().next().map_or(0, |v| v.len());
-        let mut t = StaffingTable::default();
-        for i in 0..n {
-            let (d, time) = self.label(i);
-            for (c, v) in &self.channels {
-                t.rows.push(crate::sim::StaffingRow::new(d, time, c, v[i]));
-            }
-        }
-        t
-    }
-
-    /// The label of interval i.
-    pub fn label(&self, i: usize) -> (Date, Time) {
-        let per_day = crate::grid::intervals_per_day(self.interval_min);
-        let d = self
-            .first
-            .checked_add(jiff::Span::new().days((i / per_day) as i64))
-            .unwrap_or(self.first);
-        let m = (i % per_day) as u32 * self.interval_min;
-        (
-            d,
-            Time::new((m / 60) as i8, (m % 60) as i8, 0, 0).expect("minute of day"),
-        )
-    }
-}
-
 /// How the solver ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -445,6 +375,26 @@ pub enum Status {
     GapLimit,
     /// Nothing to schedule.
     Empty,
+}
+
+impl Status {
+    /// The worse of two statuses, for a summary over channels: a time
+    /// limit is worse than a node limit, which is worse than a gap limit,
+    /// which is worse than proven optimality; an empty channel is neutral.
+    pub fn worse(self, other: Status) -> Status {
+        let rank = |s: Status| match s {
+            Status::Empty => 0,
+            Status::Optimal => 1,
+            Status::GapLimit => 2,
+            Status::NodeLimit => 3,
+            Status::TimeLimit => 4,
+        };
+        if rank(other) > rank(self) {
+            other
+        } else {
+            self
+        }
+    }
 }
 
 impl std::fmt::Display for Status {
@@ -495,12 +445,9 @@ pub struct ChannelRoster {
 /// `skip` intervals of it are left out of coverage, staffing and totals.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Roster {
-    /// Interval length, minutes.
-    pub interval_min: u32,
-    /// First date of the grid (the day before the requirement's).
-    pub first: Date,
-    /// Number of days of the grid.
-    pub days: usize,
+    /// The roster's grid: from the day before the requirement's first day
+    /// to its last day.
+    pub grid: IntervalGrid,
     /// Intervals of the leading day.
     pub skip: usize,
     /// Shift type names, by index.
@@ -553,7 +500,9 @@ fn cost_grid(costs: &[f64]) -> f64 {
 /// `source` names the rules file in errors.
 ///
 /// ```
-/// use wfm::schedule::{schedule, Requirement, ScheduleOptions};
+/// use wfm::grid::IntervalGrid;
+/// use wfm::requirement::Requirement;
+/// use wfm::schedule::{schedule, ScheduleOptions};
 /// use wfm::shifts::ShiftRules;
 /// // 4-hour shifts may start at 08:00 or 10:00; 3 agents are needed 08–10, 5 10–12, 2 12–14.
 /// let rules = ShiftRules::parse(r#"
@@ -567,12 +516,8 @@ fn cost_grid(costs: &[f64]) -> f64 {
 /// "#, "rules").unwrap();
 /// let mut need = vec![0u32; 24];
 /// need[8] = 3; need[9] = 3; need[10] = 5; need[11] = 5; need[12] = 2; need[13] = 2;
-/// let req = Requirement {
-///     interval_min: 60,
-///     first: "2026-03-10".parse().unwrap(),
-///     days: 1,
-///     channels: [("phone".to_string(), need)].into(),
-/// };
+/// let grid = IntervalGrid::new(60, "2026-03-10".parse().unwrap(), 1).unwrap();
+/// let req = Requirement::new(grid, [("phone".to_string(), need)].into()).unwrap();
 /// let r = schedule(&req, &rules, &ScheduleOptions::default(), "rules").unwrap();
 /// let phone = &r.channels[0];
 /// assert_eq!(phone.status.to_string(), "optimal");
@@ -585,20 +530,32 @@ pub fn schedule(
     opts: &ScheduleOptions,
     source: &str,
 ) -> Result<Roster, ScheduleError> {
-    let im = req.interval_min;
-    let per_day = crate::grid::intervals_per_day(im);
+    let im = req.grid().interval_min();
+    let per_day = req.grid().per_day();
     // Shifts may start the day before the first day (a night duty covering
     // its early hours): the model's grid starts a day early, with nothing
     // required on that day, and runs a day late for shifts ending after
     // the last midnight.
-    let first = req
-        .first
+    let ext_grid = req
+        .grid()
+        .first()
         .checked_sub(jiff::Span::new().days(1))
-        .unwrap_or(req.first);
-    let days = req.days + 1;
+        .ok()
+        .and_then(|first| IntervalGrid::new(im, first, req.grid().days() + 1).ok())
+        .ok_or_else(|| {
+            ScheduleError::Input(InputError::file(
+                source,
+                format!(
+                    "the requirement's dates ({} to {}) leave no room for the day before and after",
+                    req.grid().first(),
+                    req.grid().last()
+                ),
+            ))
+        })?;
+    let (first, days) = (ext_grid.first(), ext_grid.days() as usize);
     let horizon = (days + 1) * per_day;
     let mut channels = Vec::new();
-    for (name, required) in &req.channels {
+    for (name, required) in req.channels() {
         let mut ext = vec![0u32; per_day];
         ext.extend_from_slice(required);
         // Opening hours: nothing is required outside them.
@@ -619,19 +576,13 @@ pub fn schedule(
         let mut cands = rules.candidates(name, first, days, im, horizon, source)?;
         // A shift that works in no interval with demand can only add cost.
         cands.retain(|c| (c.start..c.end.min(ext.len())).any(|t| ext[t] > 0 && c.works(t)));
-        let ext_req = Requirement {
-            interval_min: im,
-            first,
-            days,
-            channels: BTreeMap::new(),
-        };
         let roster = match opts.solver {
             SolverChoice::Microlp => {
-                solve_channel::<MicrolpBackend>(name, &ext, cands, rules, &ext_req, opts)?
+                solve_channel::<MicrolpBackend>(name, &ext, cands, rules, &ext_grid, opts)?
             }
             #[cfg(feature = "cbc")]
             SolverChoice::Cbc => {
-                solve_channel::<CbcBackend>(name, &ext, cands, rules, &ext_req, opts)?
+                solve_channel::<CbcBackend>(name, &ext, cands, rules, &ext_grid, opts)?
             }
             #[cfg(not(feature = "cbc"))]
             SolverChoice::Cbc => {
@@ -644,9 +595,7 @@ pub fn schedule(
         channels.push(roster);
     }
     Ok(Roster {
-        interval_min: im,
-        first,
-        days,
+        grid: ext_grid,
         skip: per_day,
         shift_names: rules.shift.iter().map(|s| s.name.clone()).collect(),
         channels,
@@ -659,7 +608,7 @@ fn solve_channel<B: Backend>(
     required: &[u32],
     cands: Vec<Candidate>,
     rules: &ShiftRules,
-    req: &Requirement,
+    grid: &IntervalGrid,
     opts: &ScheduleOptions,
 ) -> Result<ChannelRoster, ScheduleError> {
     let n_req = required.len();
@@ -702,14 +651,8 @@ fn solve_channel<B: Backend>(
         }
         m.into_iter().map(|((s, d), v)| (s, d, v)).collect()
     };
-    let day_wd: Vec<usize> = (0..req.days)
-        .map(|d| {
-            weekday_index(
-                req.first
-                    .checked_add(jiff::Span::new().days(d as i64))
-                    .unwrap_or(req.first),
-            )
-        })
+    let day_wd: Vec<usize> = (0..grid.days() as usize)
+        .map(|d| weekday_index(grid.day(d).unwrap_or(grid.first())))
         .collect();
 
     // Variables: x_j (candidates), then s_t (shortfalls), then y_p (patterns).
@@ -913,7 +856,7 @@ fn solve_channel<B: Backend>(
     let headcount = if patterns.is_empty() {
         None
     } else {
-        let daily: Vec<u32> = (0..req.days)
+        let daily: Vec<u32> = (0..grid.days() as usize)
             .map(|d| {
                 cands
                     .iter()
@@ -1006,14 +949,14 @@ pub struct RosterSummary {
 impl Roster {
     /// Totals over every channel.
     pub fn summary(&self) -> RosterSummary {
-        let h = self.interval_min as f64 / 60.0;
+        let h = self.grid.interval_min() as f64 / 60.0;
         let mut s = RosterSummary {
             paid_hours: 0.0,
             cost: 0.0,
             fte: 0.0,
             over_coverage: 0.0,
             shortfall: 0,
-            status: Status::Optimal,
+            status: Status::Empty,
             gap: 0.0,
             headcount: None,
         };
@@ -1030,15 +973,20 @@ impl Roster {
                 over += x.saturating_sub(*r) as u64;
                 s.shortfall += r.saturating_sub(*x);
             }
-            if c.status == Status::TimeLimit {
-                s.status = Status::TimeLimit;
-            }
+            s.status = s.status.worse(c.status);
             s.gap = s.gap.max(c.gap);
             if let Some(hc) = c.headcount {
                 *s.headcount.get_or_insert(0) += hc;
             }
         }
-        s.fte = s.paid_hours / ((self.days - self.skip.min(1)) as f64 * self.fte_hours_per_day);
+        let days = (self.grid.days() as usize)
+            .saturating_sub(self.skip.min(1))
+            .max(1);
+        s.fte = if self.fte_hours_per_day > 0.0 {
+            s.paid_hours / (days as f64 * self.fte_hours_per_day)
+        } else {
+            0.0
+        };
         s.over_coverage = if req > 0 {
             over as f64 / req as f64
         } else {
@@ -1047,14 +995,22 @@ impl Roster {
         s
     }
 
+    /// The date and time of interval `i` from the grid's start (past the
+    /// grid's last day for shifts ending after the last midnight).
     fn label(&self, i: usize) -> (Date, Time) {
-        Requirement {
-            interval_min: self.interval_min,
-            first: self.first,
-            days: self.days,
-            channels: BTreeMap::new(),
-        }
-        .label(i)
+        let per_day = self.grid.per_day().max(1);
+        let first = self.grid.first();
+        let d = first
+            .checked_add(jiff::Span::new().days((i / per_day) as i64))
+            .unwrap_or(first);
+        let t = crate::grid::slot_time(self.grid.interval_min(), i % per_day)
+            .unwrap_or(Time::midnight());
+        (d, t)
+    }
+
+    /// The shift name of index `k` (empty if unknown).
+    fn shift_name(&self, k: usize) -> String {
+        self.shift_names.get(k).cloned().unwrap_or_default()
     }
 
     /// Writes the roster CSV: `date,shift,start,end,agents,breaks,channel`;
@@ -1083,7 +1039,7 @@ impl Roster {
                     .collect();
                 out.write_record([
                     d.to_string(),
-                    self.shift_names[k.shift].clone(),
+                    self.shift_name(k.shift),
                     format_time(st),
                     format_time(en),
                     n.to_string(),
@@ -1100,11 +1056,11 @@ impl Roster {
     pub fn write_coverage<W: std::io::Write>(&self, w: W) -> std::io::Result<()> {
         let mut out = csv::Writer::from_writer(w);
         out.write_record(["date", "time", "channel", "required", "scheduled", "gap"])?;
-        let n = self.days * crate::grid::intervals_per_day(self.interval_min);
-        for i in self.skip..n {
+        for i in self.skip..self.grid.len() {
             let (d, t) = self.label(i);
             for c in &self.channels {
-                let (r, x) = (c.required[i], c.scheduled[i]);
+                let r = c.required.get(i).copied().unwrap_or(0);
+                let x = c.scheduled.get(i).copied().unwrap_or(0);
                 out.write_record([
                     d.to_string(),
                     format_time(t),
@@ -1120,36 +1076,16 @@ impl Roster {
 
     /// The per-interval staffing `wfm simulate` reads: agents not on a break.
     pub fn staffing(&self) -> StaffingTable {
-        let n = self.days * crate::grid::intervals_per_day(self.interval_min);
         let mut t = StaffingTable::default();
-        for i in self.skip..n {
+        for i in self.skip..self.grid.len() {
             let (d, time) = self.label(i);
             for c in &self.channels {
-                t.rows.push(crate::sim::StaffingRow::new(
-                    d,
-                    time,
-                    &c.channel,
-                    c.scheduled[i],
-                ));
+                let x = c.scheduled.get(i).copied().unwrap_or(0);
+                t.rows.push(StaffingRow::new(d, time, &c.channel, x));
             }
         }
         t
     }
-}
-
-/// Writes a staffing table as `date,time,channel,agents`.
-pub fn write_staffing_table<W: std::io::Write>(t: &StaffingTable, w: W) -> std::io::Result<()> {
-    let mut out = csv::Writer::from_writer(w);
-    out.write_record(["date", "time", "channel", "agents"])?;
-    for r in &t.rows {
-        out.write_record([
-            r.date.to_string(),
-            format_time(r.time),
-            r.group.clone(),
-            r.agents.to_string(),
-        ])?;
-    }
-    out.flush()
 }
 
 #[cfg(test)]
@@ -1164,12 +1100,9 @@ mod tests {
     }
 
     fn req(need: Vec<u32>, im: u32) -> Requirement {
-        Requirement {
-            interval_min: im,
-            first: "2026-03-10".parse().unwrap(),
-            days: need.len() / crate::grid::intervals_per_day(im),
-            channels: [("phone".to_string(), need)].into(),
-        }
+        let days = (need.len() / crate::grid::intervals_per_day(im)) as u32;
+        let grid = IntervalGrid::new(im, "2026-03-10".parse().unwrap(), days).unwrap();
+        Requirement::new(grid, [("phone".to_string(), need)].into()).unwrap()
     }
 
     /// The optimum by enumerating every combination of up to `max` agents per candidate.
@@ -1251,7 +1184,9 @@ mod tests {
                 need[h] = n;
             }
             let rq = req(need.clone(), 60);
-            let cands = r.candidates("phone", rq.first, 1, 60, 48, "rules").unwrap();
+            let cands = r
+                .candidates("phone", rq.grid().first(), 1, 60, 48, "rules")
+                .unwrap();
             let exact = brute_force(&cands, &need, 2);
             let covers = |roster: &Roster| {
                 roster.channels[0].scheduled[roster.skip..]
@@ -1366,12 +1301,8 @@ mod tests {
         for d in 0..7 {
             need[d * 24 + 10] = 4;
         }
-        let rq = Requirement {
-            interval_min: 60,
-            first: "2026-03-09".parse().unwrap(),
-            days: 7,
-            channels: [("phone".to_string(), need)].into(),
-        };
+        let grid = IntervalGrid::new(60, "2026-03-09".parse().unwrap(), 7).unwrap();
+        let rq = Requirement::new(grid, [("phone".to_string(), need)].into()).unwrap();
         let roster = schedule(&rq, &r, &ScheduleOptions::default(), "rules").unwrap();
         // 28 agent-days at 5 days each: at least 6 heads (5.6 rounded up).
         assert_eq!(roster.channels[0].headcount, Some(6));

@@ -339,3 +339,16 @@ pub(crate) fn csv_field(s: &str) -> String {
         s.to_string()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_short_and_stable() {
+        assert_eq!(fmt_num(1.0, 3), "1");
+        assert_eq!(fmt_num(0.123_456_78, 6), "0.123457");
+        assert_eq!(fmt_num(f64::INFINITY, 3), "inf");
+        assert_eq!(fmt_num(-0.000_000_1, 3), "0");
+    }
+}

@@ -6,8 +6,8 @@ use anyhow::{bail, Context, Result};
 use clap::Args;
 use wfm::channels::ChannelsFile;
 use wfm::plan::{plan, PlanInputs, PlanOptions, PlanRound};
+use wfm::requirement::write_staffing_table;
 use wfm::scenario::{resolve, Scenario};
-use wfm::schedule::write_staffing_table;
 use wfm::shifts::ShiftRules;
 
 use super::parse_date_flag;
@@ -174,7 +174,7 @@ fn run_in(a: &PlanArgs) -> Result<i32> {
     }
     outs.fill(ids[0], |b| result.forecast.write(b))?;
     outs.fill(ids[1], |b| {
-        wfm::report::write_staffing(b, &result.requirement)
+        wfm::requirement::write_staffing(b, &result.requirement)
     })?;
     outs.fill(ids[2], |b| write_staffing_table(&final_table, b))?;
     outs.fill(ids[3], |b| result.roster.write_roster(b))?;

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::Args;
 use wfm::forecast::Forecast;
+use wfm::requirement::StaffingTable;
 use wfm::review::{review, write_review};
-use wfm::sim::StaffingTable;
 
 use wfm::output::OutputSet;
 

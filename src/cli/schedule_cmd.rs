@@ -4,11 +4,10 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Result};
 use clap::Args;
-use wfm::schedule::{
-    schedule, write_staffing_table, Requirement, Roster, ScheduleOptions, SolverChoice,
-};
+use wfm::requirement::StaffingTable;
+use wfm::requirement::{write_staffing_table, Requirement};
+use wfm::schedule::{schedule, Roster, ScheduleOptions, SolverChoice};
 use wfm::shifts::ShiftRules;
-use wfm::sim::StaffingTable;
 
 use wfm::output::OutputSet;
 
@@ -104,7 +103,12 @@ pub fn run(a: ScheduleArgs) -> Result<i32> {
     let rules = ShiftRules::from_path(&a.shifts)?;
     let (table, warnings) = StaffingTable::from_path(&a.requirements, a.interval_min)?;
     super::warn_all(&warnings);
-    let Some(req) = Requirement::from_table(&table, a.interval_min) else {
+    let Some(req) = Requirement::from_table(
+        &table,
+        a.interval_min,
+        &a.requirements.display().to_string(),
+    )?
+    else {
         bail!("{}: the requirement has no rows", a.requirements.display());
     };
     super::check_solver_limits(a.time_limit_s, a.mip_gap)?;

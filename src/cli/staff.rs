@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::Args;
 use wfm::forecast::Forecast;
-use wfm::staffing::{staff_forecast, Model};
+use wfm::requirement::staff_forecast;
+use wfm::staffing::Model;
 
 use wfm::output::OutputSet;
 
@@ -44,7 +45,7 @@ pub fn run(a: StaffArgs) -> Result<i32> {
     super::warn_all(&warnings);
     let book = super::channel_book(a.channels.as_deref(), &a.flags)?;
     let rows = staff_forecast(&forecast, &book, a.model, &a.forecast.display().to_string())?;
-    outs.fill(out, |buf| wfm::report::write_staffing(buf, &rows))?;
+    outs.fill(out, |buf| wfm::requirement::write_staffing(buf, &rows))?;
     outs.commit()?;
     Ok(0)
 }

@@ -70,6 +70,7 @@ use jiff::civil::{Date, Time};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+pub use crate::requirement::{StaffingRow, StaffingTable};
 pub use stats::{t975, Cell, Estimate, Replication, SimMetrics, METRICS};
 
 use crate::arrivals::{stream_rng, ArrivalProcess, Overdispersion};
@@ -77,7 +78,7 @@ use crate::channels::{ChannelBook, ChannelKind, ChannelSimSettings};
 use crate::dist::UnitDist;
 use crate::erlang::SlDefinition;
 use crate::forecast::Forecast;
-use crate::input::{InputError, Warning};
+use crate::input::InputError;
 use crate::textio::format_time;
 
 /// One channel of a simulation.
@@ -187,8 +188,8 @@ pub enum SimError {
 
 /// The most agents one group may have in an interval (agents are numbered
 /// in 30 bits inside the event loop; this leaves room for those finishing a
-/// contact after their shift).
-pub const MAX_AGENTS: u32 = 10_000_000;
+/// contact after their shift). The same cap as the staffing search's.
+pub use crate::staffing::MAX_AGENTS;
 
 /// Builds a [`Simulation`] step by step; every default is in [`SimBuilder::new`].
 ///
@@ -819,121 +820,6 @@ fn write_metrics<W: Write>(out: &mut W, m: &SimMetrics) -> std::io::Result<()> {
     }
     line.push('\n');
     out.write_all(line.as_bytes())
-}
-
-/// Agents per interval and group, read from a CSV
-/// `date,time,group,agents` (or `channel` in place of `group`). The output
-/// of `wfm staff` is accepted as is: its other columns are ignored.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct StaffingTable {
-    /// The rows.
-    pub rows: Vec<StaffingRow>,
-}
-
-/// Agents of one group (or channel) in one interval.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StaffingRow {
-    /// Date.
-    pub date: Date,
-    /// Interval start.
-    pub time: Time,
-    /// Group (or channel) name.
-    pub group: String,
-    /// Agents working (not on a break).
-    pub agents: u32,
-    /// The line of the source file (0 when not from a file).
-    #[serde(skip)]
-    pub line: u64,
-}
-
-impl StaffingRow {
-    /// A row not read from a file.
-    pub fn new(date: Date, time: Time, group: &str, agents: u32) -> Self {
-        StaffingRow {
-            date,
-            time,
-            group: group.to_string(),
-            agents,
-            line: 0,
-        }
-    }
-}
-
-impl StaffingTable {
-    /// Reads the staffing CSV; `source` names it in errors.
-    pub fn read<R: std::io::Read>(
-        rdr: R,
-        source: &str,
-        interval_min: u32,
-    ) -> Result<(Self, Vec<Warning>), InputError> {
-        let mut rdr = crate::textio::csv_reader(rdr);
-        let headers = rdr
-            .headers()
-            .map_err(|e| InputError::from_csv(source, &e))?
-            .clone();
-        let group_col = if headers.iter().any(|h| h.trim() == "group") {
-            "group"
-        } else {
-            "channel"
-        };
-        let mut known: Vec<&str> = crate::report::STAFF_COLUMNS.to_vec();
-        known.push("group");
-        known.retain(|k| !["date", "time", "agents", group_col].contains(k));
-        let (headers, idx, warnings) = crate::textio::read_header(
-            &mut rdr,
-            source,
-            &["date", "time", group_col, "agents"],
-            &known,
-        )?;
-        let mut out = StaffingTable::default();
-        let mut seen: HashMap<(Date, Time, String), u64> = HashMap::new();
-        crate::textio::each_record(&mut rdr, source, &headers, |cell| {
-            let line = cell.line;
-            let date = cell.date(idx[0].unwrap_or(0))?;
-            let time = cell.time(idx[1].unwrap_or(0), interval_min)?;
-            let group = cell.text(idx[2].unwrap_or(0), &format!("a {group_col} name"))?;
-            let ai = idx[3].unwrap_or(0);
-            let agents: u32 = cell
-                .raw(ai)
-                .parse()
-                .ok()
-                .filter(|&n| n <= MAX_AGENTS)
-                .ok_or_else(|| {
-                    cell.err(
-                        ai,
-                        &format!("a whole number of agents from 0 to {MAX_AGENTS}"),
-                    )
-                })?;
-            if let Some(first) = seen.insert((date, time, group.clone()), line) {
-                return Err(InputError::at(
-                    source,
-                    line,
-                    format!(
-                        "duplicate row for {date} {} {group} (first on line {first})",
-                        format_time(time)
-                    ),
-                ));
-            }
-            out.rows.push(StaffingRow {
-                date,
-                time,
-                group,
-                agents,
-                line,
-            });
-            Ok(())
-        })?;
-        Ok((out, warnings))
-    }
-
-    /// Reads a staffing CSV file.
-    pub fn from_path(
-        path: &std::path::Path,
-        interval_min: u32,
-    ) -> Result<(Self, Vec<Warning>), InputError> {
-        let text = crate::textio::read_text(path)?;
-        Self::read(text.as_bytes(), &path.display().to_string(), interval_min)
-    }
 }
 
 /// The interval grid of a forecast: every interval from its first row's
