@@ -7,7 +7,8 @@ use std::hint::black_box;
 use criterion::{criterion_group, criterion_main, Criterion};
 use wfm::channels::{ChannelBook, ChannelSettings};
 use wfm::forecast::{Forecast, ForecastRow};
-use wfm::staffing::{required_agents, staff_forecast, Model, Targets, Workload};
+use wfm::requirement::staff_forecast;
+use wfm::staffing::{required_agents, Model, Targets, Workload};
 
 fn one_interval(c: &mut Criterion) {
     let t = Targets::default();
