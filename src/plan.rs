@@ -5,10 +5,8 @@
 //! Each round schedules the current requirement, converts the roster to
 //! per-interval staffing (agents on a break are not available) and simulates
 //! it. An interval of a channel *misses* when the simulation is confidently
-//! worse than a target: the service level's upper limit (mean + 1.5 × the
-//! 95% half-width, about 99.7% one-sided, because hundreds of intervals are
-//! tested at once) is below `service_level`, or the lower limit of
-//! abandonment (ASA) is above `max_abandon` (`max_asa_s`). Every missed interval's requirement goes up by
+//! worse than a target, by the one rule of [`crate::sim::misses_target`]
+//! (service level, abandonment and ASA). Every missed interval's requirement goes up by
 //! one agent and the next round starts; the plan stops when no interval
 //! misses or after `rounds` rounds. Simulation uses one group per channel.
 
@@ -22,7 +20,7 @@ use crate::requirement::{staff_forecast, Requirement, RequirementError, StaffRow
 use crate::scenario::Scenario;
 use crate::schedule::{schedule, Roster, ScheduleError, ScheduleOptions};
 use crate::shifts::ShiftRules;
-use crate::sim::{from_forecast, SimError, SimResult};
+use crate::sim::{from_forecast, misses_target, SimError, SimResult};
 
 /// The plan's default branch-and-bound budget per channel and round.
 pub const DEFAULT_NODE_LIMIT: u64 = 10_000;
@@ -87,7 +85,21 @@ pub struct PlanRound {
     /// Intervals (× channels) whose simulated service missed a target.
     pub misses: usize,
     /// The interval with the lowest simulated service level relative to its target.
-    pub worst: Option<(Date, Time, String, f64)>,
+    pub worst: Option<WorstInterval>,
+}
+
+/// The interval of a round with the lowest simulated service level
+/// relative to its channel's target.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorstInterval {
+    /// Date.
+    pub date: Date,
+    /// Interval start.
+    pub time: Time,
+    /// Channel.
+    pub channel: String,
+    /// Simulated service level (mean over replications), share.
+    pub service_level: f64,
 }
 
 /// Everything a plan produced.
@@ -194,43 +206,30 @@ pub fn plan(
         // Find the misses.
         let grid = crate::sim::forecast_grid(&forecast);
         let mut misses = Vec::new();
-        let mut worst: Option<(Date, Time, String, f64)> = None;
+        let mut worst: Option<WorstInterval> = None;
         let mut worst_margin = f64::INFINITY;
         for (c, name) in sim.channels.iter().enumerate() {
-            let ch = book.resolve(name)?;
-            let t = &ch.targets;
+            let targets = book.resolve(name)?.targets;
             for (i, &(d, time)) in grid.iter().enumerate() {
-                let m = sim.interval(c, i);
+                let Some(m) = sim.interval(c, i) else {
+                    continue;
+                };
                 if m.offered.mean.is_nan() || m.offered.mean <= 0.0 {
                     continue;
                 }
-                // 1.5 × the 95% half-width: a ~99.7% one-sided limit, so that among
-                // hundreds of intervals few are flagged by chance alone.
-                let ci = |e: crate::sim::Estimate| {
-                    if e.ci95.is_finite() {
-                        1.5 * e.ci95
-                    } else {
-                        0.0
-                    }
-                };
-                let mut miss = false;
-                if let Some(s) = t.service_level {
-                    if m.service_level.mean.is_finite() {
-                        let margin = m.service_level.mean - s;
-                        if margin < worst_margin {
-                            worst_margin = margin;
-                            worst = Some((d, time, name.clone(), m.service_level.mean));
-                        }
-                        miss |= m.service_level.mean + ci(m.service_level) < s;
+                if let Some(s) = targets.service_level {
+                    let margin = m.service_level.mean - s;
+                    if m.service_level.mean.is_finite() && margin < worst_margin {
+                        worst_margin = margin;
+                        worst = Some(WorstInterval {
+                            date: d,
+                            time,
+                            channel: name.clone(),
+                            service_level: m.service_level.mean,
+                        });
                     }
                 }
-                if let Some(x) = t.max_abandon {
-                    miss |= m.abandon_rate.mean - ci(m.abandon_rate) > x;
-                }
-                if let Some(x) = t.max_asa_s {
-                    miss |= m.asa_s.mean - ci(m.asa_s) > x;
-                }
-                if miss {
+                if misses_target(&targets, &m) {
                     if let Some(idx) = req.grid().index(d, time) {
                         misses.push((name.clone(), idx));
                     }
@@ -320,11 +319,11 @@ impl PlanRound {
     /// One CSV row.
     pub fn csv_row(&self) -> String {
         let (wd, wt, wc, ws) = match &self.worst {
-            Some((d, t, c, s)) => (
-                d.to_string(),
-                crate::textio::format_time(*t),
-                c.clone(),
-                crate::textio::fmt_num(*s, 4),
+            Some(w) => (
+                w.date.to_string(),
+                crate::textio::format_time(w.time),
+                crate::textio::csv_field(&w.channel),
+                crate::textio::fmt_num(w.service_level, 4),
             ),
             None => Default::default(),
         };

@@ -15,7 +15,8 @@ use crate::channels::ChannelBook;
 use crate::forecast::Forecast;
 use crate::input::InputError;
 use crate::requirement::{staff_forecast, StaffingTable};
-use crate::sim::{from_forecast, Estimate, SimError};
+use crate::shifts::ShiftRules;
+use crate::sim::{from_forecast, misses_target, Estimate, SimError};
 use crate::textio::format_time;
 
 /// One interval of one channel in the review.
@@ -41,14 +42,14 @@ pub struct ReviewRow {
     pub abandon_rate: Estimate,
     /// Simulated average speed of answer, seconds.
     pub asa_s: Estimate,
-    /// Whether the simulation is confidently below a target: the service
-    /// level's upper limit (mean + 1.5 × the 95% half-width) under it, or
-    /// abandonment's lower limit over it.
+    /// Whether the simulation is confidently worse than a target (service
+    /// level, abandonment or ASA), by [`crate::sim::misses_target`].
     pub misses_target: bool,
 }
 
 /// Why a review cannot be made.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ReviewError {
     /// Bad input.
     #[error(transparent)]
@@ -56,30 +57,66 @@ pub enum ReviewError {
     /// The simulation could not be built.
     #[error(transparent)]
     Sim(#[from] SimError),
+    /// A broken invariant (a bug): what the review expected and did not find.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// How the review runs.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ReviewOptions {
+    /// Replications of the simulation (at least 1).
+    pub replications: usize,
+    /// Seed of the simulation.
+    pub seed: u64,
+    /// Worker threads (`None`: one per core); results do not depend on it.
+    pub threads: Option<usize>,
+}
+
+impl Default for ReviewOptions {
+    /// 20 replications from seed 1, one thread per core.
+    fn default() -> Self {
+        Self {
+            replications: 20,
+            seed: 1,
+            threads: None,
+        }
+    }
 }
 
 /// Reviews `staffing` (agents per interval and channel) against `forecast`
-/// under the settings of `book`, with `replications` simulations from `seed`.
+/// under the settings of `book`. With `opening` (shift rules with
+/// `[open.CHANNEL]` hours), volume arriving while a channel is closed first
+/// moves to its opening, as in the plan ([`crate::plan::move_to_opening`]).
+/// An interval misses a target by the one rule of
+/// [`crate::sim::misses_target`].
 pub fn review(
     forecast: &Forecast,
     staffing: &StaffingTable,
     book: &ChannelBook,
     staffing_source: &str,
-    replications: usize,
-    seed: u64,
+    opening: Option<&ShiftRules>,
+    opts: &ReviewOptions,
 ) -> Result<Vec<ReviewRow>, ReviewError> {
+    let mut moved;
+    let forecast = match opening {
+        Some(rules) => {
+            moved = forecast.clone();
+            crate::plan::move_to_opening(&mut moved, rules);
+            &moved
+        }
+        None => forecast,
+    };
     let mut file = book.file.clone();
     file.group.clear();
     let book = ChannelBook::new(file, &book.source, book.defaults.clone());
     let required = staff_forecast(forecast, &book, None, "forecast")?;
     let sim = from_forecast(forecast, staffing, &book, staffing_source)?
-        .replications(replications)
-        .seed(seed)
+        .replications(opts.replications)
+        .seed(opts.seed)
+        .threads(opts.threads)
         .build()?
         .run(None)?;
-    let grid = crate::sim::forecast_grid(forecast);
-    let pos: std::collections::HashMap<(Date, Time), usize> =
-        grid.iter().enumerate().map(|(i, k)| (*k, i)).collect();
     let scheduled: std::collections::HashMap<(Date, Time, &str), u32> = staffing
         .rows
         .iter()
@@ -87,29 +124,16 @@ pub fn review(
         .collect();
     let mut rows = Vec::with_capacity(required.len());
     for r in &required {
-        let c = sim
-            .channels
-            .iter()
-            .position(|x| x == &r.channel)
-            .unwrap_or(0);
-        let m = sim.interval(c, pos[&(r.date, r.time)]);
-        let targets = book.resolve(&r.channel)?.targets;
-        // 1.5 × the 95% half-width: a ~99.7% one-sided limit, so that among
-        // hundreds of intervals few are flagged by chance alone.
-        let ci = |e: Estimate| {
-            if e.ci95.is_finite() {
-                1.5 * e.ci95
-            } else {
-                0.0
-            }
+        let Some(m) = sim.interval_at(&r.channel, r.date, r.time) else {
+            return Err(ReviewError::Internal(format!(
+                "channel {} at {} {} was not simulated",
+                r.channel,
+                r.date,
+                format_time(r.time)
+            )));
         };
-        let misses = r.volume > 0.0
-            && (targets
-                .service_level
-                .is_some_and(|s| m.service_level.mean + ci(m.service_level) < s)
-                || targets
-                    .max_abandon
-                    .is_some_and(|x| m.abandon_rate.mean - ci(m.abandon_rate) > x));
+        let targets = book.resolve(&r.channel)?.targets;
+        let misses = misses_target(&targets, &m);
         let have = scheduled
             .get(&(r.date, r.time, r.channel.as_str()))
             .copied()

@@ -147,11 +147,13 @@ fn run_in(a: &PlanArgs) -> Result<i32> {
         rules_source: &rules_source,
     };
     let result = plan(&inputs, &opts, |r: &PlanRound| {
-        let worst = r.worst.as_ref().map_or(String::new(), |(d, t, c, s)| {
+        let worst = r.worst.as_ref().map_or(String::new(), |w| {
             format!(
-                ", worst {c} {d} {} at {:.1}%",
-                wfm::textio::format_time(*t),
-                100.0 * s
+                ", worst {} {} {} at {:.1}%",
+                w.channel,
+                w.date,
+                wfm::textio::format_time(w.time),
+                100.0 * w.service_level
             )
         });
         diag!(

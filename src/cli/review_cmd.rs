@@ -54,10 +54,14 @@ pub fn run(a: ReviewArgs) -> Result<i32> {
         }
     }
     let out = outs.claim(a.out.as_deref(), "--out")?;
-    let (mut forecast, warnings) = Forecast::from_path(&a.forecast, a.interval_min)?;
+    let (forecast, warnings) = Forecast::from_path(&a.forecast, a.interval_min)?;
     super::warn_all(&warnings);
-    if let Some(p) = &a.shifts {
-        wfm::plan::move_to_opening(&mut forecast, &wfm::shifts::ShiftRules::from_path(p)?);
+    let rules = match &a.shifts {
+        Some(p) => Some(wfm::shifts::ShiftRules::from_path(p)?),
+        None => None,
+    };
+    if a.replications == 0 {
+        anyhow::bail!("--replications: expected at least 1");
     }
     let (staffing, warnings) = StaffingTable::from_path(&a.staffing, a.interval_min)?;
     super::warn_all(&warnings);
@@ -67,8 +71,12 @@ pub fn run(a: ReviewArgs) -> Result<i32> {
         &staffing,
         &book,
         &a.staffing.display().to_string(),
-        a.replications,
-        a.seed,
+        rules.as_ref(),
+        &wfm::review::ReviewOptions {
+            replications: a.replications,
+            seed: a.seed,
+            threads: None,
+        },
     )?;
     let short: u64 = rows.iter().map(|r| r.short as u64).sum();
     let misses: Vec<_> = rows.iter().filter(|r| r.misses_target).collect();

@@ -71,7 +71,9 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 pub use crate::requirement::{StaffingRow, StaffingTable};
-pub use stats::{t975, Cell, Estimate, Replication, SimMetrics, METRICS};
+pub use stats::{
+    misses_target, t975, Cell, Estimate, Replication, SimMetrics, METRICS, MISS_CI_FACTOR,
+};
 
 use crate::arrivals::{stream_rng, ArrivalProcess, Overdispersion};
 use crate::channels::{ChannelBook, ChannelKind, ChannelSimSettings};
@@ -216,7 +218,7 @@ pub use crate::staffing::MAX_AGENTS;
 ///     .build()
 ///     .unwrap();
 /// let result = sim.run(None).unwrap();
-/// let all = result.summary_all(0);
+/// let all = result.summary_all(0).unwrap();
 /// assert!(all.service_level.mean > 0.5 && all.abandon_rate.mean < 0.2);
 /// ```
 #[derive(Debug, Clone)]
@@ -654,56 +656,87 @@ impl Simulation {
 }
 
 impl SimResult {
-    /// Metrics of channel `c` in interval `i`.
-    pub fn interval(&self, c: usize, i: usize) -> SimMetrics {
+    /// The index of channel `name`, if simulated.
+    pub fn channel_index(&self, name: &str) -> Option<usize> {
+        self.channels.iter().position(|c| c == name)
+    }
+
+    /// The index of the interval starting at `date` `time`, if simulated.
+    pub fn interval_index(&self, date: Date, time: Time) -> Option<usize> {
+        self.labels.binary_search(&(date, time)).ok()
+    }
+
+    /// Metrics of channel `name` in the interval starting at `date` `time`.
+    pub fn interval_at(&self, name: &str, date: Date, time: Time) -> Option<SimMetrics> {
+        self.interval(self.channel_index(name)?, self.interval_index(date, time)?)
+    }
+
+    /// Metrics of channel `c` in interval `i`; `None` when either is out of range.
+    pub fn interval(&self, c: usize, i: usize) -> Option<SimMetrics> {
+        if i >= self.labels.len() {
+            return None;
+        }
         let nc = self.channels.len();
-        stats::summarize(
+        let (groups, sl) = (self.groups_of.get(c)?, *self.sl.get(c)?);
+        Some(stats::summarize(
             &self.replications,
             c,
             i,
             i + 1,
-            &self.groups_of[c],
-            self.sl[c],
-            &|r| r.interval_pct[i * nc + c],
-        )
+            groups,
+            sl,
+            &|r| {
+                r.interval_pct
+                    .get(i * nc + c)
+                    .copied()
+                    .unwrap_or([f64::NAN; 2])
+            },
+        ))
     }
 
     /// Metrics of channel `c` over intervals `a..b` (no wait percentiles
     /// unless the span is one interval, a day or the whole run; all NaN for
-    /// an empty span).
-    pub fn span(&self, c: usize, a: usize, b: usize) -> SimMetrics {
+    /// an empty span); `None` when `c` or the span is out of range.
+    pub fn span(&self, c: usize, a: usize, b: usize) -> Option<SimMetrics> {
+        if b > self.labels.len() || a > b {
+            return None;
+        }
         let nc = self.channels.len();
+        let (groups, sl) = (self.groups_of.get(c)?, *self.sl.get(c)?);
         let p = self.periods.iter().position(|&x| x == (a, b));
-        stats::summarize(
+        let get = |v: &Vec<[f64; 2]>, k: usize| v.get(k).copied().unwrap_or([f64::NAN; 2]);
+        Some(stats::summarize(
             &self.replications,
             c,
             a,
             b,
-            &self.groups_of[c],
-            self.sl[c],
+            groups,
+            sl,
             &|r| match p {
-                Some(p) => r.period_pct[p * nc + c],
-                None if b == a + 1 => r.interval_pct[a * nc + c],
+                Some(p) => get(&r.period_pct, p * nc + c),
+                None if b == a + 1 => get(&r.interval_pct, a * nc + c),
                 None => [f64::NAN; 2],
             },
-        )
+        ))
     }
 
     /// Metrics of channel `c` over the whole run.
-    pub fn summary_all(&self, c: usize) -> SimMetrics {
+    pub fn summary_all(&self, c: usize) -> Option<SimMetrics> {
         self.span(c, 0, self.labels.len())
     }
 
     /// One row per interval and channel.
     pub fn interval_rows(&self) -> Vec<SimRow> {
         let mut out = Vec::new();
-        for i in 0..self.labels.len() {
+        for (i, &(d, t)) in self.labels.iter().enumerate() {
             for (c, name) in self.channels.iter().enumerate() {
-                out.push(SimRow {
-                    period: Period::Interval(self.labels[i].0, self.labels[i].1),
-                    channel: name.clone(),
-                    metrics: self.interval(c, i),
-                });
+                if let Some(metrics) = self.interval(c, i) {
+                    out.push(SimRow {
+                        period: Period::Interval(d, t),
+                        channel: name.clone(),
+                        metrics,
+                    });
+                }
             }
         }
         out
@@ -712,22 +745,29 @@ impl SimResult {
     /// One row per channel and day, then per channel for the whole run.
     pub fn summary_rows(&self) -> Vec<SimRow> {
         let mut out = Vec::new();
-        let (days, all) = self.periods.split_at(self.periods.len() - 1);
+        let (days, all) = self.periods.split_at(self.periods.len().saturating_sub(1));
         for (c, name) in self.channels.iter().enumerate() {
             if days.len() > 1 {
                 for &(a, b) in days {
+                    let (Some(&(date, _)), Some(metrics)) =
+                        (self.labels.get(a), self.span(c, a, b))
+                    else {
+                        continue;
+                    };
                     out.push(SimRow {
-                        period: Period::Day(self.labels[a].0),
+                        period: Period::Day(date),
                         channel: name.clone(),
-                        metrics: self.span(c, a, b),
+                        metrics,
                     });
                 }
             }
-            out.push(SimRow {
-                period: Period::All,
-                channel: name.clone(),
-                metrics: self.span(c, all[0].0, all[0].1),
-            });
+            if let Some(metrics) = all.first().and_then(|&(a, b)| self.span(c, a, b)) {
+                out.push(SimRow {
+                    period: Period::All,
+                    channel: name.clone(),
+                    metrics,
+                });
+            }
         }
         out
     }

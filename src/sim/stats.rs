@@ -354,6 +354,45 @@ impl SimMetrics {
 /// Summarises channel `c` over intervals `a..b` of every replication.
 /// `pct(rep)` gives the replication's wait percentiles for that span;
 /// `groups` are the groups serving the channel.
+/// The one rule for "the simulated service misses a target", used by the
+/// plan (to raise the requirement) and the review (to flag an interval).
+///
+/// An interval misses when the simulation is *confidently* worse than a
+/// target: the service level's upper limit (mean + [`MISS_CI_FACTOR`] × the
+/// 95% half-width) is below `service_level`, or the lower limit of the
+/// abandonment rate is above `max_abandon`, or the lower limit of the ASA is
+/// above `max_asa_s`. 1.5 × the 95% half-width is about a 99.7% one-sided
+/// limit, so that among hundreds of intervals few are flagged by chance
+/// alone. An interval where the simulation saw no contact cannot miss; a
+/// metric that is undefined (NaN) does not count; a half-width that is
+/// undefined (one replication) counts as 0.
+pub fn misses_target(targets: &crate::staffing::Targets, m: &SimMetrics) -> bool {
+    if m.offered.mean.is_nan() || m.offered.mean <= 0.0 {
+        return false;
+    }
+    let margin = |e: Estimate| {
+        if e.ci95.is_finite() {
+            MISS_CI_FACTOR * e.ci95
+        } else {
+            0.0
+        }
+    };
+    let low = |e: Estimate| e.mean - margin(e);
+    let high = |e: Estimate| e.mean + margin(e);
+    targets
+        .service_level
+        .is_some_and(|s| m.service_level.mean.is_finite() && high(m.service_level) < s)
+        || targets
+            .max_abandon
+            .is_some_and(|x| m.abandon_rate.mean.is_finite() && low(m.abandon_rate) > x)
+        || targets
+            .max_asa_s
+            .is_some_and(|x| m.asa_s.mean.is_finite() && low(m.asa_s) > x)
+}
+
+/// How many 95% half-widths [`misses_target`] allows (1.5).
+pub const MISS_CI_FACTOR: f64 = 1.5;
+
 pub(super) fn summarize(
     reps: &[Replication],
     c: usize,
@@ -371,11 +410,16 @@ pub(super) fn summarize(
         let vals: Vec<f64> = reps
             .iter()
             .map(|r| {
+                // A replication built by hand with short vectors counts as
+                // empty cells rather than a panic.
+                let cell = |iv: usize| r.cells.get(iv * r.channels + c);
                 let mut sum = Cell::default();
                 for iv in a..b {
-                    sum.add(&r.cells[iv * r.channels + c]);
+                    if let Some(x) = cell(iv) {
+                        sum.add(x);
+                    }
                 }
-                sum.backlog = r.cells[(b - 1) * r.channels + c].backlog;
+                sum.backlog = cell(b - 1).map_or(0, |x| x.backlog);
                 f(r, &sum)
             })
             .collect();
@@ -403,8 +447,8 @@ pub(super) fn summarize(
             let (mut busy, mut cap) = (0.0, 0.0);
             for iv in a..b {
                 for &g in groups {
-                    busy += r.busy[iv * r.groups + g];
-                    cap += r.capacity[iv * r.groups + g];
+                    busy += r.busy.get(iv * r.groups + g).copied().unwrap_or(0.0);
+                    cap += r.capacity.get(iv * r.groups + g).copied().unwrap_or(0.0);
                 }
             }
             ratio(busy, cap)
