@@ -22,7 +22,12 @@ use statrs::function::gamma::gamma;
 /// A distribution as written in the channels file, e.g.
 /// `handle_time = { dist = "lognormal", cv = 0.8 }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(tag = "dist", rename_all = "kebab-case", deny_unknown_fields)]
+#[serde(
+    tag = "dist",
+    rename_all = "kebab-case",
+    deny_unknown_fields,
+    try_from = "DistTable"
+)]
 pub enum DistSpec {
     /// Exponential (memoryless): what Erlang C and A assume.
     #[default]
@@ -49,6 +54,77 @@ pub enum DistSpec {
     },
     /// No value: for patience, nobody abandons.
     None,
+}
+
+/// A distribution table as written, before it is checked: every key a
+/// distribution may have, so that a key the chosen one does not take is an
+/// error (`{ dist = "exponential", cv = 1 }`) instead of silently ignored.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DistTable {
+    dist: String,
+    cv: Option<f64>,
+    shape: Option<f64>,
+    samples: Option<Vec<f64>>,
+}
+
+impl TryFrom<DistTable> for DistSpec {
+    type Error = String;
+    fn try_from(t: DistTable) -> Result<Self, String> {
+        let keys: Vec<&str> = [
+            ("cv", t.cv.is_some()),
+            ("shape", t.shape.is_some()),
+            ("samples", t.samples.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(k, on)| on.then_some(k))
+        .collect();
+        let only = |allowed: &[&str]| -> Result<(), String> {
+            match keys.iter().find(|k| !allowed.contains(k)) {
+                None => Ok(()),
+                Some(k) => Err(format!(
+                    "dist = {:?} takes {}, not {k}",
+                    t.dist,
+                    if allowed.is_empty() {
+                        "no other key".to_string()
+                    } else {
+                        allowed.join(", ")
+                    }
+                )),
+            }
+        };
+        let need =
+            |v: Option<f64>, k: &str| v.ok_or_else(|| format!("dist = {:?} needs {k}", t.dist));
+        match t.dist.as_str() {
+            "exponential" => only(&[]).map(|_| DistSpec::Exponential),
+            "none" => only(&[]).map(|_| DistSpec::None),
+            "lognormal" => {
+                only(&["cv"])?;
+                Ok(DistSpec::Lognormal { cv: need(t.cv, "cv")? })
+            }
+            "gamma" => {
+                only(&["cv"])?;
+                Ok(DistSpec::Gamma { cv: need(t.cv, "cv")? })
+            }
+            "weibull" => {
+                only(&["shape"])?;
+                Ok(DistSpec::Weibull {
+                    shape: need(t.shape, "shape")?,
+                })
+            }
+            "empirical" => {
+                only(&["samples"])?;
+                Ok(DistSpec::Empirical {
+                    samples: t
+                        .samples
+                        .ok_or_else(|| "dist = \"empirical\" needs samples".to_string())?,
+                })
+            }
+            other => Err(format!(
+                "unknown dist {other:?}; expected exponential, lognormal, gamma, weibull, empirical or none"
+            )),
+        }
+    }
 }
 
 /// A unit-mean distribution ready to sample.
@@ -187,5 +263,33 @@ mod tests {
             .contains("shape"));
         assert!(DistSpec::Empirical { samples: vec![] }.unit().is_err());
         assert!(DistSpec::None.unit().unwrap().is_never());
+    }
+
+    #[test]
+    fn a_key_the_distribution_does_not_take_is_an_error() {
+        #[derive(serde::Deserialize)]
+        struct T {
+            d: DistSpec,
+        }
+        let parse = |t: &str| toml::from_str::<T>(t).map(|x| x.d);
+        let e = parse("d = { dist = \"exponential\", cv = 1 }").unwrap_err();
+        assert!(e.to_string().contains("takes no other key, not cv"), "{e}");
+        assert!(parse("d = { dist = \"gamma\", shape = 1 }").is_err());
+        assert!(parse("d = { dist = \"gamma\" }").is_err());
+        assert!(parse("d = { dist = \"gamma\", cv = 1, x = 2 }").is_err());
+        assert_eq!(
+            parse("d = { dist = \"gamma\", cv = 0.5 }").unwrap(),
+            DistSpec::Gamma { cv: 0.5 }
+        );
+        assert_eq!(parse("d = { dist = \"none\" }").unwrap(), DistSpec::None);
+        let back = toml::to_string(&T2 {
+            d: DistSpec::Gamma { cv: 0.5 },
+        })
+        .unwrap();
+        assert!(back.contains("dist = \"gamma\""), "{back}");
+        #[derive(serde::Serialize)]
+        struct T2 {
+            d: DistSpec,
+        }
     }
 }

@@ -177,7 +177,7 @@ pub fn plan(
     if forecast.rows.is_empty() {
         return Err(PlanError::Empty);
     }
-    move_to_opening(&mut forecast, rules);
+    move_to_opening(&mut forecast, rules, rules_source)?;
     let im = forecast.interval_min;
     // Simulation with one group per channel.
     let mut file = channels.clone();
@@ -278,15 +278,20 @@ pub fn plan(
 /// service-level agreements count it; deferred work's deadline then counts
 /// working time. The volume still to come after the last day's closing is
 /// dropped.
-pub fn move_to_opening(forecast: &mut Forecast, rules: &ShiftRules) {
-    use crate::textio::{minute_of_day, parse_time};
+pub fn move_to_opening(
+    forecast: &mut Forecast,
+    rules: &ShiftRules,
+    rules_source: &str,
+) -> Result<(), InputError> {
+    use crate::textio::minute_of_day;
+    let mut names: Vec<&str> = forecast.rows.iter().map(|r| r.channel.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    rules.check_against(&names, forecast.interval_min, rules_source)?;
     let mut closed = vec![false; forecast.rows.len()];
-    for (name, o) in &rules.open {
-        let a = parse_time(&o.start).map_or(0, minute_of_day);
-        let b = if o.end.trim() == "24:00" {
-            1440
-        } else {
-            parse_time(&o.end).map_or(1440, minute_of_day)
+    for name in rules.open.keys() {
+        let Some((a, b)) = rules.open_minutes(name, rules_source)? else {
+            continue;
         };
         let mut idx: Vec<usize> = (0..forecast.rows.len())
             .filter(|&i| &forecast.rows[i].channel == name)
@@ -310,6 +315,7 @@ pub fn move_to_opening(forecast: &mut Forecast, rules: &ShiftRules) {
         i += 1;
         !closed[i - 1]
     });
+    Ok(())
 }
 
 impl PlanRound {

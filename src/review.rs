@@ -86,7 +86,7 @@ impl Default for ReviewOptions {
 
 /// Reviews `staffing` (agents per interval and channel) against `forecast`
 /// under the settings of `book`. With `opening` (shift rules with
-/// `[open.CHANNEL]` hours), volume arriving while a channel is closed first
+/// `[open.CHANNEL]` hours, and the name of their file for errors), volume arriving while a channel is closed first
 /// moves to its opening, as in the plan ([`crate::plan::move_to_opening`]).
 /// An interval misses a target by the one rule of
 /// [`crate::sim::misses_target`].
@@ -95,14 +95,14 @@ pub fn review(
     staffing: &StaffingTable,
     book: &ChannelBook,
     staffing_source: &str,
-    opening: Option<&ShiftRules>,
+    opening: Option<(&ShiftRules, &str)>,
     opts: &ReviewOptions,
 ) -> Result<Vec<ReviewRow>, ReviewError> {
     let mut moved;
     let forecast = match opening {
-        Some(rules) => {
+        Some((rules, rules_source)) => {
             moved = forecast.clone();
-            crate::plan::move_to_opening(&mut moved, rules);
+            crate::plan::move_to_opening(&mut moved, rules, rules_source)?;
             &moved
         }
         None => forecast,

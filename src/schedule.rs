@@ -554,18 +554,14 @@ pub fn schedule(
         })?;
     let (first, days) = (ext_grid.first(), ext_grid.days() as usize);
     let horizon = (days + 1) * per_day;
+    let names: Vec<&str> = req.channels().keys().map(String::as_str).collect();
+    rules.check_against(&names, im, source)?;
     let mut channels = Vec::new();
     for (name, required) in req.channels() {
         let mut ext = vec![0u32; per_day];
         ext.extend_from_slice(required);
         // Opening hours: nothing is required outside them.
-        if let Some(o) = rules.open.get(name) {
-            let a = crate::textio::parse_time(&o.start).map_or(0, crate::textio::minute_of_day);
-            let b = if o.end.trim() == "24:00" {
-                1440
-            } else {
-                crate::textio::parse_time(&o.end).map_or(1440, crate::textio::minute_of_day)
-            };
+        if let Some((a, b)) = rules.open_minutes(name, source)? {
             for (i, r) in ext.iter_mut().enumerate() {
                 let m = (i % per_day) as u32 * im;
                 if m < a || m >= b {

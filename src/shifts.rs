@@ -192,6 +192,13 @@ impl Candidate {
     }
 }
 
+/// The highest `cost_per_hour` accepted: a million per hour. Costs far
+/// beyond any wage only destroy the solver's numerics.
+pub const MAX_COST_PER_HOUR: f64 = 1e6;
+
+/// The highest premium multiplier accepted.
+pub const MAX_MULTIPLIER: f64 = 100.0;
+
 fn hhmm(s: &str, source: &str, key: &str) -> Result<u32, InputError> {
     if s.trim() == "24:00" {
         return Ok(1440);
@@ -235,8 +242,29 @@ impl ShiftRules {
         }
         for (i, s) in self.shift.iter().enumerate() {
             let key = |k: &str| format!("[[shift]] {} ({}) {k}", i + 1, s.name);
-            hhmm(&s.earliest_start, source, &key("earliest_start"))?;
-            hhmm(&s.latest_start, source, &key("latest_start"))?;
+            let e = hhmm(&s.earliest_start, source, &key("earliest_start"))?;
+            let l = hhmm(&s.latest_start, source, &key("latest_start"))?;
+            if e >= 1440 || l >= 1440 {
+                return Err(InputError::at_key(
+                    source,
+                    key(if e >= 1440 {
+                        "earliest_start"
+                    } else {
+                        "latest_start"
+                    }),
+                    "expected a start time from 00:00 to 23:59, got 24:00",
+                ));
+            }
+            if l < e {
+                return Err(InputError::at_key(
+                    source,
+                    key("latest_start"),
+                    format!(
+                        "latest_start {} is before earliest_start {}; starts lie within one day (for starts on both sides of midnight, give two [[shift]] types)",
+                        s.latest_start, s.earliest_start
+                    ),
+                ));
+            }
             if s.length_min == 0 || s.length_min > 1440 {
                 return Err(InputError::at_key(
                     source,
@@ -251,11 +279,16 @@ impl ShiftRules {
                     "expected minutes >= 1, got 0",
                 ));
             }
-            if !(s.cost_per_hour.is_finite() && s.cost_per_hour >= 0.0) {
+            if !(s.cost_per_hour.is_finite()
+                && (0.0..=MAX_COST_PER_HOUR).contains(&s.cost_per_hour))
+            {
                 return Err(InputError::at_key(
                     source,
                     key("cost_per_hour"),
-                    format!("expected a cost >= 0, got {}", s.cost_per_hour),
+                    format!(
+                        "expected a cost from 0 to {MAX_COST_PER_HOUR:e} per hour, got {}",
+                        s.cost_per_hour
+                    ),
                 ));
             }
             if let (Some(lo), Some(hi)) = (s.min_agents, s.max_agents) {
@@ -310,11 +343,14 @@ impl ShiftRules {
         }
         for (i, p) in self.premium.iter().enumerate() {
             let key = |k: &str| format!("[[premium]] {} {k}", i + 1);
-            if !(p.multiplier.is_finite() && p.multiplier >= 0.0) {
+            if !(p.multiplier.is_finite() && (0.0..=MAX_MULTIPLIER).contains(&p.multiplier)) {
                 return Err(InputError::at_key(
                     source,
                     key("multiplier"),
-                    format!("expected a multiplier >= 0, got {}", p.multiplier),
+                    format!(
+                        "expected a multiplier from 0 to {MAX_MULTIPLIER}, got {}",
+                        p.multiplier
+                    ),
                 ));
             }
             if p.start.is_some() != p.end.is_some() {
@@ -338,16 +374,8 @@ impl ShiftRules {
                 })?;
             }
         }
-        for (name, o) in &self.open {
-            let a = hhmm(&o.start, source, &format!("[open.{name}] start"))?;
-            let b = hhmm(&o.end, source, &format!("[open.{name}] end"))?;
-            if b <= a {
-                return Err(InputError::at_key(
-                    source,
-                    format!("[open.{name}] end"),
-                    format!("expected a closing time after {}, got {}", o.start, o.end),
-                ));
-            }
+        for name in self.open.keys() {
+            self.open_minutes(name, source)?;
         }
         if let Some(w) = &self.weekly {
             if w.max_days == 0 || w.max_days > 7 {
@@ -366,6 +394,69 @@ impl ShiftRules {
                             format!("expected weekdays mon..sun separated by commas, got {p:?}"),
                         )
                     })?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The opening hours of `channel` in minutes since midnight
+    /// `(open, close)`, `close` up to 1440 (`24:00`); `None` when the
+    /// channel has no `[open.CHANNEL]` table (open all day). The one parser
+    /// of opening hours: errors name `source` and the key.
+    pub fn open_minutes(
+        &self,
+        channel: &str,
+        source: &str,
+    ) -> Result<Option<(u32, u32)>, InputError> {
+        let Some(o) = self.open.get(channel) else {
+            return Ok(None);
+        };
+        let a = hhmm(&o.start, source, &format!("[open.{channel}] start"))?;
+        let b = hhmm(&o.end, source, &format!("[open.{channel}] end"))?;
+        if b <= a {
+            return Err(InputError::at_key(
+                source,
+                format!("[open.{channel}] end"),
+                format!("expected a closing time after {}, got {}", o.start, o.end),
+            ));
+        }
+        Ok(Some((a, b)))
+    }
+
+    /// Checks the keys that depend on the requirement: every `[open.NAME]`
+    /// names one of `channels`, and its times lie on the `interval_min` grid.
+    pub fn check_against(
+        &self,
+        channels: &[&str],
+        interval_min: u32,
+        source: &str,
+    ) -> Result<(), InputError> {
+        for name in self.open.keys() {
+            if !channels.contains(&name.as_str()) {
+                return Err(InputError::at_key(
+                    source,
+                    format!("[open.{name}]"),
+                    format!(
+                        "no channel {name:?} to open; the channels are {}",
+                        channels.join(", ")
+                    ),
+                ));
+            }
+            if let Some((a, b)) = self.open_minutes(name, source)? {
+                for (m, k, v) in [
+                    (a, "start", &self.open[name].start),
+                    (b, "end", &self.open[name].end),
+                ] {
+                    if interval_min == 0 || m % interval_min != 0 {
+                        return Err(InputError::at_key(
+                            source,
+                            format!("[open.{name}] {k}"),
+                            format!(
+                                "{v} is not on the {interval_min}-minute grid of the intervals"
+                            ),
+                        ));
+                    }
                 }
             }
         }
@@ -454,13 +545,9 @@ impl ShiftRules {
                 Ok((v / im) as usize)
             }
         };
-        let open = match self.open.get(channel) {
-            Some(o) => Some((
-                hhmm(&o.start, source, "")?,
-                hhmm(&o.end, source, "")?,
-                o.shifts_inside,
-            )),
-            None => None,
+        let open = match (self.open_minutes(channel, source)?, self.open.get(channel)) {
+            (Some((a, b)), Some(o)) => Some((a, b, o.shifts_inside)),
+            _ => None,
         };
         let mut out = Vec::new();
         for (si, s) in self.shift.iter().enumerate() {
@@ -474,12 +561,16 @@ impl ShiftRules {
                 hhmm(&s.earliest_start, source, &key("earliest_start"))?,
                 key("earliest_start"),
             )?;
-            let mut l = grid(
+            let l = grid(
                 hhmm(&s.latest_start, source, &key("latest_start"))?,
                 key("latest_start"),
             )?;
             if l < e {
-                l += per_day;
+                return Err(InputError::at_key(
+                    source,
+                    key("latest_start"),
+                    "latest_start is before earliest_start",
+                ));
             }
             // The step only matters when there is more than one start.
             let step = if l > e {

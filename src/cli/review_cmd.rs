@@ -57,7 +57,10 @@ pub fn run(a: ReviewArgs) -> Result<i32> {
     let (forecast, warnings) = Forecast::from_path(&a.forecast, a.interval_min)?;
     super::warn_all(&warnings);
     let rules = match &a.shifts {
-        Some(p) => Some(wfm::shifts::ShiftRules::from_path(p)?),
+        Some(p) => Some((
+            wfm::shifts::ShiftRules::from_path(p)?,
+            p.display().to_string(),
+        )),
         None => None,
     };
     if a.replications == 0 {
@@ -71,7 +74,7 @@ pub fn run(a: ReviewArgs) -> Result<i32> {
         &staffing,
         &book,
         &a.staffing.display().to_string(),
-        rules.as_ref(),
+        rules.as_ref().map(|(r, s)| (r, s.as_str())),
         &wfm::review::ReviewOptions {
             replications: a.replications,
             seed: a.seed,

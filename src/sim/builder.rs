@@ -1,0 +1,350 @@
+//! The simulation as specified: channels, groups, and the builder that checks them.
+
+use jiff::civil::{Date, Time};
+use serde::{Deserialize, Serialize};
+
+use super::{ChannelRt, GroupRt, SimError, Simulation, MAX_AGENTS};
+use crate::arrivals::{ArrivalProcess, Overdispersion};
+use crate::channels::{ChannelKind, ChannelSimSettings};
+use crate::erlang::SlDefinition;
+
+/// One channel of a simulation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChannelSpec {
+    /// Channel name.
+    pub name: String,
+    /// Real-time voice or chat, or deferred work.
+    pub kind: ChannelKind,
+    /// Contacts expected per interval (before the bot).
+    pub volumes: Vec<f64>,
+    /// Mean handle time per interval, seconds.
+    pub aht_s: Vec<f64>,
+    /// Mean patience per interval, seconds (`None`: nobody abandons).
+    pub patience_s: Vec<Option<f64>>,
+    /// Share solved by the bot.
+    pub containment: f64,
+    /// Service-level threshold (deferred: the reply deadline), seconds.
+    pub answer_within_s: f64,
+    /// How abandons count in the service level.
+    pub sl_definition: SlDefinition,
+    /// Distributions, bot time, retries, callbacks.
+    pub sim: ChannelSimSettings,
+}
+
+/// One agent group of a simulation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupSpec {
+    /// Group name.
+    pub name: String,
+    /// Channels served, highest priority first.
+    pub channels: Vec<String>,
+    /// Contacts an agent handles at once.
+    pub concurrency: u32,
+    /// Agents per interval.
+    pub agents: Vec<u32>,
+}
+
+/// Builds a [`Simulation`] step by step; every default is in [`SimBuilder::new`].
+///
+/// ```
+/// use wfm::sim::{ChannelSpec, GroupSpec, SimBuilder};
+/// use wfm::channels::{ChannelBook, ChannelKind};
+/// // Two hours of a 20-agent phone queue offered 100 calls of 3 minutes per half hour.
+/// let settings = ChannelBook::default().resolve("phone").unwrap().sim;
+/// let sim = SimBuilder::new(30, 4)
+///     .channel(ChannelSpec {
+///         name: "phone".into(),
+///         kind: ChannelKind::Voice,
+///         volumes: vec![100.0; 4],
+///         aht_s: vec![180.0; 4],
+///         patience_s: vec![Some(120.0); 4],
+///         containment: 0.0,
+///         answer_within_s: 20.0,
+///         sl_definition: Default::default(),
+///         sim: settings,
+///     })
+///     .group(GroupSpec { name: "phone".into(), channels: vec!["phone".into()], concurrency: 1, agents: vec![12; 4] })
+///     .replications(8)
+///     .seed(1)
+///     .build()
+///     .unwrap();
+/// let result = sim.run(None).unwrap();
+/// let all = result.summary_all(0).unwrap();
+/// assert!(all.service_level.mean > 0.5 && all.abandon_rate.mean < 0.2);
+/// ```
+#[derive(Debug, Clone)]
+pub struct SimBuilder {
+    interval_min: u32,
+    intervals: usize,
+    labels: Option<Vec<(Date, Time)>>,
+    channels: Vec<ChannelSpec>,
+    groups: Vec<GroupSpec>,
+    overdispersion: Overdispersion,
+    replications: usize,
+    seed: u64,
+    threads: Option<usize>,
+    start_waiting: Vec<(String, u32)>,
+    start_busy: Vec<(String, u32)>,
+}
+
+impl SimBuilder {
+    /// A simulation of `intervals` intervals of `interval_min` minutes with
+    /// no channels yet; 30 replications, seed 1, no overdispersion, all
+    /// threads, empty start.
+    pub fn new(interval_min: u32, intervals: usize) -> Self {
+        SimBuilder {
+            interval_min,
+            intervals,
+            labels: None,
+            channels: Vec::new(),
+            groups: Vec::new(),
+            overdispersion: Overdispersion::default(),
+            replications: 30,
+            seed: 1,
+            threads: None,
+            start_waiting: Vec::new(),
+            start_busy: Vec::new(),
+        }
+    }
+
+    /// Date and time labels of the intervals (for output).
+    pub fn labels(mut self, labels: Vec<(Date, Time)>) -> Self {
+        self.labels = Some(labels);
+        self
+    }
+    /// Adds a channel.
+    pub fn channel(mut self, c: ChannelSpec) -> Self {
+        self.channels.push(c);
+        self
+    }
+    /// Adds an agent group.
+    pub fn group(mut self, g: GroupSpec) -> Self {
+        self.groups.push(g);
+        self
+    }
+    /// Gamma busyness factors on the arrivals.
+    pub fn overdispersion(mut self, o: Overdispersion) -> Self {
+        self.overdispersion = o;
+        self
+    }
+    /// Number of replications.
+    pub fn replications(mut self, n: usize) -> Self {
+        self.replications = n;
+        self
+    }
+    /// The seed.
+    pub fn seed(mut self, s: u64) -> Self {
+        self.seed = s;
+        self
+    }
+    /// Worker threads (`None`: rayon's default, one per core).
+    pub fn threads(mut self, t: Option<usize>) -> Self {
+        self.threads = t;
+        self
+    }
+    /// `n` contacts of `channel` waiting at time 0.
+    pub fn start_waiting(mut self, channel: &str, n: u32) -> Self {
+        self.start_waiting.push((channel.to_string(), n));
+        self
+    }
+    /// `n` contacts of `channel` in service at time 0.
+    pub fn start_busy(mut self, channel: &str, n: u32) -> Self {
+        self.start_busy.push((channel.to_string(), n));
+        self
+    }
+
+    /// Checks everything and builds the simulation.
+    pub fn build(self) -> Result<Simulation, SimError> {
+        let n = self.intervals;
+        if n == 0 {
+            return Err(SimError::NoIntervals);
+        }
+        let im = self.interval_min;
+        if crate::grid::check_interval_min(im).is_err() {
+            return Err(SimError::Interval(im));
+        }
+        if self.replications == 0 {
+            return Err(SimError::Replications);
+        }
+        let names: Vec<&str> = self.channels.iter().map(|c| c.name.as_str()).collect();
+        let index = |name: &str| names.iter().position(|n| *n == name);
+        let mut channels = Vec::new();
+        for c in &self.channels {
+            let err = |m: String| SimError::Channel {
+                channel: c.name.clone(),
+                message: m,
+            };
+            for (what, len) in [
+                ("volumes", c.volumes.len()),
+                ("aht_s", c.aht_s.len()),
+                ("patience_s", c.patience_s.len()),
+            ] {
+                if len != n {
+                    return Err(SimError::Length {
+                        what: format!("channel {} {what}", c.name),
+                        got: len,
+                        want: n,
+                    });
+                }
+            }
+            if let Some((i, a)) = c
+                .aht_s
+                .iter()
+                .enumerate()
+                .find(|(i, a)| !(a.is_finite() && **a > 0.0) && c.volumes[*i] > 0.0)
+            {
+                return Err(err(format!("interval {i}: aht_s must be > 0, got {a}")));
+            }
+            if let Some(p) = c
+                .patience_s
+                .iter()
+                .flatten()
+                .find(|p| !(p.is_finite() && **p > 0.0))
+            {
+                return Err(err(format!("patience_s must be > 0, got {p}")));
+            }
+            if !(0.0..=1.0).contains(&c.containment) {
+                return Err(err(format!(
+                    "containment must be a share in [0, 1], got {}",
+                    c.containment
+                )));
+            }
+            let process = ArrivalProcess::new(&c.volumes, im)
+                .and_then(|p| p.with_overdispersion(self.overdispersion))
+                .map_err(|e| err(e.to_string()))?;
+            let s = &c.sim;
+            let retry_channel = match &s.retry_channel {
+                None => None,
+                Some(r) => Some(index(r).ok_or_else(|| {
+                    err(format!(
+                        "retry_channel {r:?} is not a channel of the simulation"
+                    ))
+                })?),
+            };
+            channels.push(ChannelRt {
+                name: c.name.clone(),
+                kind: c.kind,
+                process,
+                containment: c.containment,
+                bot_time_s: s.bot_time_s,
+                handle: s
+                    .handle_time
+                    .unit()
+                    .map_err(|e| err(format!("handle_time: {e}")))?,
+                patience: s
+                    .patience
+                    .unit()
+                    .map_err(|e| err(format!("patience: {e}")))?,
+                aht_s: c
+                    .aht_s
+                    .iter()
+                    .map(|a| if a.is_finite() && *a > 0.0 { *a } else { 1.0 })
+                    .collect(),
+                patience_s: c.patience_s.clone(),
+                answer_within_s: c.answer_within_s,
+                sl_definition: c.sl_definition,
+                retry_prob: s.retry_prob,
+                retry_delay_s: s.retry_delay_s,
+                retry_channel,
+                callback_threshold_s: s.callback_threshold_s,
+                callback_share: s.callback_share,
+                callback_deadline_s: s.callback_deadline_s,
+            });
+        }
+        let mut groups = Vec::new();
+        let mut groups_of = vec![Vec::new(); channels.len()];
+        for (gi, g) in self.groups.iter().enumerate() {
+            if g.agents.len() != n {
+                return Err(SimError::Length {
+                    what: format!("group {} agents", g.name),
+                    got: g.agents.len(),
+                    want: n,
+                });
+            }
+            if let Some(&most) = g.agents.iter().max().filter(|&&m| m > MAX_AGENTS) {
+                return Err(SimError::TooManyAgents {
+                    group: g.name.clone(),
+                    agents: most,
+                    max: MAX_AGENTS,
+                });
+            }
+            if g.concurrency == 0 {
+                return Err(SimError::Concurrency {
+                    group: g.name.clone(),
+                    concurrency: 0,
+                    why: "must be at least 1".into(),
+                });
+            }
+            let mut realtime = Vec::new();
+            let mut deferred = Vec::new();
+            for name in &g.channels {
+                let c = index(name).ok_or_else(|| SimError::UnknownChannel {
+                    group: g.name.clone(),
+                    channel: name.clone(),
+                })?;
+                if g.concurrency > 1 && channels[c].kind == ChannelKind::Voice {
+                    return Err(SimError::Concurrency {
+                        group: g.name.clone(),
+                        concurrency: g.concurrency,
+                        why: format!(
+                            "cannot serve voice channel {name}: an agent takes one call at a time"
+                        ),
+                    });
+                }
+                if channels[c].kind == ChannelKind::Deferred {
+                    deferred.push(c);
+                } else {
+                    realtime.push(c);
+                }
+                groups_of[c].push(gi);
+            }
+            groups.push(GroupRt {
+                name: g.name.clone(),
+                realtime,
+                deferred,
+                concurrency: g.concurrency,
+                agents: g.agents.clone(),
+            });
+        }
+        for (c, gs) in groups_of.iter().enumerate() {
+            if gs.is_empty() {
+                return Err(SimError::Unserved(channels[c].name.clone()));
+            }
+        }
+        let start = |list: &[(String, u32)]| -> Result<Vec<(usize, u32)>, SimError> {
+            list.iter()
+                .map(|(name, k)| {
+                    index(name)
+                        .map(|c| (c, *k))
+                        .ok_or_else(|| SimError::StartChannel(name.clone()))
+                })
+                .collect()
+        };
+        let labels = self.labels.unwrap_or_else(|| {
+            let d: Date = Date::constant(2000, 1, 1);
+            (0..n)
+                .map(|i| {
+                    let min = (i as u32 * im) % 1440;
+                    let day = (i as u32 * im / 1440) as i64;
+                    (
+                        d.checked_add(jiff::Span::new().days(day)).unwrap_or(d),
+                        Time::new((min / 60) as i8, (min % 60) as i8, 0, 0).expect("minute of day"),
+                    )
+                })
+                .collect()
+        });
+        Ok(Simulation {
+            interval_s: im as f64 * 60.0,
+            intervals: n,
+            labels,
+            channels,
+            groups,
+            groups_of,
+            start_waiting: start(&self.start_waiting)?,
+            start_busy: start(&self.start_busy)?,
+            replications: self.replications,
+            seed: self.seed,
+            threads: self.threads,
+        })
+    }
+}

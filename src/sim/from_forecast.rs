@@ -1,0 +1,162 @@
+//! A simulation from planning data: a forecast, a staffing table and the
+//! channel settings.
+
+use std::collections::HashMap;
+
+use jiff::civil::{Date, Time};
+
+use super::{ChannelSpec, GroupSpec, SimBuilder, StaffingRow, StaffingTable};
+use crate::channels::ChannelBook;
+use crate::forecast::Forecast;
+use crate::input::InputError;
+use crate::textio::format_time;
+
+/// The interval grid of a forecast: every interval from its first row's
+/// start to its last row's, as labels.
+pub fn forecast_grid(f: &Forecast) -> Vec<(Date, Time)> {
+    let im = f.interval_min as i64;
+    let key = |d: Date, t: Time| d.to_datetime(t);
+    let (Some(first), Some(last)) = (
+        f.rows.iter().map(|r| key(r.date, r.time)).min(),
+        f.rows.iter().map(|r| key(r.date, r.time)).max(),
+    ) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut at = first;
+    while at <= last {
+        out.push((at.date(), at.time()));
+        match at.checked_add(jiff::Span::new().minutes(im)) {
+            Ok(n) => at = n,
+            Err(_) => break,
+        }
+    }
+    out
+}
+
+/// A builder for simulating `forecast` with `staffing` under the channel
+/// settings of `book`: channels from the forecast (sorted by name), groups
+/// from the book's `[group.NAME]` tables or one per channel, agents from the
+/// staffing table. Staffing rows for intervals or groups the simulation does
+/// not have are errors naming `staffing_source` and the line; intervals the
+/// table does not list have no agents.
+pub fn from_forecast(
+    forecast: &Forecast,
+    staffing: &StaffingTable,
+    book: &ChannelBook,
+    staffing_source: &str,
+) -> Result<SimBuilder, InputError> {
+    let im = forecast.interval_min;
+    let grid = forecast_grid(forecast);
+    let n = grid.len();
+    let pos: HashMap<(Date, Time), usize> = grid.iter().enumerate().map(|(i, k)| (*k, i)).collect();
+    let mut names: Vec<String> = forecast.rows.iter().map(|r| r.channel.clone()).collect();
+    names.sort();
+    names.dedup();
+    let mut b = SimBuilder::new(im, n).labels(grid.clone());
+    let mut resolved = Vec::new();
+    for name in &names {
+        let ch = book.resolve(name)?;
+        let mut volumes = vec![0.0; n];
+        let mut aht = vec![f64::NAN; n];
+        let mut pat = vec![ch.patience_s; n];
+        for r in forecast.rows.iter().filter(|r| &r.channel == name) {
+            let i = pos[&(r.date, r.time)];
+            volumes[i] = r.volume;
+            aht[i] = r.aht_s;
+            if r.patience_s.is_some() {
+                pat[i] = r.patience_s;
+            }
+        }
+        // Intervals without a row: the channel's mean handle time.
+        let known: Vec<f64> = aht
+            .iter()
+            .copied()
+            .filter(|a| a.is_finite() && *a > 0.0)
+            .collect();
+        let fill = if known.is_empty() {
+            300.0
+        } else {
+            known.iter().sum::<f64>() / known.len() as f64
+        };
+        aht.iter_mut()
+            .filter(|a| !(a.is_finite() && **a > 0.0))
+            .for_each(|a| *a = fill);
+        b = b.channel(ChannelSpec {
+            name: name.clone(),
+            kind: ch.kind,
+            volumes,
+            aht_s: aht,
+            patience_s: pat,
+            containment: ch.containment,
+            answer_within_s: ch.targets.answer_within_s,
+            sl_definition: ch.targets.sl_definition,
+            sim: ch.sim.clone(),
+        });
+        resolved.push(ch);
+    }
+    let groups: Vec<(String, Vec<String>, u32)> = if book.file.group.is_empty() {
+        resolved
+            .iter()
+            .map(|c| (c.name.clone(), vec![c.name.clone()], c.concurrency))
+            .collect()
+    } else {
+        book.file
+            .group
+            .iter()
+            .map(|(g, s)| {
+                let chans: Vec<String> = s
+                    .channels
+                    .iter()
+                    .filter(|c| names.contains(c))
+                    .cloned()
+                    .collect();
+                (g.clone(), chans, s.concurrency.unwrap_or(1))
+            })
+            .collect()
+    };
+    let mut agents: Vec<Vec<u32>> = vec![vec![0; n]; groups.len()];
+    for StaffingRow {
+        date: d,
+        time: t,
+        group: g,
+        agents: a,
+        line,
+    } in &staffing.rows
+    {
+        let Some(gi) = groups.iter().position(|x| &x.0 == g) else {
+            return Err(InputError::at(
+                staffing_source,
+                *line,
+                format!(
+                    "unknown group {g:?}: the simulation's groups are {}",
+                    groups
+                        .iter()
+                        .map(|x| x.0.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        };
+        let Some(&i) = pos.get(&(*d, *t)) else {
+            return Err(InputError::at(
+                staffing_source,
+                *line,
+                format!(
+                    "{d} {} is outside the forecast's intervals",
+                    format_time(*t)
+                ),
+            ));
+        };
+        agents[gi][i] = *a;
+    }
+    for ((name, chans, k), ag) in groups.into_iter().zip(agents) {
+        b = b.group(GroupSpec {
+            name,
+            channels: chans,
+            concurrency: k,
+            agents: ag,
+        });
+    }
+    Ok(b)
+}

@@ -1,0 +1,255 @@
+//! What a run gives: every replication condensed, summaries, and their CSV.
+
+use std::io::Write;
+
+use jiff::civil::{Date, Time};
+use serde::{Deserialize, Serialize};
+
+use super::stats::{self, Cell, SimMetrics, METRICS};
+use super::Replication;
+use crate::erlang::SlDefinition;
+use crate::textio::format_time;
+
+/// The results of a run: every replication, condensed, and summaries.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SimResult {
+    /// Channel names, in index order.
+    pub channels: Vec<String>,
+    /// Interval labels.
+    pub labels: Vec<(Date, Time)>,
+    /// The replications, in index order.
+    pub replications: Vec<Replication>,
+    /// Day spans `(first interval, end)` of the labels, then the whole run.
+    pub periods: Vec<(usize, usize)>,
+    pub(super) groups_of: Vec<Vec<usize>>,
+    pub(super) sl: Vec<SlDefinition>,
+}
+
+/// Where a summary row belongs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Period {
+    /// One interval.
+    Interval(Date, Time),
+    /// One day.
+    Day(Date),
+    /// The whole run.
+    All,
+}
+
+/// A summary row: a channel over a period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SimRow {
+    /// The period.
+    pub period: Period,
+    /// Channel name.
+    pub channel: String,
+    /// Its metrics.
+    pub metrics: SimMetrics,
+}
+
+impl SimResult {
+    /// The index of channel `name`, if simulated.
+    pub fn channel_index(&self, name: &str) -> Option<usize> {
+        self.channels.iter().position(|c| c == name)
+    }
+
+    /// The index of the interval starting at `date` `time`, if simulated.
+    pub fn interval_index(&self, date: Date, time: Time) -> Option<usize> {
+        self.labels.binary_search(&(date, time)).ok()
+    }
+
+    /// Metrics of channel `name` in the interval starting at `date` `time`.
+    pub fn interval_at(&self, name: &str, date: Date, time: Time) -> Option<SimMetrics> {
+        self.interval(self.channel_index(name)?, self.interval_index(date, time)?)
+    }
+
+    /// Metrics of channel `c` in interval `i`; `None` when either is out of range.
+    pub fn interval(&self, c: usize, i: usize) -> Option<SimMetrics> {
+        if i >= self.labels.len() {
+            return None;
+        }
+        let nc = self.channels.len();
+        let (groups, sl) = (self.groups_of.get(c)?, *self.sl.get(c)?);
+        Some(stats::summarize(
+            &self.replications,
+            c,
+            i,
+            i + 1,
+            groups,
+            sl,
+            &|r| {
+                r.interval_pct
+                    .get(i * nc + c)
+                    .copied()
+                    .unwrap_or([f64::NAN; 2])
+            },
+        ))
+    }
+
+    /// Metrics of channel `c` over intervals `a..b` (no wait percentiles
+    /// unless the span is one interval, a day or the whole run; all NaN for
+    /// an empty span); `None` when `c` or the span is out of range.
+    pub fn span(&self, c: usize, a: usize, b: usize) -> Option<SimMetrics> {
+        if b > self.labels.len() || a > b {
+            return None;
+        }
+        let nc = self.channels.len();
+        let (groups, sl) = (self.groups_of.get(c)?, *self.sl.get(c)?);
+        let p = self.periods.iter().position(|&x| x == (a, b));
+        let get = |v: &Vec<[f64; 2]>, k: usize| v.get(k).copied().unwrap_or([f64::NAN; 2]);
+        Some(stats::summarize(
+            &self.replications,
+            c,
+            a,
+            b,
+            groups,
+            sl,
+            &|r| match p {
+                Some(p) => get(&r.period_pct, p * nc + c),
+                None if b == a + 1 => get(&r.interval_pct, a * nc + c),
+                None => [f64::NAN; 2],
+            },
+        ))
+    }
+
+    /// Metrics of channel `c` over the whole run.
+    pub fn summary_all(&self, c: usize) -> Option<SimMetrics> {
+        self.span(c, 0, self.labels.len())
+    }
+
+    /// One row per interval and channel.
+    pub fn interval_rows(&self) -> Vec<SimRow> {
+        let mut out = Vec::new();
+        for (i, &(d, t)) in self.labels.iter().enumerate() {
+            for (c, name) in self.channels.iter().enumerate() {
+                if let Some(metrics) = self.interval(c, i) {
+                    out.push(SimRow {
+                        period: Period::Interval(d, t),
+                        channel: name.clone(),
+                        metrics,
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    /// One row per channel and day, then per channel for the whole run.
+    pub fn summary_rows(&self) -> Vec<SimRow> {
+        let mut out = Vec::new();
+        let (days, all) = self.periods.split_at(self.periods.len().saturating_sub(1));
+        for (c, name) in self.channels.iter().enumerate() {
+            if days.len() > 1 {
+                for &(a, b) in days {
+                    let (Some(&(date, _)), Some(metrics)) =
+                        (self.labels.get(a), self.span(c, a, b))
+                    else {
+                        continue;
+                    };
+                    out.push(SimRow {
+                        period: Period::Day(date),
+                        channel: name.clone(),
+                        metrics,
+                    });
+                }
+            }
+            if let Some(metrics) = all.first().and_then(|&(a, b)| self.span(c, a, b)) {
+                out.push(SimRow {
+                    period: Period::All,
+                    channel: name.clone(),
+                    metrics,
+                });
+            }
+        }
+        out
+    }
+
+    /// Writes the per-interval CSV: `date,time,channel`, then every metric of
+    /// [`METRICS`] with its `_ci95`.
+    pub fn write_intervals<W: Write>(&self, w: W) -> std::io::Result<()> {
+        let mut out = std::io::BufWriter::new(w);
+        let mut head = vec!["date".to_string(), "time".into(), "channel".into()];
+        head.extend(metric_columns());
+        writeln!(out, "{}", head.join(","))?;
+        for row in self.interval_rows() {
+            let Period::Interval(d, t) = row.period else {
+                continue;
+            };
+            write!(
+                out,
+                "{d},{},{}",
+                format_time(t),
+                crate::textio::csv_field(&row.channel)
+            )?;
+            write_metrics(&mut out, &row.metrics)?;
+        }
+        out.flush()
+    }
+
+    /// Writes the summary CSV: `period` (a date, or `all`), `channel`, then
+    /// every metric with its `_ci95`.
+    pub fn write_summary<W: Write>(&self, w: W) -> std::io::Result<()> {
+        let mut out = std::io::BufWriter::new(w);
+        let mut head = vec!["period".to_string(), "channel".into()];
+        head.extend(metric_columns());
+        writeln!(out, "{}", head.join(","))?;
+        for row in self.summary_rows() {
+            let p = match row.period {
+                Period::Day(d) => d.to_string(),
+                _ => "all".into(),
+            };
+            write!(out, "{p},{}", crate::textio::csv_field(&row.channel))?;
+            write_metrics(&mut out, &row.metrics)?;
+        }
+        out.flush()
+    }
+
+    /// Conservation per replication and channel: offered + started in service
+    /// = bot-solved + answered + abandoned + callback requests + in system
+    /// (+ those started in service, which are not offered). Returns the
+    /// first (replication, channel) where it fails.
+    pub fn conservation_violation(&self) -> Option<(usize, usize)> {
+        for (r, rep) in self.replications.iter().enumerate() {
+            for c in 0..self.channels.len() {
+                let mut s = Cell::default();
+                for iv in 0..self.labels.len() {
+                    let x = rep.cells[iv * rep.channels + c];
+                    s.offered += x.offered;
+                    s.bot_solved += x.bot_solved;
+                    s.answered += x.answered;
+                    s.abandoned += x.abandoned;
+                    s.callbacks += x.callbacks;
+                }
+                if s.offered
+                    != s.bot_solved + s.answered + s.abandoned + s.callbacks + rep.in_system[c]
+                {
+                    return Some((r, c));
+                }
+            }
+        }
+        None
+    }
+}
+
+fn metric_columns() -> Vec<String> {
+    METRICS
+        .iter()
+        .flat_map(|m| [m.to_string(), format!("{m}_ci95")])
+        .collect()
+}
+
+fn write_metrics<W: Write>(out: &mut W, m: &SimMetrics) -> std::io::Result<()> {
+    let mut line = String::new();
+    for e in m.values() {
+        line.push(',');
+        if e.mean.is_finite() {
+            crate::textio::push_num(&mut line, e.mean, 4);
+        }
+        line.push(',');
+        if e.ci95.is_finite() {
+            crate::textio::push_num(&mut line, e.ci95, 4);
+        }
+    }
+    line.push('\n');
+    out.write_all(line.as_bytes())
+}
