@@ -20,7 +20,7 @@ use crate::requirement::{staff_forecast, Requirement, RequirementError, StaffRow
 use crate::scenario::Scenario;
 use crate::schedule::{schedule, Roster, ScheduleError, ScheduleOptions};
 use crate::shifts::ShiftRules;
-use crate::sim::{from_forecast, misses_target, SimError, SimResult};
+use crate::sim::{from_forecast, misses_target, SimError, SimLimits, SimResult};
 
 /// The plan's default branch-and-bound budget per channel and round.
 pub const DEFAULT_NODE_LIMIT: u64 = 10_000;
@@ -34,20 +34,15 @@ pub struct PlanOptions {
     pub replications: usize,
     /// Seed of the simulations.
     pub seed: u64,
-    /// Solver time limit per channel and round, seconds.
-    pub time_limit_s: f64,
     /// Worker threads of the simulation (`None`: one per core).
     pub threads: Option<usize>,
-    /// The MIP solver (default microlp, whose node limit makes the plan
-    /// reproducible).
-    pub solver: crate::schedule::SolverChoice,
-    /// Branch-and-bound nodes per channel and round at most: the budget that
-    /// makes the plan the same on every machine (`None`: the time limit only).
+    /// The optimizer's options, per channel and round. The plan's default
+    /// is microlp with [`DEFAULT_NODE_LIMIT`] nodes (the budget that makes
+    /// the plan the same on every machine) and 60 s as a safety net.
+    pub schedule: ScheduleOptions,
+    /// Bounds on the work of each simulation.
     #[serde(default)]
-    pub node_limit: Option<u64>,
-    /// Relative gap at which the optimizer may stop (0: prove optimality).
-    #[serde(default)]
-    pub mip_gap: f64,
+    pub limits: SimLimits,
 }
 
 impl Default for PlanOptions {
@@ -58,11 +53,14 @@ impl Default for PlanOptions {
             rounds: 4,
             replications: 20,
             seed: 1,
-            time_limit_s: 60.0,
             threads: None,
-            solver: crate::schedule::SolverChoice::Microlp,
-            node_limit: Some(DEFAULT_NODE_LIMIT),
-            mip_gap: 0.0,
+            schedule: ScheduleOptions {
+                time_limit_s: 60.0,
+                solver: crate::schedule::SolverChoice::Microlp,
+                node_limit: Some(DEFAULT_NODE_LIMIT),
+                ..ScheduleOptions::default()
+            },
+            limits: SimLimits::default(),
         }
     }
 }
@@ -185,13 +183,7 @@ pub fn plan(
     let book = ChannelBook::new(file, channels_source, Default::default());
     let staff = staff_forecast(&forecast, &book, None, "forecast")?;
     let mut req = Requirement::from_staff_rows(&staff, im)?.ok_or(PlanError::Empty)?;
-    let sched_opts = ScheduleOptions {
-        time_limit_s: opts.time_limit_s,
-        solver: opts.solver,
-        node_limit: opts.node_limit,
-        mip_gap: opts.mip_gap,
-        ..ScheduleOptions::default()
-    };
+    let sched_opts = opts.schedule;
     let mut rounds = Vec::new();
     let mut last = None;
     for round in 1..=opts.rounds.max(1) {
@@ -201,10 +193,11 @@ pub fn plan(
             .replications(opts.replications)
             .seed(opts.seed)
             .threads(opts.threads)
+            .limits(opts.limits)
             .build()?
             .run(None)?;
         // Find the misses.
-        let grid = crate::sim::forecast_grid(&forecast);
+        let grid = sim.labels.clone();
         let mut misses = Vec::new();
         let mut worst: Option<WorstInterval> = None;
         let mut worst_margin = f64::INFINITY;

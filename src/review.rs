@@ -71,6 +71,9 @@ pub struct ReviewOptions {
     pub seed: u64,
     /// Worker threads (`None`: one per core); results do not depend on it.
     pub threads: Option<usize>,
+    /// Bounds on the work of the simulation.
+    #[serde(default)]
+    pub limits: crate::sim::SimLimits,
 }
 
 impl Default for ReviewOptions {
@@ -80,6 +83,7 @@ impl Default for ReviewOptions {
             replications: 20,
             seed: 1,
             threads: None,
+            limits: crate::sim::SimLimits::default(),
         }
     }
 }
@@ -115,6 +119,7 @@ pub fn review(
         .replications(opts.replications)
         .seed(opts.seed)
         .threads(opts.threads)
+        .limits(opts.limits)
         .build()?
         .run(None)?;
     let scheduled: std::collections::HashMap<(Date, Time, &str), u32> = staffing

@@ -343,6 +343,14 @@ pub struct ScheduleOptions {
     /// its best roster (0: prove optimality).
     #[serde(default)]
     pub mip_gap: f64,
+    /// Most candidate shifts per channel (starts × break placements ×
+    /// days); more is refused before they are built.
+    #[serde(default = "default_max_candidates")]
+    pub max_candidates: usize,
+}
+
+fn default_max_candidates() -> usize {
+    crate::shifts::DEFAULT_MAX_CANDIDATES
 }
 
 impl Default for ScheduleOptions {
@@ -355,6 +363,7 @@ impl Default for ScheduleOptions {
             solver: SolverChoice::best_available(),
             node_limit: None,
             mip_gap: 0.0,
+            max_candidates: crate::shifts::DEFAULT_MAX_CANDIDATES,
         }
     }
 }
@@ -569,7 +578,15 @@ pub fn schedule(
                 }
             }
         }
-        let mut cands = rules.candidates(name, first, days, im, horizon, source)?;
+        let mut cands = rules.candidates_at_most(
+            name,
+            first,
+            days,
+            im,
+            horizon,
+            source,
+            opts.max_candidates,
+        )?;
         // A shift that works in no interval with demand can only add cost.
         cands.retain(|c| (c.start..c.end.min(ext.len())).any(|t| ext[t] > 0 && c.works(t)));
         let roster = match opts.solver {

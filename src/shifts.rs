@@ -192,6 +192,10 @@ impl Candidate {
     }
 }
 
+/// The default bound on candidate shifts per channel
+/// ([`ShiftRules::candidates`]): two million.
+pub const DEFAULT_MAX_CANDIDATES: usize = 2_000_000;
+
 /// The highest `cost_per_hour` accepted: a million per hour. Costs far
 /// beyond any wage only destroy the solver's numerics.
 pub const MAX_COST_PER_HOUR: f64 = 1e6;
@@ -532,6 +536,45 @@ impl ShiftRules {
         horizon: usize,
         source: &str,
     ) -> Result<Vec<Candidate>, InputError> {
+        self.candidates_at_most(
+            channel,
+            first,
+            days,
+            interval_min,
+            horizon,
+            source,
+            DEFAULT_MAX_CANDIDATES,
+        )
+    }
+
+    /// As [`ShiftRules::candidates`], refusing (before building them) more
+    /// than `max` candidates: every start of every shift type on every day
+    /// times every placement of its breaks.
+    #[allow(clippy::too_many_arguments)]
+    pub fn candidates_at_most(
+        &self,
+        channel: &str,
+        first: Date,
+        days: usize,
+        interval_min: u32,
+        horizon: usize,
+        source: &str,
+        max: usize,
+    ) -> Result<Vec<Candidate>, InputError> {
+        if crate::grid::check_interval_min(interval_min).is_err() {
+            return Err(InputError::file(
+                source,
+                format!("interval of {interval_min} minutes does not divide the day"),
+            ));
+        }
+        let too_many = |what: String| {
+            InputError::file(
+                source,
+                format!(
+                    "channel {channel}: {what}, more than the limit of {max} candidate shifts; raise it (--max-shifts) or use a coarser start_step_min or narrower break windows"
+                ),
+            )
+        };
         let im = interval_min;
         let per_day = crate::grid::intervals_per_day(im);
         let grid = |v: u32, key: String| -> Result<usize, InputError> {
@@ -588,7 +631,22 @@ impl ShiftRules {
                     grid(br.length_min, bk("length_min"))?,
                 ));
             }
-            let placements = break_placements(&windows);
+            let placements = break_placements(&windows, max).ok_or_else(|| {
+                too_many(format!(
+                    "shift {} has too many ways to place its breaks",
+                    s.name
+                ))
+            })?;
+            let starts = (l - e) / step + 1;
+            let estimate =
+                (out.len() as f64) + days as f64 * starts as f64 * placements.len() as f64;
+            if estimate > max as f64 {
+                return Err(too_many(format!(
+                    "the rules give about {estimate:.3e} candidates (shift {}: {starts} starts × {} break placements × {days} days)",
+                    s.name,
+                    placements.len()
+                )));
+            }
             for d in 0..days {
                 let date = first
                     .checked_add(jiff::Span::new().days(d as i64))
@@ -638,13 +696,20 @@ impl ShiftRules {
 
 /// Every way to place the breaks: offsets in their windows, in order, not
 /// overlapping.
-fn break_placements(windows: &[(usize, usize, usize)]) -> Vec<Vec<(usize, usize)>> {
+/// `None` when there are more than `max`.
+fn break_placements(
+    windows: &[(usize, usize, usize)],
+    max: usize,
+) -> Option<Vec<Vec<(usize, usize)>>> {
     let mut out = vec![Vec::new()];
     for &(a, b, len) in windows {
         let mut next = Vec::new();
         for p in &out {
             let free = p.last().map_or(0, |&(o, n): &(usize, usize)| o + n);
             for o in a.max(free)..=b {
+                if next.len() >= max {
+                    return None;
+                }
                 let mut q = p.clone();
                 q.push((o, len));
                 next.push(q);
@@ -652,7 +717,7 @@ fn break_placements(windows: &[(usize, usize, usize)]) -> Vec<Vec<(usize, usize)
         }
         out = next;
     }
-    out
+    Some(out)
 }
 
 #[cfg(test)]

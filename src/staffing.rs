@@ -600,7 +600,7 @@ pub struct DeferredInterval {
 }
 
 /// The staffing of deferred work in the fluid deadline model.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct DeferredStaffing {
     /// Agents needed in the interval.
     pub agents: u32,
@@ -642,16 +642,28 @@ pub fn deferred_requirement(
     max_occupancy: f64,
 ) -> Vec<DeferredStaffing> {
     let interval_s = interval_min * 60.0;
-    let d = ((answer_within_s / interval_s).floor() as usize).max(1);
     let n = intervals.len();
+    if !(interval_s.is_finite() && interval_s > 0.0) {
+        return vec![DeferredStaffing::default(); n];
+    }
+    let max_occupancy = if max_occupancy > 0.0 && max_occupancy <= 1.0 {
+        max_occupancy
+    } else {
+        1.0
+    };
+    // The deadline in whole intervals, as a float: a deadline far past the
+    // horizon (1e23 s) spreads the work over intervals that are not there.
+    let d = (answer_within_s / interval_s).floor().max(1.0);
+    let d = if d.is_nan() { 1.0 } else { d };
     let mut work = vec![0.0_f64; n];
     for (j, iv) in intervals.iter().enumerate() {
         let w = iv.volume * iv.aht_s;
-        if w <= 0.0 {
+        if !(w > 0.0 && w.is_finite()) {
             continue;
         }
-        let share = w / d as f64;
-        for slot in &mut work[j..(j + d).min(n)] {
+        let share = w / d;
+        let end = if d >= (n - j) as f64 { n } else { j + d as usize };
+        for slot in &mut work[j..end] {
             *slot += share;
         }
     }
@@ -661,7 +673,7 @@ pub fn deferred_requirement(
             let agents = if need <= 1e-9 {
                 0
             } else {
-                (need - 1e-9).ceil() as u32
+                (need - 1e-9).ceil().min(f64::from(MAX_AGENTS)) as u32
             };
             DeferredStaffing {
                 agents,
@@ -875,5 +887,16 @@ mod tests {
             assert!(done + 1e-9 >= due);
             assert!(p.agents as f64 * 1800.0 * 0.9 + 1e-9 >= p.work_s);
         }
+    }
+
+    #[test]
+    fn a_deadline_past_the_horizon_does_not_overflow() {
+        let work = vec![DeferredInterval { volume: 10.0, aht_s: 300.0 }; 4];
+        for deadline in [1e23, f64::INFINITY, f64::MAX, 0.0, -5.0, f64::NAN] {
+            let plan = deferred_requirement(&work, 30.0, deadline, 1.0);
+            assert_eq!(plan.len(), 4);
+        }
+        let plan = deferred_requirement(&work, 0.0, 3600.0, 1.0);
+        assert!(plan.iter().all(|p| p.agents == 0));
     }
 }

@@ -50,11 +50,33 @@ pub fn minute_of_day(t: Time) -> u32 {
     t.hour() as u32 * 60 + t.minute() as u32
 }
 
-/// Reads a whole file as UTF-8 text, with the file named in the error.
+/// The largest input file read: 256 MiB. A year of 15-minute history for
+/// twenty channels is about 35 MB; anything far larger is a mistake (or a
+/// device such as `/dev/zero`), refused before it fills the memory.
+pub const MAX_INPUT_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Reads a whole file as UTF-8 text, with the file named in the error;
+/// refuses files over [`MAX_INPUT_BYTES`].
 pub fn read_text(path: &std::path::Path) -> Result<String, InputError> {
     let name = path.display().to_string();
-    let bytes =
-        std::fs::read(path).map_err(|e| InputError::file(&name, format!("cannot read: {e}")))?;
+    let cannot = |e: std::io::Error| InputError::file(&name, format!("cannot read: {e}"));
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
+        return Err(InputError::file(&name, "is a directory; expected a file"));
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_INPUT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(InputError::file(
+            &name,
+            format!(
+                "larger than {} MiB; inputs are capped at that size",
+                MAX_INPUT_BYTES / (1024 * 1024)
+            ),
+        ));
+    }
     String::from_utf8(bytes).map_err(|e| {
         let upto = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = upto.iter().filter(|&&b| b == b'\n').count() as u64 + 1;

@@ -86,6 +86,58 @@ pub struct ChannelFlags {
     sl_definition: Option<SlDefinition>,
 }
 
+/// Bounds on the work of a simulation, as flags.
+#[derive(Debug, Clone, Args)]
+pub struct LimitFlags {
+    /// Most contacts to simulate over all replications (volumes × replications) [default: 5e8]
+    #[arg(long, value_name = "N")]
+    max_contacts: Option<f64>,
+    /// Most interval results kept (intervals × (channels + groups) × replications; ~200 bytes each) [default: 1e7]
+    #[arg(long, value_name = "N")]
+    max_cells: Option<f64>,
+}
+
+impl LimitFlags {
+    fn limits(&self) -> anyhow::Result<wfm::sim::SimLimits> {
+        let mut l = wfm::sim::SimLimits::default();
+        for (flag, v, slot) in [
+            ("--max-contacts", self.max_contacts, &mut l.max_contacts),
+            ("--max-cells", self.max_cells, &mut l.max_cells),
+        ] {
+            if let Some(v) = v {
+                if !(v.is_finite() && v >= 1.0) {
+                    anyhow::bail!("{flag}: expected a number >= 1, got {v}");
+                }
+                *slot = v;
+            }
+        }
+        Ok(l)
+    }
+}
+
+/// `--node-limit`: a number of nodes (0: no branch and bound, the rounded
+/// LP roster), or `none` for no limit.
+#[derive(Debug, Clone, Copy)]
+pub struct NodeLimit(Option<u64>);
+
+fn parse_node_limit(s: &str) -> Result<NodeLimit, String> {
+    if s.trim().eq_ignore_ascii_case("none") {
+        return Ok(NodeLimit(None));
+    }
+    s.trim()
+        .parse::<u64>()
+        .map(|n| NodeLimit(Some(n)))
+        .map_err(|_| format!("expected a number of nodes >= 0 or `none`, got {s:?}"))
+}
+
+/// `--threads`: at least 1 (more than the machine's cores are not used).
+fn parse_threads(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(format!("expected a number of threads >= 1, got {s:?}")),
+    }
+}
+
 fn parse_sl_def(s: &str) -> Result<SlDefinition, String> {
     s.parse()
 }

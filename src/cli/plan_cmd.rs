@@ -47,15 +47,20 @@ pub struct PlanArgs {
     /// node limit, which gives the same plan on every machine, usually ends the search first)
     #[arg(long, default_value_t = 60.0, value_name = "S")]
     time_limit_s: f64,
-    /// Branch-and-bound nodes per channel and round at most (microlp only); 0: no limit
-    #[arg(long, default_value_t = wfm::plan::DEFAULT_NODE_LIMIT, value_name = "N")]
-    node_limit: u64,
+    /// Branch-and-bound nodes per channel and round at most (microlp only); 0: no branch and bound (the rounded LP roster); `none`: no limit
+    #[arg(long, default_value = "10000", value_parser = super::parse_node_limit, value_name = "N")]
+    node_limit: super::NodeLimit,
     /// Relative gap at which the optimizer may stop (0: prove optimality)
     #[arg(long, default_value_t = 0.0, value_name = "R")]
     mip_gap: f64,
-    /// Simulation threads [default: one per core]
-    #[arg(long, value_name = "N")]
+    /// Simulation threads [default: one per core; never more than the cores]
+    #[arg(long, value_parser = super::parse_threads, value_name = "N")]
     threads: Option<usize>,
+    /// Candidate shifts per channel at most [default: 2000000]
+    #[arg(long, value_name = "N")]
+    max_shifts: Option<usize>,
+    #[command(flatten)]
+    limits: super::LimitFlags,
     /// MIP solver: microlp (the default: its node limit makes the plan reproducible), or cbc when built with `--features cbc`
     #[arg(long, value_parser = super::schedule_cmd::parse_solver, value_name = "SOLVER")]
     solver: Option<wfm::schedule::SolverChoice>,
@@ -124,17 +129,24 @@ fn run_in(a: &PlanArgs) -> Result<i32> {
         bail!("--replications: expected at least 1");
     }
     super::check_solver_limits(a.time_limit_s, a.mip_gap)?;
-    let opts = PlanOptions {
-        node_limit: (a.node_limit > 0).then_some(a.node_limit),
-        mip_gap: a.mip_gap,
+    let mut opts = PlanOptions {
         rounds: a.rounds,
         replications: a.replications,
         seed: a.seed,
-        time_limit_s: a.time_limit_s,
         threads: a.threads,
-        solver: a.solver.unwrap_or(wfm::schedule::SolverChoice::Microlp),
+        limits: a.limits.limits()?,
+        ..PlanOptions::default()
     };
-    super::warn_node_limit(opts.solver, opts.node_limit);
+    opts.schedule.node_limit = a.node_limit.0;
+    opts.schedule.mip_gap = a.mip_gap;
+    opts.schedule.time_limit_s = a.time_limit_s;
+    if let Some(s) = a.solver {
+        opts.schedule.solver = s;
+    }
+    if let Some(m) = a.max_shifts {
+        opts.schedule.max_candidates = m;
+    }
+    super::warn_node_limit(opts.schedule.solver, opts.schedule.node_limit);
     let channels_source = channels_path.display().to_string();
     let rules_source = shifts_path.display().to_string();
     let inputs = PlanInputs {

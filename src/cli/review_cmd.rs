@@ -37,6 +37,11 @@ pub struct ReviewArgs {
     /// Seed of the simulation
     #[arg(long, default_value_t = 1, value_name = "SEED")]
     seed: u64,
+    /// Simulation threads [default: one per core; never more than the cores]
+    #[arg(long, value_parser = super::parse_threads, value_name = "N")]
+    threads: Option<usize>,
+    #[command(flatten)]
+    limits: super::LimitFlags,
     /// Review CSV [default: stdout]
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
@@ -78,7 +83,8 @@ pub fn run(a: ReviewArgs) -> Result<i32> {
         &wfm::review::ReviewOptions {
             replications: a.replications,
             seed: a.seed,
-            threads: None,
+            threads: a.threads,
+            limits: a.limits.limits()?,
         },
     )?;
     let short: u64 = rows.iter().map(|r| r.short as u64).sum();

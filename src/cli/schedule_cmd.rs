@@ -26,9 +26,12 @@ pub struct ScheduleArgs {
     /// Time limit of the solver per channel, seconds; the best roster so far is returned
     #[arg(long, default_value_t = 60.0, value_name = "S")]
     time_limit_s: f64,
-    /// Branch-and-bound nodes per channel at most, a budget that gives the same roster on any machine (microlp only); 0: no limit
-    #[arg(long, default_value_t = 0, value_name = "N")]
-    node_limit: u64,
+    /// Branch-and-bound nodes per channel at most, a budget that gives the same roster on any machine (microlp only); 0: no branch and bound (the rounded LP roster); `none`: no limit
+    #[arg(long, default_value = "none", value_parser = super::parse_node_limit, value_name = "N")]
+    node_limit: super::NodeLimit,
+    /// Candidate shifts per channel at most [default: 2000000]
+    #[arg(long, value_name = "N")]
+    max_shifts: Option<usize>,
     /// Relative gap at which the optimizer may stop (0: prove optimality)
     #[arg(long, default_value_t = 0.0, value_name = "R")]
     mip_gap: f64,
@@ -114,7 +117,8 @@ pub fn run(a: ScheduleArgs) -> Result<i32> {
     super::check_solver_limits(a.time_limit_s, a.mip_gap)?;
     let mut opts = ScheduleOptions {
         time_limit_s: a.time_limit_s,
-        node_limit: (a.node_limit > 0).then_some(a.node_limit),
+        node_limit: a.node_limit.0,
+        max_candidates: a.max_shifts.unwrap_or(wfm::shifts::DEFAULT_MAX_CANDIDATES),
         mip_gap: a.mip_gap,
         ..ScheduleOptions::default()
     };

@@ -34,9 +34,11 @@ pub struct SimulateArgs {
     /// Seed: the same seed gives the same output for any --threads
     #[arg(long, default_value_t = 1, value_name = "SEED")]
     seed: u64,
-    /// Worker threads [default: one per core]
-    #[arg(long, value_name = "N")]
+    /// Worker threads [default: one per core; never more than the cores]
+    #[arg(long, value_parser = super::parse_threads, value_name = "N")]
     threads: Option<usize>,
+    #[command(flatten)]
+    limits: super::LimitFlags,
     /// Per-interval CSV (date,time,channel and every metric with its _ci95)
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
@@ -106,6 +108,7 @@ pub fn run(a: SimulateArgs) -> Result<i32> {
     .replications(a.replications)
     .seed(a.seed)
     .threads(a.threads)
+    .limits(a.limits.limits()?)
     .overdispersion(Overdispersion {
         day_cv: a.day_cv,
         interval_cv: a.interval_cv,
@@ -118,10 +121,19 @@ pub fn run(a: SimulateArgs) -> Result<i32> {
         let (c, n) = pair("--start-busy", s)?;
         builder = builder.start_busy(&c, n);
     }
+    if a.replications == 0 {
+        bail!("--replications: expected at least 1");
+    }
     // Routing and distribution errors come from the channels file's tables.
-    let sim = builder.build().map_err(|e| match &a.channels {
-        Some(p) => anyhow::anyhow!("{}: {e}", p.display()),
-        None => anyhow::anyhow!("{e}"),
+    let sim = builder.build().map_err(|e| match (&a.channels, &e) {
+        (
+            Some(p),
+            wfm::sim::SimError::Channel { .. }
+            | wfm::sim::SimError::UnknownChannel { .. }
+            | wfm::sim::SimError::Unserved(_)
+            | wfm::sim::SimError::Concurrency { .. },
+        ) => anyhow::anyhow!("{}: {e}", p.display()),
+        _ => anyhow::anyhow!("{e}"),
     })?;
 
     let started = Instant::now();

@@ -85,7 +85,36 @@ pub struct SimBuilder {
     threads: Option<usize>,
     start_waiting: Vec<(String, u32)>,
     start_busy: Vec<(String, u32)>,
+    limits: SimLimits,
 }
+
+/// Bounds on the work of one run, checked by [`SimBuilder::build`] before
+/// anything is simulated, so that a mistaken input (a row of 10⁹ contacts,
+/// a row a century away) is refused at once instead of running for hours or
+/// filling the memory.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct SimLimits {
+    /// Most expected contacts over all replications (volumes ×
+    /// replications). The event loop handles about 5 million contacts a
+    /// second per core. Default 5·10⁸.
+    pub max_contacts: f64,
+    /// Most interval cells kept (intervals × (channels + groups) ×
+    /// replications, about 200 bytes each). Default 10⁷ (about 2 GB).
+    pub max_cells: f64,
+}
+
+impl Default for SimLimits {
+    fn default() -> Self {
+        Self {
+            max_contacts: 5e8,
+            max_cells: 1e7,
+        }
+    }
+}
+
+/// Most agent slots (agents × concurrency) of one group in one interval:
+/// slots are numbered in 30 bits inside the event loop.
+pub const MAX_SLOTS: u64 = MAX_AGENTS as u64;
 
 impl SimBuilder {
     /// A simulation of `intervals` intervals of `interval_min` minutes with
@@ -104,7 +133,14 @@ impl SimBuilder {
             threads: None,
             start_waiting: Vec::new(),
             start_busy: Vec::new(),
+            limits: SimLimits::default(),
         }
+    }
+
+    /// Bounds on the work of the run ([`SimLimits`]).
+    pub fn limits(mut self, limits: SimLimits) -> Self {
+        self.limits = limits;
+        self
     }
 
     /// Date and time labels of the intervals (for output).
@@ -165,6 +201,52 @@ impl SimBuilder {
         }
         if self.replications == 0 {
             return Err(SimError::Replications);
+        }
+        if let Some(l) = &self.labels {
+            if l.len() != n {
+                return Err(SimError::Labels(format!(
+                    "{} labels for {n} intervals",
+                    l.len()
+                )));
+            }
+            if let Some(i) = (1..l.len()).find(|&i| l[i] <= l[i - 1]) {
+                return Err(SimError::Labels(format!(
+                    "label {i} ({} {}) does not come after the one before",
+                    l[i].0, l[i].1
+                )));
+            }
+        }
+        let reps = self.replications as f64;
+        let cells = n as f64 * (self.channels.len() + self.groups.len()) as f64 * reps;
+        if cells > self.limits.max_cells {
+            return Err(SimError::TooMuchWork {
+                what: format!(
+                    "{n} intervals × {} channels and groups × {} replications of interval results",
+                    self.channels.len() + self.groups.len(),
+                    self.replications
+                ),
+                estimate: cells,
+                limit: self.limits.max_cells,
+                flag: "--max-cells".into(),
+            });
+        }
+        let volume: f64 = self
+            .channels
+            .iter()
+            .flat_map(|c| c.volumes.iter())
+            .filter(|v| v.is_finite())
+            .sum();
+        let contacts = volume * reps;
+        if !(contacts <= self.limits.max_contacts) {
+            return Err(SimError::TooMuchWork {
+                what: format!(
+                    "{volume:.3e} contacts × {} replications to simulate",
+                    self.replications
+                ),
+                estimate: contacts,
+                limit: self.limits.max_contacts,
+                flag: "--max-contacts".into(),
+            });
         }
         let names: Vec<&str> = self.channels.iter().map(|c| c.name.as_str()).collect();
         let index = |name: &str| names.iter().position(|n| *n == name);
@@ -266,6 +348,18 @@ impl SimBuilder {
                     group: g.name.clone(),
                     agents: most,
                     max: MAX_AGENTS,
+                });
+            }
+            let most = g.agents.iter().copied().max().unwrap_or(0);
+            if u64::from(most) * u64::from(g.concurrency) > MAX_SLOTS {
+                return Err(SimError::Concurrency {
+                    group: g.name.clone(),
+                    concurrency: g.concurrency,
+                    why: format!(
+                        "gives {most} agents × {} = {} slots in an interval; the simulator takes at most {MAX_SLOTS}",
+                        g.concurrency,
+                        u64::from(most) * u64::from(g.concurrency)
+                    ),
                 });
             }
             if g.concurrency == 0 {

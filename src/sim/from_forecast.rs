@@ -11,27 +11,52 @@ use crate::forecast::Forecast;
 use crate::input::InputError;
 use crate::textio::format_time;
 
+/// Most intervals a simulation built from a forecast may span (from its
+/// first row to its last): ten million, 570 years of 30-minute intervals.
+/// The work itself is bounded by [`crate::sim::SimLimits`].
+pub const MAX_SIM_INTERVALS: u64 = 10_000_000;
+
 /// The interval grid of a forecast: every interval from its first row's
-/// start to its last row's, as labels.
-pub fn forecast_grid(f: &Forecast) -> Vec<(Date, Time)> {
-    let im = f.interval_min as i64;
+/// start to its last row's, as labels. Errors when the span exceeds
+/// [`MAX_SIM_INTERVALS`], naming the rows at both ends.
+pub fn forecast_grid(f: &Forecast) -> Result<Vec<(Date, Time)>, InputError> {
+    let im = i64::from(f.interval_min.max(1));
     let key = |d: Date, t: Time| d.to_datetime(t);
     let (Some(first), Some(last)) = (
-        f.rows.iter().map(|r| key(r.date, r.time)).min(),
-        f.rows.iter().map(|r| key(r.date, r.time)).max(),
+        f.rows.iter().min_by_key(|r| key(r.date, r.time)),
+        f.rows.iter().max_by_key(|r| key(r.date, r.time)),
     ) else {
-        return Vec::new();
+        return Ok(Vec::new());
     };
-    let mut out = Vec::new();
-    let mut at = first;
-    while at <= last {
+    let (a, b) = (key(first.date, first.time), key(last.date, last.time));
+    let days = f64::from((b.date() - a.date()).get_days());
+    let minutes = days * 1440.0 + f64::from(crate::textio::minute_of_day(b.time()))
+        - f64::from(crate::textio::minute_of_day(a.time()));
+    let intervals = minutes / im as f64 + 1.0;
+    if intervals > MAX_SIM_INTERVALS as f64 {
+        return Err(InputError::at(
+            "forecast",
+            last.line,
+            format!(
+                "the rows run from {} {} (line {}) to {} {}: {intervals:.3e} intervals, more than the {MAX_SIM_INTERVALS} a simulation may span",
+                first.date,
+                format_time(first.time),
+                first.line,
+                last.date,
+                format_time(last.time)
+            ),
+        ));
+    }
+    let mut out = Vec::with_capacity(intervals as usize);
+    let mut at = a;
+    while at <= b {
         out.push((at.date(), at.time()));
         match at.checked_add(jiff::Span::new().minutes(im)) {
             Ok(n) => at = n,
             Err(_) => break,
         }
     }
-    out
+    Ok(out)
 }
 
 /// A builder for simulating `forecast` with `staffing` under the channel
@@ -47,7 +72,7 @@ pub fn from_forecast(
     staffing_source: &str,
 ) -> Result<SimBuilder, InputError> {
     let im = forecast.interval_min;
-    let grid = forecast_grid(forecast);
+    let grid = forecast_grid(forecast)?;
     let n = grid.len();
     let pos: HashMap<(Date, Time), usize> = grid.iter().enumerate().map(|(i, k)| (*k, i)).collect();
     let mut names: Vec<String> = forecast.rows.iter().map(|r| r.channel.clone()).collect();

@@ -72,8 +72,8 @@ use jiff::civil::{Date, Time};
 use rayon::prelude::*;
 
 pub use crate::requirement::{StaffingRow, StaffingTable};
-pub use builder::{ChannelSpec, GroupSpec, SimBuilder};
-pub use from_forecast::{forecast_grid, from_forecast};
+pub use builder::{ChannelSpec, GroupSpec, SimBuilder, SimLimits, MAX_SLOTS};
+pub use from_forecast::{forecast_grid, from_forecast, MAX_SIM_INTERVALS};
 pub use result::{Period, SimResult, SimRow};
 pub use stats::{
     misses_target, t975, Cell, Estimate, Replication, SimMetrics, METRICS, MISS_CI_FACTOR,
@@ -86,6 +86,7 @@ use crate::erlang::SlDefinition;
 
 /// Why a simulation cannot be built.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
 pub enum SimError {
     /// No intervals.
     #[error("the simulation has no intervals")]
@@ -148,6 +149,21 @@ pub enum SimError {
     /// A start-state channel the simulation does not have.
     #[error("start state: unknown channel {0:?}")]
     StartChannel(String),
+    /// The run would take more work than its limits allow.
+    #[error("{what}: about {estimate:.3e}, above the limit of {limit:.3e}; raise the limit ({flag}) if the run is meant to be this large")]
+    TooMuchWork {
+        /// What was estimated.
+        what: String,
+        /// The estimate.
+        estimate: f64,
+        /// The limit.
+        limit: f64,
+        /// The command-line flag (and builder method) that raises it.
+        flag: String,
+    },
+    /// Interval labels that do not match the intervals.
+    #[error("labels: {0}")]
+    Labels(String),
     /// The rayon thread pool could not be built.
     #[error("cannot start {0} threads")]
     Threads(usize),
@@ -252,7 +268,9 @@ impl Simulation {
                 })
                 .collect()
         };
-        let replications = match self.threads {
+        // More threads than cores only cost memory: the machine bounds them.
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let replications = match self.threads.filter(|&t| t > 0).map(|t| t.min(cores)) {
             None => work(),
             Some(t) => rayon::ThreadPoolBuilder::new()
                 .num_threads(t)
