@@ -785,7 +785,31 @@ impl Scenario {
     /// assert!((total - 4800.0).abs() < 1e-6);
     /// ```
     pub fn forecast(&self, from: Date, to: Date) -> Result<Forecast, InputError> {
+        self.forecast_at_most(from, to, DEFAULT_MAX_FORECAST_ROWS)
+    }
+
+    /// As [`Scenario::forecast`], refusing before any work a forecast of
+    /// more than `max_rows` rows (days × intervals × channels).
+    pub fn forecast_at_most(
+        &self,
+        from: Date,
+        to: Date,
+        max_rows: u64,
+    ) -> Result<Forecast, InputError> {
         let (c, _) = self.compile("scenario")?;
+        let days = i64::from((to - from).get_days()).max(-1) + 1;
+        let rows = days as f64
+            * crate::grid::intervals_per_day(c.interval_min) as f64
+            * c.channels.len() as f64;
+        if rows > max_rows as f64 {
+            return Err(InputError::at_key(
+                "scenario",
+                "to",
+                format!(
+                    "{from} to {to} is {days} days: {rows:.3e} forecast rows (days × intervals × channels), more than the limit of {max_rows}; raise it (--max-rows) if that is meant"
+                ),
+            ));
+        }
         let long = match &self.holidays {
             Some(h) => self.calendar_data.long_holidays(from, to, h.long_min_days),
             None => Vec::new(),
@@ -834,6 +858,11 @@ impl Scenario {
         })
     }
 }
+
+/// The default bound on forecast rows (days × intervals × channels): ten
+/// million, about 400 MB of CSV (ten years of 30-minute intervals for
+/// twenty channels is 3.5 million).
+pub const DEFAULT_MAX_FORECAST_ROWS: u64 = 10_000_000;
 
 impl Scenario {
     /// The error for a volume that overflowed: names the key that did it.

@@ -662,7 +662,11 @@ pub fn deferred_requirement(
             continue;
         }
         let share = w / d;
-        let end = if d >= (n - j) as f64 { n } else { j + d as usize };
+        let end = if d >= (n - j) as f64 {
+            n
+        } else {
+            j + d as usize
+        };
         for slot in &mut work[j..end] {
             *slot += share;
         }
@@ -891,7 +895,13 @@ mod tests {
 
     #[test]
     fn a_deadline_past_the_horizon_does_not_overflow() {
-        let work = vec![DeferredInterval { volume: 10.0, aht_s: 300.0 }; 4];
+        let work = vec![
+            DeferredInterval {
+                volume: 10.0,
+                aht_s: 300.0
+            };
+            4
+        ];
         for deadline in [1e23, f64::INFINITY, f64::MAX, 0.0, -5.0, f64::NAN] {
             let plan = deferred_requirement(&work, 30.0, deadline, 1.0);
             assert_eq!(plan.len(), 4);

@@ -34,6 +34,9 @@ pub struct ForecastArgs {
     /// With --sample-seed: coefficient of variation of an interval-level busyness factor
     #[arg(long, default_value_t = 0.0, value_name = "CV")]
     interval_cv: f64,
+    /// Most forecast rows (days × intervals × channels) [default: 10000000]
+    #[arg(long, value_name = "N")]
+    max_rows: Option<u64>,
     /// Output forecast CSV [default: stdout]
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
@@ -54,7 +57,10 @@ pub fn run(a: ForecastArgs) -> Result<i32> {
         scenario.compile(&source)?;
     }
     let (from, to) = scenario.date_range(a.from, a.to, &source)?;
-    let mut forecast = scenario.forecast(from, to)?;
+    let max_rows = a
+        .max_rows
+        .unwrap_or(wfm::scenario::DEFAULT_MAX_FORECAST_ROWS);
+    let mut forecast = scenario.forecast_at_most(from, to, max_rows)?;
     if let Some(seed) = a.sample_seed {
         let od = wfm::arrivals::Overdispersion {
             day_cv: a.day_cv,
