@@ -237,7 +237,7 @@ impl SimBuilder {
             .filter(|v| v.is_finite())
             .sum();
         let contacts = volume * reps;
-        if !(contacts <= self.limits.max_contacts) {
+        if contacts.is_nan() || contacts > self.limits.max_contacts {
             return Err(SimError::TooMuchWork {
                 what: format!(
                     "{volume:.3e} contacts × {} replications to simulate",

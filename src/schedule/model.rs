@@ -1,0 +1,348 @@
+//! The set-covering model of one channel: candidates, shortfalls and
+//! days-off patterns; its solution, rounded and bounded.
+
+#[allow(unused_imports)]
+use super::*;
+
+pub(super) fn gcd(a: u64, b: u64) -> u64 {
+    if b == 0 {
+        a
+    } else {
+        gcd(b, a % b)
+    }
+}
+
+/// The greatest common divisor of the costs, on a grid of 1e-6.
+pub(super) fn cost_grid(costs: &[f64]) -> f64 {
+    let g = costs
+        .iter()
+        .map(|c| (c * 1e6).round() as u64)
+        .filter(|&c| c > 0)
+        .fold(0, gcd);
+    if g == 0 {
+        1e-6
+    } else {
+        g as f64 / 1e6
+    }
+}
+pub(super) fn solve_channel<B: Backend>(
+    name: &str,
+    required: &[u32],
+    cands: Vec<Candidate>,
+    rules: &ShiftRules,
+    grid: &IntervalGrid,
+    opts: &ScheduleOptions,
+) -> Result<ChannelRoster, ScheduleError> {
+    let n_req = required.len();
+    let demand: Vec<usize> = (0..n_req).filter(|&t| required[t] > 0).collect();
+    let empty = |status| ChannelRoster {
+        channel: name.to_string(),
+        shifts: Vec::new(),
+        required: required.to_vec(),
+        scheduled: vec![0; n_req],
+        status,
+        cost: 0.0,
+        objective: 0.0,
+        bound: 0.0,
+        gap: 0.0,
+        cost_grid: 0.0,
+        headcount: rules.weekly.as_ref().map(|_| 0),
+        solver: opts.solver,
+    };
+    if demand.is_empty() {
+        return Ok(empty(Status::Empty));
+    }
+    let costs: Vec<f64> = cands.iter().map(|c| c.cost).collect();
+    let g = cost_grid(&costs);
+    let max_cost = costs.iter().copied().fold(0.0, f64::max).max(g);
+    let w = g * (10.0 * max_cost / g).ceil();
+    // Which candidates work in each interval with demand.
+    let mut covers: Vec<Vec<usize>> = vec![Vec::new(); n_req];
+    for (j, c) in cands.iter().enumerate() {
+        for t in c.start..c.end.min(n_req) {
+            if required[t] > 0 && c.works(t) {
+                covers[t].push(j);
+            }
+        }
+    }
+    let patterns = rules.work_patterns();
+    let type_days: Vec<(usize, usize, Vec<usize>)> = {
+        let mut m: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
+        for (j, c) in cands.iter().enumerate() {
+            m.entry((c.shift, c.day)).or_default().push(j);
+        }
+        m.into_iter().map(|((s, d), v)| (s, d, v)).collect()
+    };
+    let day_wd: Vec<usize> = (0..grid.days() as usize)
+        .map(|d| weekday_index(grid.day(d).unwrap_or(grid.first())))
+        .collect();
+
+    // Variables: x_j (candidates), then s_t (shortfalls), then y_p (patterns).
+    let (nx, ns) = (cands.len(), demand.len());
+    let mut model = LinearModel {
+        cost: costs.clone(),
+        integer: vec![true; nx],
+        rows: Vec::new(),
+    };
+    model.cost.extend(std::iter::repeat_n(w, ns));
+    model.integer.extend(std::iter::repeat_n(false, ns));
+    model.cost.extend(std::iter::repeat_n(0.0, patterns.len()));
+    model
+        .integer
+        .extend(std::iter::repeat_n(true, patterns.len()));
+    for (k, &t) in demand.iter().enumerate() {
+        let mut terms: Vec<(usize, f64)> = covers[t].iter().map(|&j| (j, 1.0)).collect();
+        terms.push((nx + k, 1.0));
+        model.rows.push(Row {
+            terms,
+            at_most: false,
+            rhs: required[t] as f64,
+        });
+    }
+    for (si, _day, js) in &type_days {
+        let st = &rules.shift[*si];
+        let terms: Vec<(usize, f64)> = js.iter().map(|&j| (j, 1.0)).collect();
+        if let Some(hi) = st.max_agents {
+            model.rows.push(Row {
+                terms: terms.clone(),
+                at_most: true,
+                rhs: hi as f64,
+            });
+        }
+        if let Some(lo) = st.min_agents {
+            model.rows.push(Row {
+                terms,
+                at_most: false,
+                rhs: lo as f64,
+            });
+        }
+    }
+    if !patterns.is_empty() {
+        let y0 = nx + ns;
+        for (d, &wd) in day_wd.iter().enumerate() {
+            // Shifts on day d ≤ agents whose pattern works that weekday.
+            let mut terms: Vec<(usize, f64)> = cands
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.day == d)
+                .map(|(j, _)| (j, 1.0))
+                .collect();
+            terms.extend(
+                patterns
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, &p)| p & (1 << wd) != 0)
+                    .map(|(k, _)| (y0 + k, -1.0)),
+            );
+            model.rows.push(Row {
+                terms,
+                at_most: true,
+                rhs: 0.0,
+            });
+        }
+        if let Some(cap) = rules.weekly.as_ref().and_then(|w| w.max_headcount) {
+            model.rows.push(Row {
+                terms: (0..patterns.len()).map(|k| (y0 + k, 1.0)).collect(),
+                at_most: true,
+                rhs: cap as f64,
+            });
+        }
+    }
+    let fail = |message: String| ScheduleError::Solver {
+        channel: name.to_string(),
+        message,
+    };
+
+    // 1. The LP relaxation: a lower bound and a starting point.
+    let relaxed = B::relaxation(&model).map_err(fail)?;
+    let xs_lp = &relaxed[..nx];
+    let ys_lp = &relaxed[nx + ns..];
+    let lp_obj: f64 = xs_lp.iter().zip(&costs).map(|(x, c)| x * c).sum::<f64>()
+        + demand
+            .iter()
+            .map(|&t| {
+                let cov: f64 = covers[t].iter().map(|&j| xs_lp[j]).sum();
+                (required[t] as f64 - cov).max(0.0) * w
+            })
+            .sum::<f64>();
+    let mut lower = g * (lp_obj / g - 1e-7).ceil();
+
+    // 2. Round up and prune: a feasible roster.
+    let mut xr: Vec<u32> = xs_lp
+        .iter()
+        .map(|x| (x - 1e-7).ceil().max(0.0) as u32)
+        .collect();
+    let cover_of = |xr: &[u32], t: usize| -> u32 { covers[t].iter().map(|&j| xr[j]).sum() };
+    let mut order: Vec<usize> = (0..cands.len()).filter(|&j| xr[j] > 0).collect();
+    order.sort_by(|&a, &b| costs[b].total_cmp(&costs[a]).then(a.cmp(&b)));
+    for &j in &order {
+        while xr[j] > 0 {
+            let c = &cands[j];
+            let ok = (c.start..c.end.min(n_req))
+                .all(|t| required[t] == 0 || !c.works(t) || cover_of(&xr, t) > required[t]);
+            let type_ok = rules.shift[c.shift].min_agents.is_none_or(|lo| {
+                let n: u32 = cands
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, k)| k.shift == c.shift && k.day == c.day)
+                    .map(|(i, _)| xr[i])
+                    .sum();
+                n > lo
+            });
+            if ok && type_ok {
+                xr[j] -= 1;
+            } else {
+                break;
+            }
+        }
+    }
+    let yr: Vec<u32> = ys_lp
+        .iter()
+        .map(|y| (y - 1e-7).ceil().max(0.0) as u32)
+        .collect();
+    let objective_of = |xr: &[u32]| -> f64 {
+        xr.iter()
+            .zip(&costs)
+            .map(|(x, c)| *x as f64 * c)
+            .sum::<f64>()
+            + demand
+                .iter()
+                .map(|&t| required[t].saturating_sub(cover_of(xr, t)) as f64 * w)
+                .sum::<f64>()
+    };
+    let mut best = xr.clone();
+    let mut best_obj = objective_of(&best);
+
+    // 3. Branch and bound from there, asked to stop within one grid step
+    //    (or the requested gap).
+    let mut status = Status::TimeLimit;
+    let grid_gap = 0.999 * g / best_obj.max(g);
+    if best_obj - lower < g * 0.999 {
+        status = Status::Optimal;
+    } else if (best_obj - lower) / best_obj <= opts.mip_gap {
+        status = Status::GapLimit;
+    } else if opts.time_limit_s > 0.0 && opts.node_limit != Some(0) {
+        let mut start: Vec<f64> = best.iter().map(|&x| x as f64).collect();
+        start.extend(
+            demand
+                .iter()
+                .map(|&t| required[t].saturating_sub(cover_of(&best, t)) as f64),
+        );
+        start.extend(yr.iter().map(|&y| y as f64));
+        let limits = Limits {
+            time_limit_s: opts.time_limit_s,
+            node_limit: opts.node_limit,
+            gap: grid_gap.max(opts.mip_gap),
+        };
+        let out = B::branch_and_bound(&model, &start, &limits).map_err(fail)?;
+        if let Some(values) = out.values {
+            let xs: Vec<u32> = values[..nx]
+                .iter()
+                .map(|v| v.round().max(0.0) as u32)
+                .collect();
+            let obj = objective_of(&xs);
+            if obj <= best_obj + 1e-9 {
+                best = xs;
+                best_obj = obj;
+            }
+        }
+        // Every roster costs a multiple of g, so a bound rounds up to the grid.
+        if let Some(b) = out.bound.filter(|b| b.is_finite()) {
+            lower = lower.max(g * (b / g - 1e-7).ceil());
+        }
+        if best_obj - lower < g * 0.999 || (out.closed && limits.gap <= grid_gap) {
+            status = Status::Optimal;
+        } else if out.closed {
+            status = Status::GapLimit;
+        } else if out.node_limit_hit {
+            status = Status::NodeLimit;
+        }
+    }
+    let bound = match status {
+        Status::Optimal => best_obj,
+        // The solver stopped within the gap of its own bound.
+        Status::GapLimit => lower.max(best_obj * (1.0 - opts.mip_gap)).min(best_obj),
+        _ => lower.min(best_obj),
+    };
+    let scheduled: Vec<u32> = (0..n_req)
+        .map(|t| {
+            cands
+                .iter()
+                .enumerate()
+                .filter(|(j, c)| best[*j] > 0 && c.works(t))
+                .map(|(j, _)| best[j])
+                .sum()
+        })
+        .collect();
+    let cost: f64 = best.iter().zip(&costs).map(|(x, c)| *x as f64 * c).sum();
+    let headcount = if patterns.is_empty() {
+        None
+    } else {
+        let daily: Vec<u32> = (0..grid.days() as usize)
+            .map(|d| {
+                cands
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| c.day == d)
+                    .map(|(j, _)| best[j])
+                    .sum()
+            })
+            .collect();
+        Some(min_headcount(&patterns, &day_wd, &daily).map_err(|e| fail(e.to_string()))?)
+    };
+    let shifts = cands
+        .into_iter()
+        .zip(best.iter())
+        .filter(|(_, &n)| n > 0)
+        .map(|(c, &n)| (c, n))
+        .collect();
+    Ok(ChannelRoster {
+        channel: name.to_string(),
+        shifts,
+        required: required.to_vec(),
+        scheduled,
+        status,
+        cost,
+        objective: best_obj,
+        bound,
+        gap: if best_obj > 0.0 {
+            (best_obj - bound) / best_obj
+        } else {
+            0.0
+        },
+        cost_grid: g,
+        headcount,
+        solver: opts.solver,
+    })
+}
+
+/// The fewest agents on days-off patterns that give `daily[d]` agents on each day.
+pub(super) fn min_headcount(
+    patterns: &[u8],
+    day_wd: &[usize],
+    daily: &[u32],
+) -> Result<u32, good_lp::ResolutionError> {
+    let mut vars = ProblemVariables::new();
+    let y: Vec<Variable> = patterns
+        .iter()
+        .map(|_| vars.add(variable().integer().min(0)))
+        .collect();
+    let total: Expression = y.iter().copied().sum();
+    let mut model = vars.minimise(total).using(good_lp::microlp);
+    // Several dates may share a weekday (horizons over a week): the largest need counts.
+    let mut need = [0u32; 7];
+    for (d, &wd) in day_wd.iter().enumerate() {
+        need[wd] = need[wd].max(daily[d]);
+    }
+    for (wd, &n) in need.iter().enumerate() {
+        let avail: Expression = patterns
+            .iter()
+            .enumerate()
+            .filter(|(_, &p)| p & (1 << wd) != 0)
+            .map(|(k, _)| y[k])
+            .sum();
+        model.add_constraint(constraint!(avail >= n as f64));
+    }
+    let sol = model.solve()?;
+    Ok(y.iter().map(|v| sol.value(*v).round() as u32).sum())
+}
