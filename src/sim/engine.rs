@@ -14,61 +14,12 @@ use std::io::Write;
 use rand::RngExt;
 use rand_distr::{Distribution, Exp1};
 
+use super::event::{Ev, Kind, OPERAND_MASK};
 use super::queue::EventQueue;
 use super::stats::{hist_bin, Cell, RepStats};
 use super::Simulation;
 use crate::arrivals::{ArrivalCursor, WfmRng};
 use crate::channels::ChannelKind;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(u8)]
-enum Kind {
-    Completion = 0,
-    Abandon = 1,
-    BotDone = 2,
-    Retry = 3,
-    Boundary = 4,
-}
-
-/// Bits of each of an event's two operands (agent, contact, generation,
-/// channel or interval): 30, so that an event packs into one `u64` beside its
-/// kind and a heap entry is 16 bytes (four children in 64 bytes).
-const OPERAND_BITS: u32 = 30;
-const OPERAND_MASK: u64 = (1 << OPERAND_BITS) - 1;
-
-/// An event's payload, what happens and to whom, packed:
-/// kind in bits 0–2, `a` in bits 3–32, `b` in bits 33–62.
-#[derive(Debug, Clone, Copy)]
-struct Ev(u64);
-
-impl Ev {
-    #[inline]
-    fn new(kind: Kind, a: u32, b: u32) -> Self {
-        debug_assert!(u64::from(a) <= OPERAND_MASK && u64::from(b) <= OPERAND_MASK);
-        Ev(kind as u64 | (u64::from(a) & OPERAND_MASK) << 3 | (u64::from(b) & OPERAND_MASK) << 33)
-    }
-
-    #[inline]
-    fn kind(self) -> Kind {
-        match self.0 & 7 {
-            0 => Kind::Completion,
-            1 => Kind::Abandon,
-            2 => Kind::BotDone,
-            3 => Kind::Retry,
-            _ => Kind::Boundary,
-        }
-    }
-
-    #[inline]
-    fn a(self) -> u32 {
-        ((self.0 >> 3) & OPERAND_MASK) as u32
-    }
-
-    #[inline]
-    fn b(self) -> u32 {
-        ((self.0 >> 33) & OPERAND_MASK) as u32
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
@@ -141,7 +92,7 @@ pub(super) struct Engine<'a, 'w> {
     open_since: Vec<f64>,
     next_arrival: Vec<f64>,
     stats: RepStats,
-    trace: Option<&'w mut dyn Write>,
+    trace: Option<csv::Writer<&'w mut dyn Write>>,
     trace_err: Option<std::io::Error>,
 }
 
@@ -172,7 +123,7 @@ impl<'a, 'w> Engine<'a, 'w> {
             open_since: vec![f64::NAN; nc],
             next_arrival: vec![f64::INFINITY; nc],
             stats: RepStats::new(sim.intervals, nc, ng),
-            trace,
+            trace: trace.map(csv::Writer::from_writer),
             trace_err: None,
         }
     }
@@ -192,7 +143,15 @@ impl<'a, 'w> Engine<'a, 'w> {
         let sim = self.sim;
         let horizon = sim.intervals as f64 * sim.interval_s;
         if let Some(w) = self.trace.as_mut() {
-            writeln!(w, "contact,channel,arrival_s,outcome,wait_s,handle_s,group")?;
+            w.write_record([
+                "contact",
+                "channel",
+                "arrival_s",
+                "outcome",
+                "wait_s",
+                "handle_s",
+                "group",
+            ])?;
         }
         for c in 0..sim.channels.len() {
             let mut cur = ArrivalCursor::start(&sim.channels[c].process, &mut self.rng);
@@ -817,12 +776,17 @@ impl<'a, 'w> Engine<'a, 'w> {
     fn trace_row(&mut self, ct: &Contact, outcome: &str, wait: f64, handle: f64, group: &str) {
         if let Some(w) = self.trace.as_mut() {
             let name = &self.sim.channels[ct.ch as usize].name;
-            if let Err(e) = writeln!(
-                w,
-                "{},{},{:.3},{},{:.3},{:.3},{}",
-                ct.id, name, ct.arrive, outcome, wait, handle, group
-            ) {
-                self.trace_err = Some(e);
+            let res = w.write_record([
+                ct.id.to_string().as_str(),
+                name,
+                &format!("{:.3}", ct.arrive),
+                outcome,
+                &format!("{wait:.3}"),
+                &format!("{handle:.3}"),
+                group,
+            ]);
+            if let Err(e) = res {
+                self.trace_err = Some(e.into());
             }
         }
     }
@@ -832,28 +796,5 @@ impl RepStats {
     fn cell(&mut self, iv: usize, c: usize) -> &mut Cell {
         let n = self.channels;
         &mut self.cells[iv * n + c]
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn events_pack_and_unpack() {
-        let max = OPERAND_MASK as u32;
-        for kind in [
-            Kind::Completion,
-            Kind::Abandon,
-            Kind::BotDone,
-            Kind::Retry,
-            Kind::Boundary,
-        ] {
-            for (a, b) in [(0, 0), (1, max), (max, 1), (max, max), (123_456, 789)] {
-                let e = Ev::new(kind, a, b);
-                assert_eq!((e.kind(), e.a(), e.b()), (kind, a, b));
-            }
-        }
-        assert!(u64::from(super::super::MAX_AGENTS) * 2 < OPERAND_MASK);
     }
 }

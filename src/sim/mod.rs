@@ -61,6 +61,7 @@
 
 mod builder;
 mod engine;
+mod event;
 mod from_forecast;
 mod queue;
 mod result;

@@ -1,0 +1,199 @@
+//! Unit tests of [`super`].
+
+use super::*;
+use crate::arrivals::{stream_rng, ArrivalProcess};
+use std::path::Path;
+
+/// A known scenario over 14 weeks around Spring Festival 2026.
+fn truth() -> Scenario {
+    let text = r#"
+        interval_min = 30
+        [channel.phone]
+        daily_volume = 3000
+        aht_s = 270
+        patience_s = 150
+        dow_factors = [1.15, 1.0, 0.95, 0.95, 1.05, 0.6, 0.5]
+        holiday_factor = 0.4
+        makeup_factor = 0.9
+        [channel.chat]
+        daily_volume = 5000
+        aht_s = 400
+        dow_factors = [1.1, 1.0, 1.0, 0.95, 1.0, 0.7, 0.65]
+        holiday_factor = 0.4
+        makeup_factor = 0.9
+        [[repayment]]
+        due_days = [10, 25]
+        day_factors = [[-2, 1.3], [-1, 1.15], [0, 1.6], [1, 1.25]]
+        reminder_time = "10:00"
+        reminder_factor = 1.8
+        [month_end]
+        days = 3
+        factor = 1.12
+        [holidays]
+        long_min_days = 5
+        before_days = 2
+        before_factor = 1.3
+        after_days = 2
+        after_factor = 1.5
+    "#;
+    let mut s = Scenario::parse(text, "truth").unwrap();
+    let cal = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/calendar_china_2026.csv");
+    s.calendar_data = Calendar::from_path(&cal).unwrap().0;
+    s
+}
+
+/// Poisson history drawn from the scenario's expected volumes.
+fn history(s: &Scenario, from: &str, to: &str, seed: u64) -> Forecast {
+    let mut f = s
+        .forecast(from.parse().unwrap(), to.parse().unwrap())
+        .unwrap();
+    let channels: Vec<String> = s.channel.keys().cloned().collect();
+    for (k, ch) in channels.iter().enumerate() {
+        let idx: Vec<usize> = (0..f.rows.len())
+            .filter(|&i| &f.rows[i].channel == ch)
+            .collect();
+        let vols: Vec<f64> = idx.iter().map(|&i| f.rows[i].volume).collect();
+        let p = ArrivalProcess::new(&vols, 30).unwrap();
+        let counts = p.counts(&mut stream_rng(seed, k as u64));
+        for (&i, c) in idx.iter().zip(counts) {
+            f.rows[i].volume = c as f64;
+        }
+    }
+    f
+}
+
+fn options(s: &Scenario) -> FitOptions {
+    FitOptions {
+        calendar: s.calendar_data.clone(),
+        calendar_path: None,
+        repayment: s.repayment.clone(),
+        month_end_days: s.month_end.as_ref().map(|m| m.days),
+        holidays: s.holidays.clone(),
+        holdout_days: 7,
+    }
+}
+
+fn within(got: f64, want: f64, tol: f64, what: &str) {
+    assert!(
+        (got / want - 1.0).abs() <= tol,
+        "{what}: fitted {got}, true {want} (tolerance {tol})"
+    );
+}
+
+#[test]
+fn recovers_a_known_scenario_from_poisson_history() {
+    let s = truth();
+    let mut h = history(&s, "2026-01-05", "2026-04-12", 11);
+    // An outage day: chat and phone triple on Wednesday 2026-03-18.
+    for r in h.rows.iter_mut() {
+        if r.date == "2026-03-18".parse::<Date>().unwrap() {
+            r.volume *= 3.0;
+        }
+    }
+    // A gap: the afternoon of 2026-03-04 is missing for phone.
+    h.rows.retain(|r| {
+        !(r.channel == "phone"
+            && r.date == "2026-03-04".parse::<Date>().unwrap()
+            && r.time.hour() >= 13)
+    });
+    let rep = fit(&h, &options(&s)).unwrap();
+    for name in ["phone", "chat"] {
+        let t = &s.channel[name];
+        let f = &rep.scenario.channel[name];
+        // The fit puts the level of Monday–Friday into the base volume, so
+        // compare volumes: base × factor.
+        for w in 0..7 {
+            within(
+                f.daily_volume * f.dow_factors[w],
+                t.daily_volume * t.dow_factors[w],
+                0.05,
+                &format!("{name} weekday {w}"),
+            );
+        }
+        let level = t.dow_factors[..5].iter().sum::<f64>() / 5.0;
+        within(f.daily_volume, t.daily_volume * level, 0.03, "base volume");
+        assert!(
+            f.weekly_growth.abs() < 0.003,
+            "{name}: growth {}",
+            f.weekly_growth
+        );
+        within(
+            f.daily_volume * f.holiday_factor,
+            t.daily_volume * t.holiday_factor,
+            0.10,
+            "holiday",
+        );
+        within(
+            f.daily_volume * f.makeup_factor,
+            t.daily_volume * t.makeup_factor,
+            0.12,
+            "make-up day",
+        );
+        let Profile::Shares(sh) = &f.intraday.workday else {
+            panic!()
+        };
+        let want = crate::scenario::builtin_profile("lender-workday", 30).unwrap();
+        for i in 16..44 {
+            within(sh[i], want[i], 0.12, &format!("{name} share {i}"));
+        }
+    }
+    let r = &rep.scenario.repayment[0];
+    for ((_, got), (_, want)) in r.day_factors.iter().zip(&s.repayment[0].day_factors) {
+        within(*got, *want, 0.08, "repayment factor");
+    }
+    within(r.reminder_factor, 1.8, 0.08, "reminder factor");
+    within(
+        rep.scenario.month_end.as_ref().unwrap().factor,
+        1.12,
+        0.08,
+        "month-end",
+    );
+    let h2 = rep.scenario.holidays.as_ref().unwrap();
+    within(h2.before_factor, 1.3, 0.12, "before holiday");
+    within(h2.after_factor, 1.5, 0.12, "after holiday");
+    assert!(rep
+        .outliers
+        .iter()
+        .any(|o| o.date == "2026-03-18".parse::<Date>().unwrap() && o.ratio > 2.5));
+    for q in &rep.quality {
+        assert!(q.daily_mape < 0.05, "{q:?}");
+        assert!(q.interval_wape < 0.12, "{q:?}");
+    }
+    assert_eq!(rep.quality.len(), 2);
+}
+
+#[test]
+fn recovers_weekly_growth() {
+    // +1.5% a week over 16 weeks, from a base on the first day.
+    let mut s = truth();
+    s.base_date = Some("2026-01-05".into());
+    for ch in s.channel.values_mut() {
+        ch.weekly_growth = 0.015;
+    }
+    let h = history(&s, "2026-01-05", "2026-04-26", 21);
+    let rep = fit(&h, &options(&s)).unwrap();
+    for (name, f) in &rep.scenario.channel {
+        assert!(
+            (f.weekly_growth - 0.015).abs() < 0.003,
+            "{name}: {}",
+            f.weekly_growth
+        );
+        // The fitted base holds on the last day: 16 weeks of growth later.
+        let t = &s.channel[name];
+        let level = t.dow_factors[..5].iter().sum::<f64>() / 5.0;
+        let want = t.daily_volume * level * 1.015f64.powf(111.0 / 7.0);
+        within(f.daily_volume, want, 0.04, "base volume at the last day");
+    }
+    assert_eq!(rep.scenario.base_date.as_deref(), Some("2026-04-26"));
+    for q in &rep.quality {
+        assert!(q.daily_mape < 0.05, "{q:?}");
+    }
+}
+
+#[test]
+fn too_short_history_is_an_error() {
+    let s = truth();
+    let h = history(&s, "2026-03-02", "2026-03-05", 1);
+    let e = fit(&h, &FitOptions::default()).unwrap_err();
+    assert!(matches!(e, FitError::TooShort { days: 4, .. }));
+}
