@@ -23,7 +23,7 @@ use jiff::civil::{Date, Time};
 use serde::{Deserialize, Serialize};
 
 use crate::input::{InputError, Warning};
-use crate::textio::{csv_field, csv_reader, each_record, format_time, read_header, read_text};
+use crate::textio::{csv_reader, each_record, format_time, read_header, read_text};
 
 /// One interval of one channel.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -137,45 +137,47 @@ impl Forecast {
         Self::read(text.as_bytes(), &name, interval_min)
     }
 
-    /// Writes the forecast CSV (the `patience_s` column only when some row has one).
+    /// Writes the forecast CSV (the `patience_s` column only when some row
+    /// has one), through `csv::Writer` (names with commas or quotes are quoted).
     pub fn write<W: Write>(&self, w: W) -> std::io::Result<()> {
         use std::fmt::Write as _;
         let with_patience = self.rows.iter().any(|r| r.patience_s.is_some());
-        let mut out = std::io::BufWriter::new(w);
+        let mut out = csv::Writer::from_writer(w);
         let cols = if with_patience {
             &COLUMNS[..]
         } else {
             &COLUMNS[..5]
         };
-        writeln!(out, "{}", cols.join(","))?;
-        let mut line = String::with_capacity(96);
-        let mut quoted = std::collections::HashMap::new();
+        out.write_record(cols)?;
+        let mut buf = String::with_capacity(32);
         for r in &self.rows {
-            line.clear();
-            let channel = quoted
-                .entry(r.channel.as_str())
-                .or_insert_with(|| csv_field(&r.channel));
+            buf.clear();
             let _ = write!(
-                line,
-                "{:04}-{:02}-{:02},{:02}:{:02},{},",
+                buf,
+                "{:04}-{:02}-{:02}",
                 r.date.year(),
                 r.date.month(),
-                r.date.day(),
-                r.time.hour(),
-                r.time.minute(),
-                channel
+                r.date.day()
             );
-            crate::textio::push_num(&mut line, r.volume, 4);
-            line.push(',');
-            crate::textio::push_num(&mut line, r.aht_s, 3);
+            out.write_field(&buf)?;
+            buf.clear();
+            let _ = write!(buf, "{:02}:{:02}", r.time.hour(), r.time.minute());
+            out.write_field(&buf)?;
+            out.write_field(&r.channel)?;
+            buf.clear();
+            crate::textio::push_num(&mut buf, r.volume, 4);
+            out.write_field(&buf)?;
+            buf.clear();
+            crate::textio::push_num(&mut buf, r.aht_s, 3);
+            out.write_field(&buf)?;
             if with_patience {
-                line.push(',');
+                buf.clear();
                 if let Some(p) = r.patience_s {
-                    crate::textio::push_num(&mut line, p, 3);
+                    crate::textio::push_num(&mut buf, p, 3);
                 }
+                out.write_field(&buf)?;
             }
-            line.push('\n');
-            out.write_all(line.as_bytes())?;
+            out.write_record(None::<&[u8]>)?;
         }
         out.flush()
     }

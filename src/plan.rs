@@ -311,30 +311,49 @@ pub fn move_to_opening(
     Ok(())
 }
 
-impl PlanRound {
-    /// The CSV header of [`PlanRound::csv_row`].
-    pub const HEADER: &'static str = "round,required_agent_intervals,paid_hours,cost,headcount,gap,misses,worst_date,worst_time,worst_channel,worst_service_level";
+/// The columns of the rounds CSV ([`write_rounds`]).
+pub const ROUND_COLUMNS: [&str; 11] = [
+    "round",
+    "required_agent_intervals",
+    "paid_hours",
+    "cost",
+    "headcount",
+    "gap",
+    "misses",
+    "worst_date",
+    "worst_time",
+    "worst_channel",
+    "worst_service_level",
+];
 
-    /// One CSV row.
-    pub fn csv_row(&self) -> String {
-        let (wd, wt, wc, ws) = match &self.worst {
+/// Writes one row per round with [`ROUND_COLUMNS`].
+pub fn write_rounds<W: std::io::Write>(w: W, rounds: &[PlanRound]) -> std::io::Result<()> {
+    use crate::textio::{fmt_num, format_time};
+    let mut out = csv::Writer::from_writer(w);
+    out.write_record(ROUND_COLUMNS)?;
+    for r in rounds {
+        let (wd, wt, wc, ws) = match &r.worst {
             Some(w) => (
                 w.date.to_string(),
-                crate::textio::format_time(w.time),
-                crate::textio::csv_field(&w.channel),
-                crate::textio::fmt_num(w.service_level, 4),
+                format_time(w.time),
+                w.channel.clone(),
+                fmt_num(w.service_level, 4),
             ),
             None => Default::default(),
         };
-        format!(
-            "{},{},{},{},{},{},{},{wd},{wt},{wc},{ws}",
-            self.round,
-            self.required_agent_intervals,
-            crate::textio::fmt_num(self.paid_hours, 2),
-            crate::textio::fmt_num(self.cost, 2),
-            self.headcount.map_or(String::new(), |h| h.to_string()),
-            crate::textio::fmt_num(self.gap, 6),
-            self.misses
-        )
+        out.write_record([
+            r.round.to_string(),
+            r.required_agent_intervals.to_string(),
+            fmt_num(r.paid_hours, 2),
+            fmt_num(r.cost, 2),
+            r.headcount.map_or(String::new(), |h| h.to_string()),
+            fmt_num(r.gap, 6),
+            r.misses.to_string(),
+            wd,
+            wt,
+            wc,
+            ws,
+        ])?;
     }
+    out.flush()
 }

@@ -353,15 +353,6 @@ pub fn push_num(out: &mut String, v: f64, decimals: usize) {
     }
 }
 
-/// A CSV field, quoted when it holds a comma, quote or line break.
-pub(crate) fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -181,11 +181,6 @@ fn run_in(a: &PlanArgs) -> Result<i32> {
     })?;
     // Everything is computed; now write the files.
     let final_table = result.final_requirement.to_table();
-    let mut rounds = format!("{}\n", PlanRound::HEADER).into_bytes();
-    for r in &result.rounds {
-        rounds.extend_from_slice(r.csv_row().as_bytes());
-        rounds.push(b'\n');
-    }
     outs.fill(ids[0], |b| result.forecast.write(b))?;
     outs.fill(ids[1], |b| {
         wfm::requirement::write_staffing(b, &result.requirement)
@@ -198,7 +193,7 @@ fn run_in(a: &PlanArgs) -> Result<i32> {
     })?;
     outs.fill(ids[6], |b| result.simulation.write_intervals(b))?;
     outs.fill(ids[7], |b| result.simulation.write_summary(b))?;
-    outs.set(ids[8], rounds);
+    outs.fill(ids[8], |b| wfm::plan::write_rounds(b, &result.rounds))?;
     outs.commit()?;
     diag!(
         "wfm: plan: wrote {} files to {}",

@@ -167,21 +167,19 @@ impl SimResult {
     /// Writes the per-interval CSV: `date,time,channel`, then every metric of
     /// [`METRICS`] with its `_ci95`.
     pub fn write_intervals<W: Write>(&self, w: W) -> std::io::Result<()> {
-        let mut out = std::io::BufWriter::new(w);
+        let mut out = csv::Writer::from_writer(w);
         let mut head = vec!["date".to_string(), "time".into(), "channel".into()];
         head.extend(metric_columns());
-        writeln!(out, "{}", head.join(","))?;
+        out.write_record(&head)?;
+        let mut buf = String::new();
         for row in self.interval_rows() {
             let Period::Interval(d, t) = row.period else {
                 continue;
             };
-            write!(
-                out,
-                "{d},{},{}",
-                format_time(t),
-                crate::textio::csv_field(&row.channel)
-            )?;
-            write_metrics(&mut out, &row.metrics)?;
+            out.write_field(d.to_string())?;
+            out.write_field(format_time(t))?;
+            out.write_field(&row.channel)?;
+            write_metrics(&mut out, &row.metrics, &mut buf)?;
         }
         out.flush()
     }
@@ -189,17 +187,19 @@ impl SimResult {
     /// Writes the summary CSV: `period` (a date, or `all`), `channel`, then
     /// every metric with its `_ci95`.
     pub fn write_summary<W: Write>(&self, w: W) -> std::io::Result<()> {
-        let mut out = std::io::BufWriter::new(w);
+        let mut out = csv::Writer::from_writer(w);
         let mut head = vec!["period".to_string(), "channel".into()];
         head.extend(metric_columns());
-        writeln!(out, "{}", head.join(","))?;
+        out.write_record(&head)?;
+        let mut buf = String::new();
         for row in self.summary_rows() {
             let p = match row.period {
                 Period::Day(d) => d.to_string(),
                 _ => "all".into(),
             };
-            write!(out, "{p},{}", crate::textio::csv_field(&row.channel))?;
-            write_metrics(&mut out, &row.metrics)?;
+            out.write_field(p)?;
+            out.write_field(&row.channel)?;
+            write_metrics(&mut out, &row.metrics, &mut buf)?;
         }
         out.flush()
     }
@@ -238,18 +238,22 @@ fn metric_columns() -> Vec<String> {
         .collect()
 }
 
-fn write_metrics<W: Write>(out: &mut W, m: &SimMetrics) -> std::io::Result<()> {
-    let mut line = String::new();
+/// Writes every metric and its half-width as fields, then ends the record;
+/// NaN and infinite values are empty fields.
+fn write_metrics<W: Write>(
+    out: &mut csv::Writer<W>,
+    m: &SimMetrics,
+    buf: &mut String,
+) -> std::io::Result<()> {
     for e in m.values() {
-        line.push(',');
-        if e.mean.is_finite() {
-            crate::textio::push_num(&mut line, e.mean, 4);
-        }
-        line.push(',');
-        if e.ci95.is_finite() {
-            crate::textio::push_num(&mut line, e.ci95, 4);
+        for v in [e.mean, e.ci95] {
+            buf.clear();
+            if v.is_finite() {
+                crate::textio::push_num(buf, v, 4);
+            }
+            out.write_field(buf.as_str())?;
         }
     }
-    line.push('\n');
-    out.write_all(line.as_bytes())
+    out.write_record(None::<&[u8]>)?;
+    Ok(())
 }
