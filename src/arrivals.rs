@@ -59,6 +59,7 @@ pub struct Overdispersion {
 
 /// Why an arrival process cannot be built.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ArrivalError {
     /// A volume that is negative or not finite.
     #[error("interval {index}: volume must be a finite number >= 0, got {value}")]

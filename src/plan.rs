@@ -119,6 +119,7 @@ pub struct PlanResult {
 
 /// Why a plan failed.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum PlanError {
     /// Bad input.
     #[error(transparent)]

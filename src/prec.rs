@@ -1,9 +1,10 @@
 //! The one tolerance policy of the crate's tests: never `==` on computed floats.
 
-/// Whether `actual` is within `rel_tol` of `expected`, relative to
-/// `max(|expected|, 1e-300)` for values that are not tiny, and within
-/// `rel_tol` absolutely for values below 1 (probabilities near 0 are
-/// compared absolutely). Infinite values must match exactly.
+/// Whether `actual` is within `rel_tol` of `expected`:
+/// `|actual − expected| ≤ rel_tol · max(|expected|, 1)`, that is relative
+/// for values above 1 and absolute for values below 1 (probabilities near 0
+/// are compared absolutely). Infinite values must match exactly; NaN never
+/// matches.
 pub fn close(actual: f64, expected: f64, rel_tol: f64) -> bool {
     if expected.is_infinite() || actual.is_infinite() {
         return actual == expected;
@@ -12,7 +13,7 @@ pub fn close(actual: f64, expected: f64, rel_tol: f64) -> bool {
         return false;
     }
     let diff = (actual - expected).abs();
-    diff <= rel_tol * expected.abs().max(1.0) || diff <= rel_tol * expected.abs()
+    diff <= rel_tol * expected.abs().max(1.0)
 }
 
 /// Panics with both values when [`close`] is false.

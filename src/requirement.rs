@@ -65,8 +65,41 @@ pub struct StaffRow {
     pub occupancy: f64,
     /// Offered load on the agents after bot containment, Erlangs.
     pub load_erl: f64,
-    /// The model used: `erlang-c`, `erlang-a` or `deferred`.
-    pub model: String,
+    /// The model used.
+    pub model: StaffModel,
+}
+
+/// The model a row was staffed with: a queueing model, or the fluid
+/// deadline model of deferred work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StaffModel {
+    /// Erlang C ([`Model::ErlangC`]).
+    ErlangC,
+    /// Erlang A ([`Model::ErlangA`]).
+    ErlangA,
+    /// Deferred work ([`crate::staffing::deferred_requirement`]).
+    Deferred,
+}
+
+impl From<Model> for StaffModel {
+    fn from(m: Model) -> Self {
+        match m {
+            Model::ErlangC => StaffModel::ErlangC,
+            Model::ErlangA => StaffModel::ErlangA,
+        }
+    }
+}
+
+impl std::fmt::Display for StaffModel {
+    /// `erlang-c`, `erlang-a` or `deferred`, as in the CSV.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            StaffModel::ErlangC => "erlang-c",
+            StaffModel::ErlangA => "erlang-a",
+            StaffModel::Deferred => "deferred",
+        })
+    }
 }
 
 /// The columns of the staffing CSV, in order.
@@ -106,7 +139,7 @@ pub fn write_staffing<W: Write>(w: W, rows: &[StaffRow]) -> std::io::Result<()> 
             fmt_num(r.abandon_rate, 6),
             fmt_num(r.occupancy, 6),
             fmt_num(r.load_erl, 4),
-            r.model.clone(),
+            r.model.to_string(),
         ])?;
     }
     out.flush()
@@ -182,7 +215,7 @@ pub fn staff_forecast(
                 abandon_rate: m.abandon_rate,
                 occupancy: m.occupancy,
                 load_erl: work.load_erl(),
-                model: m_used.to_string(),
+                model: StaffModel::from(m_used),
             }))
         })
         .collect::<Result<_, InputError>>()?;
@@ -233,7 +266,7 @@ pub fn staff_forecast(
                 abandon_rate: 0.0,
                 occupancy: p.occupancy,
                 load_erl: p.work_s / (interval_min * 60.0),
-                model: "deferred".into(),
+                model: StaffModel::Deferred,
             });
         }
     }
@@ -288,6 +321,8 @@ impl StaffingTable {
         source: &str,
         interval_min: u32,
     ) -> Result<(Self, Vec<Warning>), InputError> {
+        crate::grid::check_interval_min(interval_min)
+            .map_err(|e| InputError::file(source, e.to_string()))?;
         let mut rdr = crate::textio::csv_reader(rdr);
         let headers = rdr
             .headers()

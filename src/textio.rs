@@ -84,6 +84,17 @@ pub fn read_text(path: &std::path::Path) -> Result<String, InputError> {
     })
 }
 
+/// `s` cut to at most `max_chars` characters (with `…` and the full
+/// length when cut): error messages quote what they found, never a 1 MB field.
+pub fn shorten(s: &str, max_chars: usize) -> String {
+    let n = s.chars().count();
+    if n <= max_chars {
+        return s.to_string();
+    }
+    let head: String = s.chars().take(max_chars).collect();
+    format!("{head}… ({n} characters)")
+}
+
 /// Parses a number in a CSV cell, or says what was expected.
 pub(crate) fn parse_f64(s: &str) -> Option<f64> {
     let v: f64 = s.trim().parse().ok()?;
@@ -108,6 +119,9 @@ fn find_columns(
             h.trim().to_string()
         })
         .collect();
+    // What error messages show of a name: a header with an unmatched quote
+    // swallows the whole file into one field.
+    let shown: Vec<String> = names.iter().map(|n| shorten(n, 60)).collect();
     let mut warnings = Vec::new();
     let mut unknown = Vec::new();
     let mut seen = HashSet::new();
@@ -116,15 +130,16 @@ fn find_columns(
             return Err(InputError::at_column(
                 source,
                 1,
-                format!("column {} ({n})", i + 1),
+                format!("column {} ({})", i + 1, shown[i]),
                 "duplicate column name",
             ));
         }
         if !required.contains(&n.as_str()) && !optional.contains(&n.as_str()) {
-            unknown.push(n.clone());
+            unknown.push(shown[i].clone());
             warnings.push(Warning(format!(
-                "{source}:1: column {} ({n}): unknown column, ignored (known: {})",
+                "{source}:1: column {} ({}): unknown column, ignored (known: {})",
                 i + 1,
+                shown[i],
                 required
                     .iter()
                     .chain(optional)
@@ -194,7 +209,7 @@ impl Cell<'_> {
             self.source,
             self.line,
             self.name(i),
-            format!("expected {expected}, got {:?}", self.raw(i)),
+            format!("expected {expected}, got {:?}", shorten(self.raw(i), 60)),
         )
     }
 

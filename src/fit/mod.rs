@@ -107,6 +107,7 @@ pub struct FitReport {
 
 /// Why a history cannot be fitted.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
 pub enum FitError {
     /// The history has no rows.
     #[error("the history has no rows")]

@@ -27,8 +27,12 @@
 //! daily counts found.
 //!
 //! # Solving and proving
-//! The default solver is microlp (pure Rust), driven directly; CBC, behind
-//! the `cbc` feature, through `good_lp`. First the LP relaxation gives a
+//! Two solvers: microlp (pure Rust, always built), driven directly, and
+//! CBC, behind the `cbc` feature, through `good_lp`.
+//! [`ScheduleOptions::default`] picks CBC when it is built and microlp
+//! otherwise ([`SolverChoice::best_available`]); `wfm plan` always uses
+//! microlp unless told otherwise, because its node limit makes the plan
+//! reproducible. First the LP relaxation gives a
 //! lower bound; its solution rounded up and pruned (drop shifts while
 //! coverage holds) is a feasible roster and an upper bound; the branch and
 //! bound then starts from it. All candidate costs are integer multiples of a
@@ -170,6 +174,7 @@ impl std::fmt::Display for Status {
 }
 /// Why a roster cannot be built.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ScheduleError {
     /// Bad rules or a grid mismatch.
     #[error(transparent)]

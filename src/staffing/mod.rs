@@ -219,6 +219,7 @@ impl Targets {
 
 /// Why a staffing question has no answer.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
 pub enum StaffingError {
     /// A parameter of the queue is out of range.
     #[error(transparent)]
