@@ -281,7 +281,7 @@ pub fn move_to_opening(
     let mut names: Vec<&str> = forecast.rows.iter().map(|r| r.channel.as_str()).collect();
     names.sort_unstable();
     names.dedup();
-    rules.check_against(&names, forecast.interval_min, rules_source)?;
+    rules.check_against(&names, true, forecast.interval_min, rules_source)?;
     let mut closed = vec![false; forecast.rows.len()];
     for name in rules.open.keys() {
         let Some((a, b)) = rules.open_minutes(name, rules_source)? else {

@@ -114,6 +114,10 @@ pub fn run(a: ScheduleArgs) -> Result<i32> {
     else {
         bail!("{}: the requirement has no rows", a.requirements.display());
     };
+    let names: Vec<&str> = req.channels().keys().map(String::as_str).collect();
+    for n in rules.unused_open(&names) {
+        diag!("wfm: warning: {source}: [open.{n}]: no channel {n:?} in the requirement; ignored");
+    }
     super::check_solver_limits(a.time_limit_s, a.mip_gap)?;
     let mut opts = ScheduleOptions {
         time_limit_s: a.time_limit_s,

@@ -247,7 +247,7 @@ pub fn schedule(
     let (first, days) = (ext_grid.first(), ext_grid.days() as usize);
     let horizon = (days + 1) * per_day;
     let names: Vec<&str> = req.channels().keys().map(String::as_str).collect();
-    rules.check_against(&names, im, source)?;
+    rules.check_against(&names, false, im, source)?;
     let mut channels = Vec::new();
     for (name, required) in req.channels() {
         let mut ext = vec![0u32; per_day];

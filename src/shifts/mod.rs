@@ -290,7 +290,7 @@ impl ShiftRules {
                     source,
                     key("cost_per_hour"),
                     format!(
-                        "expected a cost from 0 to {MAX_COST_PER_HOUR:e} per hour, got {}",
+                        "expected a cost from 0 to {MAX_COST_PER_HOUR:e} per hour, got {:e}",
                         s.cost_per_hour
                     ),
                 ));
@@ -428,16 +428,24 @@ impl ShiftRules {
         Ok(Some((a, b)))
     }
 
-    /// Checks the keys that depend on the requirement: every `[open.NAME]`
-    /// names one of `channels`, and its times lie on the `interval_min` grid.
+    /// Checks the keys that depend on the requirement: the times of every
+    /// `[open.NAME]` of `channels` lie on the `interval_min` grid, and, when
+    /// `all_channels` says `channels` are all the centre's channels (a plan,
+    /// a review), every `[open.NAME]` names one of them. A rules file shared
+    /// by the whole centre may open channels a one-channel requirement does
+    /// not have: [`ShiftRules::unused_open`] lists those.
     pub fn check_against(
         &self,
         channels: &[&str],
+        all_channels: bool,
         interval_min: u32,
         source: &str,
     ) -> Result<(), InputError> {
         for name in self.open.keys() {
             if !channels.contains(&name.as_str()) {
+                if !all_channels {
+                    continue;
+                }
                 return Err(InputError::at_key(
                     source,
                     format!("[open.{name}]"),
@@ -465,6 +473,15 @@ impl ShiftRules {
             }
         }
         Ok(())
+    }
+
+    /// The `[open.NAME]` tables that name none of `channels`.
+    pub fn unused_open<'a>(&'a self, channels: &[&str]) -> Vec<&'a str> {
+        self.open
+            .keys()
+            .map(String::as_str)
+            .filter(|n| !channels.contains(n))
+            .collect()
     }
 
     /// The days-off patterns as working-day masks (Monday = bit 0).

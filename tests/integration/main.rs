@@ -2,6 +2,7 @@
 
 mod arrivals_cli;
 mod erlang_reference;
+mod hostile_cli;
 mod outputs_cli;
 mod properties;
 mod schedule_cli;
