@@ -26,10 +26,27 @@ impl fmt::Display for InputError {
             write!(f, ":{line}")?;
         }
         if let Some(col) = &self.column {
-            write!(f, ": {col}")?;
+            f.write_str(": ")?;
+            one_line(f, col)?;
         }
-        write!(f, ": {}", self.message)
+        f.write_str(": ")?;
+        one_line(f, &self.message)
     }
+}
+
+/// Writes `s` with line breaks shown as `\n` / `\r`: an error is one line,
+/// whatever text it quotes.
+fn one_line(f: &mut fmt::Formatter<'_>, s: &str) -> fmt::Result {
+    for part in s.split_inclusive(['\n', '\r']) {
+        match part.strip_suffix('\n').or_else(|| part.strip_suffix('\r')) {
+            Some(head) => {
+                f.write_str(head)?;
+                f.write_str(if part.ends_with('\n') { "\\n" } else { "\\r" })?;
+            }
+            None => f.write_str(part)?,
+        }
+    }
+    Ok(())
 }
 
 impl InputError {

@@ -4,6 +4,7 @@ mod arrivals_cli;
 mod erlang_reference;
 mod hostile_cli;
 mod outputs_cli;
+mod parsers_fuzz;
 mod properties;
 mod schedule_cli;
 mod sim;
