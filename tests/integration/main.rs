@@ -10,6 +10,7 @@ mod schedule_cli;
 mod sim;
 mod sim_cli;
 mod staff_cli;
+mod value_stability;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
