@@ -358,3 +358,137 @@ pub fn write_rounds<W: std::io::Write>(w: W, rounds: &[PlanRound]) -> std::io::R
     }
     out.flush()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SCENARIO: &str = "from = \"2026-03-10\"\nto = \"2026-03-10\"\n\
+        [channel.phone]\ndaily_volume = 2000\naht_s = 240\npatience_s = 150\n\
+        [channel.email]\ndaily_volume = 300\naht_s = 400\n\
+        intraday = { workday = \"flat\", weekend = \"flat\", holiday = \"flat\" }\n";
+    const CHANNELS: &str = "[channel.phone]\nservice_level = 0.8\nanswer_within_s = 20\n\
+        max_abandon = 0.05\npatience_s = 150\n\
+        [channel.email]\nkind = \"deferred\"\nanswer_within_s = 7200\n";
+    const RULES: &str = "[[shift]]\nname = \"day\"\nearliest_start = \"00:00\"\n\
+        latest_start = \"23:30\"\nstart_step_min = 30\nlength_min = 480\ncost_per_hour = 1.0\n\
+        [open.email]\nstart = \"08:00\"\nend = \"20:00\"\n";
+
+    fn inputs() -> (Scenario, ChannelsFile, ShiftRules) {
+        (
+            Scenario::parse(SCENARIO, "s.toml").unwrap(),
+            ChannelsFile::parse(CHANNELS, "c.toml").unwrap(),
+            ShiftRules::parse(RULES, "r.toml").unwrap(),
+        )
+    }
+
+    #[test]
+    fn plan_covers_the_requirement_and_raises_only_upwards() {
+        let (scenario, channels, rules) = inputs();
+        let d = "2026-03-10".parse().unwrap();
+        let inputs = PlanInputs {
+            scenario: &scenario,
+            from: d,
+            to: d,
+            channels: &channels,
+            channels_source: "c.toml",
+            rules: &rules,
+            rules_source: "r.toml",
+        };
+        let mut opts = PlanOptions {
+            rounds: 3,
+            replications: 6,
+            ..PlanOptions::default()
+        };
+        opts.schedule.node_limit = Some(300);
+        let mut heard = 0;
+        let r = plan(&inputs, &opts, |_| heard += 1).unwrap();
+        assert_eq!(heard, r.rounds.len());
+        assert!(!r.rounds.is_empty() && r.rounds.len() <= 3);
+        // Email is closed 20:00-08:00: those rows moved to the opening.
+        let email: Vec<_> = r
+            .forecast
+            .rows
+            .iter()
+            .filter(|x| x.channel == "email")
+            .collect();
+        assert_eq!(email.len(), 24);
+        // Every raise adds agent-intervals; the roster covers the last requirement.
+        let need: Vec<u64> = r
+            .rounds
+            .iter()
+            .map(|x| x.required_agent_intervals)
+            .collect();
+        assert!(need.windows(2).all(|w| w[0] <= w[1]), "{need:?}");
+        assert_eq!(r.roster.summary().shortfall, 0);
+        assert_eq!(r.final_requirement.agent_intervals(), *need.last().unwrap());
+        // The requirement is the formulas' answer row by row.
+        let phone_rows = r
+            .requirement
+            .iter()
+            .filter(|x| x.channel == "phone")
+            .count();
+        assert_eq!(phone_rows, 48);
+        let phone = r.simulation.channel_index("phone").unwrap();
+        assert!(r.simulation.summary_all(phone).unwrap().service_level.mean > 0.75);
+    }
+
+    #[test]
+    fn moving_to_the_opening_conserves_volume() {
+        let (scenario, _, rules) = inputs();
+        let (a, b) = ("2026-03-10".parse().unwrap(), "2026-03-11".parse().unwrap());
+        let mut f = scenario.forecast(a, b).unwrap();
+        let total = |f: &Forecast, ch: &str| -> f64 {
+            f.rows
+                .iter()
+                .filter(|r| r.channel == ch)
+                .map(|r| r.volume)
+                .sum()
+        };
+        let (phone, email) = (total(&f, "phone"), total(&f, "email"));
+        move_to_opening(&mut f, &rules, "r.toml").unwrap();
+        assert!(
+            (total(&f, "phone") - phone).abs() < 1e-9,
+            "open all day: untouched"
+        );
+        // What arrives after the last closing (20:00-24:00 of the last day)
+        // is dropped; everything else is kept.
+        let tail = email / 2.0 / 48.0 * 8.0;
+        assert!((total(&f, "email") - (email - tail)).abs() < 1e-6);
+        assert!(f
+            .rows
+            .iter()
+            .filter(|r| r.channel == "email")
+            .all(|r| (8..20).contains(&r.time.hour())));
+        // Opening hours of a channel the forecast does not have: an error.
+        let bad = ShiftRules::parse(&RULES.replace("open.email", "open.mail"), "r.toml").unwrap();
+        let e = move_to_opening(&mut f, &bad, "r.toml").unwrap_err();
+        assert!(e.to_string().contains("[open.mail]"), "{e}");
+    }
+
+    #[test]
+    fn rounds_are_written_as_csv() {
+        let r = PlanRound {
+            round: 1,
+            required_agent_intervals: 10,
+            paid_hours: 8.0,
+            cost: 8.0,
+            headcount: None,
+            gap: 0.0,
+            misses: 1,
+            worst: Some(WorstInterval {
+                date: "2026-03-10".parse().unwrap(),
+                time: "09:00".parse().unwrap(),
+                channel: "a,b".into(),
+                service_level: 0.5,
+            }),
+        };
+        let mut buf = Vec::new();
+        write_rounds(&mut buf, &[r]).unwrap();
+        let text = String::from_utf8(buf).unwrap();
+        assert!(
+            text.ends_with("1,10,8,8,,0,1,2026-03-10,09:00,\"a,b\",0.5\n"),
+            "{text}"
+        );
+    }
+}

@@ -208,3 +208,76 @@ pub fn write_review<W: std::io::Write>(w: W, rows: &[ReviewRow]) -> std::io::Res
     }
     out.flush()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::channels::ChannelsFile;
+    use crate::requirement::StaffingRow;
+
+    fn forecast() -> Forecast {
+        let s = crate::scenario::Scenario::parse(
+            "[channel.phone]\ndaily_volume = 2000\naht_s = 240\n",
+            "s.toml",
+        )
+        .unwrap();
+        let d = "2026-03-10".parse().unwrap();
+        s.forecast(d, d).unwrap()
+    }
+
+    fn book() -> ChannelBook {
+        let file = ChannelsFile::parse(
+            "[channel.phone]\nservice_level = 0.8\nanswer_within_s = 20\npatience_s = 150\n",
+            "c.toml",
+        )
+        .unwrap();
+        ChannelBook::new(file, "c.toml", Default::default())
+    }
+
+    fn flat(f: &Forecast, agents: u32) -> StaffingTable {
+        StaffingTable {
+            rows: f
+                .rows
+                .iter()
+                .map(|r| StaffingRow::new(r.date, r.time, "phone", agents))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn short_hours_are_found_and_flagged() {
+        let f = forecast();
+        let opts = ReviewOptions {
+            replications: 8,
+            ..ReviewOptions::default()
+        };
+        let rows = review(&f, &flat(&f, 8), &book(), "st.csv", None, &opts).unwrap();
+        assert_eq!(rows.len(), 48);
+        for r in &rows {
+            assert_eq!(r.scheduled, 8);
+            assert_eq!(r.short, r.required.saturating_sub(8));
+        }
+        // The 10:00 peak needs far more than 8 agents; the simulation agrees.
+        let peak = rows.iter().find(|r| r.time.hour() == 10).unwrap();
+        assert!(peak.short > 0 && peak.misses_target, "{peak:?}");
+        // A roster of the required agents everywhere is short nowhere.
+        let most = rows.iter().map(|r| r.required).max().unwrap();
+        let rows = review(&f, &flat(&f, most + 2), &book(), "st.csv", None, &opts).unwrap();
+        assert!(rows.iter().all(|r| r.short == 0));
+        assert!(rows.iter().filter(|r| r.misses_target).count() <= 1);
+    }
+
+    #[test]
+    fn a_staffing_row_of_an_unknown_channel_is_an_error_not_channel_zero() {
+        let f = forecast();
+        let mut st = flat(&f, 10);
+        st.rows[3].group = "chat".into();
+        st.rows[3].line = 5;
+        let e = review(&f, &st, &book(), "st.csv", None, &ReviewOptions::default()).unwrap_err();
+        let msg = e.to_string();
+        assert!(
+            msg.starts_with("st.csv:5:") && msg.contains("chat"),
+            "{msg}"
+        );
+    }
+}

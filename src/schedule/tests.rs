@@ -229,3 +229,95 @@ fn weekly_rule_counts_heads() {
     assert!(roster.channels[0].headcount.unwrap() <= 5);
     assert_eq!(roster.summary().shortfall, 3);
 }
+
+fn channel_roster(status: Status, required: Vec<u32>, scheduled: Vec<u32>) -> ChannelRoster {
+    ChannelRoster {
+        channel: "phone".into(),
+        shifts: Vec::new(),
+        required,
+        scheduled,
+        status,
+        cost: 0.0,
+        objective: 0.0,
+        bound: 0.0,
+        gap: 0.0,
+        cost_grid: 0.0,
+        headcount: None,
+        solver: SolverChoice::Microlp,
+    }
+}
+
+#[test]
+fn summary_status_is_the_worst_channel_status() {
+    let grid = IntervalGrid::new(60, "2026-03-09".parse().unwrap(), 2).unwrap();
+    let roster = |statuses: &[Status]| Roster {
+        grid,
+        skip: 24,
+        shift_names: Vec::new(),
+        channels: statuses
+            .iter()
+            .map(|&s| channel_roster(s, vec![0; 48], vec![0; 48]))
+            .collect(),
+        fte_hours_per_day: 8.0,
+    };
+    use Status::*;
+    assert_eq!(roster(&[Optimal, NodeLimit]).summary().status, NodeLimit);
+    assert_eq!(roster(&[GapLimit, Optimal]).summary().status, GapLimit);
+    assert_eq!(
+        roster(&[NodeLimit, TimeLimit, Optimal]).summary().status,
+        TimeLimit
+    );
+    assert_eq!(roster(&[Empty, Optimal]).summary().status, Optimal);
+    assert_eq!(roster(&[Empty]).summary().status, Empty);
+    // The default plan stops on nodes: its summary must say so.
+    let mut need = vec![0u32; 24];
+    for (i, n) in need.iter_mut().enumerate().take(20).skip(8) {
+        *n = 3 + (i as u32 % 4);
+    }
+    let rules = ShiftRules::parse(
+        "[[shift]]\nname = \"d\"\nearliest_start = \"06:00\"\nlatest_start = \"12:00\"\nstart_step_min = 60\nlength_min = 240\ncost_per_hour = 1.0\n[[shift.break]]\nlength_min = 60\nwindow_start_min = 60\nwindow_end_min = 120\n",
+        "r",
+    )
+    .unwrap();
+    let opts = ScheduleOptions {
+        node_limit: Some(0),
+        ..ScheduleOptions::default()
+    };
+    let r = schedule(&req(need, 60), &rules, &opts, "r").unwrap();
+    let s = r.summary();
+    assert!(
+        s.status == Status::Optimal && s.gap < 1e-9 || s.status == Status::NodeLimit,
+        "{s:?}"
+    );
+}
+
+#[test]
+fn a_roster_with_inconsistent_vectors_does_not_panic() {
+    let grid = IntervalGrid::new(30, "2026-03-09".parse().unwrap(), 2).unwrap();
+    let roster = Roster {
+        grid,
+        skip: 1000,
+        shift_names: Vec::new(),
+        channels: vec![channel_roster(Status::Optimal, vec![1; 3], vec![])],
+        fte_hours_per_day: 0.0,
+    };
+    let _ = roster.summary();
+    let mut buf = Vec::new();
+    roster.write_coverage(&mut buf).unwrap();
+    roster.write_roster(&mut buf).unwrap();
+    assert!(roster.staffing().rows.is_empty());
+}
+
+#[test]
+fn requirements_are_checked_where_they_are_built() {
+    let grid = IntervalGrid::new(60, "2026-03-09".parse().unwrap(), 1).unwrap();
+    assert!(Requirement::new(grid, [("a".to_string(), vec![1; 25])].into()).is_err());
+    assert!(Requirement::new(grid, [("a".to_string(), vec![u32::MAX; 24])].into()).is_err());
+    let bad: Result<Requirement, _> = serde_json::from_str(
+        r#"{"grid":{"interval_min":60,"first":"2026-03-09","days":1},"channels":{"a":[1,2]}}"#,
+    );
+    assert!(bad.is_err());
+    let bad: Result<IntervalGrid, _> =
+        serde_json::from_str(r#"{"interval_min":0,"first":"2026-03-09","days":1}"#);
+    assert!(bad.is_err());
+}

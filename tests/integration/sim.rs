@@ -426,3 +426,56 @@ fn deferred_deadlines_count_working_time() {
     assert!(m.asa_s.mean > 3600.0, "{:?}", m.asa_s);
     assert!(m.service_level.mean > 0.99, "{:?}", m.service_level);
 }
+
+#[test]
+fn builder_refuses_inconsistent_specs_instead_of_panicking() {
+    use wfm::channels::{ChannelBook, ChannelKind};
+    use wfm::sim::{ChannelSpec, GroupSpec, SimBuilder, SimError, SimLimits};
+    let settings = ChannelBook::default().resolve("phone").unwrap().sim;
+    let builder = || {
+        SimBuilder::new(30, 4)
+            .channel(ChannelSpec {
+                name: "phone".into(),
+                kind: ChannelKind::Voice,
+                volumes: vec![100.0; 4],
+                aht_s: vec![180.0; 4],
+                patience_s: vec![Some(120.0); 4],
+                containment: 0.0,
+                answer_within_s: 20.0,
+                sl_definition: Default::default(),
+                sim: settings.clone(),
+            })
+            .group(GroupSpec {
+                name: "phone".into(),
+                channels: vec!["phone".into()],
+                concurrency: 1,
+                agents: vec![12; 4],
+            })
+            .replications(2)
+    };
+    let d: jiff::civil::Date = "2026-03-10".parse().unwrap();
+    let t = |h: i8| jiff::civil::Time::new(h, 0, 0, 0).unwrap();
+    let e = builder().labels(vec![(d, t(9))]).build().unwrap_err();
+    assert!(matches!(e, SimError::Labels(_)), "{e}");
+    let e = builder()
+        .labels(vec![(d, t(9)), (d, t(8)), (d, t(10)), (d, t(11))])
+        .build()
+        .unwrap_err();
+    assert!(matches!(e, SimError::Labels(_)), "{e}");
+    let e = builder()
+        .limits(SimLimits {
+            max_contacts: 100.0,
+            ..SimLimits::default()
+        })
+        .build()
+        .unwrap_err();
+    assert!(e.to_string().contains("--max-contacts"), "{e}");
+    let res = builder().build().unwrap().run(None).unwrap();
+    assert!(res.interval(0, 4).is_none() && res.interval(1, 0).is_none());
+    assert!(res.span(0, 3, 2).is_none() && res.span(0, 0, 5).is_none());
+    assert!(
+        res.interval_at("phone", d, t(9)).is_none(),
+        "labels default to 2000-01-01"
+    );
+    assert!(res.channel_index("chat").is_none());
+}
