@@ -29,6 +29,8 @@ fn roster_covers_the_requirement_within_the_rules() {
         s(&scenario("shifts.toml")),
         "--node-limit",
         "2000",
+        "--solver",
+        "microlp",
         "--out",
         s(&roster),
         "--coverage",
