@@ -1,21 +1,25 @@
 //! `wfm`: workforce management for contact centers.
 //!
-//! The modules are the concepts a planner meets:
+//! The modules are the concepts a planner meets, lowest first (no module
+//! imports one above it):
 //!
-//! - [`erlang`]: exact Erlang B, C and A; [`staffing`]: the fewest agents that
-//!   meet every target, chat and deferred work; [`channels`]: per-channel
-//!   settings (TOML).
+//! - [`input`]: positioned input errors; [`textio`]: dates, times, the CSV
+//!   record loop, numbers, the size-capped reader; [`grid`]: the interval
+//!   grid; [`prec`]: the tests' tolerance policy.
+//! - [`erlang`]: exact Erlang B, C and A; [`staffing`]: the fewest agents
+//!   that meet every target, chat and deferred work; [`dist`]: handle-time
+//!   and patience shapes; [`channels`]: per-channel settings (TOML).
 //! - [`forecast`]: the forecast CSV; [`calendar`]: holidays and make-up
 //!   workdays; [`scenario`]: demand as a planner knows it (TOML) and the
 //!   forecast it gives; [`fit`]: a scenario learnt from history;
 //!   [`arrivals`]: the random arrival process and the crate's generator.
-//! - [`sim`]: the discrete-event simulator; [`dist`]: its handle-time and
-//!   patience shapes.
-//! - [`shifts`]: shift rules (TOML) and candidate shifts; [`schedule`]: the
-//!   roster optimizer; [`plan`]: forecast → requirement → roster →
-//!   simulation in rounds; [`review`]: the capacity review of a roster.
-//! - [`report`]: the staffing CSV; [`input`]: positioned input errors;
-//!   [`prec`]: the tests' tolerance policy.
+//! - [`requirement`]: a forecast staffed row by row, the staffing table,
+//!   the requirement on a grid.
+//! - [`sim`]: the discrete-event simulator; [`shifts`]: shift rules (TOML)
+//!   and candidate shifts; [`schedule`]: the roster optimizer.
+//! - [`plan`]: forecast → requirement → roster → simulation in rounds;
+//!   [`review`]: the capacity review of a roster; [`output`]: output sets
+//!   written all or nothing.
 //!
 //! The `wfm` binary is a thin layer over these modules; everything it does
 //! can be done from a planning tool through them.

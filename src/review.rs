@@ -2,7 +2,7 @@
 //! customers get, and how many agents short are we in which hours?"
 //!
 //! For every interval and channel of a forecast it sets the agents the
-//! queueing formulas require ([`crate::staffing::staff_forecast`]) beside
+//! queueing formulas require ([`crate::requirement::staff_forecast`]) beside
 //! the agents the roster has, and the service a simulation of that roster
 //! gives ([`crate::sim`]), with confidence intervals. Requirement and roster
 //! are compared per channel, so the roster's staffing must name channels
