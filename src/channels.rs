@@ -263,6 +263,15 @@ pub struct ChannelBook {
 }
 
 impl ChannelBook {
+    /// The same settings with one agent group per channel (the `[group.NAME]`
+    /// tables dropped): how the plan and the review simulate, since they
+    /// compare required and scheduled agents channel by channel.
+    pub fn one_group_per_channel(&self) -> ChannelBook {
+        let mut file = self.file.clone();
+        file.group.clear();
+        ChannelBook::new(file, &self.source, self.defaults.clone())
+    }
+
     /// A book over `file` (named `source`) with `defaults` for what it leaves out.
     pub fn new(file: ChannelsFile, source: &str, defaults: ChannelSettings) -> Self {
         Self {

@@ -179,9 +179,8 @@ pub fn plan(
     move_to_opening(&mut forecast, rules, rules_source)?;
     let im = forecast.interval_min;
     // Simulation with one group per channel.
-    let mut file = channels.clone();
-    file.group.clear();
-    let book = ChannelBook::new(file, channels_source, Default::default());
+    let book = ChannelBook::new(channels.clone(), channels_source, Default::default())
+        .one_group_per_channel();
     let staff = staff_forecast(&forecast, &book, None, "forecast")?;
     let mut req = Requirement::from_staff_rows(&staff, im)?.ok_or(PlanError::Empty)?;
     let sched_opts = opts.schedule;

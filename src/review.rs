@@ -111,9 +111,7 @@ pub fn review(
         }
         None => forecast,
     };
-    let mut file = book.file.clone();
-    file.group.clear();
-    let book = ChannelBook::new(file, &book.source, book.defaults.clone());
+    let book = book.one_group_per_channel();
     let required = staff_forecast(forecast, &book, None, "forecast")?;
     let sim = from_forecast(forecast, staffing, &book, staffing_source)?
         .replications(opts.replications)

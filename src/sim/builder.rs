@@ -293,7 +293,10 @@ impl SimBuilder {
             }
             let process = ArrivalProcess::new(&c.volumes, im)
                 .and_then(|p| p.with_overdispersion(self.overdispersion))
-                .map_err(|e| err(e.to_string()))?;
+                .map_err(|source| SimError::Arrivals {
+                    channel: c.name.clone(),
+                    source,
+                })?;
             let s = &c.sim;
             let retry_channel = match &s.retry_channel {
                 None => None,

@@ -162,6 +162,15 @@ pub enum SimError {
         /// The command-line flag (and builder method) that raises it.
         flag: String,
     },
+    /// A channel's arrival process cannot be built (its volumes).
+    #[error("channel {channel}: arrivals")]
+    Arrivals {
+        /// Channel.
+        channel: String,
+        /// Why.
+        #[source]
+        source: crate::arrivals::ArrivalError,
+    },
     /// Interval labels that do not match the intervals.
     #[error("labels: {0}")]
     Labels(String),
