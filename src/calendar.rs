@@ -7,7 +7,7 @@
 //! | column | meaning |
 //! |---|---|
 //! | `date` | `YYYY-MM-DD` |
-//! | `day_type` | `holiday` (a day off) or `workday` (a make-up workday) |
+//! | `day_type` | `statutory` (a statutory holiday: 300% pay for work), `holiday` (another day off of a holiday block: a rest day, 200%), or `workday` (a make-up workday) |
 //! | `name` | optional: the holiday's name, e.g. `Spring Festival` |
 //!
 //! Every other day is a workday from Monday to Friday and a weekend day on
@@ -58,6 +58,44 @@ pub struct CalendarDay {
     pub day_type: DayType,
     /// The holiday's name, if given.
     pub name: String,
+    /// A statutory holiday (`statutory` in the file): work on it is paid
+    /// 300% (Labour Law art. 44). Its day type is `Holiday`.
+    #[serde(default)]
+    pub statutory: bool,
+}
+
+/// How a day is paid, for premiums (`[[premium]] day_types`): exactly one
+/// class per day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PayClass {
+    /// Monday–Friday, not a holiday.
+    Workday,
+    /// A weekend day worked to bridge a holiday.
+    Makeup,
+    /// Saturday or Sunday, not worked by the calendar (a rest day).
+    Weekend,
+    /// A day off of a holiday block that is not a statutory holiday (a rest day).
+    Holiday,
+    /// A statutory holiday.
+    Statutory,
+}
+
+impl PayClass {
+    /// The names used in files.
+    pub const NAMES: [&'static str; 5] = ["workday", "makeup", "weekend", "holiday", "statutory"];
+
+    /// Parses a name of [`PayClass::NAMES`].
+    pub fn parse(s: &str) -> Option<PayClass> {
+        Some(match s.trim() {
+            "workday" => PayClass::Workday,
+            "makeup" => PayClass::Makeup,
+            "weekend" => PayClass::Weekend,
+            "holiday" => PayClass::Holiday,
+            "statutory" => PayClass::Statutory,
+            _ => return None,
+        })
+    }
 }
 
 /// A calendar of public holidays and make-up workdays.
@@ -91,13 +129,14 @@ impl Calendar {
             let line = cell.line;
             let date = cell.date(idx[0].unwrap_or(0))?;
             let t = idx[1].unwrap_or(0);
-            let day_type = match cell.raw(t) {
-                "holiday" => DayType::Holiday,
-                "workday" => DayType::Workday,
+            let (day_type, statutory) = match cell.raw(t) {
+                "statutory" => (DayType::Holiday, true),
+                "holiday" => (DayType::Holiday, false),
+                "workday" => (DayType::Workday, false),
                 _ => {
                     return Err(cell.err(
                         t,
-                        "a day type: holiday (a day off) or workday (a make-up workday)",
+                        "a day type: statutory (a statutory holiday), holiday (another day off) or workday (a make-up workday)",
                     ))
                 }
             };
@@ -109,7 +148,14 @@ impl Calendar {
                     format!("{date} is listed twice (first on line {first})"),
                 ));
             }
-            cal.days.insert(date, CalendarDay { day_type, name });
+            cal.days.insert(
+                date,
+                CalendarDay {
+                    day_type,
+                    name,
+                    statutory,
+                },
+            );
             Ok(())
         })?;
         Ok((cal, warnings))
@@ -127,6 +173,23 @@ impl Calendar {
             Some(c) => c.day_type,
             None if is_weekend(d) => DayType::Weekend,
             None => DayType::Workday,
+        }
+    }
+
+    /// Whether `d` is a statutory holiday.
+    pub fn is_statutory(&self, d: Date) -> bool {
+        self.days.get(&d).is_some_and(|c| c.statutory)
+    }
+
+    /// How work on `d` is paid.
+    pub fn pay_class(&self, d: Date) -> PayClass {
+        match self.days.get(&d) {
+            Some(c) if c.statutory => PayClass::Statutory,
+            Some(c) if c.day_type == DayType::Holiday => PayClass::Holiday,
+            Some(_) if is_weekend(d) => PayClass::Makeup,
+            Some(_) => PayClass::Workday,
+            None if is_weekend(d) => PayClass::Weekend,
+            None => PayClass::Workday,
         }
     }
 
@@ -186,7 +249,12 @@ impl Calendar {
         let mut out = csv::Writer::from_writer(w);
         out.write_record(["date", "day_type", "name"])?;
         for (d, c) in &self.days {
-            out.write_record([d.to_string(), c.day_type.name().to_string(), c.name.clone()])?;
+            let t = if c.statutory {
+                "statutory"
+            } else {
+                c.day_type.name()
+            };
+            out.write_record([d.to_string(), t.to_string(), c.name.clone()])?;
         }
         out.flush()
     }

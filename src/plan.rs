@@ -172,6 +172,15 @@ pub fn plan(
         rules,
         rules_source,
     } = *inputs;
+    // Holiday premiums are priced with the scenario's calendar unless the
+    // rules name their own.
+    let priced;
+    let rules = if rules.calendar.is_none() {
+        priced = rules.clone().with_calendar(scenario.calendar_data.clone());
+        &priced
+    } else {
+        rules
+    };
     let mut forecast = scenario.forecast(from, to)?;
     if forecast.rows.is_empty() {
         return Err(PlanError::Empty);

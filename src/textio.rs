@@ -368,6 +368,16 @@ pub fn push_num(out: &mut String, v: f64, decimals: usize) {
     }
 }
 
+/// `p` relative to `dir` unless absolute.
+pub fn resolve(dir: &std::path::Path, p: &str) -> std::path::PathBuf {
+    let path = std::path::Path::new(p);
+    if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        dir.join(path)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -44,6 +44,9 @@ pub struct ScheduleArgs {
     /// Per-interval staffing for `wfm simulate`: date,time,channel,agents
     #[arg(long, value_name = "FILE")]
     staffing_out: Option<PathBuf>,
+    /// Calendar CSV for `[[premium]] day_types` (statutory holidays, rest days) [default: the rules' `calendar`]
+    #[arg(long, value_name = "FILE")]
+    calendar: Option<PathBuf>,
     /// MIP solver: microlp, or cbc when built with `--features cbc` [default: cbc if built, else microlp]
     #[arg(long, value_parser = parse_solver, value_name = "SOLVER")]
     solver: Option<SolverChoice>,
@@ -94,6 +97,9 @@ pub fn run(a: ScheduleArgs) -> Result<i32> {
     let mut outs = OutputSet::new();
     outs.input("--requirements", &a.requirements);
     outs.input("--shifts", &a.shifts);
+    if let Some(c) = &a.calendar {
+        outs.input("--calendar", c);
+    }
     let out = outs.claim(a.out.as_deref(), "--out")?;
     let cov = match &a.coverage {
         Some(p) => Some(outs.claim(Some(p), "--coverage")?),
@@ -103,7 +109,12 @@ pub fn run(a: ScheduleArgs) -> Result<i32> {
         Some(p) => Some(outs.claim(Some(p), "--staffing-out")?),
         None => None,
     };
-    let rules = ShiftRules::from_path(&a.shifts)?;
+    let mut rules = ShiftRules::from_path(&a.shifts)?;
+    if let Some(c) = &a.calendar {
+        let (cal, w) = wfm::calendar::Calendar::from_path(c)?;
+        super::warn_all(&w);
+        rules = rules.with_calendar(cal);
+    }
     let (table, warnings) = StaffingTable::from_path(&a.requirements, a.interval_min)?;
     super::warn_all(&warnings);
     let Some(req) = Requirement::from_table(

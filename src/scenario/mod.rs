@@ -402,15 +402,7 @@ impl Scenario {
     }
 }
 
-/// `p` relative to `dir` unless absolute.
-pub fn resolve(dir: &Path, p: &str) -> PathBuf {
-    let path = Path::new(p);
-    if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        dir.join(path)
-    }
-}
+pub use crate::textio::resolve;
 
 #[cfg(test)]
 mod tests;

@@ -71,6 +71,14 @@ pub struct ShiftRules {
     /// The weekly days-off rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weekly: Option<Weekly>,
+    /// A calendar CSV (relative to the rules file) for `[[premium]]
+    /// day_types`; without one, holiday premiums only apply where the
+    /// caller gives a calendar ([`ShiftRules::with_calendar`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calendar: Option<String>,
+    /// The calendar premiums are priced with (loaded from `calendar`, or given).
+    #[serde(skip)]
+    pub calendar_data: crate::calendar::Calendar,
 }
 
 /// A shift type.
@@ -133,7 +141,12 @@ pub struct Premium {
     /// Weekdays (`mon` … `sun`); every day when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub days: Option<Vec<String>>,
-    /// The multiplier.
+    /// Pay classes of the day ([`crate::calendar::PayClass`]: `workday`,
+    /// `makeup`, `weekend`, `holiday`, `statutory`); every day when left
+    /// out. With `days` too, both must hold.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub day_types: Option<Vec<String>>,
+    /// The multiplier: premiums that apply together multiply.
     pub multiplier: f64,
 }
 
@@ -232,7 +245,13 @@ impl ShiftRules {
     /// Reads a shift rules file.
     pub fn from_path(path: &Path) -> Result<Self, InputError> {
         let text = crate::textio::read_text(path)?;
-        Self::parse(&text, &path.display().to_string())
+        let mut rules = Self::parse(&text, &path.display().to_string())?;
+        if let Some(c) = &rules.calendar {
+            let dir = path.parent().unwrap_or(Path::new(""));
+            rules.calendar_data =
+                crate::calendar::Calendar::from_path(&crate::textio::resolve(dir, c))?.0;
+        }
+        Ok(rules)
     }
 
     /// Checks every key that does not depend on the requirement's grid.
@@ -367,6 +386,18 @@ impl ShiftRules {
             if let (Some(a), Some(b)) = (&p.start, &p.end) {
                 hhmm(a, source, &key("start"))?;
                 hhmm(b, source, &key("end"))?;
+            }
+            for t in p.day_types.iter().flatten() {
+                if crate::calendar::PayClass::parse(t).is_none() {
+                    return Err(InputError::at_key(
+                        source,
+                        key("day_types"),
+                        format!(
+                            "expected day types among {}, got {t:?}",
+                            crate::calendar::PayClass::NAMES.join(", ")
+                        ),
+                    ));
+                }
             }
             for d in p.days.iter().flatten() {
                 weekday(d).ok_or_else(|| {
@@ -514,12 +545,30 @@ impl ShiftRules {
         }
     }
 
-    /// The cost multiplier of minute `m` (0..1440) of a day with weekday `wd`.
-    fn multiplier(&self, wd: usize, m: u32) -> f64 {
+    /// The rules with `calendar` for `[[premium]] day_types` (replacing
+    /// the one the file names, if any).
+    pub fn with_calendar(mut self, calendar: crate::calendar::Calendar) -> Self {
+        self.calendar_data = calendar;
+        self
+    }
+
+    /// The cost multiplier of minute `m` (0..1440) of date `date`.
+    pub fn multiplier(&self, date: Date, m: u32) -> f64 {
+        let wd = weekday_index(date);
+        let class = self.calendar_data.pay_class(date);
         let mut f = 1.0;
         for p in &self.premium {
             if let Some(days) = &p.days {
                 if !days.iter().filter_map(|d| weekday(d)).any(|d| d == wd) {
+                    continue;
+                }
+            }
+            if let Some(types) = &p.day_types {
+                if !types
+                    .iter()
+                    .filter_map(|t| crate::calendar::PayClass::parse(t))
+                    .any(|t| t == class)
+                {
                     continue;
                 }
             }
@@ -668,7 +717,7 @@ impl ShiftRules {
                 let date = first
                     .checked_add(jiff::Span::new().days(d as i64))
                     .unwrap_or(first);
-                let wd = weekday_index(date);
+                let next = date.tomorrow().unwrap_or(date);
                 let mut st = e;
                 while st <= l {
                     let start = d * per_day + st;
@@ -685,9 +734,9 @@ impl ShiftRules {
                         let mut cost = 0.0;
                         for k in 0..len {
                             let abs_min = ((st + k) as u32) * im;
-                            let wd_k = (wd + (abs_min / 1440) as usize) % 7;
+                            let day = if abs_min >= 1440 { next } else { date };
                             cost += s.cost_per_hour * im as f64 / 60.0
-                                * self.multiplier(wd_k, abs_min % 1440);
+                                * self.multiplier(day, abs_min % 1440);
                         }
                         for p in &placements {
                             out.push(Candidate {

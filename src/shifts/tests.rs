@@ -83,3 +83,68 @@ fn default_days_off_patterns_are_consecutive_pairs() {
     });
     assert_eq!(r.work_patterns(), vec![0b0011111]);
 }
+
+#[test]
+fn holiday_pay_prices_statutory_days_at_three_times() {
+    let rules = ShiftRules::parse(
+        "[[shift]]\nname = \"day\"\nearliest_start = \"09:00\"\nlatest_start = \"09:00\"\nlength_min = 480\ncost_per_hour = 1.0\n\
+         [[premium]]\nday_types = [\"statutory\"]\nmultiplier = 3.0\n\
+         [[premium]]\nday_types = [\"holiday\", \"weekend\"]\nmultiplier = 2.0\n",
+        "s.toml",
+    )
+    .unwrap();
+    let cal = crate::calendar::Calendar::read(
+        "date,day_type\n2026-02-16,statutory\n2026-02-20,holiday\n2026-02-28,workday\n".as_bytes(),
+        "c.csv",
+    )
+    .unwrap()
+    .0;
+    let rules = rules.with_calendar(cal);
+    let cost = |d: &str| {
+        let c = rules
+            .candidates("phone", d.parse().unwrap(), 1, 30, 96, "s.toml")
+            .unwrap();
+        assert_eq!(c.len(), 1);
+        c[0].cost
+    };
+    assert!((cost("2026-02-13") - 8.0).abs() < 1e-9, "a Friday workday");
+    assert!((cost("2026-02-16") - 24.0).abs() < 1e-9, "statutory: 3x");
+    assert!(
+        (cost("2026-02-20") - 16.0).abs() < 1e-9,
+        "holiday rest day: 2x"
+    );
+    assert!(
+        (cost("2026-02-21") - 16.0).abs() < 1e-9,
+        "a plain Saturday: 2x"
+    );
+    assert!(
+        (cost("2026-02-28") - 8.0).abs() < 1e-9,
+        "a make-up Saturday is a workday"
+    );
+    let bad = ShiftRules::parse(
+        "[[shift]]\nname = \"d\"\nearliest_start = \"09:00\"\nlatest_start = \"09:00\"\nlength_min = 60\ncost_per_hour = 1.0\n[[premium]]\nday_types = [\"festival\"]\nmultiplier = 3.0\n",
+        "s.toml",
+    )
+    .unwrap_err();
+    assert!(bad.to_string().contains("[[premium]] 1 day_types"), "{bad}");
+}
+
+#[test]
+fn a_night_shift_into_a_statutory_day_pays_its_hours_there_at_three_times() {
+    let rules = ShiftRules::parse(
+        "[[shift]]\nname = \"night\"\nearliest_start = \"22:00\"\nlatest_start = \"22:00\"\nlength_min = 240\ncost_per_hour = 1.0\n\
+         [[premium]]\nday_types = [\"statutory\"]\nmultiplier = 3.0\n",
+        "s.toml",
+    )
+    .unwrap()
+    .with_calendar(
+        crate::calendar::Calendar::read("date,day_type\n2026-10-01,statutory\n".as_bytes(), "c")
+            .unwrap()
+            .0,
+    );
+    let c = rules
+        .candidates("phone", "2026-09-30".parse().unwrap(), 1, 30, 96, "s.toml")
+        .unwrap();
+    // 22:00-24:00 on a workday, 00:00-02:00 on the statutory day.
+    assert!((c[0].cost - (2.0 + 6.0)).abs() < 1e-9, "{}", c[0].cost);
+}

@@ -387,3 +387,36 @@ fn a_node_limit_gives_the_same_roster_every_time() {
         assert!(err.contains("--mip-gap"), "{err}");
     }
 }
+
+#[test]
+fn schedule_prices_statutory_holidays_from_the_calendar() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut req = String::from("date,time,channel,agents\n");
+    for d in ["2026-02-13", "2026-02-16"] {
+        for h in 9..17 {
+            req.push_str(&format!("{d},{h:02}:00,phone,1\n{d},{h:02}:30,phone,1\n"));
+        }
+    }
+    let rq = dir.path().join("req.csv");
+    std::fs::write(&rq, req).unwrap();
+    let rules = dir.path().join("rules.toml");
+    std::fs::write(
+        &rules,
+        "[[shift]]\nname = \"day\"\nearliest_start = \"09:00\"\nlatest_start = \"09:00\"\nlength_min = 480\ncost_per_hour = 1.0\n[[premium]]\nday_types = [\"statutory\"]\nmultiplier = 3.0\n",
+    )
+    .unwrap();
+    let cost = |extra: &[&str]| -> String {
+        let mut args = vec!["schedule", "--requirements", s(&rq), "--shifts", s(&rules)];
+        args.extend_from_slice(extra);
+        let out = wfm(&args);
+        let err = String::from_utf8_lossy(&out.stderr).to_string();
+        assert_eq!(out.status.code(), Some(0), "{err}");
+        err
+    };
+    // Without a calendar Feb 16 is a plain Monday: 8 + 8 hours.
+    assert!(cost(&[]).contains("cost 16.00"));
+    // With the 2026 calendar it is a statutory holiday: 8 + 3 × 8.
+    let cal = scenario("calendar_china_2026.csv");
+    let err = cost(&["--calendar", s(&cal)]);
+    assert!(err.contains("cost 32.00"), "{err}");
+}
