@@ -57,4 +57,5 @@ pub mod schedule;
 pub mod shifts;
 pub mod sim;
 pub mod staffing;
+pub mod team;
 pub mod textio;
