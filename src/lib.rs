@@ -40,6 +40,7 @@
 
 pub mod arrivals;
 pub mod calendar;
+pub mod capacity;
 pub mod channels;
 pub mod dist;
 pub mod erlang;
@@ -50,6 +51,7 @@ pub mod input;
 pub mod output;
 pub mod plan;
 pub mod prec;
+pub mod report;
 pub mod requirement;
 pub mod review;
 pub mod scenario;

@@ -260,11 +260,20 @@ impl OutputSet {
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_default();
-                let tmp = tempfile::Builder::new()
-                    .prefix(&format!(".{name}."))
-                    .suffix(".wfm-tmp")
-                    .tempfile_in(dir)
-                    .map_err(io)?;
+                let prefix = format!(".{name}.");
+                let mut builder = tempfile::Builder::new();
+                builder.prefix(&prefix).suffix(".wfm-tmp");
+                // A new file gets the usual 0666 less the umask (tempfile's
+                // default is 0600); a replaced file keeps its permissions.
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::PermissionsExt;
+                    let mode = std::fs::metadata(&target)
+                        .map(|m| m.permissions().mode() & 0o7777)
+                        .unwrap_or(0o666);
+                    builder.permissions(std::fs::Permissions::from_mode(mode));
+                }
+                let tmp = builder.tempfile_in(dir).map_err(io)?;
                 Dest::File {
                     target,
                     tmp: Some(tmp),
@@ -462,5 +471,25 @@ mod tests {
         b.commit().unwrap();
         assert_eq!(std::fs::read_to_string(&out).unwrap(), "b");
         assert_eq!(std::fs::read_to_string(&theirs).unwrap(), "mine");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn new_files_get_the_usual_permissions_and_replaced_ones_keep_theirs() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a.csv"), dir.path().join("b.csv"));
+        std::fs::write(&b, "old").unwrap();
+        std::fs::set_permissions(&b, std::fs::Permissions::from_mode(0o640)).unwrap();
+        let mut set = OutputSet::new();
+        set.claim(Some(&a), "--out").unwrap();
+        set.claim(Some(&b), "--summary").unwrap();
+        set.commit().unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        // SAFETY: umask only swaps the process's mask; it is restored at once.
+        let um = unsafe { libc::umask(0o022) };
+        unsafe { libc::umask(um) };
+        assert_eq!(mode(&a), 0o666 & !um);
+        assert_eq!(mode(&b), 0o640);
     }
 }

@@ -16,7 +16,7 @@ use crate::forecast::Forecast;
 use crate::input::InputError;
 use crate::requirement::{staff_forecast, StaffingTable};
 use crate::shifts::ShiftRules;
-use crate::sim::{from_forecast, misses_target, Estimate, SimError};
+use crate::sim::{from_forecast, misses_target, Estimate, SimError, SimResult};
 use crate::textio::format_time;
 
 /// One interval of one channel in the review.
@@ -102,6 +102,18 @@ pub fn review(
     opening: Option<(&ShiftRules, &str)>,
     opts: &ReviewOptions,
 ) -> Result<Vec<ReviewRow>, ReviewError> {
+    review_with_sim(forecast, staffing, book, staffing_source, opening, opts).map(|r| r.0)
+}
+
+/// [`review`], also returning the simulation and the forecast it ran on.
+pub(crate) fn review_with_sim(
+    forecast: &Forecast,
+    staffing: &StaffingTable,
+    book: &ChannelBook,
+    staffing_source: &str,
+    opening: Option<(&ShiftRules, &str)>,
+    opts: &ReviewOptions,
+) -> Result<(Vec<ReviewRow>, SimResult, Forecast), ReviewError> {
     let mut moved;
     let forecast = match opening {
         Some((rules, rules_source)) => {
@@ -155,7 +167,7 @@ pub fn review(
             misses_target: misses,
         });
     }
-    Ok(rows)
+    Ok((rows, sim, forecast.clone()))
 }
 
 /// Writes the review CSV: `date,time,channel,volume,required,scheduled,short,

@@ -1,34 +1,51 @@
-//! `wfm review`: the capacity review of an existing roster.
+//! `wfm review`: the holiday capacity review.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use anyhow::Result;
+use anyhow::{bail, Context, Result};
 use clap::Args;
+use wfm::capacity::{capacity_review, write_days, write_supply, CapacityInputs, SupplySource};
 use wfm::forecast::Forecast;
-use wfm::requirement::StaffingTable;
-use wfm::review::{review, write_review};
-
 use wfm::output::OutputSet;
+use wfm::requirement::{write_staffing_table, StaffingTable};
+use wfm::review::{write_review, ReviewOptions};
+use wfm::scenario::{resolve, Scenario};
+use wfm::shifts::ShiftRules;
+use wfm::team::Team;
 
-use super::ChannelFlags;
+use super::{parse_date_flag, ChannelFlags};
 
 /// Arguments of `wfm review`.
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("demand").required(true).args(["scenario", "forecast"])))]
+#[command(group(clap::ArgGroup::new("supply").required(true).args(["team", "staffing"])))]
 pub struct ReviewArgs {
-    /// Forecast CSV (e.g. from `wfm forecast` on the holiday's scenario)
+    /// Scenario TOML of the holiday (its forecast, calendar, channels_file and shifts_file)
     #[arg(long, value_name = "FILE")]
-    forecast: PathBuf,
-    /// The roster's staffing: date,time,channel,agents (`wfm schedule --staffing-out`)
+    scenario: Option<PathBuf>,
+    /// Forecast CSV, instead of a scenario
     #[arg(long, value_name = "FILE")]
-    staffing: PathBuf,
-    /// Channel settings TOML
+    forecast: Option<PathBuf>,
+    /// The team as it is (TOML: groups, headcount, standing roster, leave, changes)
+    #[arg(long, value_name = "FILE")]
+    team: Option<PathBuf>,
+    /// Agents on duty per interval instead of a team: date,time,channel,agents
+    #[arg(long, value_name = "FILE")]
+    staffing: Option<PathBuf>,
+    /// Channel settings TOML [default: the scenario's channels_file]
     #[arg(long, value_name = "FILE")]
     channels: Option<PathBuf>,
-    /// Shift rules whose [open.CHANNEL] hours apply: volume arriving while a
-    /// channel is closed moves to its opening, as in `wfm plan`
+    /// Shift rules: opening hours, and the shift types and premiums a team's
+    /// roster is priced with [default: the scenario's shifts_file]
     #[arg(long, value_name = "FILE")]
     shifts: Option<PathBuf>,
-    /// Interval length, minutes
+    /// First date [default: the scenario's]
+    #[arg(long, value_parser = parse_date_flag, value_name = "DATE")]
+    from: Option<jiff::civil::Date>,
+    /// Last date [default: the scenario's]
+    #[arg(long, value_parser = parse_date_flag, value_name = "DATE")]
+    to: Option<jiff::civil::Date>,
+    /// Interval length of a forecast CSV, minutes
     #[arg(long, default_value_t = 30, value_name = "MIN")]
     interval_min: u32,
     /// Replications of the simulation
@@ -42,87 +59,212 @@ pub struct ReviewArgs {
     threads: Option<usize>,
     #[command(flatten)]
     limits: super::LimitFlags,
-    /// Review CSV [default: stdout]
-    #[arg(long, value_name = "FILE")]
+    /// Output directory: index.html, intervals.csv, days.csv, available.csv,
+    /// supply.csv [default: the interval CSV on stdout]
+    #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     #[command(flatten)]
     flags: ChannelFlags,
 }
 
+/// The files of a review directory, in order.
+const REVIEW_FILES: [&str; 5] = [
+    "index.html",
+    "intervals.csv",
+    "days.csv",
+    "available.csv",
+    "supply.csv",
+];
+
 pub fn run(a: ReviewArgs) -> Result<i32> {
+    let created = a.out.as_ref().is_some_and(|d| !d.exists());
+    if let (Some(dir), true) = (&a.out, created) {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("--out {}: cannot create the directory", dir.display()))?;
+    }
+    let res = run_in(&a);
+    if let (Some(dir), true, true) = (&a.out, res.is_err(), created) {
+        let _ = std::fs::remove_dir(dir);
+    }
+    res
+}
+
+fn run_in(a: &ReviewArgs) -> Result<i32> {
     let mut outs = OutputSet::new();
-    outs.input("--forecast", &a.forecast);
-    outs.input("--staffing", &a.staffing);
-    for (flag, p) in [("--channels", &a.channels), ("--shifts", &a.shifts)] {
+    for (flag, p) in [
+        ("--scenario", &a.scenario),
+        ("--forecast", &a.forecast),
+        ("--team", &a.team),
+        ("--staffing", &a.staffing),
+        ("--channels", &a.channels),
+        ("--shifts", &a.shifts),
+    ] {
         if let Some(p) = p {
             outs.input(flag, p);
         }
     }
-    let out = outs.claim(a.out.as_deref(), "--out")?;
-    let (forecast, warnings) = Forecast::from_path(&a.forecast, a.interval_min)?;
-    super::warn_all(&warnings);
-    let rules = match &a.shifts {
-        Some(p) => Some((
-            wfm::shifts::ShiftRules::from_path(p)?,
-            p.display().to_string(),
-        )),
+    // Demand: a scenario's forecast, or a forecast CSV.
+    let scenario = match &a.scenario {
+        Some(p) => {
+            let (s, w) = Scenario::from_path(p)?;
+            super::warn_all(&w);
+            for f in s.input_files(p) {
+                outs.input(f.display().to_string(), &f);
+            }
+            Some((s, p.clone()))
+        }
         None => None,
     };
-    if a.replications == 0 {
-        anyhow::bail!("--replications: expected at least 1");
+    let dir_of = |p: &Path| p.parent().unwrap_or(Path::new("")).to_path_buf();
+    let from_scenario = |key: Option<&String>| -> Option<PathBuf> {
+        let (s, p) = scenario.as_ref()?;
+        let _ = s;
+        key.map(|k| resolve(&dir_of(p), k))
+    };
+    let channels_path = a
+        .channels
+        .clone()
+        .or_else(|| from_scenario(scenario.as_ref().and_then(|s| s.0.channels_file.as_ref())));
+    let shifts_path = a
+        .shifts
+        .clone()
+        .or_else(|| from_scenario(scenario.as_ref().and_then(|s| s.0.shifts_file.as_ref())));
+    for (what, p) in [
+        ("channels_file", &channels_path),
+        ("shifts_file", &shifts_path),
+    ] {
+        if let Some(p) = p {
+            outs.input(what, p);
+        }
     }
-    let (staffing, warnings) = StaffingTable::from_path(&a.staffing, a.interval_min)?;
-    super::warn_all(&warnings);
-    let book = super::channel_book(a.channels.as_deref(), &a.flags)?;
-    let rows = review(
-        &forecast,
-        &staffing,
-        &book,
-        &a.staffing.display().to_string(),
-        rules.as_ref().map(|(r, s)| (r, s.as_str())),
-        &wfm::review::ReviewOptions {
-            replications: a.replications,
-            seed: a.seed,
-            threads: a.threads,
-            limits: a.limits.limits()?,
-        },
-    )?;
-    let short: u64 = rows.iter().map(|r| r.short as u64).sum();
-    let misses: Vec<_> = rows.iter().filter(|r| r.misses_target).collect();
+    let ids = match &a.out {
+        Some(dir) => {
+            let mut ids = Vec::new();
+            for name in REVIEW_FILES {
+                ids.push(outs.claim(Some(&dir.join(name)), "--out")?);
+            }
+            ids
+        }
+        None => vec![outs.claim(None, "--out")?],
+    };
+    if a.replications == 0 {
+        bail!("--replications: expected at least 1");
+    }
+    let forecast = match (&scenario, &a.forecast) {
+        (Some((s, p)), _) => {
+            let (from, to) = s.date_range(a.from, a.to, &p.display().to_string())?;
+            s.forecast(from, to)?
+        }
+        (None, Some(p)) => {
+            let (mut f, w) = Forecast::from_path(p, a.interval_min)?;
+            super::warn_all(&w);
+            f.rows
+                .retain(|r| a.from.is_none_or(|d| r.date >= d) && a.to.is_none_or(|d| r.date <= d));
+            f
+        }
+        (None, None) => bail!("give --scenario or --forecast"),
+    };
+    if forecast.rows.is_empty() {
+        bail!("the forecast has no rows in the review's dates");
+    }
+    let rules = match &shifts_path {
+        Some(p) => Some((ShiftRules::from_path(p)?, p.display().to_string())),
+        None => None,
+    };
+    let book = super::channel_book(channels_path.as_deref(), &a.flags)?;
+    let team = match &a.team {
+        Some(p) => {
+            let Some((r, _)) = &rules else {
+                bail!(
+                    "--team {}: a team's roster needs shift rules: give --shifts (or shifts_file in the scenario)",
+                    p.display()
+                );
+            };
+            let (mut t, w) = Team::from_path(p, r)?;
+            super::warn_all(&w);
+            if t.calendar.days.is_empty() {
+                if let Some((s, _)) = &scenario {
+                    t.calendar = s.calendar_data.clone();
+                }
+            }
+            Some(t)
+        }
+        None => None,
+    };
+    let staffing = match &a.staffing {
+        Some(p) => {
+            let (t, w) = StaffingTable::from_path(p, forecast.interval_min)?;
+            super::warn_all(&w);
+            Some((t, p.display().to_string()))
+        }
+        None => None,
+    };
+    let supply = match (&team, &staffing) {
+        (Some(t), _) => SupplySource::Team(t),
+        (None, Some((t, name))) => SupplySource::Staffing(t, name),
+        (None, None) => bail!("give --team or --staffing"),
+    };
+    let inputs = CapacityInputs {
+        forecast: &forecast,
+        supply,
+        book: &book,
+        rules: rules.as_ref().map(|(r, s)| (r, s.as_str())),
+    };
+    let opts = ReviewOptions {
+        replications: a.replications,
+        seed: a.seed,
+        threads: a.threads,
+        limits: a.limits.limits()?,
+    };
+    let review = capacity_review(&inputs, &opts)?;
+    let rows = &review.intervals;
+    let short: u64 = rows.iter().map(|r| u64::from(r.short)).sum();
+    let misses = rows.iter().filter(|r| r.misses_target).count();
     diag!(
         "wfm: review: {} agent-intervals short of the requirement, {} interval(s) where the simulated service misses a target",
         short,
-        misses.len()
+        misses
     );
-    let mut worst: Vec<_> = rows.iter().filter(|r| r.short > 0).collect();
-    worst.sort_by(|x, y| {
-        y.short
-            .cmp(&x.short)
-            .then(x.date.cmp(&y.date))
-            .then(x.time.cmp(&y.time))
-    });
-    for r in worst.iter().take(5) {
-        let sl = r.service_level.mean;
-        let sl = if sl.is_finite() {
-            format!("{:.1}%", 100.0 * sl)
-        } else {
-            "-".into()
-        };
+    for c in &review.channels {
+        let sl = c.service_level.mean;
         diag!(
-            "wfm: review: {} {} {}: {} short ({} of {}), simulated service level {sl}",
-            r.date,
-            wfm::textio::format_time(r.time),
-            r.channel,
-            r.short,
-            r.scheduled,
-            r.required,
+            "wfm: review: {}: service level {}, {:.0} agent-hours short, worst day {}",
+            c.channel,
+            if sl.is_finite() {
+                format!("{:.1}%", 100.0 * sl)
+            } else {
+                "-".into()
+            },
+            c.short_h,
+            c.worst_day
+                .map_or("-".to_string(), |(d, v)| format!("{d} ({:.1}%)", 100.0 * v))
         );
     }
-    outs.fill(out, |buf| write_review(buf, &rows))?;
-    outs.commit()?;
-    Ok(if short > 0 || !misses.is_empty() {
-        1
-    } else {
-        0
-    })
+    match &a.out {
+        Some(dir) => {
+            let title = match &scenario {
+                Some((s, _)) => s
+                    .name
+                    .clone()
+                    .unwrap_or_else(|| "Capacity review".to_string()),
+                None => "Capacity review".to_string(),
+            };
+            let page = wfm::report::capacity_page(&review, &format!("Capacity review: {title}"))?;
+            outs.set(ids[0], page.into_bytes());
+            outs.fill(ids[1], |b| write_review(b, rows))?;
+            outs.fill(ids[2], |b| write_days(b, &review.days))?;
+            outs.fill(ids[3], |b| write_staffing_table(&review.available, b))?;
+            outs.fill(ids[4], |b| write_supply(b, &review.supply))?;
+            outs.commit()?;
+            diag!(
+                "wfm: review: the report is {}",
+                dir.join("index.html").display()
+            );
+        }
+        None => {
+            outs.fill(ids[0], |b| write_review(b, rows))?;
+            outs.commit()?;
+        }
+    }
+    Ok(if short > 0 || misses > 0 { 1 } else { 0 })
 }

@@ -276,7 +276,7 @@ fn review_finds_the_short_hours() {
     }
     let staffing = dir.path().join("s.csv");
     std::fs::write(&staffing, st).unwrap();
-    let out = dir.path().join("review.csv");
+    let out = dir.path().join("review");
     let o = wfm(&[
         "review",
         "--forecast",
@@ -296,8 +296,11 @@ fn review_finds_the_short_hours() {
         err.contains("agent-intervals short of the requirement"),
         "{err}"
     );
-    let text = std::fs::read_to_string(&out).unwrap();
+    let text = std::fs::read_to_string(out.join("intervals.csv")).unwrap();
     assert!(text.starts_with("date,time,channel,volume,required,scheduled,short,service_level"));
+    for f in ["index.html", "days.csv", "available.csv", "supply.csv"] {
+        assert!(out.join(f).exists(), "{f}");
+    }
     // The 10:00 phone peak needs far more than 20: short, and the simulated service misses.
     let peak = text
         .lines()

@@ -1,0 +1,419 @@
+//! Reports people read: one self-contained HTML page (inline SVG and CSS,
+//! no script, nothing loaded from the network) that opens from disk in any
+//! browser and prints well.
+//!
+//! Charts are drawn with `plotters` (SVG backend only) into strings; the
+//! page is a `maud` template. The CSV behind every chart is written beside
+//! the page by the command. [`capacity_page`] is the capacity review's page.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+use maud::{html, Markup, PreEscaped, DOCTYPE};
+use plotters::prelude::*;
+
+use crate::capacity::{CapacityReview, DayReview};
+use crate::textio::format_time;
+
+/// Why a chart could not be drawn.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReportError {
+    /// The charting backend failed.
+    #[error("drawing the chart {chart}: {message}")]
+    Chart {
+        /// Which chart.
+        chart: String,
+        /// The backend's message.
+        message: String,
+    },
+}
+
+fn chart_err<E: std::fmt::Debug>(chart: &str) -> impl Fn(E) -> ReportError + '_ {
+    move |e| ReportError::Chart {
+        chart: chart.to_string(),
+        message: format!("{e:?}"),
+    }
+}
+
+const W: u32 = 860;
+const PALETTE: [RGBColor; 6] = [
+    RGBColor(31, 119, 180),
+    RGBColor(214, 39, 40),
+    RGBColor(44, 160, 44),
+    RGBColor(148, 103, 189),
+    RGBColor(255, 127, 14),
+    RGBColor(23, 190, 207),
+];
+
+/// The days of a review, in order, and a formatter for an axis of day indices.
+fn day_axis(r: &CapacityReview) -> Vec<Date> {
+    let mut days: Vec<Date> = r.days.iter().map(|d| d.date).collect();
+    days.sort();
+    days.dedup();
+    days
+}
+
+fn label(days: &[Date], x: f64) -> String {
+    let i = x.round();
+    if (x - i).abs() > 1e-6 || i < 0.0 {
+        return String::new();
+    }
+    days.get(i as usize)
+        .map(|d| format!("{:02}-{:02}", d.month(), d.day()))
+        .unwrap_or_default()
+}
+
+/// Daily demand (required agent-hours) against available capacity, one
+/// panel per channel, with the holiday shaded.
+pub fn demand_chart(r: &CapacityReview) -> Result<String, ReportError> {
+    let days = day_axis(r);
+    let channels: Vec<&str> = r.channels.iter().map(|c| c.channel.as_str()).collect();
+    let h = 220 * channels.len().max(1) as u32;
+    let mut s = String::new();
+    {
+        let root = SVGBackend::with_string(&mut s, (W, h)).into_drawing_area();
+        root.fill(&WHITE).map_err(chart_err("demand"))?;
+        let panels = root.split_evenly((channels.len().max(1), 1));
+        for (panel, ch) in panels.iter().zip(&channels) {
+            let mine: Vec<&DayReview> = r.days.iter().filter(|d| d.channel == *ch).collect();
+            let top = mine
+                .iter()
+                .map(|d| d.required_h.max(d.available_h))
+                .fold(1.0, f64::max)
+                * 1.1;
+            let n = days.len().max(1) as f64;
+            let mut chart = ChartBuilder::on(panel)
+                .caption(
+                    format!("{ch}: agent-hours required (red) and available (blue) per day"),
+                    ("sans-serif", 15),
+                )
+                .margin(8)
+                .x_label_area_size(26)
+                .y_label_area_size(52)
+                .build_cartesian_2d(-0.5..n - 0.5, 0.0..top)
+                .map_err(chart_err("demand"))?;
+            chart
+                .configure_mesh()
+                .disable_x_mesh()
+                .x_labels(days.len().min(14))
+                .x_label_formatter(&|x| label(&days, *x))
+                .y_desc("agent-hours")
+                .draw()
+                .map_err(chart_err("demand"))?;
+            // Holiday shading.
+            chart
+                .draw_series(r.days_off.iter().filter_map(|d| {
+                    let i = days.iter().position(|x| x == d)? as f64;
+                    Some(Rectangle::new(
+                        [(i - 0.5, 0.0), (i + 0.5, top)],
+                        RGBColor(255, 236, 179).filled(),
+                    ))
+                }))
+                .map_err(chart_err("demand"))?;
+            let pos = |d: &DayReview| days.iter().position(|x| *x == d.date).unwrap_or(0) as f64;
+            chart
+                .draw_series(LineSeries::new(
+                    mine.iter().map(|d| (pos(d), d.required_h)),
+                    PALETTE[1].stroke_width(2),
+                ))
+                .map_err(chart_err("demand"))?;
+            chart
+                .draw_series(LineSeries::new(
+                    mine.iter().map(|d| (pos(d), d.available_h)),
+                    PALETTE[0].stroke_width(2),
+                ))
+                .map_err(chart_err("demand"))?;
+        }
+        root.present().map_err(chart_err("demand"))?;
+    }
+    Ok(s)
+}
+
+/// The shortfall by date and hour of day (agents short, summed over the
+/// channels, averaged over the hour's intervals): a heatmap.
+pub fn shortfall_heatmap(r: &CapacityReview) -> Result<String, ReportError> {
+    let days = day_axis(r);
+    let per_hour = (60 / r.interval_min.clamp(1, 60)).max(1) as f64;
+    let mut cells: BTreeMap<(usize, u32), f64> = BTreeMap::new();
+    for row in &r.intervals {
+        if let Some(i) = days.iter().position(|d| *d == row.date) {
+            *cells.entry((i, row.time.hour() as u32)).or_default() +=
+                f64::from(row.short) / per_hour;
+        }
+    }
+    let most = cells.values().copied().fold(0.0, f64::max);
+    let mut s = String::new();
+    {
+        let root = SVGBackend::with_string(&mut s, (W, 360)).into_drawing_area();
+        root.fill(&WHITE).map_err(chart_err("heatmap"))?;
+        let n = days.len().max(1) as f64;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(
+                format!("agents short by date and hour (darkest: {most:.0} short)"),
+                ("sans-serif", 15),
+            )
+            .margin(8)
+            .x_label_area_size(26)
+            .y_label_area_size(40)
+            .build_cartesian_2d(-0.5..n - 0.5, 0.0..24.0)
+            .map_err(chart_err("heatmap"))?;
+        chart
+            .configure_mesh()
+            .disable_mesh()
+            .x_labels(days.len().min(14))
+            .x_label_formatter(&|x| label(&days, *x))
+            .y_labels(13)
+            .y_label_formatter(&|y| format!("{:02}:00", *y as u32))
+            .draw()
+            .map_err(chart_err("heatmap"))?;
+        chart
+            .draw_series(cells.iter().map(|(&(i, hour), &v)| {
+                let t = if most > 0.0 { v / most } else { 0.0 };
+                let c = if v <= 0.0 {
+                    RGBColor(240, 248, 240)
+                } else {
+                    RGBColor(
+                        255,
+                        (220.0 * (1.0 - t)) as u8 + 20,
+                        (200.0 * (1.0 - t)) as u8 + 10,
+                    )
+                };
+                let x = i as f64;
+                let y = f64::from(hour);
+                Rectangle::new([(x - 0.5, y), (x + 0.5, y + 1.0)], c.filled())
+            }))
+            .map_err(chart_err("heatmap"))?;
+        root.present().map_err(chart_err("heatmap"))?;
+    }
+    Ok(s)
+}
+
+/// Daily simulated service level with its 95% band, against the target,
+/// one panel per channel with a service-level target.
+pub fn service_chart(r: &CapacityReview) -> Result<String, ReportError> {
+    let days = day_axis(r);
+    let chans: Vec<_> = r
+        .channels
+        .iter()
+        .filter(|c| c.targets.service_level.is_some())
+        .collect();
+    let h = 200 * chans.len().max(1) as u32;
+    let mut s = String::new();
+    {
+        let root = SVGBackend::with_string(&mut s, (W, h)).into_drawing_area();
+        root.fill(&WHITE).map_err(chart_err("service"))?;
+        let panels = root.split_evenly((chans.len().max(1), 1));
+        for (k, (panel, c)) in panels.iter().zip(&chans).enumerate() {
+            let target = c.targets.service_level.unwrap_or(0.0);
+            let n = days.len().max(1) as f64;
+            let mut chart = ChartBuilder::on(panel)
+                .caption(
+                    format!(
+                        "{}: daily service level (95% band) against the {:.0}% target",
+                        c.channel,
+                        100.0 * target
+                    ),
+                    ("sans-serif", 15),
+                )
+                .margin(8)
+                .x_label_area_size(26)
+                .y_label_area_size(52)
+                .build_cartesian_2d(-0.5..n - 0.5, 0.0..1.0)
+                .map_err(chart_err("service"))?;
+            chart
+                .configure_mesh()
+                .disable_x_mesh()
+                .x_labels(days.len().min(14))
+                .x_label_formatter(&|x| label(&days, *x))
+                .y_label_formatter(&|y| format!("{:.0}%", 100.0 * y))
+                .draw()
+                .map_err(chart_err("service"))?;
+            let pts: Vec<(f64, f64, f64)> = r
+                .days
+                .iter()
+                .filter(|d| d.channel == c.channel && d.service_level.mean.is_finite())
+                .filter_map(|d| {
+                    let i = days.iter().position(|x| *x == d.date)? as f64;
+                    let hw = if d.service_level.ci95.is_finite() {
+                        d.service_level.ci95
+                    } else {
+                        0.0
+                    };
+                    Some((i, d.service_level.mean, hw))
+                })
+                .collect();
+            let color = PALETTE[k % PALETTE.len()];
+            let band: Vec<(f64, f64)> = pts
+                .iter()
+                .map(|p| (p.0, (p.1 + p.2).min(1.0)))
+                .chain(pts.iter().rev().map(|p| (p.0, (p.1 - p.2).max(0.0))))
+                .collect();
+            if band.len() >= 3 {
+                chart
+                    .draw_series(std::iter::once(Polygon::new(band, color.mix(0.2).filled())))
+                    .map_err(chart_err("service"))?;
+            }
+            chart
+                .draw_series(LineSeries::new(
+                    pts.iter().map(|p| (p.0, p.1)),
+                    color.stroke_width(2),
+                ))
+                .map_err(chart_err("service"))?;
+            chart
+                .draw_series(LineSeries::new(
+                    [(-0.5, target), (n - 0.5, target)],
+                    BLACK.stroke_width(1),
+                ))
+                .map_err(chart_err("service"))?;
+        }
+        root.present().map_err(chart_err("service"))?;
+    }
+    Ok(s)
+}
+
+/// The deferred backlog at the end of each day, one line per channel that
+/// has any.
+pub fn backlog_chart(r: &CapacityReview) -> Result<Option<String>, ReportError> {
+    let days = day_axis(r);
+    let chans: Vec<&str> = r
+        .channels
+        .iter()
+        .filter(|c| c.backlog_peak.is_some())
+        .map(|c| c.channel.as_str())
+        .collect();
+    if chans.is_empty() {
+        return Ok(None);
+    }
+    let top = r
+        .days
+        .iter()
+        .filter(|d| d.backlog.mean.is_finite())
+        .map(|d| d.backlog.mean)
+        .fold(1.0, f64::max)
+        * 1.1;
+    let mut s = String::new();
+    {
+        let root = SVGBackend::with_string(&mut s, (W, 260)).into_drawing_area();
+        root.fill(&WHITE).map_err(chart_err("backlog"))?;
+        let n = days.len().max(1) as f64;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(
+                format!(
+                    "deferred work waiting at the end of each day: {}",
+                    chans.join(", ")
+                ),
+                ("sans-serif", 15),
+            )
+            .margin(8)
+            .x_label_area_size(26)
+            .y_label_area_size(52)
+            .build_cartesian_2d(-0.5..n - 0.5, 0.0..top)
+            .map_err(chart_err("backlog"))?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(days.len().min(14))
+            .x_label_formatter(&|x| label(&days, *x))
+            .y_desc("contacts")
+            .draw()
+            .map_err(chart_err("backlog"))?;
+        for (k, ch) in chans.iter().enumerate() {
+            chart
+                .draw_series(LineSeries::new(
+                    r.days.iter().filter(|d| d.channel == *ch).filter_map(|d| {
+                        let i = days.iter().position(|x| *x == d.date)? as f64;
+                        d.backlog.mean.is_finite().then_some((i, d.backlog.mean))
+                    }),
+                    PALETTE[(k + 2) % PALETTE.len()].stroke_width(2),
+                ))
+                .map_err(chart_err("backlog"))?;
+        }
+        root.present().map_err(chart_err("backlog"))?;
+    }
+    Ok(Some(s))
+}
+
+const CSS: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Noto Sans CJK SC',sans-serif;margin:24px auto;max-width:900px;color:#222}\
+h1{font-size:1.5em;margin-bottom:0}h2{font-size:1.15em;margin-top:1.8em;border-bottom:1px solid #ddd}\
+table{border-collapse:collapse;width:100%;font-size:.9em}th,td{padding:4px 8px;border-bottom:1px solid #eee;text-align:right}\
+th:first-child,td:first-child{text-align:left}.bad{color:#b00020;font-weight:600}.ok{color:#1b7f3b}\
+figure{margin:1em 0;page-break-inside:avoid}figcaption{font-size:.85em;color:#555}.note{color:#555;font-size:.9em}\
+@media print{body{margin:0;max-width:none}h2{page-break-after:avoid}}";
+
+fn pct(v: f64) -> String {
+    if v.is_finite() {
+        format!("{:.1}%", 100.0 * v)
+    } else {
+        "–".into()
+    }
+}
+
+/// The capacity review's page.
+pub fn capacity_page(r: &CapacityReview, title: &str) -> Result<String, ReportError> {
+    let demand = demand_chart(r)?;
+    let heat = shortfall_heatmap(r)?;
+    let service = service_chart(r)?;
+    let backlog = backlog_chart(r)?;
+    let cost: f64 = r.supply.iter().map(|d| d.cost).sum();
+    let hours: f64 = r.supply.iter().map(|d| d.paid_hours).sum();
+    let summary: Markup = html! {
+        table {
+            tr { th { "channel" } th { "service level" } th { "target" } th { "abandoned" }
+                 th { "worst day" } th { "worst hour (short)" } th { "agent-hours short" }
+                 th { "intervals missing" } th { "backlog peak" } th { "cleared" } }
+            @for c in &r.channels {
+                @let miss = c.targets.service_level.is_some_and(|t| c.service_level.mean < t);
+                tr {
+                    td { (c.channel) }
+                    td class=(if miss { "bad" } else { "ok" }) { (pct(c.service_level.mean)) " ± " (pct(c.service_level.ci95)) }
+                    td { (c.targets.service_level.map_or("–".to_string(), pct)) }
+                    td { (pct(c.abandon_rate.mean)) }
+                    td { @if let Some((d, sl)) = c.worst_day { (d) " (" (pct(sl)) ")" } @else { "–" } }
+                    td { @if let Some((d, t, n)) = c.worst_interval { (d) " " (format_time(t)) " (" (n) ")" } @else { "–" } }
+                    td class=(if c.short_h > 0.0 { "bad" } else { "ok" }) { (format!("{:.0}", c.short_h)) }
+                    td { (c.misses) }
+                    td { @if let Some((d, v)) = c.backlog_peak { (format!("{v:.0}")) " on " (d) } @else { "–" } }
+                    td { @if let Some(d) = c.backlog_cleared { (d) } @else if c.backlog_peak.is_some() { "not in the review" } @else { "–" } }
+                }
+            }
+        }
+    };
+    let page = html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) }
+                style { (PreEscaped(CSS)) }
+            }
+            body {
+                h1 { (title) }
+                p class="note" {
+                    "Capacity review from " (r.from) " to " (r.to) ", " (r.interval_min)
+                    "-minute intervals. Service is simulated with 95% confidence intervals; an interval "
+                    "misses a target when the simulation is confidently worse than it."
+                }
+                @if !r.supply.is_empty() {
+                    p { "The team's shifts over the review: " strong { (format!("{hours:.0}")) " paid hours" }
+                        ", costing " strong { (format!("{cost:.0}")) } " with holiday pay." }
+                }
+                h2 { "Summary by channel" }
+                (summary)
+                h2 { "Demand against capacity" }
+                figure { (PreEscaped(demand)) figcaption { "Agent-hours the queueing formulas require (red) and the team has on duty (blue), per day; holidays shaded. Data: days.csv." } }
+                h2 { "Where we are short" }
+                figure { (PreEscaped(heat)) figcaption { "Agents short of the requirement by date and hour, all channels. Data: intervals.csv." } }
+                h2 { "Service customers will get" }
+                figure { (PreEscaped(service)) figcaption { "Simulated daily service level with its 95% band; the black line is the target. Data: days.csv." } }
+                @if let Some(b) = backlog {
+                    h2 { "Backlog of deferred work" }
+                    figure { (PreEscaped(b)) figcaption { "E-mail and tickets waiting at the end of each day. Data: days.csv." } }
+                }
+                p class="note" { "Written by wfm. Files beside this page: intervals.csv, days.csv, available.csv, supply.csv." }
+            }
+        }
+    };
+    Ok(page.into_string())
+}
