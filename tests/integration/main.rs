@@ -6,6 +6,7 @@ mod hostile_cli;
 mod outputs_cli;
 mod parsers_fuzz;
 mod properties;
+mod review_cli;
 mod schedule_cli;
 mod sim;
 mod sim_cli;
