@@ -7,6 +7,18 @@
 //! top. Contacts live in a slab that is reused, and queues hold
 //! `(slot, generation)` pairs, so abandoned contacts are dropped lazily and
 //! memory does not grow with the number of contacts.
+//!
+//! # Common random numbers
+//! Two runs from the same seed that differ only in staffing, containment,
+//! callbacks or routing see the same customers: each channel's arrivals come
+//! from the channel's own stream, and every random attribute of a contact
+//! (bot outcome and time, callback choice, patience, handle time, retry) is
+//! drawn from a SplitMix64 generator seeded by the contact's key (channel
+//! and arrival number) and the attribute, not from a stream shared in event
+//! order. So the difference between two variants is measured on the same
+//! customers, and its confidence interval from paired replications is much
+//! narrower than from independent ones; a variant identical to the base
+//! gives exactly the base's numbers.
 
 use std::collections::VecDeque;
 use std::io::Write;
@@ -17,8 +29,12 @@ use rand_distr::{Distribution, Exp1};
 use super::event::{Ev, Kind, OPERAND_MASK};
 use super::queue::EventQueue;
 use super::stats::{hist_bin, Cell, RepStats};
+use rand::Rng;
+use rand::SeedableRng;
+use rand_xoshiro::SplitMix64;
+
 use super::Simulation;
-use crate::arrivals::{ArrivalCursor, WfmRng};
+use crate::arrivals::{stream_rng, ArrivalCursor, WfmRng};
 use crate::channels::ChannelKind;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,6 +53,9 @@ struct Contact {
     ch: u16,
     iv: u32,
     id: u64,
+    /// The contact's key for common random numbers: channel, arrival kind
+    /// (first arrival, retry, start state) and number.
+    key: u64,
     arrive: f64,
     join: f64,
     start: f64,
@@ -69,7 +88,12 @@ enum Ledger {
 /// The state of one replication.
 pub(super) struct Engine<'a, 'w> {
     sim: &'a Simulation,
-    rng: WfmRng,
+    /// Each channel's arrival stream.
+    arrival_rngs: Vec<WfmRng>,
+    /// The seed every contact's attribute generators derive from.
+    key_seed: u64,
+    /// Per channel: first arrivals, retries and start-state contacts so far.
+    counts: Vec<[u64; 3]>,
     t: f64,
     inv_interval_s: f64,
     heap: EventQueue<Ev>,
@@ -97,12 +121,22 @@ pub(super) struct Engine<'a, 'w> {
 }
 
 impl<'a, 'w> Engine<'a, 'w> {
-    pub(super) fn new(sim: &'a Simulation, rng: WfmRng, trace: Option<&'w mut dyn Write>) -> Self {
+    pub(super) fn new(
+        sim: &'a Simulation,
+        mut rng: WfmRng,
+        trace: Option<&'w mut dyn Write>,
+    ) -> Self {
         let nc = sim.channels.len();
         let ng = sim.groups.len();
+        let arrival_seed = rng.next_u64();
+        let key_seed = rng.next_u64();
         Engine {
             sim,
-            rng,
+            arrival_rngs: (0..nc)
+                .map(|c| stream_rng(arrival_seed, c as u64))
+                .collect(),
+            key_seed,
+            counts: vec![[0; 3]; nc],
             t: 0.0,
             inv_interval_s: 1.0 / sim.interval_s,
             heap: EventQueue::new(),
@@ -126,6 +160,17 @@ impl<'a, 'w> Engine<'a, 'w> {
             trace: trace.map(csv::Writer::from_writer),
             trace_err: None,
         }
+    }
+
+    /// The generator of attribute `purpose` of the contact with `key`.
+    #[inline]
+    fn draw(&self, key: u64, purpose: u64) -> SplitMix64 {
+        let mut z = self.key_seed
+            ^ key.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            ^ purpose.wrapping_mul(0xD1B5_4A32_D192_ED03);
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        SplitMix64::seed_from_u64(z ^ (z >> 31))
     }
 
     #[inline]
@@ -154,9 +199,10 @@ impl<'a, 'w> Engine<'a, 'w> {
             ])?;
         }
         for c in 0..sim.channels.len() {
-            let mut cur = ArrivalCursor::start(&sim.channels[c].process, &mut self.rng);
+            let rng = &mut self.arrival_rngs[c];
+            let mut cur = ArrivalCursor::start(&sim.channels[c].process, rng);
             self.next_arrival[c] = cur
-                .next(&sim.channels[c].process, &mut self.rng)
+                .next(&sim.channels[c].process, rng)
                 .unwrap_or(f64::INFINITY);
             self.cursors.push(cur);
         }
@@ -181,7 +227,7 @@ impl<'a, 'w> Engine<'a, 'w> {
                 self.t = ta;
                 let p = &sim.channels[ca].process;
                 self.next_arrival[ca] = self.cursors[ca]
-                    .next(p, &mut self.rng)
+                    .next(p, &mut self.arrival_rngs[ca])
                     .unwrap_or(f64::INFINITY);
                 self.arrive(ca, false);
             } else {
@@ -247,7 +293,7 @@ impl<'a, 'w> Engine<'a, 'w> {
         let sim = self.sim;
         for &(c, n) in &sim.start_busy {
             for _ in 0..n {
-                let id = self.new_contact(c, 0.0);
+                let id = self.new_contact(c, 0.0, 2);
                 let gs = sim.groups_of[c].clone();
                 let mut served = false;
                 for g in gs {
@@ -269,23 +315,29 @@ impl<'a, 'w> Engine<'a, 'w> {
         }
         for &(c, n) in &sim.start_waiting {
             for _ in 0..n {
-                let id = self.new_contact(c, 0.0);
+                let id = self.new_contact(c, 0.0, 2);
                 self.stats.cell(0, c).offered += 1;
                 self.join(c, id);
             }
         }
     }
 
-    fn new_contact(&mut self, c: usize, t: f64) -> u32 {
+    /// A new contact of channel `c` at `t`; `kind` 0 a first arrival, 1 a
+    /// retry, 2 a start-state contact (its key's arrival kind).
+    fn new_contact(&mut self, c: usize, t: f64, kind: usize) -> u32 {
         let iv = self.interval_of(t);
         let id = self.next_id;
         self.next_id += 1;
+        let n = self.counts[c][kind];
+        self.counts[c][kind] += 1;
+        let key = (c as u64) << 48 | (kind as u64) << 44 | (n & ((1 << 44) - 1));
         let ct = Contact {
             gen: 0,
             state: State::Free,
             ch: c as u16,
             iv,
             id,
+            key,
             arrive: t,
             join: t,
             start: 0.0,
@@ -318,7 +370,7 @@ impl<'a, 'w> Engine<'a, 'w> {
     fn arrive(&mut self, c: usize, retry: bool) {
         let sim = self.sim;
         let t = self.t;
-        let id = self.new_contact(c, t);
+        let id = self.new_contact(c, t, usize::from(retry));
         let iv = self.contacts[id as usize].iv as usize;
         let cell = self.stats.cell(iv, c);
         cell.offered += 1;
@@ -327,9 +379,11 @@ impl<'a, 'w> Engine<'a, 'w> {
         }
         let ch = &sim.channels[c];
         if ch.containment > 0.0 {
-            let solves = self.rng.random::<f64>() < ch.containment;
+            let key = self.contacts[id as usize].key;
+            let mut g = self.draw(key, 1);
+            let solves = g.random::<f64>() < ch.containment;
             if ch.bot_time_s > 0.0 {
-                let d: f64 = Exp1.sample(&mut self.rng);
+                let d: f64 = Exp1.sample(&mut g);
                 let ct = &mut self.contacts[id as usize];
                 ct.state = State::Bot;
                 ct.bot_solves = solves;
@@ -390,7 +444,9 @@ impl<'a, 'w> Engine<'a, 'w> {
         let ch = &sim.channels[c];
         if ch.kind != ChannelKind::Deferred {
             if let Some(threshold) = ch.callback_threshold_s {
-                if self.expected_wait(c) > threshold && self.rng.random::<f64>() < ch.callback_share
+                let key = self.contacts[id as usize].key;
+                if self.expected_wait(c) > threshold
+                    && self.draw(key, 2).random::<f64>() < ch.callback_share
                 {
                     let ct = &mut self.contacts[id as usize];
                     ct.callback = true;
@@ -413,12 +469,13 @@ impl<'a, 'w> Engine<'a, 'w> {
         ct.state = State::Waiting;
         let gen = ct.gen;
         let iv = ct.iv as usize;
+        let key = ct.key;
         self.queues[c].push_back((id, gen));
         self.waiting[c] += 1;
         let ch = &sim.channels[c];
         if ch.kind != ChannelKind::Deferred {
             if let Some(mean) = ch.patience_s[iv] {
-                let p = ch.patience.sample(&mut self.rng) * mean;
+                let p = ch.patience.sample(&mut self.draw(key, 3)) * mean;
                 if p.is_finite() {
                     self.push(self.t + p, Kind::Abandon, id, gen);
                 }
@@ -465,8 +522,9 @@ impl<'a, 'w> Engine<'a, 'w> {
         self.trace_row(&ct, "abandoned", wait, 0.0, "");
         self.free_contact(id);
         let ch = &sim.channels[c];
-        if ch.retry_prob > 0.0 && self.rng.random::<f64>() < ch.retry_prob {
-            let d: f64 = Exp1.sample(&mut self.rng);
+        let mut g = self.draw(ct.key, 4);
+        if ch.retry_prob > 0.0 && g.random::<f64>() < ch.retry_prob {
+            let d: f64 = Exp1.sample(&mut g);
             let to = ch.retry_channel.unwrap_or(c);
             self.push(self.t + d * ch.retry_delay_s, Kind::Retry, to as u32, 0);
         }
@@ -506,7 +564,7 @@ impl<'a, 'w> Engine<'a, 'w> {
             }
         }
         let ch = &sim.channels[c];
-        let h = ch.handle.sample(&mut self.rng) * ch.aht_s[ct.iv as usize];
+        let h = ch.handle.sample(&mut self.draw(ct.key, 5)) * ch.aht_s[ct.iv as usize];
         let contact = &mut self.contacts[id as usize];
         contact.state = State::InService;
         contact.start = self.t;
