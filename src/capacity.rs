@@ -26,7 +26,7 @@ use crate::review::{review_with_sim, ReviewError, ReviewOptions, ReviewRow};
 use crate::shifts::ShiftRules;
 use crate::sim::Estimate;
 use crate::staffing::Targets;
-use crate::team::{DaySupply, Team};
+use crate::team::{DaySupply, Levers, Team};
 
 /// Where the agents come from.
 #[derive(Debug, Clone, Copy)]
@@ -49,6 +49,32 @@ pub struct CapacityInputs<'a> {
     /// Shift rules (with their file name): opening hours, and with a team
     /// the shift types and premiums its costs are priced with.
     pub rules: Option<(&'a ShiftRules, &'a str)>,
+    /// Levers of a what-if on the supply (none for the base).
+    pub adjust: Option<&'a Adjustments>,
+}
+
+/// A what-if's levers on the supply: the team's ([`Levers`]: overtime,
+/// temporary shifts) and agents borrowed between channels.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Adjustments {
+    /// Overtime and temporary shifts.
+    pub levers: Levers,
+    /// Agents moved from one channel to another on some days.
+    pub borrow: Vec<BorrowLever>,
+}
+
+/// Up to `agents` of channel `from` serve channel `to` all day on `dates`
+/// (never more than `from` has on duty in an interval).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BorrowLever {
+    /// The lending channel.
+    pub from: String,
+    /// The borrowing channel.
+    pub to: String,
+    /// Agents moved.
+    pub agents: u32,
+    /// The days.
+    pub dates: Vec<Date>,
 }
 
 /// One day of one channel.
@@ -102,6 +128,9 @@ pub struct ChannelSummary {
     /// The first day after the peak that ends with (almost) no backlog:
     /// below 1 contact, or 2% of the peak.
     pub backlog_cleared: Option<Date>,
+    /// Service level and abandonment of each replication over the review
+    /// (for paired comparisons of variants).
+    pub by_replication: Vec<[f64; 2]>,
 }
 
 /// A capacity review.
@@ -153,7 +182,8 @@ pub fn capacity_review(
                     "a team's rosters need the shift rules (--shifts, or the scenario's shifts_file)",
                 )
             })?;
-            let s = team.supply(from, to, im, rules)?;
+            let levers = inputs.adjust.map(|a| a.levers.clone()).unwrap_or_default();
+            let s = team.supply_with(from, to, im, rules, &levers)?;
             // Channel by channel: each group serves one channel.
             let mut table = StaffingTable::default();
             for g in team.groups.values() {
@@ -194,6 +224,26 @@ pub fn capacity_review(
         }
         SupplySource::Staffing(t, name) => (t.clone(), Vec::new(), name.to_string(), Vec::new()),
     };
+    let mut available = available;
+    if let Some(adj) = inputs.adjust {
+        for b in &adj.borrow {
+            let moved: std::collections::HashMap<(Date, jiff::civil::Time), u32> = available
+                .rows
+                .iter_mut()
+                .filter(|r| r.group == b.from && b.dates.contains(&r.date))
+                .map(|r| {
+                    let m = r.agents.min(b.agents);
+                    r.agents -= m;
+                    ((r.date, r.time), m)
+                })
+                .collect();
+            for r in available.rows.iter_mut().filter(|r| r.group == b.to) {
+                if let Some(m) = moved.get(&(r.date, r.time)) {
+                    r.agents = r.agents.saturating_add(*m);
+                }
+            }
+        }
+    }
     // Staffing of intervals the simulation does not have (before the first
     // or after the last forecast interval, or of channels not forecast) is
     // left out: the team's supply covers whole days.
@@ -299,6 +349,9 @@ pub fn capacity_review(
             misses: ch_days.iter().map(|d| d.misses).sum(),
             backlog_peak: peak,
             backlog_cleared: cleared,
+            by_replication: sim
+                .replication_values(c, 0, sim.labels.len())
+                .unwrap_or_default(),
         });
         days.extend(ch_days);
     }

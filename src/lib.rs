@@ -61,3 +61,4 @@ pub mod sim;
 pub mod staffing;
 pub mod team;
 pub mod textio;
+pub mod whatif;

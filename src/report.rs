@@ -334,6 +334,86 @@ pub fn backlog_chart(r: &CapacityReview) -> Result<Option<String>, ReportError> 
     Ok(Some(s))
 }
 
+/// Service level per channel for the base and every variant, as bars.
+pub fn variants_chart(
+    r: &CapacityReview,
+    variants: &[crate::whatif::Comparison],
+) -> Result<String, ReportError> {
+    let mut names: Vec<String> = vec!["base".to_string()];
+    for v in variants {
+        if !names.contains(&v.variant) {
+            names.push(v.variant.clone());
+        }
+    }
+    let channels: Vec<&str> = r.channels.iter().map(|c| c.channel.as_str()).collect();
+    let value = |name: &str, ch: &str| -> f64 {
+        if name == "base" {
+            r.channels
+                .iter()
+                .find(|c| c.channel == ch)
+                .map_or(f64::NAN, |c| c.service_level.mean)
+        } else {
+            variants
+                .iter()
+                .find(|v| v.variant == name && v.channel == ch)
+                .map_or(f64::NAN, |v| v.service_level.mean)
+        }
+    };
+    let mut s = String::new();
+    {
+        let root = SVGBackend::with_string(&mut s, (W, 300)).into_drawing_area();
+        root.fill(&WHITE).map_err(chart_err("variants"))?;
+        let n = names.len() as f64;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(
+                format!(
+                    "service level per channel ({}), base and variants",
+                    channels.join(", ")
+                ),
+                ("sans-serif", 15),
+            )
+            .margin(8)
+            .x_label_area_size(30)
+            .y_label_area_size(52)
+            .build_cartesian_2d(-0.5..n - 0.5, 0.0..1.0)
+            .map_err(chart_err("variants"))?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(names.len())
+            .x_label_formatter(&|x| {
+                let i = x.round();
+                if (x - i).abs() > 1e-6 || i < 0.0 {
+                    return String::new();
+                }
+                names.get(i as usize).cloned().unwrap_or_default()
+            })
+            .y_label_formatter(&|y| format!("{:.0}%", 100.0 * y))
+            .draw()
+            .map_err(chart_err("variants"))?;
+        let k = channels.len().max(1) as f64;
+        let width = 0.8 / k;
+        for (ci, ch) in channels.iter().enumerate() {
+            let color = PALETTE[ci % PALETTE.len()];
+            chart
+                .draw_series(names.iter().enumerate().filter_map(|(i, name)| {
+                    let v = value(name, ch);
+                    if !v.is_finite() {
+                        return None;
+                    }
+                    let x0 = i as f64 - 0.4 + width * ci as f64;
+                    Some(Rectangle::new(
+                        [(x0, 0.0), (x0 + width * 0.9, v)],
+                        color.filled(),
+                    ))
+                }))
+                .map_err(chart_err("variants"))?;
+        }
+        root.present().map_err(chart_err("variants"))?;
+    }
+    Ok(s)
+}
+
 const CSS: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Noto Sans CJK SC',sans-serif;margin:24px auto;max-width:900px;color:#222}\
 h1{font-size:1.5em;margin-bottom:0}h2{font-size:1.15em;margin-top:1.8em;border-bottom:1px solid #ddd}\
 table{border-collapse:collapse;width:100%;font-size:.9em}th,td{padding:4px 8px;border-bottom:1px solid #eee;text-align:right}\
@@ -350,7 +430,16 @@ fn pct(v: f64) -> String {
 }
 
 /// The capacity review's page.
-pub fn capacity_page(r: &CapacityReview, title: &str) -> Result<String, ReportError> {
+pub fn capacity_page(
+    r: &CapacityReview,
+    title: &str,
+    variants: &[crate::whatif::Comparison],
+) -> Result<String, ReportError> {
+    let variant_chart = if variants.is_empty() {
+        None
+    } else {
+        Some(variants_chart(r, variants)?)
+    };
     let demand = demand_chart(r)?;
     let heat = shortfall_heatmap(r)?;
     let service = service_chart(r)?;
@@ -411,7 +500,28 @@ pub fn capacity_page(r: &CapacityReview, title: &str) -> Result<String, ReportEr
                     h2 { "Backlog of deferred work" }
                     figure { (PreEscaped(b)) figcaption { "E-mail and tickets waiting at the end of each day. Data: days.csv." } }
                 }
-                p class="note" { "Written by wfm. Files beside this page: intervals.csv, days.csv, available.csv, supply.csv." }
+                @if let Some(chart) = variant_chart {
+                    h2 { "What-ifs" }
+                    figure { (PreEscaped(chart)) figcaption { "Simulated service level over the review per channel: the base and each variant, on the same customers (common random numbers). Data: variants.csv." } }
+                    table {
+                        tr { th { "variant" } th { "channel" } th { "service level" } th { "change (paired 95%)" }
+                             th { "unpaired 95%" } th { "abandonment change" } th { "agent-hours short" } th { "cost change" } }
+                        @for v in variants {
+                            tr {
+                                td { (v.variant) }
+                                td { (v.channel) }
+                                td { (pct(v.service_level.mean)) }
+                                td class=(if v.paired.mean > 0.0 { "ok" } else { "bad" }) {
+                                    (format!("{:+.1} ± {:.1} pts", 100.0 * v.paired.mean, 100.0 * v.paired.ci95)) }
+                                td { (format!("± {:.1} pts", 100.0 * v.unpaired_ci95)) }
+                                td { (format!("{:+.1} pts", 100.0 * v.abandon_paired.mean)) }
+                                td { (format!("{:.0}", v.short_h)) }
+                                td { (format!("{:+.0}", v.cost_delta)) }
+                            }
+                        }
+                    }
+                }
+                p class="note" { "Written by wfm. Files beside this page: intervals.csv, days.csv, available.csv, supply.csv, variants.csv." }
             }
         }
     };

@@ -59,6 +59,10 @@ pub struct ReviewArgs {
     threads: Option<usize>,
     #[command(flatten)]
     limits: super::LimitFlags,
+    /// What-if variants (TOML: overtime, containment, borrow, temporary,
+    /// callbacks), each compared with the base on common random numbers
+    #[arg(long, value_name = "FILE")]
+    what_if: Option<PathBuf>,
     /// Output directory: index.html, intervals.csv, days.csv, available.csv,
     /// supply.csv [default: the interval CSV on stdout]
     #[arg(long, value_name = "DIR")]
@@ -68,12 +72,13 @@ pub struct ReviewArgs {
 }
 
 /// The files of a review directory, in order.
-const REVIEW_FILES: [&str; 5] = [
+const REVIEW_FILES: [&str; 6] = [
     "index.html",
     "intervals.csv",
     "days.csv",
     "available.csv",
     "supply.csv",
+    "variants.csv",
 ];
 
 pub fn run(a: ReviewArgs) -> Result<i32> {
@@ -98,6 +103,7 @@ fn run_in(a: &ReviewArgs) -> Result<i32> {
         ("--staffing", &a.staffing),
         ("--channels", &a.channels),
         ("--shifts", &a.shifts),
+        ("--what-if", &a.what_if),
     ] {
         if let Some(p) = p {
             outs.input(flag, p);
@@ -209,6 +215,7 @@ fn run_in(a: &ReviewArgs) -> Result<i32> {
         supply,
         book: &book,
         rules: rules.as_ref().map(|(r, s)| (r, s.as_str())),
+        adjust: None,
     };
     let opts = ReviewOptions {
         replications: a.replications,
@@ -216,7 +223,41 @@ fn run_in(a: &ReviewArgs) -> Result<i32> {
         threads: a.threads,
         limits: a.limits.limits()?,
     };
+    let mut channel_names: Vec<&str> = forecast.rows.iter().map(|r| r.channel.as_str()).collect();
+    channel_names.sort_unstable();
+    channel_names.dedup();
+    let variants = match &a.what_if {
+        Some(p) => wfm::whatif::load(
+            p,
+            team.as_ref(),
+            &book,
+            &channel_names,
+            rules.as_ref().map(|(r, _)| r),
+        )?,
+        None => Vec::new(),
+    };
     let review = capacity_review(&inputs, &opts)?;
+    let mut comparisons = Vec::new();
+    for v in &variants {
+        let vi = CapacityInputs {
+            book: &v.book,
+            adjust: Some(&v.adjust),
+            ..inputs
+        };
+        let r = capacity_review(&vi, &opts)?;
+        comparisons.extend(wfm::whatif::compare(&v.name, &review, &r));
+    }
+    for c in &comparisons {
+        diag!(
+            "wfm: review: variant {:?}: {} service level {:+.1} ± {:.1} points (paired; ± {:.1} unpaired), cost {:+.0}",
+            c.variant,
+            c.channel,
+            100.0 * c.paired.mean,
+            100.0 * c.paired.ci95,
+            100.0 * c.unpaired_ci95,
+            c.cost_delta
+        );
+    }
     let rows = &review.intervals;
     let short: u64 = rows.iter().map(|r| u64::from(r.short)).sum();
     let misses = rows.iter().filter(|r| r.misses_target).count();
@@ -249,12 +290,17 @@ fn run_in(a: &ReviewArgs) -> Result<i32> {
                     .unwrap_or_else(|| "Capacity review".to_string()),
                 None => "Capacity review".to_string(),
             };
-            let page = wfm::report::capacity_page(&review, &format!("Capacity review: {title}"))?;
+            let page = wfm::report::capacity_page(
+                &review,
+                &format!("Capacity review: {title}"),
+                &comparisons,
+            )?;
             outs.set(ids[0], page.into_bytes());
             outs.fill(ids[1], |b| write_review(b, rows))?;
             outs.fill(ids[2], |b| write_days(b, &review.days))?;
             outs.fill(ids[3], |b| write_staffing_table(&review.available, b))?;
             outs.fill(ids[4], |b| write_supply(b, &review.supply))?;
+            outs.fill(ids[5], |b| wfm::whatif::write_comparisons(b, &comparisons))?;
             outs.commit()?;
             diag!(
                 "wfm: review: the report is {}",

@@ -112,6 +112,17 @@ impl SimResult {
         ))
     }
 
+    /// Service level and abandonment rate of every replication of channel
+    /// `c` over intervals `a..b`, in replication order (for paired
+    /// comparisons); `None` when out of range.
+    pub fn replication_values(&self, c: usize, a: usize, b: usize) -> Option<Vec<[f64; 2]>> {
+        if b > self.labels.len() || a > b {
+            return None;
+        }
+        let sl = *self.sl.get(c)?;
+        Some(stats::replication_values(&self.replications, c, a, b, sl))
+    }
+
     /// Metrics of channel `c` over the whole run.
     pub fn summary_all(&self, c: usize) -> Option<SimMetrics> {
         self.span(c, 0, self.labels.len())

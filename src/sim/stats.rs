@@ -393,6 +393,40 @@ pub fn misses_target(targets: &crate::staffing::Targets, m: &SimMetrics) -> bool
 /// How many 95% half-widths [`misses_target`] allows (1.5).
 pub const MISS_CI_FACTOR: f64 = 1.5;
 
+/// Service level and abandonment rate of each replication over intervals
+/// `a..b` of channel `c` (NaN where undefined): the per-replication values
+/// behind [`summarize`]'s means, for paired comparisons of variants run
+/// with common random numbers.
+pub(super) fn replication_values(
+    reps: &[Replication],
+    c: usize,
+    a: usize,
+    b: usize,
+    sl: crate::erlang::SlDefinition,
+) -> Vec<[f64; 2]> {
+    use crate::erlang::SlDefinition;
+    let ratio = |x: f64, y: f64| if y > 0.0 { x / y } else { f64::NAN };
+    reps.iter()
+        .map(|r| {
+            let mut s = Cell::default();
+            for iv in a..b {
+                if let Some(x) = r.cells.get(iv * r.channels + c) {
+                    s.add(x);
+                }
+            }
+            let human = (s.answered + s.abandoned) as f64;
+            let level = match sl {
+                SlDefinition::Offered => ratio(s.answered_within as f64, human),
+                SlDefinition::Answered => ratio(s.answered_within as f64, s.answered as f64),
+                SlDefinition::OfferedMinusEarlyAbandons => {
+                    ratio(s.answered_within as f64, human - s.abandoned_within as f64)
+                }
+            };
+            [level, ratio(s.abandoned as f64, human)]
+        })
+        .collect()
+}
+
 pub(super) fn summarize(
     reps: &[Replication],
     c: usize,

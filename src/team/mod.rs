@@ -213,6 +213,73 @@ pub struct Supply {
     pub days: Vec<DaySupply>,
 }
 
+/// Levers on the supply, for what-ifs: overtime on the rostered shifts and
+/// temporary shifts.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Levers {
+    /// Every rostered agent of `group` works `minutes` more at the end of
+    /// the shift on the days `from..=to` (capped by the group's
+    /// `max_overtime_h_day`). Overtime minutes on a workday or make-up day
+    /// are paid 150% (Labour Law art. 44); on rest days and statutory
+    /// holidays the day's premium applies.
+    pub overtime: Vec<OvertimeLever>,
+    /// `agents` extra agents of `group` work `shift` on the days `from..=to`.
+    pub temporary: Vec<TemporaryLever>,
+}
+
+/// Overtime of one group over some days.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OvertimeLever {
+    /// Group.
+    pub group: String,
+    /// First day.
+    pub from: Date,
+    /// Last day.
+    pub to: Date,
+    /// Minutes per agent per day.
+    pub minutes: u32,
+}
+
+/// Temporary agents of one group over some days.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TemporaryLever {
+    /// Group.
+    pub group: String,
+    /// First day.
+    pub from: Date,
+    /// Last day.
+    pub to: Date,
+    /// Agents a day.
+    pub agents: u32,
+    /// The shift they work (its times and breaks; weekday ignored).
+    pub shift: RosterShift,
+}
+
+impl TemporaryLever {
+    /// The shift type `name` of `rules` as worked by temporary agents: from
+    /// its earliest start, each break at the start of its window.
+    pub fn shift_from_rules(rules: &ShiftRules, name: &str) -> Option<RosterShift> {
+        let s = rules.shift.iter().find(|s| s.name == name)?;
+        let start = crate::textio::parse_time(&s.earliest_start).map(minute_of_day)?;
+        let mut breaks = Vec::new();
+        let mut free = 0;
+        for b in &s.breaks {
+            let at = b.window_start_min.max(free);
+            breaks.push((start + at, start + at + b.length_min));
+            free = at + b.length_min;
+        }
+        Some(RosterShift {
+            weekday: 0,
+            shift: s.name.clone(),
+            start_min: start,
+            end_min: start + s.length_min,
+            breaks,
+            agents: 0,
+            line: 0,
+        })
+    }
+}
+
 /// One day of one group.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DaySupply {
@@ -481,6 +548,18 @@ impl Team {
         interval_min: u32,
         rules: &ShiftRules,
     ) -> Result<Supply, InputError> {
+        self.supply_with(from, to, interval_min, rules, &Levers::default())
+    }
+
+    /// As [`Team::supply`], with `levers` (overtime, temporary shifts).
+    pub fn supply_with(
+        &self,
+        from: Date,
+        to: Date,
+        interval_min: u32,
+        rules: &ShiftRules,
+        levers: &Levers,
+    ) -> Result<Supply, InputError> {
         let grid = crate::grid::IntervalGrid::covering(interval_min, from, to)
             .map_err(|e| InputError::file(&self.source, format!("{from} to {to}: {e}")))?;
         let priced;
@@ -498,7 +577,7 @@ impl Team {
             // The day before the review too: its night shifts reach into the first day.
             let mut d = from.yesterday().unwrap_or(from);
             while d <= to {
-                let (scaled, day) = self.scaled_day(g, d, rules)?;
+                let (scaled, day) = self.scaled_day(g, d, rules, levers)?;
                 if d >= from {
                     days.push(day);
                 }
@@ -595,29 +674,73 @@ impl Team {
         g: &GroupSupply,
         d: Date,
         rules: &ShiftRules,
+        levers: &Levers,
     ) -> Result<(Vec<(RosterShift, u32)>, DaySupply), InputError> {
         let (books, away) = self.headcount_on(g, d)?;
         let wd = self.roster_weekday(g, d);
         let rows: Vec<&RosterShift> = g.roster.iter().filter(|r| r.weekday == wd).collect();
         let ratio = f64::from(books - away) / f64::from(g.spec.headcount);
         let counts = scale_counts(&rows.iter().map(|r| r.agents).collect::<Vec<_>>(), ratio);
+        let mut rows: Vec<(RosterShift, u32)> = rows.into_iter().cloned().zip(counts).collect();
+        // Overtime: every rostered agent stays longer.
+        let extra: u32 = levers
+            .overtime
+            .iter()
+            .filter(|o| o.group == g.name && o.from <= d && d <= o.to)
+            .map(|o| o.minutes)
+            .sum::<u32>()
+            .min((g.spec.max_overtime_h_day * 60.0).round() as u32);
+        let mut overtime_minutes = Vec::new();
+        if extra > 0 {
+            for (r, _) in &mut rows {
+                overtime_minutes.push((r.end_min, r.end_min + extra));
+                r.end_min += extra;
+            }
+        }
+        // Temporary shifts.
+        for t in levers
+            .temporary
+            .iter()
+            .filter(|t| t.group == g.name && t.from <= d && d <= t.to && t.agents > 0)
+        {
+            overtime_minutes.push((0, 0));
+            rows.push((t.shift.clone(), t.agents));
+        }
         let mut paid_hours = 0.0;
         let mut cost = 0.0;
         let next = d.tomorrow().unwrap_or(d);
-        for (r, &n) in rows.iter().zip(&counts) {
+        for (k, (r, n)) in rows.iter().enumerate() {
+            let n = *n;
             paid_hours += r.paid_hours() * f64::from(n);
             let rate = rules
                 .shift
                 .iter()
                 .find(|s| s.name == r.shift)
                 .map_or(0.0, |s| s.cost_per_hour);
+            let (ot_a, ot_b) = if extra > 0 {
+                overtime_minutes.get(k).copied().unwrap_or((0, 0))
+            } else {
+                (0, 0)
+            };
             let mut c = 0.0;
             for m in r.start_min..r.end_min {
                 let day = if m >= 1440 { next } else { d };
-                c += rate / 60.0 * rules.multiplier(day, m % 1440);
+                let overtime = m >= ot_a && m < ot_b;
+                let class = rules.calendar_data.pay_class(day);
+                let ot = if overtime
+                    && matches!(
+                        class,
+                        crate::calendar::PayClass::Workday | crate::calendar::PayClass::Makeup
+                    ) {
+                    1.5
+                } else {
+                    1.0
+                };
+                c += rate / 60.0 * rules.multiplier(day, m % 1440) * ot;
             }
             cost += c * f64::from(n);
         }
+        let counts: Vec<u32> = rows.iter().map(|r| r.1).collect();
         let day = DaySupply {
             date: d,
             group: g.name.clone(),
@@ -628,7 +751,7 @@ impl Team {
             paid_hours,
             cost,
         };
-        Ok((rows.into_iter().cloned().zip(counts).collect(), day))
+        Ok((rows, day))
     }
 }
 

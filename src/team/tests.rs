@@ -242,3 +242,41 @@ fn bad_teams_are_named() {
     )
     .is_err());
 }
+
+#[test]
+fn overtime_and_temporary_shifts_add_agents_and_cost() {
+    let t = team("max_overtime_h_day = 1.5\n", "").unwrap();
+    let rules = ShiftRules::parse(RULES, "r.toml").unwrap();
+    let d: Date = "2026-03-10".parse().unwrap();
+    let levers = Levers {
+        overtime: vec![OvertimeLever {
+            group: "phone".into(),
+            from: d,
+            to: d,
+            minutes: 120, // capped at 90
+        }],
+        temporary: vec![TemporaryLever {
+            group: "phone".into(),
+            from: d,
+            to: d,
+            agents: 3,
+            shift: TemporaryLever::shift_from_rules(&rules, "day").unwrap(),
+        }],
+    };
+    let s = t.supply_with(d, d, 30, &rules, &levers).unwrap();
+    // Day shift 09:00-18:30 (6 + 3 temporary until 17:00), evening 13:00-22:30.
+    assert_eq!(at(&s, "2026-03-10", "10:00"), 9);
+    assert_eq!(at(&s, "2026-03-10", "17:00"), 10);
+    assert_eq!(at(&s, "2026-03-10", "18:00"), 10);
+    assert_eq!(at(&s, "2026-03-10", "18:30"), 4);
+    assert_eq!(at(&s, "2026-03-10", "22:00"), 4);
+    assert_eq!(at(&s, "2026-03-10", "22:30"), 0);
+    // 10 agents × 8 h + 10 × 1.5 h overtime at 150% + 3 temporary × 8 h.
+    let day = &s.days[0];
+    assert!(
+        (day.cost - (80.0 + 15.0 * 1.5 + 24.0)).abs() < 1e-9,
+        "{}",
+        day.cost
+    );
+    assert!((day.paid_hours - (80.0 + 15.0 + 24.0)).abs() < 1e-9);
+}

@@ -137,3 +137,74 @@ fn review_inputs_are_checked_and_nothing_is_left_half_written() {
         "{err}"
     );
 }
+
+#[test]
+fn variants_use_common_random_numbers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let wi = tmp.path().join("w.toml");
+    std::fs::write(
+        &wi,
+        "[[variant]]\nname = \"nothing\"\n\
+         [[variant]]\nname = \"overtime\"\novertime = [{ group = \"phone\", from = \"2026-02-24\", to = \"2026-02-27\", hours_per_agent = 2 }]\n",
+    )
+    .unwrap();
+    let dir = tmp.path().join("r");
+    let o = shipped_review(&dir, &["--what-if", s(&wi)]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let text = std::fs::read_to_string(dir.join("variants.csv")).unwrap();
+    let rows: Vec<Vec<&str>> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    // A variant identical to the base: exactly zero, with a zero-width interval.
+    for r in rows.iter().filter(|r| r[0] == "nothing") {
+        assert_eq!((r[4], r[5], r[8]), ("0", "0", "0"), "{r:?}");
+    }
+    // Overtime for phone after the holiday: better, and the paired interval
+    // is narrower than the unpaired one.
+    let phone = rows
+        .iter()
+        .find(|r| r[0] == "overtime" && r[1] == "phone")
+        .unwrap();
+    let (change, paired, unpaired): (f64, f64, f64) = (
+        phone[4].parse().unwrap(),
+        phone[5].parse().unwrap(),
+        phone[6].parse().unwrap(),
+    );
+    assert!(change > 0.0 && change > paired, "{phone:?}");
+    assert!(paired < unpaired, "{phone:?}");
+    assert!(
+        phone[12].parse::<f64>().unwrap() > 0.0,
+        "overtime costs: {phone:?}"
+    );
+    let html = std::fs::read_to_string(dir.join("index.html")).unwrap();
+    assert!(html.contains("What-ifs") && html.matches("<svg").count() >= 5);
+    // Unknown groups and channels are named.
+    for (text, key) in [
+        ("[[variant]]\nname = \"x\"\novertime = [{ group = \"nosuch\", from = \"2026-02-24\", to = \"2026-02-24\", hours_per_agent = 1 }]\n", "overtime group"),
+        ("[[variant]]\nname = \"x\"\ncontainment = { wechat = 0.5 }\n", "containment"),
+        ("[[variant]]\nname = \"x\"\ntemporary = [{ group = \"phone\", from = \"2026-02-24\", to = \"2026-02-24\", agents = 2, shift = \"nosuch\" }]\n", "temporary shift"),
+    ] {
+        std::fs::write(&wi, text).unwrap();
+        let d2 = tmp.path().join("r2");
+        let err = wfm_err(&[
+            "review",
+            "--scenario",
+            s(&scenario("spring_festival_2026.toml")),
+            "--team",
+            s(&scenario("team_spring_festival.toml")),
+            "--what-if",
+            s(&wi),
+            "--out",
+            s(&d2),
+        ]);
+        assert!(err.contains("w.toml") && err.contains(key), "{key}: {err}");
+        assert!(!d2.exists());
+    }
+}
