@@ -414,6 +414,22 @@ pub fn variants_chart(
     Ok(s)
 }
 
+/// The fix's shifts as table rows, from its roster CSV.
+fn fix_rows(fix: &crate::whatif::Fix) -> Vec<(String, String, String, String, String, String)> {
+    let mut buf = Vec::new();
+    if fix.roster.write_roster(&mut buf).is_err() {
+        return Vec::new();
+    }
+    let mut rdr = csv::Reader::from_reader(buf.as_slice());
+    rdr.records()
+        .filter_map(Result::ok)
+        .map(|r| {
+            let f = |i: usize| r.get(i).unwrap_or("").to_string();
+            (f(0), f(1), f(2), f(3), f(4), f(6))
+        })
+        .collect()
+}
+
 const CSS: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Noto Sans CJK SC',sans-serif;margin:24px auto;max-width:900px;color:#222}\
 h1{font-size:1.5em;margin-bottom:0}h2{font-size:1.15em;margin-top:1.8em;border-bottom:1px solid #ddd}\
 table{border-collapse:collapse;width:100%;font-size:.9em}th,td{padding:4px 8px;border-bottom:1px solid #eee;text-align:right}\
@@ -430,10 +446,24 @@ fn pct(v: f64) -> String {
 }
 
 /// The capacity review's page.
+/// The recommended fix as the report shows it.
+#[derive(Debug, Clone, Copy)]
+pub struct FixView<'a> {
+    /// The fix.
+    pub fix: &'a crate::whatif::Fix,
+    /// Intervals missing a target before the fix.
+    pub misses_before: usize,
+    /// The review of the team with the fix.
+    pub after: &'a CapacityReview,
+}
+
+/// The capacity review's page: `variants` from `--what-if`, `fix` from
+/// `--recommend`.
 pub fn capacity_page(
     r: &CapacityReview,
     title: &str,
     variants: &[crate::whatif::Comparison],
+    fix: Option<FixView<'_>>,
 ) -> Result<String, ReportError> {
     let variant_chart = if variants.is_empty() {
         None
@@ -521,7 +551,30 @@ pub fn capacity_page(
                         }
                     }
                 }
-                p class="note" { "Written by wfm. Files beside this page: intervals.csv, days.csv, available.csv, supply.csv, variants.csv." }
+                @if let Some(f) = fix {
+                    @let after_misses = f.after.intervals.iter().filter(|x| x.misses_target).count();
+                    h2 { "The cheapest fix" }
+                    p {
+                        "Temporary shifts of the rules' types that cover what the team is short of, at least cost with holiday pay: "
+                        strong { (format!("{:.0}", f.fix.cost)) } " for "
+                        (f.fix.roster.channels.iter().map(|c| c.shifts.iter().map(|s| s.1).sum::<u32>()).sum::<u32>())
+                        " shifts. Simulated with them, the intervals missing a target go from "
+                        (f.misses_before) " to " strong { (after_misses) } "."
+                        @if f.fix.uncovered > 0 {
+                            " " (f.fix.uncovered) " agent-intervals cannot be covered by any shift type of the rules (opening hours, or no shift reaches those hours)."
+                        }
+                        @if after_misses > 0 && f.fix.uncovered == 0 {
+                            " The intervals still missing are confidently short in the simulation although the formulas' requirement is covered: the requirement there is too tight for the simulated customers (abandonment, retries, the backlog of the days before)."
+                        }
+                    }
+                    table {
+                        tr { th { "date" } th { "shift" } th { "from" } th { "to" } th { "agents" } th { "channel" } }
+                        @for (date, shift, start, end, n, ch) in fix_rows(f.fix) {
+                            tr { td { (date) } td { (shift) } td { (start) } td { (end) } td { (n) } td { (ch) } }
+                        }
+                    }
+                }
+                p class="note" { "Written by wfm. Files beside this page: intervals.csv, days.csv, available.csv, supply.csv, variants.csv, fix.csv." }
             }
         }
     };

@@ -404,3 +404,64 @@ pub fn write_comparisons<W: std::io::Write>(w: W, rows: &[Comparison]) -> std::i
     }
     out.flush()
 }
+
+/// The cheapest fix of a review's shortfall: temporary shifts of the rules'
+/// types, solved by the shift optimizer against the agents still missing.
+#[derive(Debug, Clone)]
+pub struct Fix {
+    /// The shifts added, per channel, with the solver's status and bound.
+    pub roster: crate::schedule::Roster,
+    /// Their cost with holiday pay.
+    pub cost: f64,
+    /// The agents they add per interval and channel.
+    pub staffing: crate::requirement::StaffingTable,
+    /// Agent-intervals of the residual requirement the rules cannot cover
+    /// (opening hours, shift types that cannot reach those hours).
+    pub uncovered: u64,
+}
+
+/// Solves for the cheapest set of extra shifts that covers what `base` is
+/// short of: in every interval the agents short of the requirement, plus
+/// one where the simulation still misses a target with no shortfall. The
+/// shift rules give the shift types, breaks and premiums (priced with
+/// `calendar` unless the rules name their own); their minimums and weekly
+/// days-off rule do not apply to temporary shifts.
+pub fn recommend(
+    base: &CapacityReview,
+    rules: &ShiftRules,
+    rules_source: &str,
+    calendar: &crate::calendar::Calendar,
+    opts: &crate::schedule::ScheduleOptions,
+) -> Result<Fix, crate::schedule::ScheduleError> {
+    use crate::grid::IntervalGrid;
+    use crate::requirement::Requirement;
+    let grid = IntervalGrid::covering(base.interval_min, base.from, base.to)
+        .map_err(|e| InputError::file(rules_source, e.to_string()))?;
+    let mut need: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+    for r in &base.intervals {
+        let Some(i) = grid.index(r.date, r.time) else {
+            continue;
+        };
+        let extra = r.short + u32::from(r.misses_target && r.short == 0);
+        need.entry(r.channel.clone())
+            .or_insert_with(|| vec![0; grid.len()])[i] += extra;
+    }
+    let req =
+        Requirement::new(grid, need).map_err(|e| InputError::file(rules_source, e.to_string()))?;
+    let mut rules = rules.clone();
+    rules.weekly = None;
+    for s in &mut rules.shift {
+        s.min_agents = None;
+    }
+    if rules.calendar.is_none() {
+        rules.calendar_data = calendar.clone();
+    }
+    let roster = crate::schedule::schedule(&req, &rules, opts, rules_source)?;
+    let s = roster.summary();
+    Ok(Fix {
+        cost: s.cost,
+        staffing: roster.staffing(),
+        uncovered: u64::from(s.shortfall),
+        roster,
+    })
+}

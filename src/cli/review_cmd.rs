@@ -63,6 +63,13 @@ pub struct ReviewArgs {
     /// callbacks), each compared with the base on common random numbers
     #[arg(long, value_name = "FILE")]
     what_if: Option<PathBuf>,
+    /// Also solve for the cheapest fix: temporary shifts of the rules' types
+    /// (with holiday pay) covering the shortfall, and simulate it
+    #[arg(long)]
+    recommend: bool,
+    /// Branch-and-bound nodes per channel for --recommend (0: the rounded LP)
+    #[arg(long, default_value_t = 500, value_name = "N")]
+    fix_node_limit: u64,
     /// Output directory: index.html, intervals.csv, days.csv, available.csv,
     /// supply.csv [default: the interval CSV on stdout]
     #[arg(long, value_name = "DIR")]
@@ -72,13 +79,14 @@ pub struct ReviewArgs {
 }
 
 /// The files of a review directory, in order.
-const REVIEW_FILES: [&str; 6] = [
+const REVIEW_FILES: [&str; 7] = [
     "index.html",
     "intervals.csv",
     "days.csv",
     "available.csv",
     "supply.csv",
     "variants.csv",
+    "fix.csv",
 ];
 
 pub fn run(a: ReviewArgs) -> Result<i32> {
@@ -281,6 +289,57 @@ fn run_in(a: &ReviewArgs) -> Result<i32> {
                 .map_or("-".to_string(), |(d, v)| format!("{d} ({:.1}%)", 100.0 * v))
         );
     }
+    let mut fixed = None;
+    if a.recommend {
+        let Some((r, rs)) = &rules else {
+            bail!("--recommend: the fix is made of shift types: give --shifts (or shifts_file in the scenario)");
+        };
+        let calendar = match (&team, &scenario) {
+            (Some(t), _) => t.calendar.clone(),
+            (None, Some((s, _))) => s.calendar_data.clone(),
+            (None, None) => wfm::calendar::Calendar::default(),
+        };
+        let sched = wfm::schedule::ScheduleOptions {
+            solver: wfm::schedule::SolverChoice::Microlp,
+            node_limit: Some(a.fix_node_limit),
+            ..wfm::schedule::ScheduleOptions::default()
+        };
+        let fix = wfm::whatif::recommend(&review, r, rs, &calendar, &sched)?;
+        let mut with_fix = review.available.clone();
+        let add: std::collections::HashMap<(jiff::civil::Date, jiff::civil::Time, &str), u32> = fix
+            .staffing
+            .rows
+            .iter()
+            .map(|x| ((x.date, x.time, x.group.as_str()), x.agents))
+            .collect();
+        for row in &mut with_fix.rows {
+            if let Some(n) = add.get(&(row.date, row.time, row.group.as_str())) {
+                row.agents = row.agents.saturating_add(*n);
+            }
+        }
+        let fi = CapacityInputs {
+            supply: SupplySource::Staffing(&with_fix, "the fix"),
+            adjust: None,
+            ..inputs
+        };
+        let after = capacity_review(&fi, &opts)?;
+        let left = after.intervals.iter().filter(|x| x.misses_target).count();
+        diag!(
+            "wfm: review: the cheapest fix costs {:.0}; intervals missing a target: {} before, {} after{}",
+            fix.cost,
+            misses,
+            left,
+            if fix.uncovered > 0 {
+                format!(
+                    " ({} agent-intervals no shift type can cover)",
+                    fix.uncovered
+                )
+            } else {
+                String::new()
+            }
+        );
+        fixed = Some((fix, after));
+    }
     match &a.out {
         Some(dir) => {
             let title = match &scenario {
@@ -294,6 +353,11 @@ fn run_in(a: &ReviewArgs) -> Result<i32> {
                 &review,
                 &format!("Capacity review: {title}"),
                 &comparisons,
+                fixed.as_ref().map(|(fix, after)| wfm::report::FixView {
+                    fix,
+                    misses_before: misses,
+                    after,
+                }),
             )?;
             outs.set(ids[0], page.into_bytes());
             outs.fill(ids[1], |b| write_review(b, rows))?;
@@ -301,6 +365,13 @@ fn run_in(a: &ReviewArgs) -> Result<i32> {
             outs.fill(ids[3], |b| write_staffing_table(&review.available, b))?;
             outs.fill(ids[4], |b| write_supply(b, &review.supply))?;
             outs.fill(ids[5], |b| wfm::whatif::write_comparisons(b, &comparisons))?;
+            match &fixed {
+                Some((fix, _)) => outs.fill(ids[6], |b| fix.roster.write_roster(b))?,
+                None => outs.set(
+                    ids[6],
+                    b"date,shift,start,end,agents,breaks,channel\n".to_vec(),
+                ),
+            }
             outs.commit()?;
             diag!(
                 "wfm: review: the report is {}",

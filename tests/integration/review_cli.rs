@@ -208,3 +208,31 @@ fn variants_use_common_random_numbers() {
         assert!(!d2.exists());
     }
 }
+
+#[test]
+fn the_recommended_fix_removes_the_misses_or_says_why() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("r");
+    let o = shipped_review(&dir, &["--recommend", "--fix-node-limit", "100"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    let line = err
+        .lines()
+        .find(|l| l.contains("the cheapest fix costs"))
+        .unwrap();
+    // "... intervals missing a target: N before, M after"
+    let after: usize = line
+        .split(" before, ")
+        .nth(1)
+        .and_then(|x| x.split(' ').next())
+        .and_then(|x| x.parse().ok())
+        .unwrap();
+    assert!(
+        after == 0 || line.contains("no shift type can cover"),
+        "{line}"
+    );
+    let fix = std::fs::read_to_string(dir.join("fix.csv")).unwrap();
+    assert!(fix.lines().count() > 10, "{fix}");
+    let html = std::fs::read_to_string(dir.join("index.html")).unwrap();
+    assert!(html.contains("The cheapest fix"));
+}
