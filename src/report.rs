@@ -37,6 +37,7 @@ fn chart_err<E: std::fmt::Debug>(chart: &str) -> impl Fn(E) -> ReportError + '_ 
 }
 
 const W: u32 = 860;
+const PALETTE_NAMES: [&str; 6] = ["blue", "red", "green", "purple", "orange", "teal"];
 const PALETTE: [RGBColor; 6] = [
     RGBColor(31, 119, 180),
     RGBColor(214, 39, 40),
