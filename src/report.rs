@@ -368,8 +368,13 @@ pub fn variants_chart(
         let mut chart = ChartBuilder::on(&root)
             .caption(
                 format!(
-                    "service level per channel ({}), base and variants",
-                    channels.join(", ")
+                    "service level per channel, base and variants: {}",
+                    channels
+                        .iter()
+                        .enumerate()
+                        .map(|(i, c)| format!("{c} ({})", PALETTE_NAMES[i % PALETTE_NAMES.len()]))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
                 ("sans-serif", 15),
             )
@@ -542,7 +547,7 @@ pub fn capacity_page(
                                 td { (v.variant) }
                                 td { (v.channel) }
                                 td { (pct(v.service_level.mean)) }
-                                td class=(if v.paired.mean > 0.0 { "ok" } else { "bad" }) {
+                                td class=(if v.paired.mean > 0.0 { "ok" } else if v.paired.mean < 0.0 { "bad" } else { "" }) {
                                     (format!("{:+.1} ± {:.1} pts", 100.0 * v.paired.mean, 100.0 * v.paired.ci95)) }
                                 td { (format!("± {:.1} pts", 100.0 * v.unpaired_ci95)) }
                                 td { (format!("{:+.1} pts", 100.0 * v.abandon_paired.mean)) }
