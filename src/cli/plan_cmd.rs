@@ -67,7 +67,7 @@ pub struct PlanArgs {
 }
 
 /// The files `wfm plan` writes into its directory, in order.
-pub const PLAN_FILES: [&str; 9] = [
+pub const PLAN_FILES: [&str; 10] = [
     "forecast.csv",
     "requirement.csv",
     "requirement_final.csv",
@@ -77,6 +77,7 @@ pub const PLAN_FILES: [&str; 9] = [
     "simulated_intervals.csv",
     "simulated_summary.csv",
     "rounds.csv",
+    "index.html",
 ];
 
 pub fn run(a: PlanArgs) -> Result<i32> {
@@ -194,6 +195,14 @@ fn run_in(a: &PlanArgs) -> Result<i32> {
     outs.fill(ids[6], |b| result.simulation.write_intervals(b))?;
     outs.fill(ids[7], |b| result.simulation.write_summary(b))?;
     outs.fill(ids[8], |b| wfm::plan::write_rounds(b, &result.rounds))?;
+    let title = format!(
+        "Plan: {}",
+        scenario.name.clone().unwrap_or_else(|| source.clone())
+    );
+    outs.set(
+        ids[9],
+        wfm::report::plan_page(&result, &title)?.into_bytes(),
+    );
     outs.commit()?;
     diag!(
         "wfm: plan: wrote {} files to {}",

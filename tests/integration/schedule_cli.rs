@@ -244,6 +244,9 @@ fn plan_runs_end_to_end() {
     let sl_col = cols.iter().position(|c| *c == "service_level").unwrap();
     let phone_sl = summary[2][sl_col].parse::<f64>().unwrap_or(phone_sl);
     assert!(phone_sl > 0.7, "phone service level {phone_sl}");
+    let html = std::fs::read_to_string(out_dir.join("index.html")).unwrap();
+    assert_eq!(html.matches("<svg").count(), 3);
+    assert!(!html.contains("<script"));
     let rounds = read("rounds.csv");
     assert!(!rounds.is_empty() && rounds.len() <= 2);
     assert_eq!(&rounds[0][0], "1");
