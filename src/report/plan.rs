@@ -1,0 +1,228 @@
+//! The plan's page.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+use maud::{html, PreEscaped, DOCTYPE};
+use plotters::prelude::*;
+
+use super::{chart_err, label, pct, ReportError, CSS, PALETTE, PALETTE_NAMES, W};
+
+/// The plan's page: requirement against scheduled coverage per channel,
+/// cost by shift type, and the simulated daily service of the roster.
+pub fn plan_page(p: &crate::plan::PlanResult, title: &str) -> Result<String, ReportError> {
+    let roster = &p.roster;
+    let per_day = roster.grid.per_day().max(1);
+    let skip = roster.skip;
+    // Coverage: one panel per channel, x = interval of the plan.
+    let mut cov = String::new();
+    {
+        let n_ch = roster.channels.len().max(1) as u32;
+        let root = SVGBackend::with_string(&mut cov, (W, 200 * n_ch)).into_drawing_area();
+        root.fill(&WHITE).map_err(chart_err("coverage"))?;
+        let panels = root.split_evenly((roster.channels.len().max(1), 1));
+        for (panel, c) in panels.iter().zip(&roster.channels) {
+            let req: Vec<u32> = c.required.iter().skip(skip).copied().collect();
+            let sch: Vec<u32> = c.scheduled.iter().skip(skip).copied().collect();
+            let n = req.len().max(1) as f64;
+            let top = req.iter().chain(&sch).copied().max().unwrap_or(1).max(1) as f64 * 1.1;
+            let first = roster.grid.day(1).unwrap_or(roster.grid.first());
+            let mut chart = ChartBuilder::on(panel)
+                .caption(
+                    format!(
+                        "{}: agents required (red) and scheduled (blue) per interval",
+                        c.channel
+                    ),
+                    ("sans-serif", 15),
+                )
+                .margin(8)
+                .x_label_area_size(26)
+                .y_label_area_size(44)
+                .build_cartesian_2d(0.0..n, 0.0..top)
+                .map_err(chart_err("coverage"))?;
+            chart
+                .configure_mesh()
+                .disable_x_mesh()
+                .x_labels(((n as usize) / per_day + 1).min(15))
+                .x_label_formatter(&|x| {
+                    let d = (*x as usize) / per_day;
+                    first
+                        .checked_add(jiff::Span::new().days(d as i64))
+                        .map(|d| format!("{:02}-{:02}", d.month(), d.day()))
+                        .unwrap_or_default()
+                })
+                .draw()
+                .map_err(chart_err("coverage"))?;
+            chart
+                .draw_series(LineSeries::new(
+                    req.iter()
+                        .enumerate()
+                        .map(|(i, &v)| (i as f64, f64::from(v))),
+                    PALETTE[1].stroke_width(2),
+                ))
+                .map_err(chart_err("coverage"))?;
+            chart
+                .draw_series(LineSeries::new(
+                    sch.iter()
+                        .enumerate()
+                        .map(|(i, &v)| (i as f64, f64::from(v))),
+                    PALETTE[0].stroke_width(1),
+                ))
+                .map_err(chart_err("coverage"))?;
+        }
+        root.present().map_err(chart_err("coverage"))?;
+    }
+    // Cost by shift type.
+    let mut by_type: BTreeMap<String, f64> = BTreeMap::new();
+    for c in &roster.channels {
+        for (k, n) in &c.shifts {
+            let name = roster.shift_names.get(k.shift).cloned().unwrap_or_default();
+            *by_type.entry(name).or_default() += k.cost * f64::from(*n);
+        }
+    }
+    let mut costs = String::new();
+    {
+        let root = SVGBackend::with_string(&mut costs, (W, 260)).into_drawing_area();
+        root.fill(&WHITE).map_err(chart_err("cost"))?;
+        let names: Vec<&String> = by_type.keys().collect();
+        let top = by_type.values().copied().fold(1.0, f64::max) * 1.1;
+        let n = names.len().max(1) as f64;
+        let mut chart = ChartBuilder::on(&root)
+            .caption("cost by shift type", ("sans-serif", 15))
+            .margin(8)
+            .x_label_area_size(30)
+            .y_label_area_size(60)
+            .build_cartesian_2d(-0.5..n - 0.5, 0.0..top)
+            .map_err(chart_err("cost"))?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(names.len().max(1))
+            .x_label_formatter(&|x| {
+                let i = x.round();
+                if (x - i).abs() > 1e-6 || i < 0.0 {
+                    return String::new();
+                }
+                names
+                    .get(i as usize)
+                    .map(|s| s.to_string())
+                    .unwrap_or_default()
+            })
+            .draw()
+            .map_err(chart_err("cost"))?;
+        chart
+            .draw_series(by_type.values().enumerate().map(|(i, &v)| {
+                let x = i as f64;
+                Rectangle::new([(x - 0.35, 0.0), (x + 0.35, v)], PALETTE[3].filled())
+            }))
+            .map_err(chart_err("cost"))?;
+        root.present().map_err(chart_err("cost"))?;
+    }
+    // Simulated daily service of the roster.
+    let sim = &p.simulation;
+    let days: Vec<(usize, usize)> = sim
+        .periods
+        .iter()
+        .take(sim.periods.len().saturating_sub(1))
+        .copied()
+        .collect();
+    let mut service = String::new();
+    {
+        let root = SVGBackend::with_string(&mut service, (W, 260)).into_drawing_area();
+        root.fill(&WHITE).map_err(chart_err("service"))?;
+        let n = days.len().max(1) as f64;
+        let labels: Vec<Date> = days
+            .iter()
+            .filter_map(|&(a, _)| sim.labels.get(a).map(|l| l.0))
+            .collect();
+        let mut chart = ChartBuilder::on(&root)
+            .caption(
+                format!(
+                    "simulated daily service level of the roster: {}",
+                    sim.channels
+                        .iter()
+                        .enumerate()
+                        .map(|(i, c)| format!("{c} ({})", PALETTE_NAMES[i % PALETTE_NAMES.len()]))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                ("sans-serif", 15),
+            )
+            .margin(8)
+            .x_label_area_size(26)
+            .y_label_area_size(52)
+            .build_cartesian_2d(-0.5..n - 0.5, 0.0..1.0)
+            .map_err(chart_err("service"))?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(labels.len().clamp(1, 14))
+            .x_label_formatter(&|x| label(&labels, *x))
+            .y_label_formatter(&|y| format!("{:.0}%", 100.0 * y))
+            .draw()
+            .map_err(chart_err("service"))?;
+        for c in 0..sim.channels.len() {
+            let pts: Vec<(f64, f64)> = days
+                .iter()
+                .enumerate()
+                .filter_map(|(i, &(a, b))| {
+                    let m = sim.span(c, a, b)?;
+                    m.service_level
+                        .mean
+                        .is_finite()
+                        .then_some((i as f64, m.service_level.mean))
+                })
+                .collect();
+            chart
+                .draw_series(LineSeries::new(
+                    pts,
+                    PALETTE[c % PALETTE.len()].stroke_width(2),
+                ))
+                .map_err(chart_err("service"))?;
+        }
+        root.present().map_err(chart_err("service"))?;
+    }
+    let s = roster.summary();
+    let page = html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) }
+                style { (PreEscaped(CSS)) }
+            }
+            body {
+                h1 { (title) }
+                p {
+                    strong { (format!("{:.0}", s.paid_hours)) " paid hours" } ", cost "
+                    strong { (format!("{:.2}", s.cost)) } ", " (format!("{:.1}", s.fte)) " FTE, over-coverage "
+                    (pct(s.over_coverage))
+                    @if let Some(h) = s.headcount { ", headcount " (h) }
+                    "; " (p.rounds.len()) " round(s) of schedule and simulate."
+                }
+                table {
+                    tr { th { "channel" } th { "solver" } th { "cost" } th { "bound" } th { "gap" } th { "simulated service level" } }
+                    @for c in &roster.channels {
+                        tr {
+                            td { (c.channel) }
+                            td { (c.status.to_string()) }
+                            td { (format!("{:.2}", c.cost)) }
+                            td { (format!("{:.2}", c.bound)) }
+                            td { (format!("{:.2}%", 100.0 * c.gap)) }
+                            td { (sim.channel_index(&c.channel).and_then(|k| sim.summary_all(k)).map_or("–".to_string(), |m| pct(m.service_level.mean))) }
+                        }
+                    }
+                }
+                h2 { "Coverage" }
+                figure { (PreEscaped(cov)) figcaption { "Agents the requirement asks for (red, after the plan's raises) and the roster has on duty (blue). Data: coverage.csv." } }
+                h2 { "Cost by shift type" }
+                figure { (PreEscaped(costs)) figcaption { "Cost of the roster's shifts by type, premiums included. Data: roster.csv." } }
+                h2 { "Simulated service" }
+                figure { (PreEscaped(service)) figcaption { "Daily service level of the roster in simulation. Data: simulated_summary.csv." } }
+                p class="note" { "Written by wfm plan. Files beside this page: forecast.csv, requirement.csv, requirement_final.csv, roster.csv, coverage.csv, staffing.csv, simulated_intervals.csv, simulated_summary.csv, rounds.csv." }
+            }
+        }
+    };
+    Ok(page.into_string())
+}
