@@ -17,9 +17,13 @@
 //!   the requirement on a grid.
 //! - [`sim`]: the discrete-event simulator; [`shifts`]: shift rules (TOML)
 //!   and candidate shifts; [`schedule`]: the roster optimizer.
+//! - [`team`]: the team as it is (standing roster, leave, changes) and the
+//!   agents it has on duty.
 //! - [`plan`]: forecast → requirement → roster → simulation in rounds;
-//!   [`review`]: the capacity review of a roster; [`output`]: output sets
-//!   written all or nothing.
+//!   [`review`]: the interval review of a staffing; [`capacity`]: the
+//!   holiday capacity review; [`whatif`]: variants on common random numbers
+//!   and the cheapest fix; [`report`]: the HTML pages; [`output`]: output
+//!   sets written all or nothing.
 //!
 //! The `wfm` binary is a thin layer over these modules; everything it does
 //! can be done from a planning tool through them.

@@ -594,8 +594,18 @@ impl Requirement {
 
 /// Writes a staffing table as CSV `date,time,channel,agents`.
 pub fn write_staffing_table<W: std::io::Write>(t: &StaffingTable, w: W) -> std::io::Result<()> {
+    write_staffing_table_as(t, w, "channel")
+}
+
+/// Writes a staffing table as CSV `date,time,NAME,agents`, `name_column`
+/// being `channel` or `group` (both are read by `wfm simulate --staffing`).
+pub fn write_staffing_table_as<W: std::io::Write>(
+    t: &StaffingTable,
+    w: W,
+    name_column: &str,
+) -> std::io::Result<()> {
     let mut out = csv::Writer::from_writer(w);
-    out.write_record(["date", "time", "channel", "agents"])?;
+    out.write_record(["date", "time", name_column, "agents"])?;
     for r in &t.rows {
         out.write_record([
             r.date.to_string(),

@@ -140,15 +140,17 @@ pub fn load(
     book: &ChannelBook,
     channels: &[&str],
     rules: Option<&ShiftRules>,
+    window: Option<(jiff::civil::Date, jiff::civil::Date)>,
 ) -> Result<Vec<Variant>, InputError> {
     let source = path.display().to_string();
     let text = crate::textio::read_text(path)?;
     let file: WhatIfFile =
         toml::from_str(&text).map_err(|e| InputError::from_toml(&source, &text, &e))?;
-    build(&file, &source, team, book, channels, rules)
+    build(&file, &source, team, book, channels, rules, window)
 }
 
-/// Checks a what-if file already parsed; see [`load`].
+/// Checks a what-if file already parsed; see [`load`]. Dates outside
+/// `window` (the review's first and last day) are errors.
 pub fn build(
     file: &WhatIfFile,
     source: &str,
@@ -156,13 +158,21 @@ pub fn build(
     book: &ChannelBook,
     channels: &[&str],
     rules: Option<&ShiftRules>,
+    window: Option<(jiff::civil::Date, jiff::civil::Date)>,
 ) -> Result<Vec<Variant>, InputError> {
     let mut out = Vec::new();
     for (vi, v) in file.variant.iter().enumerate() {
         let key = |k: &str| format!("[[variant]] {} ({}) {k}", vi + 1, v.name);
         let bad = |k: &str, m: String| InputError::at_key(source, key(k), m);
         let date = |k: &str, s: &str| {
-            parse_date(s).ok_or_else(|| bad(k, format!("expected a date YYYY-MM-DD, got {s:?}")))
+            let d = parse_date(s)
+                .ok_or_else(|| bad(k, format!("expected a date YYYY-MM-DD, got {s:?}")))?;
+            match window {
+                Some((a, b)) if d < a || d > b => {
+                    Err(bad(k, format!("{d} is outside the review, {a} to {b}")))
+                }
+                _ => Ok(d),
+            }
         };
         let channel = |k: &str, c: &str| -> Result<(), InputError> {
             if channels.contains(&c) {

@@ -7,7 +7,7 @@ use clap::Args;
 use wfm::capacity::{capacity_review, write_days, write_supply, CapacityInputs, SupplySource};
 use wfm::forecast::Forecast;
 use wfm::output::OutputSet;
-use wfm::requirement::{write_staffing_table, StaffingTable};
+use wfm::requirement::StaffingTable;
 use wfm::review::{write_review, ReviewOptions};
 use wfm::scenario::{resolve, Scenario};
 use wfm::shifts::ShiftRules;
@@ -241,6 +241,12 @@ fn run_in(a: &ReviewArgs) -> Result<i32> {
             &book,
             &channel_names,
             rules.as_ref().map(|(r, _)| r),
+            forecast
+                .rows
+                .iter()
+                .map(|r| r.date)
+                .min()
+                .zip(forecast.rows.iter().map(|r| r.date).max()),
         )?,
         None => Vec::new(),
     };
@@ -362,7 +368,9 @@ fn run_in(a: &ReviewArgs) -> Result<i32> {
             outs.set(ids[0], page.into_bytes());
             outs.fill(ids[1], |b| write_review(b, rows))?;
             outs.fill(ids[2], |b| write_days(b, &review.days))?;
-            outs.fill(ids[3], |b| write_staffing_table(&review.available, b))?;
+            outs.fill(ids[3], |b| {
+                wfm::requirement::write_staffing_table_as(&review.available, b, "group")
+            })?;
             outs.fill(ids[4], |b| write_supply(b, &review.supply))?;
             outs.fill(ids[5], |b| wfm::whatif::write_comparisons(b, &comparisons))?;
             match &fixed {

@@ -74,6 +74,7 @@ fn the_shipped_review_writes_a_report_with_data_in_every_chart() {
     );
     // Statutory days cost more than the same roster on a workday.
     let avail = std::fs::read_to_string(dir.join("available.csv")).unwrap();
+    assert!(avail.starts_with("date,time,group,agents\n"));
     assert!(avail.lines().count() > 3 * 21 * 48 / 2);
 }
 
@@ -189,6 +190,7 @@ fn variants_use_common_random_numbers() {
     for (text, key) in [
         ("[[variant]]\nname = \"x\"\novertime = [{ group = \"nosuch\", from = \"2026-02-24\", to = \"2026-02-24\", hours_per_agent = 1 }]\n", "overtime group"),
         ("[[variant]]\nname = \"x\"\ncontainment = { wechat = 0.5 }\n", "containment"),
+        ("[[variant]]\nname = \"x\"\novertime = [{ group = \"phone\", from = \"2026-04-01\", to = \"2026-04-02\", hours_per_agent = 1 }]\n", "outside the review"),
         ("[[variant]]\nname = \"x\"\ntemporary = [{ group = \"phone\", from = \"2026-02-24\", to = \"2026-02-24\", agents = 2, shift = \"nosuch\" }]\n", "temporary shift"),
     ] {
         std::fs::write(&wi, text).unwrap();
