@@ -18,7 +18,7 @@
 //! difference of a metric is then measured replication by replication,
 //! `d_r = variant_r − base_r`, and its 95% confidence interval is Student's
 //! on the `d_r` ([`Comparison::paired`]): much narrower than the interval of
-//! two independent runs ([`Comparison::unpaired`], Welch's
+//! two independent runs ([`Comparison::unpaired_ci95`], Welch's
 //! `t·√(s_v²/R + s_b²/R)`), which is reported beside it. A variant with no
 //! levers gives a difference of exactly zero.
 
