@@ -184,6 +184,14 @@ fn variants_use_common_random_numbers() {
         phone[12].parse::<f64>().unwrap() > 0.0,
         "overtime costs: {phone:?}"
     );
+    // The channels the levers do not touch see exactly the same customers
+    // and the same agents: no change at all.
+    for r in rows
+        .iter()
+        .filter(|r| r[0] == "overtime" && r[1] != "phone")
+    {
+        assert_eq!((r[4], r[5]), ("0", "0"), "{r:?}");
+    }
     let html = std::fs::read_to_string(dir.join("index.html")).unwrap();
     assert!(html.contains("What-ifs") && html.matches("<svg").count() >= 5);
     // Unknown groups and channels are named.

@@ -83,7 +83,7 @@ impl Engine<'_, '_> {
                     }
                 }
                 while have < target {
-                    let a = match self.free_agents.pop() {
+                    let a = match self.free_agents[g].pop() {
                         Some(a) => a,
                         None => {
                             self.agents.push(Agent {
@@ -127,7 +127,7 @@ impl Engine<'_, '_> {
                         agent.gen = agent.gen.wrapping_add(1);
                         if agent.active == 0 {
                             agent.present = false;
-                            self.free_agents.push(a as u32);
+                            self.free_agents[g].push(a as u32);
                         } else {
                             agent.leaving = true;
                             agent.overtime_from = self.t;

@@ -106,7 +106,10 @@ pub(super) struct Engine<'a, 'w> {
     queue_area: Vec<f64>,
     queue_last: Vec<f64>,
     agents: Vec<Agent>,
-    free_agents: Vec<u32>,
+    /// Free agent slots per group: a group reuses only its own slots, so
+    /// the order of its agents (which ones leave at a staffing drop) does
+    /// not depend on other groups (common random numbers across variants).
+    free_agents: Vec<Vec<u32>>,
     idle: Vec<VecDeque<(u32, u32, f64)>>,
     present: Vec<u32>,
     cursors: Vec<ArrivalCursor>,
@@ -149,7 +152,7 @@ impl<'a, 'w> Engine<'a, 'w> {
             queue_area: vec![0.0; nc],
             queue_last: vec![0.0; nc],
             agents: Vec::new(),
-            free_agents: Vec::new(),
+            free_agents: vec![Vec::new(); ng],
             idle: vec![VecDeque::new(); ng],
             present: vec![0; ng],
             cursors: Vec::with_capacity(nc),
@@ -593,7 +596,7 @@ impl<'a, 'w> Engine<'a, 'w> {
             if agent.active == 0 {
                 agent.present = false;
                 agent.leaving = false;
-                self.free_agents.push(a);
+                self.free_agents[g].push(a);
             }
             return;
         }
