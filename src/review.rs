@@ -42,6 +42,8 @@ pub struct ReviewRow {
     pub abandon_rate: Estimate,
     /// Simulated average speed of answer, seconds.
     pub asa_s: Estimate,
+    /// Simulated occupancy of the agents serving the channel.
+    pub occupancy: Estimate,
     /// Whether the simulation is confidently worse than a target (service
     /// level, abandonment or ASA), by [`crate::sim::misses_target`].
     pub misses_target: bool,
@@ -164,6 +166,7 @@ pub(crate) fn review_with_sim(
             service_level: m.service_level,
             abandon_rate: m.abandon_rate,
             asa_s: m.asa_s,
+            occupancy: m.occupancy,
             misses_target: misses,
         });
     }
@@ -171,7 +174,8 @@ pub(crate) fn review_with_sim(
 }
 
 /// Writes the review CSV: `date,time,channel,volume,required,scheduled,short,
-/// service_level,service_level_ci95,abandon_rate,abandon_rate_ci95,asa_s,asa_s_ci95,misses_target`.
+/// service_level,service_level_ci95,abandon_rate,abandon_rate_ci95,asa_s,asa_s_ci95,misses_target,occupancy,occupancy_ci95`
+/// (occupancy last, so the columns before keep their places).
 pub fn write_review<W: std::io::Write>(w: W, rows: &[ReviewRow]) -> std::io::Result<()> {
     use crate::textio::fmt_num;
     let mut out = csv::Writer::from_writer(w);
@@ -190,6 +194,8 @@ pub fn write_review<W: std::io::Write>(w: W, rows: &[ReviewRow]) -> std::io::Res
         "asa_s",
         "asa_s_ci95",
         "misses_target",
+        "occupancy",
+        "occupancy_ci95",
     ])?;
     let num = |v: f64| {
         if v.is_finite() {
@@ -214,6 +220,8 @@ pub fn write_review<W: std::io::Write>(w: W, rows: &[ReviewRow]) -> std::io::Res
             num(r.asa_s.mean),
             num(r.asa_s.ci95),
             if r.misses_target { "yes" } else { "no" }.to_string(),
+            num(r.occupancy.mean),
+            num(r.occupancy.ci95),
         ])?;
     }
     out.flush()

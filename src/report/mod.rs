@@ -573,6 +573,12 @@ pub fn capacity_page(
                             " The intervals still missing are confidently short in the simulation although the formulas' requirement is covered: the requirement there is too tight for the simulated customers (abandonment, retries, the backlog of the days before)."
                         }
                     }
+                    @if after_misses > 0 {
+                        p { "Still missing a target with the fix (first 20): "
+                            (f.after.intervals.iter().filter(|x| x.misses_target).take(20)
+                                .map(|x| format!("{} {} {}", x.date, format_time(x.time), x.channel))
+                                .collect::<Vec<_>>().join("; ")) "." }
+                    }
                     table {
                         tr { th { "date" } th { "shift" } th { "from" } th { "to" } th { "agents" } th { "channel" } }
                         @for (date, shift, start, end, n, ch) in fix_rows(f.fix) {
