@@ -372,14 +372,7 @@ pub fn capacity_review(
 /// short_h,misses,service_level,service_level_ci95,abandon_rate,
 /// abandon_rate_ci95,abandoned,backlog`.
 pub fn write_days<W: std::io::Write>(w: W, days: &[DayReview]) -> std::io::Result<()> {
-    use crate::textio::fmt_num;
-    let num = |v: f64, d: usize| {
-        if v.is_finite() {
-            fmt_num(v, d)
-        } else {
-            String::new()
-        }
-    };
+    use crate::textio::fmt_cell as num;
     let mut out = csv::Writer::from_writer(w);
     out.write_record([
         "date",

@@ -197,13 +197,7 @@ pub fn write_review<W: std::io::Write>(w: W, rows: &[ReviewRow]) -> std::io::Res
         "occupancy",
         "occupancy_ci95",
     ])?;
-    let num = |v: f64| {
-        if v.is_finite() {
-            fmt_num(v, 4)
-        } else {
-            String::new()
-        }
-    };
+    let num = |v: f64| crate::textio::fmt_cell(v, 4);
     for r in rows {
         out.write_record([
             r.date.to_string(),

@@ -323,6 +323,17 @@ pub fn fmt_num(v: f64, decimals: usize) -> String {
     s
 }
 
+/// [`fmt_num`] for a CSV cell: an empty cell where the value is not
+/// finite (a metric undefined in that interval, or a one-replication
+/// half-width).
+pub fn fmt_cell(v: f64, decimals: usize) -> String {
+    if v.is_finite() {
+        fmt_num(v, decimals)
+    } else {
+        String::new()
+    }
+}
+
 /// Appends [`fmt_num`]'s text to `out`. Numbers below 9e15 / 10^decimals are
 /// rounded in integer arithmetic (fast); larger ones use `format!`.
 pub fn push_num(out: &mut String, v: f64, decimals: usize) {

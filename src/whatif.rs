@@ -371,14 +371,7 @@ pub fn compare(name: &str, base: &CapacityReview, v: &CapacityReview) -> Vec<Com
 /// sl_change,sl_change_ci95_paired,sl_change_ci95_unpaired,abandon_rate,
 /// abandon_change,abandon_change_ci95_paired,short_h,cost,cost_change`.
 pub fn write_comparisons<W: std::io::Write>(w: W, rows: &[Comparison]) -> std::io::Result<()> {
-    use crate::textio::fmt_num;
-    let num = |v: f64, d: usize| {
-        if v.is_finite() {
-            fmt_num(v, d)
-        } else {
-            String::new()
-        }
-    };
+    use crate::textio::fmt_cell as num;
     let mut out = csv::Writer::from_writer(w);
     out.write_record([
         "variant",

@@ -55,6 +55,35 @@ fn day_axis(r: &CapacityReview) -> Vec<Date> {
     days
 }
 
+/// `name (colour)` for each series, in the palette's order: the legend of
+/// a chart whose series are told apart by colour.
+fn colour_legend<S: AsRef<str>>(names: &[S]) -> String {
+    names
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            format!(
+                "{} ({})",
+                c.as_ref(),
+                PALETTE_NAMES[i % PALETTE_NAMES.len()]
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The name at a whole-number position of a categorical axis.
+fn index_label<S: AsRef<str>>(names: &[S], x: f64) -> String {
+    let i = x.round();
+    if (x - i).abs() > 1e-6 || i < 0.0 {
+        return String::new();
+    }
+    names
+        .get(i as usize)
+        .map(|s| s.as_ref().to_string())
+        .unwrap_or_default()
+}
+
 fn label(days: &[Date], x: f64) -> String {
     let i = x.round();
     if (x - i).abs() > 1e-6 || i < 0.0 {
@@ -369,12 +398,7 @@ pub fn variants_chart(
             .caption(
                 format!(
                     "service level per channel, base and variants: {}",
-                    channels
-                        .iter()
-                        .enumerate()
-                        .map(|(i, c)| format!("{c} ({})", PALETTE_NAMES[i % PALETTE_NAMES.len()]))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    colour_legend(&channels)
                 ),
                 ("sans-serif", 15),
             )
@@ -387,13 +411,7 @@ pub fn variants_chart(
             .configure_mesh()
             .disable_x_mesh()
             .x_labels(names.len())
-            .x_label_formatter(&|x| {
-                let i = x.round();
-                if (x - i).abs() > 1e-6 || i < 0.0 {
-                    return String::new();
-                }
-                names.get(i as usize).cloned().unwrap_or_default()
-            })
+            .x_label_formatter(&|x| index_label(&names, *x))
             .y_label_formatter(&|y| format!("{:.0}%", 100.0 * y))
             .draw()
             .map_err(chart_err("variants"))?;

@@ -6,7 +6,7 @@ use jiff::civil::Date;
 use maud::{html, PreEscaped, DOCTYPE};
 use plotters::prelude::*;
 
-use super::{chart_err, label, pct, ReportError, CSS, PALETTE, PALETTE_NAMES, W};
+use super::{chart_err, colour_legend, index_label, label, pct, ReportError, CSS, PALETTE, W};
 
 /// The plan's page: requirement against scheduled coverage per channel,
 /// cost by shift type, and the simulated daily service of the roster.
@@ -98,16 +98,7 @@ pub fn plan_page(p: &crate::plan::PlanResult, title: &str) -> Result<String, Rep
             .configure_mesh()
             .disable_x_mesh()
             .x_labels(names.len().max(1))
-            .x_label_formatter(&|x| {
-                let i = x.round();
-                if (x - i).abs() > 1e-6 || i < 0.0 {
-                    return String::new();
-                }
-                names
-                    .get(i as usize)
-                    .map(|s| s.to_string())
-                    .unwrap_or_default()
-            })
+            .x_label_formatter(&|x| index_label(&names, *x))
             .draw()
             .map_err(chart_err("cost"))?;
         chart
@@ -139,12 +130,7 @@ pub fn plan_page(p: &crate::plan::PlanResult, title: &str) -> Result<String, Rep
             .caption(
                 format!(
                     "simulated daily service level of the roster: {}",
-                    sim.channels
-                        .iter()
-                        .enumerate()
-                        .map(|(i, c)| format!("{c} ({})", PALETTE_NAMES[i % PALETTE_NAMES.len()]))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    colour_legend(&sim.channels)
                 ),
                 ("sans-serif", 15),
             )
