@@ -170,7 +170,7 @@ impl RosterShift {
     /// Paid hours of one agent (start to end; breaks are paid, as in the
     /// shift rules' `length_min`).
     pub fn paid_hours(&self) -> f64 {
-        f64::from(self.end_min - self.start_min) / 60.0
+        f64::from(self.end_min.saturating_sub(self.start_min)) / 60.0
     }
 }
 

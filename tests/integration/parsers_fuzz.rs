@@ -180,6 +180,55 @@ fn check_scenario(bytes: &[u8]) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+fn check_team(team_text: &[u8], roster: &[u8], whatif: &[u8]) -> Result<(), TestCaseError> {
+    use wfm::team::{read_roster, Team, TeamFile};
+    let rules =
+        ShiftRules::parse(&String::from_utf8_lossy(&shipped("shifts.toml")), "sh.toml").unwrap();
+    let rows = match read_roster(roster, "w.csv") {
+        Ok((rows, _)) => rows,
+        Err(e) => return one_line_naming("w.csv", &e.to_string()),
+    };
+    let text = String::from_utf8_lossy(team_text);
+    let file: TeamFile = match toml::from_str(&text) {
+        Ok(f) => f,
+        Err(_) => return Ok(()),
+    };
+    let rosters = file
+        .group
+        .keys()
+        .map(|g| (g.clone(), (std::path::PathBuf::from("w.csv"), rows.clone())))
+        .collect();
+    let team = match Team::new(file, "t.toml", Calendar::default(), rosters, &rules) {
+        Ok(t) => t,
+        Err(e) => {
+            let m = e.to_string();
+            prop_assert!(!m.contains('\n'), "{m}");
+            prop_assert!(m.starts_with("t.toml") || m.starts_with("w.csv"), "{m}");
+            return Ok(());
+        }
+    };
+    let (a, b) = ("2026-02-12".parse().unwrap(), "2026-02-26".parse().unwrap());
+    if let Err(e) = team.supply(a, b, 30, &rules) {
+        one_line_naming("t.toml", &e.to_string())?;
+    }
+    let wi: Result<wfm::whatif::WhatIfFile, _> = toml::from_str(&String::from_utf8_lossy(whatif));
+    if let Ok(wi) = wi {
+        let book = ChannelBook::new(ChannelsFile::default(), "", Default::default());
+        if let Err(e) = wfm::whatif::build(
+            &wi,
+            "w.toml",
+            Some(&team),
+            &book,
+            &["phone", "chat", "email"],
+            Some(&rules),
+            Some((a, b)),
+        ) {
+            one_line_naming("w.toml", &e.to_string())?;
+        }
+    }
+    Ok(())
+}
+
 fn ops() -> impl Strategy<Value = Vec<(u8, usize, usize)>> {
     proptest::collection::vec((any::<u8>(), any::<usize>(), any::<usize>()), 1..6)
 }
@@ -209,6 +258,16 @@ proptest! {
         let staffing = b"date,time,channel,agents\n2026-03-10,09:00,phone,12\n2026-03-10,09:30,phone,14\n2026-03-11,00:00,chat,3\n";
         check_staffing(&mutate(staffing, &ops))?;
         check_calendar(&mutate(&shipped("calendar_china_2026.csv"), &ops))?;
+    }
+
+    #[test]
+    fn mutated_teams_rosters_and_what_ifs(ops in ops()) {
+        let team = shipped("team_spring_festival.toml");
+        let roster = shipped("week_roster.csv");
+        let whatif = shipped("whatif_spring_festival.toml");
+        check_team(&mutate(&team, &ops), &roster, &whatif)?;
+        check_team(&team, &mutate(&roster, &ops), &whatif)?;
+        check_team(&team, &roster, &mutate(&whatif, &ops))?;
     }
 
     #[test]
