@@ -43,6 +43,7 @@
 #![warn(missing_docs)]
 
 pub mod arrivals;
+pub mod backtest;
 pub mod calendar;
 pub mod capacity;
 pub mod channels;

@@ -60,6 +60,36 @@ fn path_from(from: &Path, target: &Path) -> String {
     rel.display().to_string()
 }
 
+/// Fills `opts` from a template scenario (its calendar, repayment products,
+/// month-end and holiday effects) and a calendar file (which wins); returns
+/// the calendar's path, if any. Shared by `wfm fit` and `wfm backtest`.
+pub fn template_and_calendar(
+    opts: &mut FitOptions,
+    template: Option<&Path>,
+    calendar: Option<&Path>,
+) -> Result<Option<PathBuf>> {
+    let mut calendar_path = None;
+    if let Some(t) = template {
+        let (s, w) = Scenario::from_path(t)?;
+        super::warn_all(&w);
+        opts.calendar = s.calendar_data.clone();
+        calendar_path = s
+            .calendar
+            .as_ref()
+            .map(|c| wfm::scenario::resolve(t.parent().unwrap_or(Path::new("")), c));
+        opts.repayment = s.repayment.clone();
+        opts.month_end_days = s.month_end.as_ref().map(|m| m.days);
+        opts.holidays = s.holidays.clone();
+    }
+    if let Some(c) = calendar {
+        let (cal, w) = Calendar::from_path(c)?;
+        super::warn_all(&w);
+        opts.calendar = cal;
+        calendar_path = Some(c.to_path_buf());
+    }
+    Ok(calendar_path)
+}
+
 pub fn run(a: FitArgs) -> Result<i32> {
     let history_name = a.history.display().to_string();
     let mut outs = OutputSet::new();
@@ -77,23 +107,9 @@ pub fn run(a: FitArgs) -> Result<i32> {
         holdout_days: a.holdout_days,
         ..FitOptions::default()
     };
-    if let Some(t) = &a.template {
-        let (s, w) = Scenario::from_path(t)?;
-        super::warn_all(&w);
-        opts.calendar = s.calendar_data.clone();
-        calendar_path = s
-            .calendar
-            .as_ref()
-            .map(|c| wfm::scenario::resolve(t.parent().unwrap_or(Path::new("")), c));
-        opts.repayment = s.repayment.clone();
-        opts.month_end_days = s.month_end.as_ref().map(|m| m.days);
-        opts.holidays = s.holidays.clone();
-    }
-    if let Some(c) = &a.calendar {
-        let (cal, w) = Calendar::from_path(c)?;
-        super::warn_all(&w);
-        opts.calendar = cal;
-        calendar_path = Some(c.clone());
+    if let Some(p) = template_and_calendar(&mut opts, a.template.as_deref(), a.calendar.as_deref())?
+    {
+        calendar_path = Some(p);
     }
     if !a.due_days.is_empty() {
         if let Some(bad) = a.due_days.iter().find(|d| !(1..=31).contains(*d)) {

@@ -7,6 +7,7 @@ macro_rules! diag {
     ($($t:tt)*) => { $crate::cli::output::diag_line(format_args!($($t)*)) };
 }
 
+mod backtest_cmd;
 mod erlang_cmd;
 mod fit_cmd;
 mod forecast_cmd;
@@ -40,6 +41,8 @@ enum Command {
     Forecast(forecast_cmd::ForecastArgs),
     /// Learn a scenario file from history (volumes per interval and channel).
     Fit(fit_cmd::FitArgs),
+    /// Rolling-origin backtest of `fit` against simple baselines on a history.
+    Backtest(backtest_cmd::BacktestArgs),
     /// Simulate the center: service per interval with confidence intervals.
     Simulate(simulate_cmd::SimulateArgs),
     /// The cheapest roster of real shifts covering a requirement (a MIP, with its gap).
@@ -235,6 +238,7 @@ pub fn run() -> i32 {
         Command::Erlang(a) => erlang_cmd::run(a),
         Command::Forecast(a) => forecast_cmd::run(a),
         Command::Fit(a) => fit_cmd::run(a),
+        Command::Backtest(a) => backtest_cmd::run(a),
         Command::Simulate(a) => simulate_cmd::run(a),
         Command::Schedule(a) => schedule_cmd::run(a),
         Command::Plan(a) => plan_cmd::run(a),

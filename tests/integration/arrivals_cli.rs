@@ -264,3 +264,44 @@ fn bad_scenarios_and_histories_are_named() {
         "{err}"
     );
 }
+
+#[test]
+fn backtest_scores_fit_against_the_baselines() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = dir.path().join("h.csv");
+    wfm_ok(&[
+        "forecast",
+        "--scenario",
+        s(&scenario("lender_week.toml")),
+        "--from",
+        "2026-01-05",
+        "--to",
+        "2026-03-29",
+        "--sample-seed",
+        "2",
+        "--out",
+        s(&h),
+    ]);
+    let out = dir.path().join("bt.csv");
+    let table = wfm_ok(&[
+        "backtest",
+        "--history",
+        s(&h),
+        "--origins",
+        "2",
+        "--horizon-days",
+        "14",
+        "--calendar",
+        s(&scenario("calendar_china_2026.csv")),
+        "--out",
+        s(&out),
+    ]);
+    for m in ["fit", "seasonal-naive", "mean-4", "median-8"] {
+        assert!(table.contains(m), "{table}");
+    }
+    let csv = std::fs::read_to_string(&out).unwrap();
+    assert!(csv.starts_with("method,origin,daily_mape,interval_wape,bias\n"));
+    assert_eq!(csv.lines().count(), 1 + 2 * 4);
+    let err = wfm_err(&["backtest", "--history", s(&h), "--origins", "30"]);
+    assert!(err.contains("h.csv") && err.contains("--origins"), "{err}");
+}
