@@ -222,11 +222,23 @@ pub fn run() -> i32 {
         Ok(c) => c,
         Err(e) => {
             if e.use_stderr() {
-                // One line: clap's first line, without the usage block.
+                // One line: clap's message and its details (the missing
+                // arguments, a tip), without the usage block.
                 let text = e.to_string();
-                let first = text.lines().next().unwrap_or("invalid arguments");
-                let first = first.trim_start_matches("error: ");
-                diag!("wfm: error: {first} (see `wfm --help`)");
+                let parts: Vec<&str> = text
+                    .lines()
+                    .map(str::trim)
+                    .take_while(|l| !l.starts_with("Usage:"))
+                    .filter(|l| !l.is_empty() && !l.starts_with("For more information"))
+                    .collect();
+                let msg = parts.join(" ");
+                let msg = msg.trim_start_matches("error: ");
+                let msg = if msg.is_empty() {
+                    "invalid arguments"
+                } else {
+                    msg
+                };
+                diag!("wfm: error: {} (see `wfm --help`)", one_line(msg));
                 return 2;
             }
             let _ = output::print_answer(&e.to_string());
