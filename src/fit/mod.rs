@@ -327,7 +327,7 @@ pub fn fit(history: &Forecast, opts: &FitOptions) -> Result<FitReport, FitError>
             for (d, vols) in test {
                 let di = info(*d);
                 let total = model.predict(&di, Group::None);
-                let sh = &shares[di.day_type as usize];
+                let sh = shares.of(&di);
                 let mult = reminder_mult(&di, &rem, opts, im, m);
                 let pred: Vec<f64> = (0..m).map(|i| total * sh[i] * mult[i]).collect();
                 let obs_total: f64 = vols.iter().filter(|v| !v.is_nan()).sum();
@@ -391,11 +391,16 @@ pub fn fit(history: &Forecast, opts: &FitOptions) -> Result<FitReport, FitError>
                 weekly_growth: round((7.0 * model.slope).exp() - 1.0, 5),
                 holiday_factor: round(model.holiday, 4),
                 makeup_factor: round(model.makeup, 4),
-                intraday: Intraday {
-                    workday: Profile::Shares(shares[0].iter().map(|x| round(*x, 7)).collect()),
-                    weekend: Profile::Shares(shares[1].iter().map(|x| round(*x, 7)).collect()),
-                    holiday: Profile::Shares(shares[2].iter().map(|x| round(*x, 7)).collect()),
-                    shares_csv: None,
+                intraday: {
+                    let prof =
+                        |v: &Vec<f64>| Profile::Shares(v.iter().map(|x| round(*x, 7)).collect());
+                    Intraday {
+                        workday: prof(&shares.by_type[0]),
+                        weekend: prof(&shares.by_type[1]),
+                        holiday: prof(&shares.by_type[2]),
+                        by_weekday: Some(shares.by_weekday.iter().map(prof).collect()),
+                        shares_csv: None,
+                    }
                 },
             },
         );
@@ -532,7 +537,25 @@ fn reminder_window(r: &Repayment, im: u32, m: usize) -> Vec<usize> {
 }
 
 /// A channel's fitted day model, shares per day type, reminder factors and outliers.
-type ChannelFit = (DayModel, [Vec<f64>; 3], Vec<f64>, Vec<Outlier>);
+/// The shapes of a channel: per day type, and per weekday (Monday..Sunday)
+/// for the days that are neither holidays nor make-up workdays.
+#[derive(Debug, Clone)]
+struct Shapes {
+    by_type: [Vec<f64>; 3],
+    by_weekday: Vec<Vec<f64>>,
+}
+
+impl Shapes {
+    fn of(&self, di: &DayInfo) -> &Vec<f64> {
+        if di.day_type == DayType::Holiday || di.makeup {
+            &self.by_type[di.day_type as usize]
+        } else {
+            &self.by_weekday[di.weekday]
+        }
+    }
+}
+
+type ChannelFit = (DayModel, Shapes, Vec<f64>, Vec<Outlier>);
 
 fn fit_channel(
     name: &str,
@@ -589,6 +612,63 @@ fn fit_channel(
             }
             shares[t as usize] = sums.iter().map(|s| s / total).collect();
         }
+        // 1b. A shape per weekday (Monday..Sunday) from its own plain days
+        //    (not holidays, make-up days, reminder days or outliers), shrunk
+        //    towards its day type's shape by pseudo-counts: with x_i the
+        //    weekday's contacts in interval i and V their total,
+        //    s_i = (x_i + K·p_i) / (V + K), K = 5 contacts per interval of
+        //    the day. So a centre whose Friday or Sunday behaves unlike the
+        //    calendar's day type is fitted as it is (the pooled shape weighs
+        //    K/(V+K), under 1% with a few months of a busy line), and a
+        //    weekday with little data borrows its day type's shape.
+        let mut wshares: Vec<Vec<f64>> = Vec::with_capacity(7);
+        for wd in 0..7 {
+            let mut sums = vec![0.0; m];
+            let mut n_days = 0usize;
+            let mut pooled_type = None;
+            for (d, vols) in days {
+                let di = &infos[d];
+                if di.weekday != wd
+                    || di.day_type == DayType::Holiday
+                    || di.makeup
+                    || excluded.contains(d)
+                    || !di.reminders.is_empty()
+                    || vols.iter().any(|v| v.is_nan())
+                {
+                    continue;
+                }
+                pooled_type.get_or_insert(di.day_type);
+                n_days += 1;
+                for (s, v) in sums.iter_mut().zip(vols) {
+                    *s += v;
+                }
+            }
+            let pooled_t = pooled_type.unwrap_or(if wd >= 5 {
+                DayType::Weekend
+            } else {
+                DayType::Workday
+            });
+            let pooled = &shares[pooled_t as usize];
+            let total: f64 = sums.iter().sum();
+            if n_days == 0 || total <= 0.0 {
+                wshares.push(pooled.clone());
+                continue;
+            }
+            let k = 5.0 * m as f64;
+            wshares.push(
+                sums.iter()
+                    .zip(pooled)
+                    .map(|(s, p)| (s + k * p) / (total + k))
+                    .collect(),
+            );
+        }
+        let shape_of = |di: &DayInfo| -> &Vec<f64> {
+            if di.day_type == DayType::Holiday || di.makeup {
+                &shares[di.day_type as usize]
+            } else {
+                &wshares[di.weekday]
+            }
+        };
         // 2. Reminder factors from the window's share on reminder days.
         let mut rem = vec![1.0; n_products];
         for (p, r) in opts.repayment.iter().enumerate() {
@@ -605,10 +685,7 @@ fn fit_channel(
                 {
                     continue;
                 }
-                let s_w: f64 = window
-                    .iter()
-                    .map(|&i| shares[di.day_type as usize][i])
-                    .sum();
+                let s_w: f64 = window.iter().map(|&i| shape_of(di)[i]).sum();
                 let w: f64 = window.iter().map(|&i| vols[i]).sum();
                 let total: f64 = vols.iter().sum();
                 if s_w > 0.0 && s_w < 1.0 && total > w && w > 0.0 {
@@ -624,7 +701,7 @@ fn fit_channel(
                 continue;
             }
             let di = &infos[d];
-            let sh = &shares[di.day_type as usize];
+            let sh = shape_of(di);
             let mult = reminder_mult(di, &rem, opts, im, m);
             let (mut obs, mut cover) = (0.0, 0.0);
             for i in 0..m {
@@ -753,7 +830,14 @@ fn fit_channel(
             .into_iter()
             .filter(|(_, r)| (r - med).abs() > 4.0 * scale.max(0.01) && r.abs() > 1.25f64.ln())
             .collect();
-        result = Some((model, shares, rem));
+        result = Some((
+            model,
+            Shapes {
+                by_type: shares.clone(),
+                by_weekday: wshares.clone(),
+            },
+            rem,
+        ));
         if new.is_empty() || round == 2 {
             break;
         }

@@ -197,3 +197,64 @@ fn too_short_history_is_an_error() {
     let e = fit(&h, &FitOptions::default()).unwrap_err();
     assert!(matches!(e, FitError::TooShort { days: 4, .. }));
 }
+
+/// A centre working Sunday to Thursday: Friday closes at noon, Saturday
+/// opens at 18:00. Fitted from the history alone (no calendar), the
+/// weekday shapes carry it: Friday afternoon and Saturday morning stay
+/// empty in the forecast, and intervals match the truth.
+#[test]
+fn a_sunday_to_thursday_week_is_learned_without_a_calendar() {
+    let m = 48;
+    let workday: Vec<f64> = (0..m)
+        .map(|i| if (16..40).contains(&i) { 1.0 } else { 0.1 })
+        .collect();
+    let friday: Vec<f64> = (0..m)
+        .map(|i| if (16..24).contains(&i) { 1.0 } else { 0.0 })
+        .collect();
+    let saturday: Vec<f64> = (0..m).map(|i| if i >= 36 { 1.0 } else { 0.0 }).collect();
+    let list = |v: &Vec<f64>| {
+        let total: f64 = v.iter().sum();
+        format!(
+            "[{}]",
+            v.iter()
+                .map(|x| format!("{}", x / total))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    let text = format!(
+        "[channel.phone]\ndaily_volume = 4000\naht_s = 240\n\
+         dow_factors = [1.0, 1.0, 1.0, 1.0, 0.5, 0.4, 1.1]\n\
+         intraday = {{ by_weekday = [{w}, {w}, {w}, {w}, {f}, {s}, {w}] }}\n",
+        w = list(&workday),
+        f = list(&friday),
+        s = list(&saturday),
+    );
+    let truth = Scenario::parse(&text, "truth.toml").unwrap();
+    let (a, b) = ("2025-11-02".parse().unwrap(), "2026-03-28".parse().unwrap());
+    let history = truth.forecast(a, b).unwrap();
+    let history = crate::arrivals::sample_forecast(&history, Default::default(), 11).unwrap();
+    let report = fit(&history, &FitOptions::default()).unwrap();
+    let (c, d) = ("2026-03-29".parse().unwrap(), "2026-04-11".parse().unwrap());
+    let want = truth.forecast(c, d).unwrap();
+    let got = report.scenario.forecast(c, d).unwrap();
+    let (mut abs, mut sum) = (0.0, 0.0);
+    let (mut fri_afternoon, mut fri) = (0.0, 0.0);
+    for (w, g) in want.rows.iter().zip(&got.rows) {
+        assert_eq!((w.date, w.time), (g.date, g.time));
+        abs += (w.volume - g.volume).abs();
+        sum += w.volume;
+        if w.date.weekday() == jiff::civil::Weekday::Friday {
+            fri += g.volume;
+            if w.time.hour() >= 13 {
+                fri_afternoon += g.volume;
+            }
+        }
+    }
+    let wape = abs / sum;
+    assert!(wape < 0.05, "interval WAPE {wape}");
+    assert!(
+        fri_afternoon < 0.02 * fri,
+        "Friday afternoon forecast {fri_afternoon} of {fri}"
+    );
+}

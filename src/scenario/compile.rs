@@ -59,6 +59,10 @@ pub struct Compiled {
     pub channels: Vec<String>,
     /// Shares per channel per day type (`DayType as usize`).
     pub shares: Vec<[Vec<f64>; 3]>,
+    /// Per channel, the shares of each weekday (Monday first) on days that
+    /// are neither holidays nor make-up workdays, when the channel has
+    /// `by_weekday`.
+    pub weekday_shares: Vec<Option<Vec<Vec<f64>>>>,
     pub(super) events: Vec<EventWindow>,
     pub(super) reminders: Vec<Reminder>,
 }
@@ -147,6 +151,7 @@ impl Scenario {
         let m = crate::grid::intervals_per_day(im);
         let channels: Vec<String> = self.channel.keys().cloned().collect();
         let mut shares = Vec::new();
+        let mut weekday_shares = Vec::new();
         for (name, ch) in &self.channel {
             let key = |k: &str| format!("[channel.{name}] {k}");
             if !(ch.daily_volume.is_finite() && ch.daily_volume >= 0.0) {
@@ -197,6 +202,24 @@ impl Scenario {
                 per_type[t] = compile_profile(p, im, m, source, &k, &mut warnings)?;
             }
             shares.push(per_type);
+            weekday_shares.push(match &ch.intraday.by_weekday {
+                None => None,
+                Some(v) if v.len() != 7 => {
+                    return Err(InputError::at_key(
+                        source,
+                        format!("[channel.{name}.intraday] by_weekday"),
+                        format!("expected 7 profiles, Monday to Sunday, got {}", v.len()),
+                    ))
+                }
+                Some(v) => {
+                    let mut out = Vec::with_capacity(7);
+                    for (i, p) in v.iter().enumerate() {
+                        let k = format!("[channel.{name}.intraday] by_weekday[{i}]");
+                        out.push(compile_profile(p, im, m, source, &k, &mut warnings)?);
+                    }
+                    Some(out)
+                }
+            });
         }
         for (i, r) in self.repayment.iter().enumerate() {
             let key = |k: &str| format!("[[repayment]] #{} {k}", i + 1);
@@ -305,6 +328,7 @@ impl Scenario {
                 interval_min: im,
                 channels,
                 shares,
+                weekday_shares,
                 events,
                 reminders,
             },

@@ -130,11 +130,17 @@ impl Scenario {
         let mut mult = vec![1.0; c.channels.len()];
         while d <= to {
             let (day_type, factors) = self.day_factors(d, &long);
+            let plain = day_type != DayType::Holiday && !self.calendar_data.is_makeup_workday(d);
+            let wd = weekday_index(d);
             for (i, &time) in times.iter().enumerate() {
                 mult.iter_mut().for_each(|x| *x = 1.0);
                 c.interval_factors(self, d, time, &mut mult);
                 for (k, name) in c.channels.iter().enumerate() {
-                    let vol = factors[k] * c.shares[k][day_type as usize][i] * mult[k];
+                    let shape = match &c.weekday_shares[k] {
+                        Some(w) if plain => &w[wd],
+                        _ => &c.shares[k][day_type as usize],
+                    };
+                    let vol = factors[k] * shape[i] * mult[k];
                     if !vol.is_finite() {
                         return Err(self.not_finite(name, d, time, factors[k], mult[k]));
                     }

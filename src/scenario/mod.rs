@@ -163,6 +163,12 @@ pub struct Intraday {
     /// Profile of public holidays.
     #[serde(default = "Profile::holiday")]
     pub holiday: Profile,
+    /// Seven profiles, Monday to Sunday, for the days that are neither
+    /// holidays nor make-up workdays (which keep `holiday` and `workday`):
+    /// for a centre whose week is not Monday–Friday, or whose Friday is not
+    /// like its Tuesday. `wfm fit` writes them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by_weekday: Option<Vec<Profile>>,
     /// A CSV `time,workday,weekend,holiday` of shares, relative to the
     /// scenario file; replaces the three profiles above.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -175,6 +181,7 @@ impl Default for Intraday {
             workday: Profile::workday(),
             weekend: Profile::weekend(),
             holiday: Profile::holiday(),
+            by_weekday: None,
             shares_csv: None,
         }
     }
