@@ -333,6 +333,51 @@ pub fn sample_forecast(
     Ok(out)
 }
 
+/// The `q`-quantile of the contacts of an interval with expected volume
+/// `mean`, under the overdispersion `od`: a Poisson count whose rate is
+/// scaled by a day-level and an interval-level gamma factor of mean 1
+/// (see [`Overdispersion`]), approximated by the negative binomial with the
+/// same mean and variance, `λ + λ²·c²` with `c² = (1+day_cv²)(1+interval_cv²) − 1`
+/// (Poisson when `c = 0`). Returns a whole number of contacts; 0 for `mean ≤ 0`.
+///
+/// ```
+/// use wfm::arrivals::{count_quantile, Overdispersion};
+/// let od = Overdispersion { day_cv: 0.1, interval_cv: 0.05 };
+/// let (lo, hi) = (count_quantile(100.0, od, 0.1), count_quantile(100.0, od, 0.9));
+/// assert!(lo < 100.0 && hi > 100.0 && hi - lo > 20.0);
+/// ```
+pub fn count_quantile(mean: f64, od: Overdispersion, q: f64) -> f64 {
+    use statrs::distribution::{DiscreteCDF, NegativeBinomial, Poisson};
+    if !(mean > 0.0 && mean.is_finite() && (0.0..=1.0).contains(&q)) {
+        return 0.0;
+    }
+    let c2 = (1.0 + od.day_cv * od.day_cv) * (1.0 + od.interval_cv * od.interval_cv) - 1.0;
+    let sd = (mean + mean * mean * c2.max(0.0)).sqrt();
+    let cdf: Box<dyn Fn(u64) -> f64> = if c2 > 1e-12 {
+        let r = 1.0 / c2;
+        match NegativeBinomial::new(r, r / (r + mean)) {
+            Ok(d) => Box::new(move |x| d.cdf(x)),
+            Err(_) => return mean.round(),
+        }
+    } else {
+        match Poisson::new(mean) {
+            Ok(d) => Box::new(move |x| d.cdf(x)),
+            Err(_) => return mean.round(),
+        }
+    };
+    // The smallest k with cdf(k) ≥ q, by bisection within mean ± 12 sd.
+    let (mut lo, mut hi) = (0u64, (mean + 12.0 * sd + 10.0).ceil() as u64);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if cdf(mid) >= q {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    lo as f64
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,7 +13,9 @@
 //!
 //! Per method and origin: **daily MAPE** (mean over channel-days with
 //! contacts of `|ΣF − ΣA| / ΣA`), **interval WAPE** (`Σ|F − A| / ΣA` over
-//! every interval and channel), and **bias** (`(ΣF − ΣA) / ΣA`). Origins
+//! every interval and channel), **bias** (`(ΣF − ΣA) / ΣA`), and for `fit`
+//! the **coverage** of its 80% prediction interval (10% and 90% quantiles
+//! from the fitted overdispersion, [`crate::arrivals::count_quantile`]). Origins
 //! are a week apart, the last one `horizon_days` before the end of the
 //! history.
 
@@ -93,6 +95,9 @@ pub struct BacktestRow {
     pub interval_wape: f64,
     /// Relative bias of the total.
     pub bias: f64,
+    /// Share of the intervals whose actual volume lies inside the 80%
+    /// prediction interval (`fit` only; NaN for the baselines).
+    pub coverage_80: f64,
 }
 
 /// The methods, in the order reported.
@@ -215,7 +220,24 @@ pub fn backtest(
                     d = add(d, 1);
                 }
             }
-            out.push(score(method, origin, &test, &pred));
+            let mut row = score(method, origin, &test, &pred);
+            if method == "fit" {
+                let inside = test
+                    .iter()
+                    .filter(|r| {
+                        let mean = fitted
+                            .get(&(r.channel.clone(), r.date, r.time))
+                            .copied()
+                            .unwrap_or(0.0);
+                        let od = report.scenario.overdispersion(&r.channel);
+                        let lo = crate::arrivals::count_quantile(mean, od, 0.1);
+                        let hi = crate::arrivals::count_quantile(mean, od, 0.9);
+                        r.volume >= lo && r.volume <= hi
+                    })
+                    .count();
+                row.coverage_80 = inside as f64 / test.len().max(1) as f64;
+            }
+            out.push(row);
         }
     }
     Ok(out)
@@ -257,14 +279,22 @@ fn score(
         },
         interval_wape: ratio(abs),
         bias: ratio(sum_f - sum_a),
+        coverage_80: f64::NAN,
     }
 }
 
-/// Writes the backtest CSV: `method,origin,daily_mape,interval_wape,bias`.
+/// Writes the backtest CSV: `method,origin,daily_mape,interval_wape,bias,coverage_80`.
 pub fn write_backtest<W: std::io::Write>(w: W, rows: &[BacktestRow]) -> std::io::Result<()> {
     use crate::textio::fmt_cell;
     let mut out = csv::Writer::from_writer(w);
-    out.write_record(["method", "origin", "daily_mape", "interval_wape", "bias"])?;
+    out.write_record([
+        "method",
+        "origin",
+        "daily_mape",
+        "interval_wape",
+        "bias",
+        "coverage_80",
+    ])?;
     for r in rows {
         out.write_record([
             r.method.clone(),
@@ -272,6 +302,7 @@ pub fn write_backtest<W: std::io::Write>(w: W, rows: &[BacktestRow]) -> std::io:
             fmt_cell(r.daily_mape, 4),
             fmt_cell(r.interval_wape, 4),
             fmt_cell(r.bias, 4),
+            fmt_cell(r.coverage_80, 4),
         ])?;
     }
     out.flush()
@@ -291,13 +322,13 @@ mod tests {
         let h = s
             .forecast("2026-01-05".parse().unwrap(), "2026-03-29".parse().unwrap())
             .unwrap();
-        let h = crate::arrivals::sample_forecast(&h, Default::default(), 3).unwrap();
+        let poisson = crate::arrivals::sample_forecast(&h, Default::default(), 3).unwrap();
         let opts = BacktestOptions {
             origins: 2,
             horizon_days: 14,
             ..BacktestOptions::default()
         };
-        let rows = backtest(&h, &opts).unwrap();
+        let rows = backtest(&poisson, &opts).unwrap();
         assert_eq!(rows.len(), 2 * METHODS.len());
         for r in &rows {
             assert!(
@@ -318,6 +349,18 @@ mod tests {
             assert!(w("fit") < w("seasonal-naive"), "{o}");
             assert!(w("fit") < w("mean-4"), "{o}");
         }
+        // With overdispersion, fit estimates it, and its 80% interval covers
+        // about 80% of the held-out intervals.
+        let od = crate::arrivals::Overdispersion {
+            day_cv: 0.08,
+            interval_cv: 0.1,
+        };
+        let noisy = crate::arrivals::sample_forecast(&h, od, 4).unwrap();
+        let rows = backtest(&noisy, &opts).unwrap();
+        for r in rows.iter().filter(|r| r.method == "fit") {
+            assert!((0.7..=0.9).contains(&r.coverage_80), "{r:?}");
+        }
+        let h = poisson;
         let e = backtest(
             &h,
             &BacktestOptions {

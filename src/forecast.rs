@@ -140,6 +140,12 @@ impl Forecast {
     /// Writes the forecast CSV (the `patience_s` column only when some row
     /// has one), through `csv::Writer` (names with commas or quotes are quoted).
     pub fn write<W: Write>(&self, w: W) -> std::io::Result<()> {
+        self.write_with(w, &[])
+    }
+
+    /// [`Forecast::write`] with extra numeric columns after the others:
+    /// `(name, one value per row)`, such as prediction quantiles.
+    pub fn write_with<W: Write>(&self, w: W, extra: &[(String, Vec<f64>)]) -> std::io::Result<()> {
         use std::fmt::Write as _;
         let with_patience = self.rows.iter().any(|r| r.patience_s.is_some());
         let mut out = csv::Writer::from_writer(w);
@@ -148,9 +154,11 @@ impl Forecast {
         } else {
             &COLUMNS[..5]
         };
-        out.write_record(cols)?;
+        let mut head: Vec<&str> = cols.to_vec();
+        head.extend(extra.iter().map(|(n, _)| n.as_str()));
+        out.write_record(&head)?;
         let mut buf = String::with_capacity(32);
-        for r in &self.rows {
+        for (k, r) in self.rows.iter().enumerate() {
             buf.clear();
             let _ = write!(
                 buf,
@@ -174,6 +182,13 @@ impl Forecast {
                 buf.clear();
                 if let Some(p) = r.patience_s {
                     crate::textio::push_num(&mut buf, p, 3);
+                }
+                out.write_field(&buf)?;
+            }
+            for (_, v) in extra {
+                buf.clear();
+                if let Some(x) = v.get(k).filter(|x| x.is_finite()) {
+                    crate::textio::push_num(&mut buf, *x, 4);
                 }
                 out.write_field(&buf)?;
             }

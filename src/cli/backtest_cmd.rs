@@ -31,7 +31,7 @@ pub struct BacktestArgs {
     /// effects say what `fit` estimates
     #[arg(long, value_name = "FILE")]
     template: Option<PathBuf>,
-    /// Backtest CSV: method,origin,daily_mape,interval_wape,bias
+    /// Backtest CSV: method,origin,daily_mape,interval_wape,bias,coverage_80
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
 }
@@ -68,16 +68,19 @@ pub fn run(a: BacktestArgs) -> Result<i32> {
             "      -".into()
         }
     };
-    let mut text = String::from("method          origin      daily MAPE  interval WAPE    bias\n");
+    let mut text = String::from(
+        "method          origin      daily MAPE  interval WAPE    bias  80% coverage\n",
+    );
     for m in METHODS {
         for r in rows.iter().filter(|r| r.method == m) {
             text.push_str(&format!(
-                "{:<15} {}    {}       {}  {}\n",
+                "{:<15} {}    {}       {}  {}      {}\n",
                 r.method,
                 r.origin,
                 pct(r.daily_mape),
                 pct(r.interval_wape),
-                pct(r.bias)
+                pct(r.bias),
+                pct(r.coverage_80)
             ));
         }
     }

@@ -34,6 +34,10 @@ pub struct ForecastArgs {
     /// With --sample-seed: coefficient of variation of an interval-level busyness factor
     #[arg(long, default_value_t = 0.0, value_name = "CV")]
     interval_cv: f64,
+    /// Prediction quantiles, e.g. 0.1,0.9: adds columns volume_p10,volume_p90
+    /// from the scenario's day_cv and interval_cv (negative binomial)
+    #[arg(long, value_delimiter = ',', value_name = "Q")]
+    quantiles: Vec<f64>,
     /// Most forecast rows (days × intervals × channels) [default: 10000000]
     #[arg(long, value_name = "N")]
     max_rows: Option<u64>,
@@ -68,7 +72,22 @@ pub fn run(a: ForecastArgs) -> Result<i32> {
         };
         forecast = wfm::arrivals::sample_forecast(&forecast, od, seed)?;
     }
-    outs.fill(out, |buf| forecast.write(buf))?;
+    let mut extra = Vec::new();
+    for &q in &a.quantiles {
+        if !(q > 0.0 && q < 1.0) {
+            anyhow::bail!("--quantiles: expected shares between 0 and 1, got {q}");
+        }
+        let name = format!("volume_p{}", wfm::textio::fmt_num(100.0 * q, 2));
+        let v: Vec<f64> = forecast
+            .rows
+            .iter()
+            .map(|r| {
+                wfm::arrivals::count_quantile(r.volume, scenario.overdispersion(&r.channel), q)
+            })
+            .collect();
+        extra.push((name, v));
+    }
+    outs.fill(out, |buf| forecast.write_with(buf, &extra))?;
     outs.commit()?;
     Ok(0)
 }

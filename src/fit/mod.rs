@@ -371,6 +371,9 @@ pub fn fit(history: &Forecast, opts: &FitOptions) -> Result<FitReport, FitError>
         }
         let (model, shares, rem, out) =
             fit_channel(name, &s.days, m, im, opts, &info, &mut warnings)?;
+        let skip: Vec<Date> = out.iter().map(|o| o.date).collect();
+        let (day_cv, interval_cv) =
+            dispersion(&s.days, &skip, &model, &shares, &rem, opts, im, m, &info);
         outliers.extend(out);
         let aht = if s.volume > 0.0 {
             s.aht_weighted / s.volume
@@ -402,6 +405,8 @@ pub fn fit(history: &Forecast, opts: &FitOptions) -> Result<FitReport, FitError>
                         shares_csv: None,
                     }
                 },
+                day_cv: round(day_cv, 4),
+                interval_cv: round(interval_cv, 4),
             },
         );
         fitted_repay.push(model.repay.clone());
@@ -537,6 +542,64 @@ fn reminder_window(r: &Repayment, im: u32, m: usize) -> Vec<usize> {
 }
 
 /// A channel's fitted day model, shares per day type, reminder factors and outliers.
+/// The overdispersion of a channel's history around its fit, for
+/// prediction intervals: the day level's coefficient of variation from the
+/// ratios `r_d = observed / predicted` of complete days (less the Poisson
+/// part, `var(r) − mean(1/predicted)`), and the interval level's beyond
+/// Poisson given the day's level (`Σ[(x − μ')² − μ'] / Σ μ'²`, with
+/// `μ' = r_d · predicted`). Outlier days are left out.
+#[allow(clippy::too_many_arguments)]
+fn dispersion(
+    days: &BTreeMap<Date, Vec<f64>>,
+    skip: &[Date],
+    model: &DayModel,
+    shapes: &Shapes,
+    rem: &[f64],
+    opts: &FitOptions,
+    im: u32,
+    m: usize,
+    info: &dyn Fn(Date) -> DayInfo,
+) -> (f64, f64) {
+    let (mut ratios, mut inv) = (Vec::new(), Vec::new());
+    let (mut num, mut den) = (0.0, 0.0);
+    for (d, vols) in days {
+        if skip.contains(d) || vols.iter().any(|v| v.is_nan()) {
+            continue;
+        }
+        let di = info(*d);
+        let total = model.predict(&di, Group::None);
+        let sh = shapes.of(&di);
+        let mult = reminder_mult(&di, rem, opts, im, m);
+        let pred: Vec<f64> = (0..m).map(|i| total * sh[i] * mult[i]).collect();
+        let p: f64 = pred.iter().sum();
+        let o: f64 = vols.iter().sum();
+        if !(p > 0.0 && p.is_finite()) {
+            continue;
+        }
+        let r = o / p;
+        ratios.push(r);
+        inv.push(1.0 / p);
+        for (x, mu) in vols.iter().zip(&pred) {
+            let mu = mu * r;
+            num += (x - mu) * (x - mu) - mu;
+            den += mu * mu;
+        }
+    }
+    let n = ratios.len() as f64;
+    if n < 3.0 {
+        return (0.0, 0.0);
+    }
+    let mean = ratios.iter().sum::<f64>() / n;
+    let var = ratios.iter().map(|r| (r - mean) * (r - mean)).sum::<f64>() / (n - 1.0);
+    let day = (var - inv.iter().sum::<f64>() / n).max(0.0).sqrt();
+    let interval = if den > 0.0 {
+        (num / den).max(0.0).sqrt()
+    } else {
+        0.0
+    };
+    (day, interval)
+}
+
 /// The shapes of a channel: per day type, and per weekday (Monday..Sunday)
 /// for the days that are neither holidays nor make-up workdays.
 #[derive(Debug, Clone)]

@@ -182,6 +182,15 @@ impl Scenario {
             }
             check_factor(ch.holiday_factor, source, &key("holiday_factor"))?;
             check_factor(ch.makeup_factor, source, &key("makeup_factor"))?;
+            for (k, v) in [("day_cv", ch.day_cv), ("interval_cv", ch.interval_cv)] {
+                if !(v.is_finite() && (0.0..=10.0).contains(&v)) {
+                    return Err(InputError::at_key(
+                        source,
+                        key(k),
+                        format!("expected a coefficient of variation from 0 to 10, got {v}"),
+                    ));
+                }
+            }
             if !(ch.weekly_growth.is_finite() && ch.weekly_growth > -1.0) {
                 return Err(InputError::at_key(
                     source,

@@ -146,6 +146,13 @@ pub struct ChannelDemand {
     /// Intraday profile per day type.
     #[serde(default)]
     pub intraday: Intraday,
+    /// Day-level overdispersion (coefficient of variation of a day's level
+    /// around the forecast), for prediction intervals; `wfm fit` estimates it.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub day_cv: f64,
+    /// Interval-level overdispersion beyond Poisson, for prediction intervals.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub interval_cv: f64,
 }
 
 /// Intraday profiles: for each day type either a built-in shape's name or
@@ -351,6 +358,18 @@ impl Scenario {
         }
         warnings.extend(s.compile(&source)?.1);
         Ok((s, warnings))
+    }
+
+    /// The overdispersion of `channel`'s counts around the forecast (its
+    /// `day_cv` and `interval_cv`; none for an unknown channel), for
+    /// prediction intervals ([`crate::arrivals::count_quantile`]).
+    pub fn overdispersion(&self, channel: &str) -> crate::arrivals::Overdispersion {
+        self.channel
+            .get(channel)
+            .map_or(Default::default(), |c| crate::arrivals::Overdispersion {
+                day_cv: c.day_cv,
+                interval_cv: c.interval_cv,
+            })
     }
 
     /// The files this scenario reads besides itself (the calendar and any

@@ -300,8 +300,37 @@ fn backtest_scores_fit_against_the_baselines() {
         assert!(table.contains(m), "{table}");
     }
     let csv = std::fs::read_to_string(&out).unwrap();
-    assert!(csv.starts_with("method,origin,daily_mape,interval_wape,bias\n"));
+    assert!(csv.starts_with("method,origin,daily_mape,interval_wape,bias,coverage_80\n"));
     assert_eq!(csv.lines().count(), 1 + 2 * 4);
     let err = wfm_err(&["backtest", "--history", s(&h), "--origins", "30"]);
     assert!(err.contains("h.csv") && err.contains("--origins"), "{err}");
+}
+
+#[test]
+fn forecast_quantiles_bracket_the_expected_volume() {
+    let dir = tempfile::tempdir().unwrap();
+    let sc = dir.path().join("s.toml");
+    std::fs::write(
+        &sc,
+        "from = \"2026-03-09\"\nto = \"2026-03-09\"\n[channel.phone]\ndaily_volume = 4800\naht_s = 240\nday_cv = 0.1\ninterval_cv = 0.05\n",
+    )
+    .unwrap();
+    let out = wfm_ok(&["forecast", "--scenario", s(&sc), "--quantiles", "0.1,0.9"]);
+    let mut rdr = csv::Reader::from_reader(out.as_bytes());
+    let head = rdr.headers().unwrap().clone();
+    assert_eq!(&head[5], "volume_p10");
+    assert_eq!(&head[6], "volume_p90");
+    for r in rdr.records().map(|r| r.unwrap()) {
+        let (v, lo, hi): (f64, f64, f64) = (
+            r[3].parse().unwrap(),
+            r[5].parse().unwrap(),
+            r[6].parse().unwrap(),
+        );
+        assert!(lo <= v && v <= hi + 1.0, "{r:?}");
+        if v > 50.0 {
+            assert!(hi - lo > 0.15 * v, "{r:?}");
+        }
+    }
+    let err = wfm_err(&["forecast", "--scenario", s(&sc), "--quantiles", "1.5"]);
+    assert!(err.contains("--quantiles"), "{err}");
 }
