@@ -39,6 +39,9 @@ pub struct FitArgs {
     /// Days held out at the end to measure the fit
     #[arg(long, default_value_t = 7, value_name = "DAYS")]
     holdout_days: u32,
+    /// Fit on the last N days of the history only
+    #[arg(long, value_name = "N")]
+    fit_days: Option<u32>,
 }
 
 /// `target` as seen from the directory `from`: a relative path when both
@@ -105,6 +108,7 @@ pub fn run(a: FitArgs) -> Result<i32> {
     let mut calendar_path: Option<PathBuf> = None;
     let mut opts = FitOptions {
         holdout_days: a.holdout_days,
+        fit_days: a.fit_days,
         ..FitOptions::default()
     };
     if let Some(p) = template_and_calendar(&mut opts, a.template.as_deref(), a.calendar.as_deref())?

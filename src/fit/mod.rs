@@ -66,6 +66,10 @@ pub struct FitOptions {
     pub holidays: Option<HolidayEffects>,
     /// Days held out at the end to measure the fit (0 = none).
     pub holdout_days: u32,
+    /// Fit on the last `fit_days` days of the history only (`None`: all of
+    /// it): a window set by hand when older data no longer describes the
+    /// centre.
+    pub fit_days: Option<u32>,
 }
 
 /// How well the fitted model explains the held-out days of one channel.
@@ -263,6 +267,25 @@ enum Group {
 /// assert!(report.quality[0].daily_mape < 0.05);
 /// ```
 pub fn fit(history: &Forecast, opts: &FitOptions) -> Result<FitReport, FitError> {
+    let windowed;
+    let history = match (opts.fit_days, history.rows.iter().map(|r| r.date).max()) {
+        (Some(n), Some(last)) if n > 0 => {
+            let first = last
+                .checked_sub(jiff::Span::new().days(i64::from(n) - 1))
+                .unwrap_or(last);
+            windowed = Forecast {
+                interval_min: history.interval_min,
+                rows: history
+                    .rows
+                    .iter()
+                    .filter(|r| r.date >= first)
+                    .cloned()
+                    .collect(),
+            };
+            &windowed
+        }
+        _ => history,
+    };
     if history.rows.is_empty() {
         return Err(FitError::Empty);
     }

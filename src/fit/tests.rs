@@ -70,6 +70,7 @@ fn options(s: &Scenario) -> FitOptions {
         month_end_days: s.month_end.as_ref().map(|m| m.days),
         holidays: s.holidays.clone(),
         holdout_days: 7,
+        fit_days: None,
     }
 }
 
@@ -257,4 +258,36 @@ fn a_sunday_to_thursday_week_is_learned_without_a_calendar() {
         fri_afternoon < 0.02 * fri,
         "Friday afternoon forecast {fri_afternoon} of {fri}"
     );
+}
+
+#[test]
+fn fit_days_restricts_the_window() {
+    let s = |v: f64| {
+        Scenario::parse(
+            &format!("[channel.phone]\ndaily_volume = {v}\naht_s = 240\n"),
+            "s.toml",
+        )
+        .unwrap()
+    };
+    let mut history = s(1000.0)
+        .forecast("2025-11-03".parse().unwrap(), "2026-01-25".parse().unwrap())
+        .unwrap();
+    history.rows.extend(
+        s(2000.0)
+            .forecast("2026-01-26".parse().unwrap(), "2026-03-01".parse().unwrap())
+            .unwrap()
+            .rows,
+    );
+    let opts = FitOptions {
+        fit_days: Some(28),
+        ..FitOptions::default()
+    };
+    let r = fit(&history, &opts).unwrap();
+    let ch = &r.scenario.channel["phone"];
+    assert!(
+        (ch.daily_volume - 2000.0).abs() < 20.0,
+        "{}",
+        ch.daily_volume
+    );
+    assert!(ch.weekly_growth.abs() < 0.01, "{}", ch.weekly_growth);
 }
