@@ -9,7 +9,11 @@
 //!   [`crate::scenario::Scenario::forecast`];
 //! - `seasonal-naive`: the last observed week repeated;
 //! - `mean-4`: the mean of the last 4 same weekdays, interval by interval;
-//! - `median-8`: the median of the last 8 same weekdays.
+//! - `median-8`: the median of the last 8 same weekdays;
+//! - `ets`: an exponential-smoothing state-space model (AutoETS with a
+//!   weekly season, chosen by AICc, from the `augurs-ets` crate) on each
+//!   channel's daily totals, spread over the day by each weekday's shares of
+//!   the last 4 same weekdays (Holt-Winters on daily totals × weekday shares).
 //!
 //! Per method and origin: **daily MAPE** (mean over channel-days with
 //! contacts of `|ΣF − ΣA| / ΣA`), **interval WAPE** (`Σ|F − A| / ΣA` over
@@ -101,7 +105,7 @@ pub struct BacktestRow {
 }
 
 /// The methods, in the order reported.
-pub const METHODS: [&str; 4] = ["fit", "seasonal-naive", "mean-4", "median-8"];
+pub const METHODS: [&str; 5] = ["fit", "seasonal-naive", "mean-4", "median-8", "ets"];
 
 type Key = (String, Date, Time);
 
@@ -188,6 +192,16 @@ pub fn backtest(
             }
             v
         };
+        // ETS on daily totals, per channel: the daily forecasts.
+        let mut ets_days: BTreeMap<(&str, Date), f64> = BTreeMap::new();
+        for ch in &channels {
+            let totals = daily_totals(&actual, ch, first, origin, &times);
+            let h = opts.horizon_days as usize;
+            let fc = ets_forecast(&totals, h);
+            for (j, v) in fc.into_iter().enumerate() {
+                ets_days.insert((ch, add(origin, j as i64)), v);
+            }
+        }
         for method in METHODS {
             let mut pred: BTreeMap<Key, f64> = BTreeMap::new();
             for ch in &channels {
@@ -197,6 +211,36 @@ pub fn backtest(
                         let v = match method {
                             "fit" => fitted.get(&(ch.to_string(), d, t)).copied().unwrap_or(0.0),
                             "seasonal-naive" => past(ch, d, t, 1).first().copied().unwrap_or(0.0),
+                            "ets" => {
+                                // The day's total × the interval's share of
+                                // the last 4 same weekdays.
+                                let total = ets_days.get(&(*ch, d)).copied().unwrap_or(0.0);
+                                let mut day_sum = 0.0;
+                                let mut at = 0.0;
+                                // The last same weekday before the origin, and 3 before it.
+                                let mut last_same = add(d, -7);
+                                while last_same >= origin {
+                                    last_same = add(last_same, -7);
+                                }
+                                for w in 0..4 {
+                                    let dd = add(last_same, -7 * w);
+                                    for &tt in &times {
+                                        let x = actual
+                                            .get(&(ch.to_string(), dd, tt))
+                                            .copied()
+                                            .unwrap_or(0.0);
+                                        day_sum += x;
+                                        if tt == t {
+                                            at += x;
+                                        }
+                                    }
+                                }
+                                if day_sum > 0.0 {
+                                    total * at / day_sum
+                                } else {
+                                    0.0
+                                }
+                            }
                             "mean-4" => {
                                 let p = past(ch, d, t, 4);
                                 if p.is_empty() {
@@ -241,6 +285,78 @@ pub fn backtest(
         }
     }
     Ok(out)
+}
+
+/// The daily totals of `ch` from `first` to the day before `origin`, a
+/// missing day filled with the same weekday a week before (or 0).
+fn daily_totals(
+    actual: &BTreeMap<Key, f64>,
+    ch: &str,
+    first: Date,
+    origin: Date,
+    times: &BTreeSet<Time>,
+) -> Vec<f64> {
+    let mut out: Vec<f64> = Vec::new();
+    let mut d = first;
+    while d < origin {
+        let mut any = false;
+        let mut sum = 0.0;
+        for &t in times {
+            if let Some(x) = actual.get(&(ch.to_string(), d, t)) {
+                any = true;
+                sum += x;
+            }
+        }
+        let v = if any {
+            sum
+        } else if out.len() >= 7 {
+            out[out.len() - 7]
+        } else {
+            0.0
+        };
+        out.push(v);
+        d = match d.tomorrow() {
+            Ok(n) => n,
+            Err(_) => break,
+        };
+    }
+    out
+}
+
+/// `h` daily forecasts by AutoETS with a weekly season; the mean of the
+/// last 4 same weekdays if the series is too short or no model fits.
+fn ets_forecast(totals: &[f64], h: usize) -> Vec<f64> {
+    use augurs_core::{Fit, Predict};
+    let fallback = || -> Vec<f64> {
+        (0..h)
+            .map(|j| {
+                let vals: Vec<f64> = (1..=4)
+                    .filter_map(|w| {
+                        let back = 7 * w;
+                        let idx = totals.len() as i64 + (j as i64 % 7) - back as i64;
+                        (idx >= 0).then(|| totals[idx as usize])
+                    })
+                    .collect();
+                if vals.is_empty() {
+                    0.0
+                } else {
+                    vals.iter().sum::<f64>() / vals.len() as f64
+                }
+            })
+            .collect()
+    };
+    if totals.len() < 21 || h == 0 {
+        return fallback();
+    }
+    let Ok(model) = augurs_ets::AutoETS::new(7, "ZZZ") else {
+        return fallback();
+    };
+    match model.fit(totals).and_then(|m| m.predict(h, None)) {
+        Ok(f) if f.point.len() == h && f.point.iter().all(|v| v.is_finite()) => {
+            f.point.into_iter().map(|v| v.max(0.0)).collect()
+        }
+        _ => fallback(),
+    }
 }
 
 fn score(
@@ -330,6 +446,7 @@ mod tests {
         };
         let rows = backtest(&poisson, &opts).unwrap();
         assert_eq!(rows.len(), 2 * METHODS.len());
+        assert!(rows.iter().any(|r| r.method == "ets"));
         for r in &rows {
             assert!(
                 r.interval_wape.is_finite() && r.interval_wape < 0.5,

@@ -296,12 +296,12 @@ fn backtest_scores_fit_against_the_baselines() {
         "--out",
         s(&out),
     ]);
-    for m in ["fit", "seasonal-naive", "mean-4", "median-8"] {
+    for m in ["fit", "seasonal-naive", "mean-4", "median-8", "ets"] {
         assert!(table.contains(m), "{table}");
     }
     let csv = std::fs::read_to_string(&out).unwrap();
     assert!(csv.starts_with("method,origin,daily_mape,interval_wape,bias,coverage_80\n"));
-    assert_eq!(csv.lines().count(), 1 + 2 * 4);
+    assert_eq!(csv.lines().count(), 1 + 2 * 5);
     let err = wfm_err(&["backtest", "--history", s(&h), "--origins", "30"]);
     assert!(err.contains("h.csv") && err.contains("--origins"), "{err}");
 }
