@@ -160,6 +160,10 @@ pub fn run(a: FitArgs) -> Result<i32> {
         diag!("wfm: fit: {line}");
         head.push_str(&format!("# {line}\n"));
     }
+    for line in &report.weekdays {
+        diag!("wfm: fit: {line}");
+        head.push_str(&format!("# {line}\n"));
+    }
     for o in &report.outliers {
         let line = format!(
             "channel {}: {} left out as an outlier ({:.2} × the model)",

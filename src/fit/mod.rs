@@ -107,6 +107,52 @@ pub struct FitReport {
     pub outliers: Vec<Outlier>,
     /// Notes on what could not be estimated.
     pub warnings: Vec<Warning>,
+    /// Per channel, which weekdays' intraday shapes are alike: the working
+    /// week as the data shows it (`phone: mon tue wed thu sun alike; fri, sat each their own`).
+    pub weekdays: Vec<String>,
+}
+
+/// Groups weekdays whose shapes are within `0.25` in L1 distance of the
+/// first of their group (greedy, Monday first), and says so.
+fn describe_week(channel: &str, shapes: &[Vec<f64>]) -> String {
+    const NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+    let l1 = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(x, y)| (x - y).abs()).sum::<f64>();
+    let mut group = vec![usize::MAX; shapes.len()];
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for w in 0..shapes.len() {
+        if group[w] != usize::MAX {
+            continue;
+        }
+        let g = groups.len();
+        let mut members = vec![w];
+        group[w] = g;
+        for v in w + 1..shapes.len() {
+            if group[v] == usize::MAX && l1(&shapes[w], &shapes[v]) < 0.25 {
+                group[v] = g;
+                members.push(v);
+            }
+        }
+        groups.push(members);
+    }
+    let name = |m: &Vec<usize>| {
+        m.iter()
+            .map(|&w| NAMES[w % 7])
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let (alike, own): (Vec<&Vec<usize>>, Vec<&Vec<usize>>) =
+        groups.iter().partition(|g| g.len() > 1);
+    let mut parts: Vec<String> = alike.iter().map(|g| format!("{} alike", name(g))).collect();
+    if !own.is_empty() {
+        parts.push(format!(
+            "{} each their own",
+            own.iter().map(|g| name(g)).collect::<Vec<_>>().join(", ")
+        ));
+    }
+    format!(
+        "channel {channel}: intraday shapes by weekday: {}",
+        parts.join("; ")
+    )
 }
 
 /// Why a history cannot be fitted.
@@ -323,6 +369,7 @@ pub fn fit(history: &Forecast, opts: &FitOptions) -> Result<FitReport, FitError>
     let mut warnings = Vec::new();
     let mut outliers = Vec::new();
     let mut quality = Vec::new();
+    let mut weekdays = Vec::new();
     let mut channels = BTreeMap::new();
     let mut fitted_repay: Vec<Vec<Vec<f64>>> = Vec::new();
     let mut month_end_f = Vec::new();
@@ -394,6 +441,7 @@ pub fn fit(history: &Forecast, opts: &FitOptions) -> Result<FitReport, FitError>
         }
         let (model, shares, rem, out) =
             fit_channel(name, &s.days, m, im, opts, &info, &mut warnings)?;
+        weekdays.push(describe_week(name, &shares.by_weekday));
         let skip: Vec<Date> = out.iter().map(|o| o.date).collect();
         let (day_cv, interval_cv) =
             dispersion(&s.days, &skip, &model, &shares, &rem, opts, im, m, &info);
@@ -497,6 +545,7 @@ pub fn fit(history: &Forecast, opts: &FitOptions) -> Result<FitReport, FitError>
         quality,
         outliers,
         warnings,
+        weekdays,
     })
 }
 

@@ -254,6 +254,10 @@ fn a_sunday_to_thursday_week_is_learned_without_a_calendar() {
     }
     let wape = abs / sum;
     assert!(wape < 0.05, "interval WAPE {wape}");
+    assert_eq!(
+        report.weekdays,
+        vec!["channel phone: intraday shapes by weekday: mon tue wed thu sun alike; fri, sat each their own".to_string()]
+    );
     assert!(
         fri_afternoon < 0.02 * fri,
         "Friday afternoon forecast {fri_afternoon} of {fri}"
