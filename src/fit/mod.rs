@@ -112,7 +112,7 @@ pub struct FitReport {
     pub weekdays: Vec<String>,
 }
 
-/// Groups weekdays whose shapes are within `0.25` in L1 distance of the
+/// Groups weekdays whose shapes are within `0.1` in L1 distance of the
 /// first of their group (greedy, Monday first), and says so.
 fn describe_week(channel: &str, shapes: &[Vec<f64>]) -> String {
     const NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
@@ -127,7 +127,7 @@ fn describe_week(channel: &str, shapes: &[Vec<f64>]) -> String {
         let mut members = vec![w];
         group[w] = g;
         for v in w + 1..shapes.len() {
-            if group[v] == usize::MAX && l1(&shapes[w], &shapes[v]) < 0.25 {
+            if group[v] == usize::MAX && l1(&shapes[w], &shapes[v]) < 0.1 {
                 group[v] = g;
                 members.push(v);
             }
