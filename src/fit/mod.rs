@@ -180,6 +180,8 @@ struct Series {
     days: BTreeMap<Date, Vec<f64>>,
     aht_weighted: f64,
     volume: f64,
+    /// Per weekday and interval: Σ volume·aht and Σ volume.
+    aht_cells: Vec<[f64; 2]>,
     patience_weighted: f64,
     patience_volume: f64,
 }
@@ -346,6 +348,7 @@ pub fn fit(history: &Forecast, opts: &FitOptions) -> Result<FitReport, FitError>
             days: BTreeMap::new(),
             aht_weighted: 0.0,
             volume: 0.0,
+            aht_cells: vec![[0.0; 2]; 7 * m],
             patience_weighted: 0.0,
             patience_volume: 0.0,
         });
@@ -353,6 +356,12 @@ pub fn fit(history: &Forecast, opts: &FitOptions) -> Result<FitReport, FitError>
         day[(minute_of_day(r.time) / im) as usize] = r.volume;
         s.aht_weighted += r.volume * r.aht_s;
         s.volume += r.volume;
+        let cell =
+            crate::calendar::weekday_index(r.date) * m + (minute_of_day(r.time) / im) as usize;
+        if let Some(c) = s.aht_cells.get_mut(cell) {
+            c[0] += r.volume * r.aht_s;
+            c[1] += r.volume;
+        }
         if let Some(p) = r.patience_s {
             s.patience_weighted += r.volume.max(1e-9) * p;
             s.patience_volume += r.volume.max(1e-9);
@@ -478,6 +487,11 @@ pub fn fit(history: &Forecast, opts: &FitOptions) -> Result<FitReport, FitError>
                 },
                 day_cv: round(day_cv, 4),
                 interval_cv: round(interval_cv, 4),
+                aht_by_interval: aht_profile(&s.aht_cells, aht, m).map(|p| {
+                    p.into_iter()
+                        .map(|w| w.into_iter().map(|x| round(x, 2)).collect())
+                        .collect()
+                }),
             },
         );
         fitted_repay.push(model.repay.clone());
@@ -670,6 +684,26 @@ fn dispersion(
         0.0
     };
     (day, interval)
+}
+
+/// AHT by weekday (Monday first) and interval from the history's
+/// volume-weighted `aht_s`, shrunk towards the channel's mean by 20
+/// pseudo-contacts: `(Σ v·aht + 20·mean) / (Σ v + 20)`. `None` when it is
+/// flat (every cell within 2% of the mean): the scenario keeps one `aht_s`.
+fn aht_profile(cells: &[[f64; 2]], mean: f64, m: usize) -> Option<Vec<Vec<f64>>> {
+    const K: f64 = 20.0;
+    let prof: Vec<Vec<f64>> = (0..7)
+        .map(|w| {
+            (0..m)
+                .map(|i| {
+                    let [num, den] = cells.get(w * m + i).copied().unwrap_or([0.0, 0.0]);
+                    (num + K * mean) / (den + K)
+                })
+                .collect()
+        })
+        .collect();
+    let flat = prof.iter().flatten().all(|x| (x / mean - 1.0).abs() < 0.02);
+    (!flat && mean > 0.0).then_some(prof)
 }
 
 /// The shapes of a channel: per day type, and per weekday (Monday..Sunday)

@@ -295,3 +295,64 @@ fn fit_days_restricts_the_window() {
     );
     assert!(ch.weekly_growth.abs() < 0.01, "{}", ch.weekly_growth);
 }
+
+#[test]
+fn aht_by_weekday_and_interval_is_learned() {
+    let row = |night: f64, day: f64| {
+        format!(
+            "[{}]",
+            (0..48)
+                .map(|i| if (16..40).contains(&i) { day } else { night }.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    let rows: Vec<String> = (0..7)
+        .map(|w| {
+            if w == 6 {
+                row(600.0, 400.0)
+            } else {
+                row(500.0, 300.0)
+            }
+        })
+        .collect();
+    let text = format!(
+        "[channel.phone]\ndaily_volume = 3000\naht_s = 320\nintraday = {{ workday = \"flat\", weekend = \"flat\", holiday = \"flat\" }}\naht_by_interval = [{}]\n",
+        rows.join(", ")
+    );
+    let truth = Scenario::parse(&text, "t.toml").unwrap();
+    let h = truth
+        .forecast("2026-01-05".parse().unwrap(), "2026-03-01".parse().unwrap())
+        .unwrap();
+    let report = fit(&h, &FitOptions::default()).unwrap();
+    let got = report.scenario.channel["phone"]
+        .aht_by_interval
+        .clone()
+        .unwrap();
+    assert!((got[0][20] - 300.0).abs() < 5.0, "{}", got[0][20]);
+    assert!((got[0][2] - 500.0).abs() < 10.0, "{}", got[0][2]);
+    assert!((got[6][20] - 400.0).abs() < 5.0, "{}", got[6][20]);
+    let f = report
+        .scenario
+        .forecast("2026-03-08".parse().unwrap(), "2026-03-08".parse().unwrap())
+        .unwrap();
+    assert!(
+        (f.rows[20].aht_s - 400.0).abs() < 5.0,
+        "Sunday daytime {}",
+        f.rows[20].aht_s
+    );
+    // A flat AHT stays one number.
+    let flat = Scenario::parse(
+        "[channel.phone]\ndaily_volume = 3000\naht_s = 320\n",
+        "f.toml",
+    )
+    .unwrap();
+    let h = flat
+        .forecast("2026-01-05".parse().unwrap(), "2026-03-01".parse().unwrap())
+        .unwrap();
+    assert!(
+        fit(&h, &FitOptions::default()).unwrap().scenario.channel["phone"]
+            .aht_by_interval
+            .is_none()
+    );
+}

@@ -191,6 +191,26 @@ impl Scenario {
                     ));
                 }
             }
+            if let Some(rows) = &ch.aht_by_interval {
+                if rows.len() != 7 || rows.iter().any(|r| r.len() != m) {
+                    return Err(InputError::at_key(
+                        source,
+                        key("aht_by_interval"),
+                        format!("expected 7 rows (Monday to Sunday) of {m} values (one per {im}-minute interval)"),
+                    ));
+                }
+                if let Some(x) = rows
+                    .iter()
+                    .flatten()
+                    .find(|x| !(x.is_finite() && **x > 0.0))
+                {
+                    return Err(InputError::at_key(
+                        source,
+                        key("aht_by_interval"),
+                        format!("expected seconds > 0, got {x}"),
+                    ));
+                }
+            }
             if !(ch.weekly_growth.is_finite() && ch.weekly_growth > -1.0) {
                 return Err(InputError::at_key(
                     source,

@@ -149,7 +149,11 @@ impl Scenario {
                         time,
                         channel: name.clone(),
                         volume: vol,
-                        aht_s: chans[k].aht_s,
+                        aht_s: chans[k]
+                            .aht_by_interval
+                            .as_ref()
+                            .and_then(|rows| rows.get(wd)?.get(i).copied())
+                            .unwrap_or(chans[k].aht_s),
                         patience_s: chans[k].patience_s,
                         line: 0,
                     });

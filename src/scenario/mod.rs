@@ -153,6 +153,11 @@ pub struct ChannelDemand {
     /// Interval-level overdispersion beyond Poisson, for prediction intervals.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub interval_cv: f64,
+    /// AHT by weekday (seven rows, Monday first) and interval (one value
+    /// per interval from 00:00), seconds; replaces `aht_s` in the forecast
+    /// where given. `wfm fit` writes it when the history's AHT varies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aht_by_interval: Option<Vec<Vec<f64>>>,
 }
 
 /// Intraday profiles: for each day type either a built-in shape's name or
