@@ -130,9 +130,9 @@ fn run_in(a: &ReviewArgs) -> Result<i32> {
         None => None,
     };
     let dir_of = |p: &Path| p.parent().unwrap_or(Path::new("")).to_path_buf();
+    // A path the scenario names, relative to the scenario's folder.
     let from_scenario = |key: Option<&String>| -> Option<PathBuf> {
-        let (s, p) = scenario.as_ref()?;
-        let _ = s;
+        let (_, p) = scenario.as_ref()?;
         key.map(|k| resolve(&dir_of(p), k))
     };
     let channels_path = a
