@@ -1,6 +1,6 @@
 //! Output sets written all or nothing.
 //!
-//! A command that writes several files (`wfm plan` writes nine) must leave
+//! A command that writes several files (`wfm plan` writes ten) must leave
 //! either all of them or none: a planner who finds `roster.csv` beside a
 //! `coverage.csv` from the previous run makes decisions on a mix of two runs.
 //! [`OutputSet`] does this in three steps:
