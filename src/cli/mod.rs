@@ -49,7 +49,7 @@ enum Command {
     Schedule(schedule_cmd::ScheduleArgs),
     /// The end-to-end plan: forecast, requirement, roster, simulation, in rounds.
     Plan(plan_cmd::PlanArgs),
-    /// Capacity review of a roster: agents short per interval and the service it gives.
+    /// The holiday capacity review: the team as it is, shortfall, service, cost, what-ifs, the cheapest fix, a report.
     Review(review_cmd::ReviewArgs),
 }
 
