@@ -150,12 +150,18 @@ pub fn run(a: FitArgs) -> Result<i32> {
         head.push_str("# Fit quality: history too short for a hold-out week.\n");
     }
     for q in &report.quality {
-        let line = format!(
-            "channel {}: last {} days held out: daily MAPE {:.1}%, interval WAPE {:.1}%",
+        let line =
+            format!(
+            "channel {}: last {} days held out: daily MAPE {:.1}%, interval WAPE {:.1}%, shapes {}",
             q.channel,
             q.holdout_days,
             100.0 * q.daily_mape,
-            100.0 * q.interval_wape
+            100.0 * q.interval_wape,
+            if q.shape_half_life_days.is_finite() {
+                format!("weighted to the recent past (half-life {} days)", q.shape_half_life_days)
+            } else {
+                "from the whole history".to_string()
+            }
         );
         diag!("wfm: fit: {line}");
         head.push_str(&format!("# {line}\n"));

@@ -70,7 +70,16 @@ pub struct FitOptions {
     /// it): a window set by hand when older data no longer describes the
     /// centre.
     pub fit_days: Option<u32>,
+    /// Half-life of the intraday shapes' recency weights, days: a day `a`
+    /// days before the last weighs `0.5^(a/h)`, so shapes that drift with
+    /// the season follow the recent past. `None`: chosen per channel by the
+    /// hold-out among no weighting, 42, 21 and 7 days (no weighting
+    /// without a hold-out); `Some(f64::INFINITY)`: no weighting.
+    pub shape_half_life_days: Option<f64>,
 }
+
+/// The half-lives the hold-out chooses among (days; infinity: no weighting).
+pub const SHAPE_HALF_LIVES: [f64; 4] = [f64::INFINITY, 42.0, 21.0, 7.0];
 
 /// How well the fitted model explains the held-out days of one channel.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -83,6 +92,9 @@ pub struct ChannelQuality {
     pub daily_mape: f64,
     /// Weighted absolute percentage error of the intervals, share.
     pub interval_wape: f64,
+    /// The shapes' half-life chosen by the hold-out, days (infinite: no
+    /// recency weighting).
+    pub shape_half_life_days: f64,
 }
 
 /// A day left out as an outlier.
@@ -400,47 +412,70 @@ pub fn fit(history: &Forecast, opts: &FitOptions) -> Result<FitReport, FitError>
             let train: BTreeMap<Date, Vec<f64>> =
                 s.days.range(..cut).map(|(k, v)| (*k, v.clone())).collect();
             let test: Vec<(&Date, &Vec<f64>)> = s.days.range(cut..).collect();
-            let (model, shares, rem, _) =
-                fit_channel(name, &train, m, im, opts, &info, &mut Vec::new())?;
-            let (mut ape, mut n_ape, mut abs_err, mut obs_sum) = (0.0, 0usize, 0.0, 0.0);
-            for (d, vols) in test {
-                let di = info(*d);
-                let total = model.predict(&di, Group::None);
-                let sh = shares.of(&di);
-                let mult = reminder_mult(&di, &rem, opts, im, m);
-                let pred: Vec<f64> = (0..m).map(|i| total * sh[i] * mult[i]).collect();
-                let obs_total: f64 = vols.iter().filter(|v| !v.is_nan()).sum();
-                let pred_total: f64 = pred
-                    .iter()
-                    .zip(vols)
-                    .filter(|(_, v)| !v.is_nan())
-                    .map(|(p, _)| p)
-                    .sum();
-                if obs_total > 0.0 {
-                    ape += (pred_total - obs_total).abs() / obs_total;
-                    n_ape += 1;
-                }
-                for (p, v) in pred.iter().zip(vols) {
-                    if !v.is_nan() {
-                        abs_err += (p - v).abs();
-                        obs_sum += v;
+            let candidates: Vec<f64> = match opts.shape_half_life_days {
+                Some(h) => vec![h],
+                None => SHAPE_HALF_LIVES.to_vec(),
+            };
+            let mut best: Option<ChannelQuality> = None;
+            for h in candidates {
+                let o = FitOptions {
+                    shape_half_life_days: Some(h),
+                    ..opts.clone()
+                };
+                let (model, shares, rem, _) =
+                    fit_channel(name, &train, m, im, &o, &info, &mut Vec::new())?;
+                let (mut ape, mut n_ape, mut abs_err, mut obs_sum) = (0.0, 0usize, 0.0, 0.0);
+                for (d, vols) in &test {
+                    let di = info(**d);
+                    let total = model.predict(&di, Group::None);
+                    let sh = shares.of(&di);
+                    let mult = reminder_mult(&di, &rem, opts, im, m);
+                    let pred: Vec<f64> = (0..m).map(|i| total * sh[i] * mult[i]).collect();
+                    let obs_total: f64 = vols.iter().filter(|v| !v.is_nan()).sum();
+                    let pred_total: f64 = pred
+                        .iter()
+                        .zip(vols.iter())
+                        .filter(|(_, v)| !v.is_nan())
+                        .map(|(p, _)| p)
+                        .sum();
+                    if obs_total > 0.0 {
+                        ape += (pred_total - obs_total).abs() / obs_total;
+                        n_ape += 1;
+                    }
+                    for (p, v) in pred.iter().zip(vols.iter()) {
+                        if !v.is_nan() {
+                            abs_err += (p - v).abs();
+                            obs_sum += v;
+                        }
                     }
                 }
+                let q = ChannelQuality {
+                    channel: name.clone(),
+                    holdout_days: opts.holdout_days,
+                    daily_mape: if n_ape > 0 {
+                        ape / n_ape as f64
+                    } else {
+                        f64::NAN
+                    },
+                    interval_wape: if obs_sum > 0.0 {
+                        abs_err / obs_sum
+                    } else {
+                        f64::NAN
+                    },
+                    shape_half_life_days: h,
+                };
+                // A shorter half-life must earn its keep: 0.2 points of WAPE.
+                let better = match &best {
+                    None => true,
+                    Some(b) => q.interval_wape < b.interval_wape - 0.002,
+                };
+                if better {
+                    best = Some(q);
+                }
             }
-            quality.push(ChannelQuality {
-                channel: name.clone(),
-                holdout_days: opts.holdout_days,
-                daily_mape: if n_ape > 0 {
-                    ape / n_ape as f64
-                } else {
-                    f64::NAN
-                },
-                interval_wape: if obs_sum > 0.0 {
-                    abs_err / obs_sum
-                } else {
-                    f64::NAN
-                },
-            });
+            if let Some(q) = best {
+                quality.push(q);
+            }
         } else if opts.holdout_days > 0 {
             warnings.push(Warning(format!(
                 "channel {name}: {n_days} days of history are too few to hold out {} (need {}); no fit quality reported",
@@ -448,8 +483,19 @@ pub fn fit(history: &Forecast, opts: &FitOptions) -> Result<FitReport, FitError>
                 opts.holdout_days + 14
             )));
         }
+        // The shapes' half-life: the hold-out's choice, else the option's, else none.
+        let half_life = quality
+            .iter()
+            .find(|q| &q.channel == name)
+            .map(|q| q.shape_half_life_days)
+            .or(opts.shape_half_life_days)
+            .unwrap_or(f64::INFINITY);
+        let chosen = FitOptions {
+            shape_half_life_days: Some(half_life),
+            ..opts.clone()
+        };
         let (model, shares, rem, out) =
-            fit_channel(name, &s.days, m, im, opts, &info, &mut warnings)?;
+            fit_channel(name, &s.days, m, im, &chosen, &info, &mut warnings)?;
         weekdays.push(describe_week(name, &shares.by_weekday));
         let skip: Vec<Date> = out.iter().map(|o| o.date).collect();
         let (day_cv, interval_cv) =
@@ -736,6 +782,15 @@ fn fit_channel(
     warnings: &mut Vec<Warning>,
 ) -> Result<ChannelFit, FitError> {
     let infos: BTreeMap<Date, DayInfo> = days.keys().map(|d| (*d, info(*d))).collect();
+    // Recency weight of a day for the intraday shapes: 0.5^(age / half-life).
+    let half_life = opts.shape_half_life_days.unwrap_or(f64::INFINITY);
+    let recency = |di: &DayInfo| -> f64 {
+        if half_life.is_finite() && half_life > 0.0 {
+            0.5f64.powf(-di.t / half_life)
+        } else {
+            1.0
+        }
+    };
     let mut excluded: std::collections::BTreeSet<Date> = Default::default();
     let mut outliers = Vec::new();
     let n_products = opts.repayment.len();
@@ -758,8 +813,9 @@ fn fit_channel(
                     continue;
                 }
                 n_days += 1;
+                let w = recency(di);
                 for (s, v) in sums.iter_mut().zip(vols) {
-                    *s += v;
+                    *s += w * v;
                 }
             }
             let total: f64 = sums.iter().sum();
@@ -808,8 +864,9 @@ fn fit_channel(
                 }
                 pooled_type.get_or_insert(di.day_type);
                 n_days += 1;
+                let w = recency(di);
                 for (s, v) in sums.iter_mut().zip(vols) {
-                    *s += v;
+                    *s += w * v;
                 }
             }
             let pooled_t = pooled_type.unwrap_or(if wd >= 5 {

@@ -71,6 +71,7 @@ fn options(s: &Scenario) -> FitOptions {
         holidays: s.holidays.clone(),
         holdout_days: 7,
         fit_days: None,
+        shape_half_life_days: None,
     }
 }
 
@@ -355,4 +356,82 @@ fn aht_by_weekday_and_interval_is_learned() {
             .aht_by_interval
             .is_none()
     );
+}
+
+/// Shapes that drift: the peak moves from the morning to the evening six
+/// weeks before the end. The hold-out picks a finite half-life, and the
+/// fitted shape follows the recent past.
+#[test]
+fn recency_weighting_follows_a_drifting_shape() {
+    let shape = |peak: std::ops::Range<usize>| -> String {
+        let v: Vec<f64> = (0..48)
+            .map(|i| if peak.contains(&i) { 3.0 } else { 1.0 })
+            .collect();
+        let t: f64 = v.iter().sum();
+        format!(
+            "[{}]",
+            v.iter()
+                .map(|x| (x / t).to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    let scen = |s: &str| {
+        Scenario::parse(
+            &format!(
+                "[channel.phone]\ndaily_volume = 3000\naht_s = 240\nintraday = {{ workday = {s}, weekend = {s}, holiday = {s} }}\n"
+            ),
+            "s.toml",
+        )
+        .unwrap()
+    };
+    let (morning, evening) = (shape(16..22), shape(34..40));
+    let mut h = scen(&morning)
+        .forecast("2025-10-06".parse().unwrap(), "2026-01-18".parse().unwrap())
+        .unwrap();
+    h.rows.extend(
+        scen(&evening)
+            .forecast("2026-01-19".parse().unwrap(), "2026-03-01".parse().unwrap())
+            .unwrap()
+            .rows,
+    );
+    let h = crate::arrivals::sample_forecast(&h, Default::default(), 9).unwrap();
+    let opts = FitOptions {
+        holdout_days: 7,
+        ..FitOptions::default()
+    };
+    let r = fit(&h, &opts).unwrap();
+    let q = &r.quality[0];
+    assert!(q.shape_half_life_days.is_finite(), "{q:?}");
+    let tue = &r.scenario.channel["phone"]
+        .intraday
+        .by_weekday
+        .as_ref()
+        .unwrap()[1];
+    let Profile::Shares(s) = tue else {
+        panic!("shares")
+    };
+    // Evening peak (34..40) well above the old morning peak (16..22).
+    let (am, pm): (f64, f64) = (s[16..22].iter().sum(), s[34..40].iter().sum());
+    assert!(pm > 1.5 * am, "am {am} pm {pm}");
+    // Without weighting the old shape dominates.
+    let flat = fit(
+        &h,
+        &FitOptions {
+            holdout_days: 0,
+            shape_half_life_days: Some(f64::INFINITY),
+            ..FitOptions::default()
+        },
+    )
+    .unwrap();
+    let Profile::Shares(s0) = &flat.scenario.channel["phone"]
+        .intraday
+        .by_weekday
+        .as_ref()
+        .unwrap()[1]
+    else {
+        panic!("shares")
+    };
+    let (am0, pm0): (f64, f64) = (s0[16..22].iter().sum(), s0[34..40].iter().sum());
+    assert!(am0 > pm0, "am {am0} pm {pm0}");
 }
