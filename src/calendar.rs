@@ -101,8 +101,45 @@ impl PayClass {
 /// A calendar of public holidays and make-up workdays.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Calendar {
-    /// The exceptions to the Monday–Friday week, by date.
+    /// The exceptions to the working week, by date.
     pub days: BTreeMap<Date, CalendarDay>,
+    /// The days of the week that are not worked (Monday = 0); `None`:
+    /// Saturday and Sunday. See [`parse_workweek`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weekend: Option<[bool; 7]>,
+}
+
+/// Parses a working week: a range `sun-thu` or a list `mon,tue,wed,thu,sat`
+/// of the weekdays worked (`mon` … `sun`); returns the days *not* worked,
+/// Monday first.
+///
+/// ```
+/// let we = wfm::calendar::parse_workweek("sun-thu").unwrap();
+/// assert_eq!(we, [false, false, false, false, true, true, false]);
+/// ```
+pub fn parse_workweek(s: &str) -> Option<[bool; 7]> {
+    let day = |t: &str| crate::shifts::weekday(t.trim());
+    let mut worked = [false; 7];
+    let s = s.trim();
+    if let Some((a, b)) = s.split_once('-') {
+        let (a, b) = (day(a)?, day(b)?);
+        let mut d = a;
+        loop {
+            worked[d] = true;
+            if d == b {
+                break;
+            }
+            d = (d + 1) % 7;
+        }
+    } else {
+        for t in s.split(',') {
+            worked[day(t)?] = true;
+        }
+    }
+    if !worked.iter().any(|&w| w) {
+        return None;
+    }
+    Some(worked.map(|w| !w))
 }
 
 /// Monday = 0 … Sunday = 6.
@@ -110,11 +147,15 @@ pub fn weekday_index(d: Date) -> usize {
     d.weekday().to_monday_zero_offset() as usize
 }
 
-fn is_weekend(d: Date) -> bool {
-    matches!(d.weekday(), Weekday::Saturday | Weekday::Sunday)
-}
-
 impl Calendar {
+    /// Whether `d`'s weekday is not worked in this calendar's week.
+    fn is_weekend(&self, d: Date) -> bool {
+        match &self.weekend {
+            Some(w) => w[weekday_index(d)],
+            None => matches!(d.weekday(), Weekday::Saturday | Weekday::Sunday),
+        }
+    }
+
     /// Reads a calendar CSV; `source` names it in errors.
     pub fn read<R: std::io::Read>(
         rdr: R,
@@ -171,7 +212,7 @@ impl Calendar {
     pub fn day_type(&self, d: Date) -> DayType {
         match self.days.get(&d) {
             Some(c) => c.day_type,
-            None if is_weekend(d) => DayType::Weekend,
+            None if self.is_weekend(d) => DayType::Weekend,
             None => DayType::Workday,
         }
     }
@@ -186,16 +227,16 @@ impl Calendar {
         match self.days.get(&d) {
             Some(c) if c.statutory => PayClass::Statutory,
             Some(c) if c.day_type == DayType::Holiday => PayClass::Holiday,
-            Some(_) if is_weekend(d) => PayClass::Makeup,
+            Some(_) if self.is_weekend(d) => PayClass::Makeup,
             Some(_) => PayClass::Workday,
-            None if is_weekend(d) => PayClass::Weekend,
+            None if self.is_weekend(d) => PayClass::Weekend,
             None => PayClass::Workday,
         }
     }
 
     /// Whether `d` is a make-up workday (a weekend day that is worked).
     pub fn is_makeup_workday(&self, d: Date) -> bool {
-        is_weekend(d)
+        self.is_weekend(d)
             && self
                 .days
                 .get(&d)

@@ -583,6 +583,14 @@ pub fn fit(history: &Forecast, opts: &FitOptions) -> Result<FitReport, FitError>
         interval_min: im,
         base_date: Some(last.to_string()),
         calendar: opts.calendar_path.clone(),
+        workweek: opts.calendar.weekend.map(|we| {
+            const NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+            (0..7)
+                .filter(|&i| !we[i])
+                .map(|i| NAMES[i])
+                .collect::<Vec<_>>()
+                .join(",")
+        }),
         channel: channels,
         repayment,
         month_end: opts.month_end_days.map(|days| MonthEnd {

@@ -93,6 +93,11 @@ pub struct Scenario {
     /// Calendar CSV of holidays and make-up workdays, relative to the scenario file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calendar: Option<String>,
+    /// The weekdays worked (`"sun-thu"`, or `"mon,tue,wed,thu,sat"`); the
+    /// others are the weekend for day types, make-up days and pay.
+    /// Default Monday to Friday.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workweek: Option<String>,
     /// Demand per channel.
     pub channel: BTreeMap<String, ChannelDemand>,
     /// Repayment products and their due days.
@@ -331,7 +336,25 @@ impl Scenario {
     /// Parses scenario TOML; `source` names it in errors. The calendar named
     /// in the file is not loaded (see [`Scenario::from_path`]).
     pub fn parse(text: &str, source: &str) -> Result<Self, InputError> {
-        toml::from_str(text).map_err(|e| InputError::from_toml(source, text, &e))
+        let mut s: Scenario =
+            toml::from_str(text).map_err(|e| InputError::from_toml(source, text, &e))?;
+        s.apply_workweek(source)?;
+        Ok(s)
+    }
+
+    /// Gives the calendar the scenario's `workweek`.
+    fn apply_workweek(&mut self, source: &str) -> Result<(), InputError> {
+        if let Some(w) = &self.workweek {
+            let weekend = crate::calendar::parse_workweek(w).ok_or_else(|| {
+                InputError::at_key(
+                    source,
+                    "workweek",
+                    format!("expected the weekdays worked, a range like \"sun-thu\" or a list like \"mon,tue,wed,thu,sat\", got {w:?}"),
+                )
+            })?;
+            self.calendar_data.weekend = Some(weekend);
+        }
+        Ok(())
     }
 
     /// Reads a scenario file and the calendar and shares CSV it names
@@ -345,6 +368,7 @@ impl Scenario {
         if let Some(cal) = &s.calendar {
             let (c, w) = Calendar::from_path(&resolve(&dir, cal))?;
             s.calendar_data = c;
+            s.apply_workweek(&source)?;
             warnings.extend(w);
         }
         for (name, ch) in s.channel.iter_mut() {

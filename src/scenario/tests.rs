@@ -194,3 +194,30 @@ fn a_volume_that_overflows_names_its_key() {
     let e = s.forecast(d, d).unwrap_err().to_string();
     assert!(e.contains("[[event]] factor"), "{e}");
 }
+
+#[test]
+fn a_workweek_moves_the_weekend() {
+    let s = Scenario::parse(
+        "workweek = \"sun-thu\"\n[channel.phone]\ndaily_volume = 100\naht_s = 200\n",
+        "s.toml",
+    )
+    .unwrap();
+    let fri: Date = "2026-03-13".parse().unwrap();
+    let sun: Date = "2026-03-15".parse().unwrap();
+    assert_eq!(s.calendar_data.day_type(fri), DayType::Weekend);
+    assert_eq!(s.calendar_data.day_type(sun), DayType::Workday);
+    assert_eq!(
+        s.calendar_data.pay_class(fri),
+        crate::calendar::PayClass::Weekend
+    );
+    let e = Scenario::parse(
+        "workweek = \"sun-xyz\"\n[channel.phone]\ndaily_volume = 1\naht_s = 2\n",
+        "s.toml",
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("workweek"), "{e}");
+    assert_eq!(
+        crate::calendar::parse_workweek("mon,tue,wed,thu,sat"),
+        Some([false, false, false, false, true, false, true])
+    );
+}
