@@ -470,6 +470,23 @@ fn pct(v: f64) -> String {
 }
 
 /// The capacity review's page.
+/// A whole page: the head (title, the inline style sheet) and `body`.
+fn page(title: &str, body: Markup) -> String {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) }
+                style { (PreEscaped(CSS)) }
+            }
+            body { (body) }
+        }
+    }
+    .into_string()
+}
+
 /// The recommended fix as the report shows it.
 #[derive(Debug, Clone, Copy)]
 pub struct FixView<'a> {
@@ -522,93 +539,82 @@ pub fn capacity_page(
             }
         }
     };
-    let page = html! {
-        (DOCTYPE)
-        html lang="en" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) }
-                style { (PreEscaped(CSS)) }
+    let body = html! {
+            h1 { (title) }
+            p class="note" {
+                "Capacity review from " (r.from) " to " (r.to) ", " (r.interval_min)
+                "-minute intervals. Service is simulated with 95% confidence intervals; an interval "
+                "misses a target when the simulation is confidently worse than it."
             }
-            body {
-                h1 { (title) }
-                p class="note" {
-                    "Capacity review from " (r.from) " to " (r.to) ", " (r.interval_min)
-                    "-minute intervals. Service is simulated with 95% confidence intervals; an interval "
-                    "misses a target when the simulation is confidently worse than it."
-                }
-                @if !r.supply.is_empty() {
-                    p { "The team's shifts over the review: " strong { (format!("{hours:.0}")) " paid hours" }
-                        ", costing " strong { (format!("{cost:.0}")) } " with holiday pay." }
-                }
-                h2 { "Summary by channel" }
-                (summary)
-                h2 { "Demand against capacity" }
-                figure { (PreEscaped(demand)) figcaption { "Agent-hours the queueing formulas require (red) and the team has on duty (blue), per day; holidays shaded. Data: days.csv." } }
-                h2 { "Where we are short" }
-                figure { (PreEscaped(heat)) figcaption { "Agents short of the requirement by date and hour, all channels. Data: intervals.csv." } }
-                h2 { "Service customers will get" }
-                figure { (PreEscaped(service)) figcaption { "Simulated daily service level with its 95% band; the black line is the target. Data: days.csv." } }
-                @if let Some(b) = backlog {
-                    h2 { "Backlog of deferred work" }
-                    figure { (PreEscaped(b)) figcaption { "E-mail and tickets waiting at the end of each day. Data: days.csv." } }
-                }
-                @if let Some(chart) = variant_chart {
-                    h2 { "What-ifs" }
-                    figure { (PreEscaped(chart)) figcaption { "Simulated service level over the review per channel: the base and each variant, on the same customers (common random numbers). Data: variants.csv." } }
-                    table {
-                        tr { th { "variant" } th { "channel" } th { "service level" } th { "change (paired 95%)" }
-                             th { "unpaired 95%" } th { "abandonment change" } th { "agent-hours short" } th { "cost change" } }
-                        @for v in variants {
-                            tr {
-                                td { (v.variant) }
-                                td { (v.channel) }
-                                td { (pct(v.service_level.mean)) }
-                                td class=(if v.paired.mean > 0.0 { "ok" } else if v.paired.mean < 0.0 { "bad" } else { "" }) {
-                                    (format!("{:+.1} ± {:.1} pts", 100.0 * v.paired.mean, 100.0 * v.paired.ci95)) }
-                                td { (format!("± {:.1} pts", 100.0 * v.unpaired_ci95)) }
-                                td { (format!("{:+.1} pts", 100.0 * v.abandon_paired.mean)) }
-                                td { (format!("{:.0}", v.short_h)) }
-                                td { (format!("{:+.0}", v.cost_delta)) }
-                            }
-                        }
-                    }
-                }
-                @if let Some(f) = fix {
-                    @let after_misses = f.after.intervals.iter().filter(|x| x.misses_target).count();
-                    h2 { "The cheapest fix" }
-                    p {
-                        "Temporary shifts of the rules' types that cover what the team is short of, at least cost with holiday pay: "
-                        strong { (format!("{:.0}", f.fix.cost)) } " for "
-                        (f.fix.roster.channels.iter().map(|c| c.shifts.iter().map(|s| s.1).sum::<u32>()).sum::<u32>())
-                        " shifts. Simulated with them, the intervals missing a target go from "
-                        (f.misses_before) " to " strong { (after_misses) } "."
-                        @if f.fix.uncovered > 0 {
-                            " " (f.fix.uncovered) " agent-intervals cannot be covered by any shift type of the rules (opening hours, or no shift reaches those hours)."
-                        }
-                        @if after_misses > 0 && f.fix.uncovered == 0 {
-                            " The intervals still missing are confidently short in the simulation although the formulas' requirement is covered: the requirement there is too tight for the simulated customers (abandonment, retries, the backlog of the days before)."
-                        }
-                    }
-                    @if after_misses > 0 {
-                        p { "Still missing a target with the fix (first 20): "
-                            (f.after.intervals.iter().filter(|x| x.misses_target).take(20)
-                                .map(|x| format!("{} {} {}", x.date, format_time(x.time), x.channel))
-                                .collect::<Vec<_>>().join("; ")) "." }
-                    }
-                    table {
-                        tr { th { "date" } th { "shift" } th { "from" } th { "to" } th { "agents" } th { "channel" } }
-                        @for (date, shift, start, end, n, ch) in fix_rows(f.fix) {
-                            tr { td { (date) } td { (shift) } td { (start) } td { (end) } td { (n) } td { (ch) } }
-                        }
-                    }
-                }
-                p class="note" { "Written by wfm. Files beside this page: intervals.csv, days.csv, available.csv, supply.csv, variants.csv, fix.csv." }
+            @if !r.supply.is_empty() {
+                p { "The team's shifts over the review: " strong { (format!("{hours:.0}")) " paid hours" }
+                    ", costing " strong { (format!("{cost:.0}")) } " with holiday pay." }
             }
-        }
+            h2 { "Summary by channel" }
+            (summary)
+            h2 { "Demand against capacity" }
+            figure { (PreEscaped(demand)) figcaption { "Agent-hours the queueing formulas require (red) and the team has on duty (blue), per day; holidays shaded. Data: days.csv." } }
+            h2 { "Where we are short" }
+            figure { (PreEscaped(heat)) figcaption { "Agents short of the requirement by date and hour, all channels. Data: intervals.csv." } }
+            h2 { "Service customers will get" }
+            figure { (PreEscaped(service)) figcaption { "Simulated daily service level with its 95% band; the black line is the target. Data: days.csv." } }
+            @if let Some(b) = backlog {
+                h2 { "Backlog of deferred work" }
+                figure { (PreEscaped(b)) figcaption { "E-mail and tickets waiting at the end of each day. Data: days.csv." } }
+            }
+            @if let Some(chart) = variant_chart {
+                h2 { "What-ifs" }
+                figure { (PreEscaped(chart)) figcaption { "Simulated service level over the review per channel: the base and each variant, on the same customers (common random numbers). Data: variants.csv." } }
+                table {
+                    tr { th { "variant" } th { "channel" } th { "service level" } th { "change (paired 95%)" }
+                         th { "unpaired 95%" } th { "abandonment change" } th { "agent-hours short" } th { "cost change" } }
+                    @for v in variants {
+                        tr {
+                            td { (v.variant) }
+                            td { (v.channel) }
+                            td { (pct(v.service_level.mean)) }
+                            td class=(if v.paired.mean > 0.0 { "ok" } else if v.paired.mean < 0.0 { "bad" } else { "" }) {
+                                (format!("{:+.1} ± {:.1} pts", 100.0 * v.paired.mean, 100.0 * v.paired.ci95)) }
+                            td { (format!("± {:.1} pts", 100.0 * v.unpaired_ci95)) }
+                            td { (format!("{:+.1} pts", 100.0 * v.abandon_paired.mean)) }
+                            td { (format!("{:.0}", v.short_h)) }
+                            td { (format!("{:+.0}", v.cost_delta)) }
+                        }
+                    }
+                }
+            }
+            @if let Some(f) = fix {
+                @let after_misses = f.after.intervals.iter().filter(|x| x.misses_target).count();
+                h2 { "The cheapest fix" }
+                p {
+                    "Temporary shifts of the rules' types that cover what the team is short of, at least cost with holiday pay: "
+                    strong { (format!("{:.0}", f.fix.cost)) } " for "
+                    (f.fix.roster.channels.iter().map(|c| c.shifts.iter().map(|s| s.1).sum::<u32>()).sum::<u32>())
+                    " shifts. Simulated with them, the intervals missing a target go from "
+                    (f.misses_before) " to " strong { (after_misses) } "."
+                    @if f.fix.uncovered > 0 {
+                        " " (f.fix.uncovered) " agent-intervals cannot be covered by any shift type of the rules (opening hours, or no shift reaches those hours)."
+                    }
+                    @if after_misses > 0 && f.fix.uncovered == 0 {
+                        " The intervals still missing are confidently short in the simulation although the formulas' requirement is covered: the requirement there is too tight for the simulated customers (abandonment, retries, the backlog of the days before)."
+                    }
+                }
+                @if after_misses > 0 {
+                    p { "Still missing a target with the fix (first 20): "
+                        (f.after.intervals.iter().filter(|x| x.misses_target).take(20)
+                            .map(|x| format!("{} {} {}", x.date, format_time(x.time), x.channel))
+                            .collect::<Vec<_>>().join("; ")) "." }
+                }
+                table {
+                    tr { th { "date" } th { "shift" } th { "from" } th { "to" } th { "agents" } th { "channel" } }
+                    @for (date, shift, start, end, n, ch) in fix_rows(f.fix) {
+                        tr { td { (date) } td { (shift) } td { (start) } td { (end) } td { (n) } td { (ch) } }
+                    }
+                }
+            }
+            p class="note" { "Written by wfm. Files beside this page: intervals.csv, days.csv, available.csv, supply.csv, variants.csv, fix.csv." }
     };
-    Ok(page.into_string())
+    Ok(page(title, body))
 }
 
 mod plan;

@@ -3,10 +3,10 @@
 use std::collections::BTreeMap;
 
 use jiff::civil::Date;
-use maud::{html, PreEscaped, DOCTYPE};
+use maud::{html, PreEscaped};
 use plotters::prelude::*;
 
-use super::{chart_err, colour_legend, index_label, label, pct, ReportError, CSS, PALETTE, W};
+use super::{chart_err, colour_legend, index_label, label, pct, ReportError, PALETTE, W};
 
 /// The plan's page: requirement against scheduled coverage per channel,
 /// cost by shift type, and the simulated daily service of the roster.
@@ -169,46 +169,35 @@ pub fn plan_page(p: &crate::plan::PlanResult, title: &str) -> Result<String, Rep
         root.present().map_err(chart_err("service"))?;
     }
     let s = roster.summary();
-    let page = html! {
-        (DOCTYPE)
-        html lang="en" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) }
-                style { (PreEscaped(CSS)) }
+    let body = html! {
+            h1 { (title) }
+            p {
+                strong { (format!("{:.0}", s.paid_hours)) " paid hours" } ", cost "
+                strong { (format!("{:.2}", s.cost)) } ", " (format!("{:.1}", s.fte)) " FTE, over-coverage "
+                (pct(s.over_coverage))
+                @if let Some(h) = s.headcount { ", headcount " (h) }
+                "; " (p.rounds.len()) " round(s) of schedule and simulate."
             }
-            body {
-                h1 { (title) }
-                p {
-                    strong { (format!("{:.0}", s.paid_hours)) " paid hours" } ", cost "
-                    strong { (format!("{:.2}", s.cost)) } ", " (format!("{:.1}", s.fte)) " FTE, over-coverage "
-                    (pct(s.over_coverage))
-                    @if let Some(h) = s.headcount { ", headcount " (h) }
-                    "; " (p.rounds.len()) " round(s) of schedule and simulate."
-                }
-                table {
-                    tr { th { "channel" } th { "solver" } th { "cost" } th { "bound" } th { "gap" } th { "simulated service level" } }
-                    @for c in &roster.channels {
-                        tr {
-                            td { (c.channel) }
-                            td { (c.status.to_string()) }
-                            td { (format!("{:.2}", c.cost)) }
-                            td { (format!("{:.2}", c.bound)) }
-                            td { (format!("{:.2}%", 100.0 * c.gap)) }
-                            td { (sim.channel_index(&c.channel).and_then(|k| sim.summary_all(k)).map_or("–".to_string(), |m| pct(m.service_level.mean))) }
-                        }
+            table {
+                tr { th { "channel" } th { "solver" } th { "cost" } th { "bound" } th { "gap" } th { "simulated service level" } }
+                @for c in &roster.channels {
+                    tr {
+                        td { (c.channel) }
+                        td { (c.status.to_string()) }
+                        td { (format!("{:.2}", c.cost)) }
+                        td { (format!("{:.2}", c.bound)) }
+                        td { (format!("{:.2}%", 100.0 * c.gap)) }
+                        td { (sim.channel_index(&c.channel).and_then(|k| sim.summary_all(k)).map_or("–".to_string(), |m| pct(m.service_level.mean))) }
                     }
                 }
-                h2 { "Coverage" }
-                figure { (PreEscaped(cov)) figcaption { "Agents the requirement asks for (red, after the plan's raises) and the roster has on duty (blue). Data: coverage.csv." } }
-                h2 { "Cost by shift type" }
-                figure { (PreEscaped(costs)) figcaption { "Cost of the roster's shifts by type, premiums included. Data: roster.csv." } }
-                h2 { "Simulated service" }
-                figure { (PreEscaped(service)) figcaption { "Daily service level of the roster in simulation. Data: simulated_summary.csv." } }
-                p class="note" { "Written by wfm plan. Files beside this page: forecast.csv, requirement.csv, requirement_final.csv, roster.csv, coverage.csv, staffing.csv, simulated_intervals.csv, simulated_summary.csv, rounds.csv." }
             }
-        }
+            h2 { "Coverage" }
+            figure { (PreEscaped(cov)) figcaption { "Agents the requirement asks for (red, after the plan's raises) and the roster has on duty (blue). Data: coverage.csv." } }
+            h2 { "Cost by shift type" }
+            figure { (PreEscaped(costs)) figcaption { "Cost of the roster's shifts by type, premiums included. Data: roster.csv." } }
+            h2 { "Simulated service" }
+            figure { (PreEscaped(service)) figcaption { "Daily service level of the roster in simulation. Data: simulated_summary.csv." } }
+            p class="note" { "Written by wfm plan. Files beside this page: forecast.csv, requirement.csv, requirement_final.csv, roster.csv, coverage.csv, staffing.csv, simulated_intervals.csv, simulated_summary.csv, rounds.csv." }
     };
-    Ok(page.into_string())
+    Ok(super::page(title, body))
 }
