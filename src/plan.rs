@@ -185,6 +185,12 @@ pub fn plan(
     if forecast.rows.is_empty() {
         return Err(PlanError::Empty);
     }
+    // The plan covers every channel of the scenario: opening hours of a
+    // channel it does not have are a mistake in the rules.
+    let mut names: Vec<&str> = forecast.rows.iter().map(|r| r.channel.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    rules.check_against(&names, true, forecast.interval_min, rules_source)?;
     move_to_opening(&mut forecast, rules, rules_source)?;
     let im = forecast.interval_min;
     // Simulation with one group per channel.
@@ -279,7 +285,9 @@ pub fn plan(
 /// unread (e-mail), and the service clock starts when it opens, as
 /// service-level agreements count it; deferred work's deadline then counts
 /// working time. The volume still to come after the last day's closing is
-/// dropped.
+/// dropped. Opening hours of a channel the forecast does not have are
+/// ignored (a rules file is often the whole centre's); those of its
+/// channels must lie on the forecast's grid.
 pub fn move_to_opening(
     forecast: &mut Forecast,
     rules: &ShiftRules,
@@ -289,7 +297,7 @@ pub fn move_to_opening(
     let mut names: Vec<&str> = forecast.rows.iter().map(|r| r.channel.as_str()).collect();
     names.sort_unstable();
     names.dedup();
-    rules.check_against(&names, true, forecast.interval_min, rules_source)?;
+    rules.check_against(&names, false, forecast.interval_min, rules_source)?;
     let mut closed = vec![false; forecast.rows.len()];
     for name in rules.open.keys() {
         let Some((a, b)) = rules.open_minutes(name, rules_source)? else {
@@ -468,9 +476,16 @@ mod tests {
             .iter()
             .filter(|r| r.channel == "email")
             .all(|r| (8..20).contains(&r.time.hour())));
-        // Opening hours of a channel the forecast does not have: an error.
-        let bad = ShiftRules::parse(&RULES.replace("open.email", "open.mail"), "r.toml").unwrap();
-        let e = move_to_opening(&mut f, &bad, "r.toml").unwrap_err();
+        // Opening hours of a channel the forecast does not have: ignored
+        // here (the review's rules may be the centre's), an error for the
+        // plan, which has every channel.
+        let other = ShiftRules::parse(&RULES.replace("open.email", "open.mail"), "r.toml").unwrap();
+        let before = f.rows.len();
+        move_to_opening(&mut f, &other, "r.toml").unwrap();
+        assert_eq!(f.rows.len(), before);
+        let e = other
+            .check_against(&["phone", "email"], true, 30, "r.toml")
+            .unwrap_err();
         assert!(e.to_string().contains("[open.mail]"), "{e}");
     }
 
