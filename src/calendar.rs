@@ -109,6 +109,15 @@ pub struct Calendar {
     pub weekend: Option<[bool; 7]>,
 }
 
+/// Parses a weekday name (`mon` … `sun`, or full English names) to its
+/// index, Monday = 0.
+pub fn weekday(s: &str) -> Option<usize> {
+    let s = s.trim().to_ascii_lowercase();
+    ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+        .iter()
+        .position(|d| s.starts_with(d))
+}
+
 /// Parses a working week: a range `sun-thu` or a list `mon,tue,wed,thu,sat`
 /// of the weekdays worked (`mon` … `sun`); returns the days *not* worked,
 /// Monday first.
@@ -118,7 +127,7 @@ pub struct Calendar {
 /// assert_eq!(we, [false, false, false, false, true, true, false]);
 /// ```
 pub fn parse_workweek(s: &str) -> Option<[bool; 7]> {
-    let day = |t: &str| crate::shifts::weekday(t.trim());
+    let day = |t: &str| weekday(t.trim());
     let mut worked = [false; 7];
     let s = s.trim();
     if let Some((a, b)) = s.split_once('-') {

@@ -124,49 +124,6 @@ pub struct FitReport {
     pub weekdays: Vec<String>,
 }
 
-/// Groups weekdays whose shapes are within `0.1` in L1 distance of the
-/// first of their group (greedy, Monday first), and says so.
-fn describe_week(channel: &str, shapes: &[Vec<f64>]) -> String {
-    const NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-    let l1 = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(x, y)| (x - y).abs()).sum::<f64>();
-    let mut group = vec![usize::MAX; shapes.len()];
-    let mut groups: Vec<Vec<usize>> = Vec::new();
-    for w in 0..shapes.len() {
-        if group[w] != usize::MAX {
-            continue;
-        }
-        let g = groups.len();
-        let mut members = vec![w];
-        group[w] = g;
-        for v in w + 1..shapes.len() {
-            if group[v] == usize::MAX && l1(&shapes[w], &shapes[v]) < 0.1 {
-                group[v] = g;
-                members.push(v);
-            }
-        }
-        groups.push(members);
-    }
-    let name = |m: &Vec<usize>| {
-        m.iter()
-            .map(|&w| NAMES[w % 7])
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
-    let (alike, own): (Vec<&Vec<usize>>, Vec<&Vec<usize>>) =
-        groups.iter().partition(|g| g.len() > 1);
-    let mut parts: Vec<String> = alike.iter().map(|g| format!("{} alike", name(g))).collect();
-    if !own.is_empty() {
-        parts.push(format!(
-            "{} each their own",
-            own.iter().map(|g| name(g)).collect::<Vec<_>>().join(", ")
-        ));
-    }
-    format!(
-        "channel {channel}: intraday shapes by weekday: {}",
-        parts.join("; ")
-    )
-}
-
 /// Why a history cannot be fitted.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
@@ -209,99 +166,6 @@ fn median(v: &mut [f64]) -> Option<f64> {
     } else {
         0.5 * (v[n / 2 - 1] + v[n / 2])
     })
-}
-
-/// Features of one day that the model uses.
-#[derive(Debug, Clone)]
-struct DayInfo {
-    day_type: DayType,
-    weekday: usize,
-    makeup: bool,
-    /// (product, offset index) pairs that apply.
-    repay: Vec<(usize, usize)>,
-    month_end: bool,
-    before: bool,
-    after: bool,
-    /// Reminder products whose push is on this day.
-    reminders: Vec<usize>,
-    /// Days since the last day of the history (≤ 0), for the trend.
-    t: f64,
-}
-
-/// The fitted day-level parameters of one channel.
-#[derive(Debug, Clone)]
-struct DayModel {
-    base: f64,
-    dow: [f64; 7],
-    holiday: f64,
-    makeup: f64,
-    repay: Vec<Vec<f64>>,
-    month_end: f64,
-    before: f64,
-    after: f64,
-    /// Log growth per day; the base holds on the history's last day.
-    slope: f64,
-}
-
-impl DayModel {
-    fn predict(&self, d: &DayInfo, skip: Group) -> f64 {
-        let mut f = self.base * (self.slope * d.t).exp();
-        f *= match d.day_type {
-            DayType::Holiday => {
-                if skip == Group::Holiday {
-                    1.0
-                } else {
-                    self.holiday
-                }
-            }
-            _ if d.makeup => {
-                if skip == Group::Makeup {
-                    1.0
-                } else {
-                    self.makeup
-                }
-            }
-            _ => {
-                if skip == Group::Dow(d.weekday) {
-                    1.0
-                } else {
-                    self.dow[d.weekday]
-                }
-            }
-        };
-        // Several due dates of one product on one day: the largest factor.
-        let mut per_product: BTreeMap<usize, f64> = BTreeMap::new();
-        for &(p, o) in &d.repay {
-            if skip == Group::Repay(p, o) {
-                continue;
-            }
-            let e = per_product.entry(p).or_insert(f64::MIN);
-            *e = e.max(self.repay[p][o]);
-        }
-        f *= per_product.values().product::<f64>();
-        if d.month_end && skip != Group::MonthEnd {
-            f *= self.month_end;
-        }
-        if d.before && skip != Group::Before {
-            f *= self.before;
-        }
-        if d.after && skip != Group::After {
-            f *= self.after;
-        }
-        f
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Group {
-    None,
-    Dow(usize),
-    Holiday,
-    Makeup,
-    Repay(usize, usize),
-    MonthEnd,
-    Before,
-    After,
 }
 
 /// Fits a scenario to `history`. See the module documentation.
@@ -403,77 +267,7 @@ pub fn fit(history: &Forecast, opts: &FitOptions) -> Result<FitReport, FitError>
         // Hold-out quality first.
         let n_days = s.days.len();
         if opts.holdout_days > 0 && n_days >= opts.holdout_days as usize + 14 {
-            let cut = s
-                .days
-                .keys()
-                .nth(n_days - opts.holdout_days as usize)
-                .copied()
-                .expect("cut");
-            let train: BTreeMap<Date, Vec<f64>> =
-                s.days.range(..cut).map(|(k, v)| (*k, v.clone())).collect();
-            let test: Vec<(&Date, &Vec<f64>)> = s.days.range(cut..).collect();
-            let candidates: Vec<f64> = match opts.shape_half_life_days {
-                Some(h) => vec![h],
-                None => SHAPE_HALF_LIVES.to_vec(),
-            };
-            let mut best: Option<ChannelQuality> = None;
-            for h in candidates {
-                let o = FitOptions {
-                    shape_half_life_days: Some(h),
-                    ..opts.clone()
-                };
-                let (model, shares, rem, _) =
-                    fit_channel(name, &train, m, im, &o, &info, &mut Vec::new())?;
-                let (mut ape, mut n_ape, mut abs_err, mut obs_sum) = (0.0, 0usize, 0.0, 0.0);
-                for (d, vols) in &test {
-                    let di = info(**d);
-                    let total = model.predict(&di, Group::None);
-                    let sh = shares.of(&di);
-                    let mult = reminder_mult(&di, &rem, opts, im, m);
-                    let pred: Vec<f64> = (0..m).map(|i| total * sh[i] * mult[i]).collect();
-                    let obs_total: f64 = vols.iter().filter(|v| !v.is_nan()).sum();
-                    let pred_total: f64 = pred
-                        .iter()
-                        .zip(vols.iter())
-                        .filter(|(_, v)| !v.is_nan())
-                        .map(|(p, _)| p)
-                        .sum();
-                    if obs_total > 0.0 {
-                        ape += (pred_total - obs_total).abs() / obs_total;
-                        n_ape += 1;
-                    }
-                    for (p, v) in pred.iter().zip(vols.iter()) {
-                        if !v.is_nan() {
-                            abs_err += (p - v).abs();
-                            obs_sum += v;
-                        }
-                    }
-                }
-                let q = ChannelQuality {
-                    channel: name.clone(),
-                    holdout_days: opts.holdout_days,
-                    daily_mape: if n_ape > 0 {
-                        ape / n_ape as f64
-                    } else {
-                        f64::NAN
-                    },
-                    interval_wape: if obs_sum > 0.0 {
-                        abs_err / obs_sum
-                    } else {
-                        f64::NAN
-                    },
-                    shape_half_life_days: h,
-                };
-                // A shorter half-life must earn its keep: 0.2 points of WAPE.
-                let better = match &best {
-                    None => true,
-                    Some(b) => q.interval_wape < b.interval_wape - 0.002,
-                };
-                if better {
-                    best = Some(q);
-                }
-            }
-            if let Some(q) = best {
+            if let Some(q) = quality::holdout(name, s, m, im, opts, &info)? {
                 quality.push(q);
             }
         } else if opts.holdout_days > 0 {
@@ -617,167 +411,7 @@ pub fn fit(history: &Forecast, opts: &FitOptions) -> Result<FitReport, FitError>
     })
 }
 
-fn day_info(d: Date, last: Date, opts: &FitOptions, long: &[(Date, Date)]) -> DayInfo {
-    let cal = &opts.calendar;
-    let mut repay = Vec::new();
-    let mut reminders = Vec::new();
-    for (p, r) in opts.repayment.iter().enumerate() {
-        let offs = repayment_offsets(r, cal, d);
-        for (o, (off, _)) in r.day_factors.iter().enumerate() {
-            if offs.contains(off) {
-                repay.push((p, o));
-            }
-        }
-        if r.reminder_time.is_some() && offs.iter().any(|o| r.reminder_days.contains(o)) {
-            reminders.push(p);
-        }
-    }
-    let month_end = opts
-        .month_end_days
-        .is_some_and(|n| (d.last_of_month() - d).get_days() < n as i32);
-    let (before, after) = match &opts.holidays {
-        Some(h) => around_holiday(cal, d, long, h),
-        None => (false, false),
-    };
-    DayInfo {
-        day_type: cal.day_type(d),
-        weekday: weekday_index(d),
-        makeup: cal.is_makeup_workday(d),
-        repay,
-        month_end,
-        before,
-        after,
-        reminders,
-        t: (d - last).get_days() as f64,
-    }
-}
-
-/// Per-interval reminder multipliers of a day.
-fn reminder_mult(d: &DayInfo, rem: &[f64], opts: &FitOptions, im: u32, m: usize) -> Vec<f64> {
-    let mut mult = vec![1.0; m];
-    for &p in &d.reminders {
-        for i in reminder_window(&opts.repayment[p], im, m) {
-            mult[i] *= rem[p];
-        }
-    }
-    mult
-}
-
-fn reminder_window(r: &Repayment, im: u32, m: usize) -> Vec<usize> {
-    let Some(t) = r
-        .reminder_time
-        .as_deref()
-        .and_then(crate::textio::parse_time)
-    else {
-        return Vec::new();
-    };
-    let start = minute_of_day(t) as f64;
-    let end = start + r.reminder_hours * 60.0;
-    (0..m)
-        .filter(|&i| {
-            let min = (i as u32 * im) as f64;
-            min >= start && min < end
-        })
-        .collect()
-}
-
 /// A channel's fitted day model, shares per day type, reminder factors and outliers.
-/// The overdispersion of a channel's history around its fit, for
-/// prediction intervals: the day level's coefficient of variation from the
-/// ratios `r_d = observed / predicted` of complete days (less the Poisson
-/// part, `var(r) − mean(1/predicted)`), and the interval level's beyond
-/// Poisson given the day's level (`Σ[(x − μ')² − μ'] / Σ μ'²`, with
-/// `μ' = r_d · predicted`). Outlier days are left out.
-#[allow(clippy::too_many_arguments)]
-fn dispersion(
-    days: &BTreeMap<Date, Vec<f64>>,
-    skip: &[Date],
-    model: &DayModel,
-    shapes: &Shapes,
-    rem: &[f64],
-    opts: &FitOptions,
-    im: u32,
-    m: usize,
-    info: &dyn Fn(Date) -> DayInfo,
-) -> (f64, f64) {
-    let (mut ratios, mut inv) = (Vec::new(), Vec::new());
-    let (mut num, mut den) = (0.0, 0.0);
-    for (d, vols) in days {
-        if skip.contains(d) || vols.iter().any(|v| v.is_nan()) {
-            continue;
-        }
-        let di = info(*d);
-        let total = model.predict(&di, Group::None);
-        let sh = shapes.of(&di);
-        let mult = reminder_mult(&di, rem, opts, im, m);
-        let pred: Vec<f64> = (0..m).map(|i| total * sh[i] * mult[i]).collect();
-        let p: f64 = pred.iter().sum();
-        let o: f64 = vols.iter().sum();
-        if !(p > 0.0 && p.is_finite()) {
-            continue;
-        }
-        let r = o / p;
-        ratios.push(r);
-        inv.push(1.0 / p);
-        for (x, mu) in vols.iter().zip(&pred) {
-            let mu = mu * r;
-            num += (x - mu) * (x - mu) - mu;
-            den += mu * mu;
-        }
-    }
-    let n = ratios.len() as f64;
-    if n < 3.0 {
-        return (0.0, 0.0);
-    }
-    let mean = ratios.iter().sum::<f64>() / n;
-    let var = ratios.iter().map(|r| (r - mean) * (r - mean)).sum::<f64>() / (n - 1.0);
-    let day = (var - inv.iter().sum::<f64>() / n).max(0.0).sqrt();
-    let interval = if den > 0.0 {
-        (num / den).max(0.0).sqrt()
-    } else {
-        0.0
-    };
-    (day, interval)
-}
-
-/// AHT by weekday (Monday first) and interval from the history's
-/// volume-weighted `aht_s`, shrunk towards the channel's mean by 20
-/// pseudo-contacts: `(Σ v·aht + 20·mean) / (Σ v + 20)`. `None` when it is
-/// flat (every cell within 2% of the mean): the scenario keeps one `aht_s`.
-fn aht_profile(cells: &[[f64; 2]], mean: f64, m: usize) -> Option<Vec<Vec<f64>>> {
-    const K: f64 = 20.0;
-    let prof: Vec<Vec<f64>> = (0..7)
-        .map(|w| {
-            (0..m)
-                .map(|i| {
-                    let [num, den] = cells.get(w * m + i).copied().unwrap_or([0.0, 0.0]);
-                    (num + K * mean) / (den + K)
-                })
-                .collect()
-        })
-        .collect();
-    let flat = prof.iter().flatten().all(|x| (x / mean - 1.0).abs() < 0.02);
-    (!flat && mean > 0.0).then_some(prof)
-}
-
-/// The shapes of a channel: per day type, and per weekday (Monday..Sunday)
-/// for the days that are neither holidays nor make-up workdays.
-#[derive(Debug, Clone)]
-struct Shapes {
-    by_type: [Vec<f64>; 3],
-    by_weekday: Vec<Vec<f64>>,
-}
-
-impl Shapes {
-    fn of(&self, di: &DayInfo) -> &Vec<f64> {
-        if di.day_type == DayType::Holiday || di.makeup {
-            &self.by_type[di.day_type as usize]
-        } else {
-            &self.by_weekday[di.weekday]
-        }
-    }
-}
-
 type ChannelFit = (DayModel, Shapes, Vec<f64>, Vec<Outlier>);
 
 fn fit_channel(
@@ -1088,5 +722,10 @@ fn fit_channel(
     Ok((model, shares, rem, outliers))
 }
 
+mod days;
+mod quality;
 #[cfg(test)]
 mod tests;
+
+use days::{day_info, reminder_mult, reminder_window, DayInfo, DayModel, Group};
+use quality::{aht_profile, describe_week, dispersion, Shapes};

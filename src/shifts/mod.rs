@@ -225,13 +225,7 @@ fn hhmm(s: &str, source: &str, key: &str) -> Result<u32, InputError> {
         .ok_or_else(|| InputError::at_key(source, key, format!("expected a time HH:MM, got {s:?}")))
 }
 
-/// Parses a weekday name (`mon` … `sun`, or full English names).
-pub fn weekday(s: &str) -> Option<usize> {
-    let s = s.trim().to_ascii_lowercase();
-    ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-        .iter()
-        .position(|d| s.starts_with(d))
-}
+pub use crate::calendar::weekday;
 
 impl ShiftRules {
     /// Parses the TOML text; `source` names it in errors.

@@ -56,10 +56,11 @@ use std::path::{Path, PathBuf};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
+use crate::calendar::weekday;
 use crate::calendar::{weekday_index, Calendar, DayType};
 use crate::input::{InputError, Warning};
 use crate::requirement::{StaffingRow, StaffingTable};
-use crate::shifts::{weekday, ShiftRules};
+use crate::shifts::ShiftRules;
 use crate::textio::{minute_of_day, parse_date, resolve};
 
 /// A team file as written.
