@@ -55,6 +55,33 @@ fn day_axis(r: &CapacityReview) -> Vec<Date> {
     days
 }
 
+/// A chart's coordinate system on a drawing area.
+pub(super) type Chart<'a, 'b> = ChartContext<
+    'a,
+    SVGBackend<'b>,
+    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+>;
+
+/// A chart with the report's look: `caption` in 15-pixel type, an 8-pixel
+/// margin, `x` and `y` ranges, `y_area` pixels for the y labels; `name`
+/// names it in errors.
+pub(super) fn chart_on<'a, 'b>(
+    area: &'a DrawingArea<SVGBackend<'b>, plotters::coord::Shift>,
+    name: &str,
+    caption: String,
+    x: std::ops::Range<f64>,
+    y: std::ops::Range<f64>,
+    y_area: u32,
+) -> Result<Chart<'a, 'b>, ReportError> {
+    ChartBuilder::on(area)
+        .caption(caption, ("sans-serif", 15))
+        .margin(8)
+        .x_label_area_size(28)
+        .y_label_area_size(y_area)
+        .build_cartesian_2d(x, y)
+        .map_err(chart_err(name))
+}
+
 /// `name (colour)` for each series, in the palette's order: the legend of
 /// a chart whose series are told apart by colour.
 fn colour_legend<S: AsRef<str>>(names: &[S]) -> String {
@@ -113,16 +140,14 @@ pub fn demand_chart(r: &CapacityReview) -> Result<String, ReportError> {
                 .fold(1.0, f64::max)
                 * 1.1;
             let n = days.len().max(1) as f64;
-            let mut chart = ChartBuilder::on(panel)
-                .caption(
-                    format!("{ch}: agent-hours required (red) and available (blue) per day"),
-                    ("sans-serif", 15),
-                )
-                .margin(8)
-                .x_label_area_size(26)
-                .y_label_area_size(52)
-                .build_cartesian_2d(-0.5..n - 0.5, 0.0..top)
-                .map_err(chart_err("demand"))?;
+            let mut chart = chart_on(
+                panel,
+                "demand",
+                format!("{ch}: agent-hours required (red) and available (blue) per day"),
+                -0.5..n - 0.5,
+                0.0..top,
+                52,
+            )?;
             chart
                 .configure_mesh()
                 .disable_x_mesh()
@@ -178,16 +203,14 @@ pub fn shortfall_heatmap(r: &CapacityReview) -> Result<String, ReportError> {
         let root = SVGBackend::with_string(&mut s, (W, 360)).into_drawing_area();
         root.fill(&WHITE).map_err(chart_err("heatmap"))?;
         let n = days.len().max(1) as f64;
-        let mut chart = ChartBuilder::on(&root)
-            .caption(
-                format!("agents short by date and hour (darkest: {most:.0} short)"),
-                ("sans-serif", 15),
-            )
-            .margin(8)
-            .x_label_area_size(26)
-            .y_label_area_size(40)
-            .build_cartesian_2d(-0.5..n - 0.5, 0.0..24.0)
-            .map_err(chart_err("heatmap"))?;
+        let mut chart = chart_on(
+            &root,
+            "heatmap",
+            format!("agents short by date and hour (darkest: {most:.0} short)"),
+            -0.5..n - 0.5,
+            0.0..24.0,
+            40,
+        )?;
         chart
             .configure_mesh()
             .disable_mesh()
@@ -237,20 +260,18 @@ pub fn service_chart(r: &CapacityReview) -> Result<String, ReportError> {
         for (k, (panel, c)) in panels.iter().zip(&chans).enumerate() {
             let target = c.targets.service_level.unwrap_or(0.0);
             let n = days.len().max(1) as f64;
-            let mut chart = ChartBuilder::on(panel)
-                .caption(
-                    format!(
-                        "{}: daily service level (95% band) against the {:.0}% target",
-                        c.channel,
-                        100.0 * target
-                    ),
-                    ("sans-serif", 15),
-                )
-                .margin(8)
-                .x_label_area_size(26)
-                .y_label_area_size(52)
-                .build_cartesian_2d(-0.5..n - 0.5, 0.0..1.0)
-                .map_err(chart_err("service"))?;
+            let mut chart = chart_on(
+                panel,
+                "service",
+                format!(
+                    "{}: daily service level (95% band) against the {:.0}% target",
+                    c.channel,
+                    100.0 * target
+                ),
+                -0.5..n - 0.5,
+                0.0..1.0,
+                52,
+            )?;
             chart
                 .configure_mesh()
                 .disable_x_mesh()
@@ -327,19 +348,17 @@ pub fn backlog_chart(r: &CapacityReview) -> Result<Option<String>, ReportError> 
         let root = SVGBackend::with_string(&mut s, (W, 260)).into_drawing_area();
         root.fill(&WHITE).map_err(chart_err("backlog"))?;
         let n = days.len().max(1) as f64;
-        let mut chart = ChartBuilder::on(&root)
-            .caption(
-                format!(
-                    "deferred work waiting at the end of each day: {}",
-                    chans.join(", ")
-                ),
-                ("sans-serif", 15),
-            )
-            .margin(8)
-            .x_label_area_size(26)
-            .y_label_area_size(52)
-            .build_cartesian_2d(-0.5..n - 0.5, 0.0..top)
-            .map_err(chart_err("backlog"))?;
+        let mut chart = chart_on(
+            &root,
+            "backlog",
+            format!(
+                "deferred work waiting at the end of each day: {}",
+                chans.join(", ")
+            ),
+            -0.5..n - 0.5,
+            0.0..top,
+            52,
+        )?;
         chart
             .configure_mesh()
             .disable_x_mesh()
@@ -394,19 +413,17 @@ pub fn variants_chart(
         let root = SVGBackend::with_string(&mut s, (W, 300)).into_drawing_area();
         root.fill(&WHITE).map_err(chart_err("variants"))?;
         let n = names.len() as f64;
-        let mut chart = ChartBuilder::on(&root)
-            .caption(
-                format!(
-                    "service level per channel, base and variants: {}",
-                    colour_legend(&channels)
-                ),
-                ("sans-serif", 15),
-            )
-            .margin(8)
-            .x_label_area_size(30)
-            .y_label_area_size(52)
-            .build_cartesian_2d(-0.5..n - 0.5, 0.0..1.0)
-            .map_err(chart_err("variants"))?;
+        let mut chart = chart_on(
+            &root,
+            "variants",
+            format!(
+                "service level per channel, base and variants: {}",
+                colour_legend(&channels)
+            ),
+            -0.5..n - 0.5,
+            0.0..1.0,
+            52,
+        )?;
         chart
             .configure_mesh()
             .disable_x_mesh()

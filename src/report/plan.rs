@@ -6,7 +6,7 @@ use jiff::civil::Date;
 use maud::{html, PreEscaped};
 use plotters::prelude::*;
 
-use super::{chart_err, colour_legend, index_label, label, pct, ReportError, PALETTE, W};
+use super::{chart_err, chart_on, colour_legend, index_label, label, pct, ReportError, PALETTE, W};
 
 /// The plan's page: requirement against scheduled coverage per channel,
 /// cost by shift type, and the simulated daily service of the roster.
@@ -27,19 +27,17 @@ pub fn plan_page(p: &crate::plan::PlanResult, title: &str) -> Result<String, Rep
             let n = req.len().max(1) as f64;
             let top = req.iter().chain(&sch).copied().max().unwrap_or(1).max(1) as f64 * 1.1;
             let first = roster.grid.day(1).unwrap_or(roster.grid.first());
-            let mut chart = ChartBuilder::on(panel)
-                .caption(
-                    format!(
-                        "{}: agents required (red) and scheduled (blue) per interval",
-                        c.channel
-                    ),
-                    ("sans-serif", 15),
-                )
-                .margin(8)
-                .x_label_area_size(26)
-                .y_label_area_size(44)
-                .build_cartesian_2d(0.0..n, 0.0..top)
-                .map_err(chart_err("coverage"))?;
+            let mut chart = chart_on(
+                panel,
+                "coverage",
+                format!(
+                    "{}: agents required (red) and scheduled (blue) per interval",
+                    c.channel
+                ),
+                0.0..n,
+                0.0..top,
+                44,
+            )?;
             chart
                 .configure_mesh()
                 .disable_x_mesh()
@@ -87,13 +85,14 @@ pub fn plan_page(p: &crate::plan::PlanResult, title: &str) -> Result<String, Rep
         let names: Vec<&String> = by_type.keys().collect();
         let top = by_type.values().copied().fold(1.0, f64::max) * 1.1;
         let n = names.len().max(1) as f64;
-        let mut chart = ChartBuilder::on(&root)
-            .caption("cost by shift type", ("sans-serif", 15))
-            .margin(8)
-            .x_label_area_size(30)
-            .y_label_area_size(60)
-            .build_cartesian_2d(-0.5..n - 0.5, 0.0..top)
-            .map_err(chart_err("cost"))?;
+        let mut chart = chart_on(
+            &root,
+            "cost",
+            "cost by shift type".to_string(),
+            -0.5..n - 0.5,
+            0.0..top,
+            60,
+        )?;
         chart
             .configure_mesh()
             .disable_x_mesh()
@@ -126,19 +125,17 @@ pub fn plan_page(p: &crate::plan::PlanResult, title: &str) -> Result<String, Rep
             .iter()
             .filter_map(|&(a, _)| sim.labels.get(a).map(|l| l.0))
             .collect();
-        let mut chart = ChartBuilder::on(&root)
-            .caption(
-                format!(
-                    "simulated daily service level of the roster: {}",
-                    colour_legend(&sim.channels)
-                ),
-                ("sans-serif", 15),
-            )
-            .margin(8)
-            .x_label_area_size(26)
-            .y_label_area_size(52)
-            .build_cartesian_2d(-0.5..n - 0.5, 0.0..1.0)
-            .map_err(chart_err("service"))?;
+        let mut chart = chart_on(
+            &root,
+            "service",
+            format!(
+                "simulated daily service level of the roster: {}",
+                colour_legend(&sim.channels)
+            ),
+            -0.5..n - 0.5,
+            0.0..1.0,
+            52,
+        )?;
         chart
             .configure_mesh()
             .disable_x_mesh()
