@@ -500,4 +500,34 @@ mod tests {
             })
             .is_err());
     }
+
+    /// Quantiles against exact values summed independently from the
+    /// Poisson and negative-binomial probability masses (log-space, Python
+    /// `math.lgamma`): the smallest k with cdf(k) ≥ q.
+    #[test]
+    fn count_quantiles_match_exact_values() {
+        let none = Overdispersion::default();
+        for (mean, lo, hi) in [
+            (3.2, 1.0, 6.0),
+            (100.0, 87.0, 113.0),
+            (2500.0, 2436.0, 2564.0),
+        ] {
+            assert_eq!(count_quantile(mean, none, 0.1), lo, "{mean}");
+            assert_eq!(count_quantile(mean, none, 0.9), hi, "{mean}");
+        }
+        for (mean, day_cv, interval_cv, lo, hi) in [
+            (100.0, 0.1, 0.05, 81.0, 120.0),
+            (40.0, 0.3, 0.2, 21.0, 61.0),
+            (2500.0, 0.08, 0.1, 2094.0, 2924.0),
+        ] {
+            let od = Overdispersion {
+                day_cv,
+                interval_cv,
+            };
+            assert_eq!(count_quantile(mean, od, 0.1), lo, "{mean}");
+            assert_eq!(count_quantile(mean, od, 0.9), hi, "{mean}");
+        }
+        assert_eq!(count_quantile(0.0, none, 0.9), 0.0);
+        assert_eq!(count_quantile(f64::NAN, none, 0.9), 0.0);
+    }
 }

@@ -202,6 +202,30 @@ pub fn backtest(
                 ets_days.insert((ch, add(origin, j as i64)), v);
             }
         }
+        // Each weekday's shares of the day over its last 4 occurrences
+        // before the origin, per channel: what ETS's daily totals are spread by.
+        let mut ets_shares: BTreeMap<(&str, usize, Time), f64> = BTreeMap::new();
+        for ch in &channels {
+            for back in 1..=7 {
+                let last_same = add(origin, -back);
+                let wd = crate::calendar::weekday_index(last_same);
+                let mut sums: BTreeMap<Time, f64> = BTreeMap::new();
+                for w in 0..4 {
+                    let dd = add(last_same, -7 * w);
+                    for &t in &times {
+                        if let Some(x) = actual.get(&(ch.to_string(), dd, t)) {
+                            *sums.entry(t).or_default() += x;
+                        }
+                    }
+                }
+                let day: f64 = sums.values().sum();
+                if day > 0.0 {
+                    for (t, v) in sums {
+                        ets_shares.insert((ch, wd, t), v / day);
+                    }
+                }
+            }
+        }
         for method in METHODS {
             let mut pred: BTreeMap<Key, f64> = BTreeMap::new();
             for ch in &channels {
@@ -213,33 +237,12 @@ pub fn backtest(
                             "seasonal-naive" => past(ch, d, t, 1).first().copied().unwrap_or(0.0),
                             "ets" => {
                                 // The day's total × the interval's share of
-                                // the last 4 same weekdays.
+                                // the last 4 same weekdays before the origin.
                                 let total = ets_days.get(&(*ch, d)).copied().unwrap_or(0.0);
-                                let mut day_sum = 0.0;
-                                let mut at = 0.0;
-                                // The last same weekday before the origin, and 3 before it.
-                                let mut last_same = add(d, -7);
-                                while last_same >= origin {
-                                    last_same = add(last_same, -7);
-                                }
-                                for w in 0..4 {
-                                    let dd = add(last_same, -7 * w);
-                                    for &tt in &times {
-                                        let x = actual
-                                            .get(&(ch.to_string(), dd, tt))
-                                            .copied()
-                                            .unwrap_or(0.0);
-                                        day_sum += x;
-                                        if tt == t {
-                                            at += x;
-                                        }
-                                    }
-                                }
-                                if day_sum > 0.0 {
-                                    total * at / day_sum
-                                } else {
-                                    0.0
-                                }
+                                let wd = crate::calendar::weekday_index(d);
+                                ets_shares
+                                    .get(&(*ch, wd, t))
+                                    .map_or(0.0, |share| total * share)
                             }
                             "mean-4" => {
                                 let p = past(ch, d, t, 4);

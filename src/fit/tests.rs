@@ -435,3 +435,48 @@ fn recency_weighting_follows_a_drifting_shape() {
     let (am0, pm0): (f64, f64) = (s0[16..22].iter().sum(), s0[34..40].iter().sum());
     assert!(am0 > pm0, "am {am0} pm {pm0}");
 }
+
+/// The dispersion `fit` writes is the one the history was drawn with
+/// (day level 0.1, interval level 0.15 on top of Poisson), within the
+/// sampling error of 16 weeks.
+#[test]
+fn fit_recovers_the_overdispersion_of_its_history() {
+    let truth = Scenario::parse(
+        "[channel.phone]\ndaily_volume = 4000\naht_s = 240\n",
+        "t.toml",
+    )
+    .unwrap();
+    let h = truth
+        .forecast("2025-11-03".parse().unwrap(), "2026-02-22".parse().unwrap())
+        .unwrap();
+    let od = crate::arrivals::Overdispersion {
+        day_cv: 0.1,
+        interval_cv: 0.15,
+    };
+    let h = crate::arrivals::sample_forecast(&h, od, 21).unwrap();
+    let r = fit(&h, &FitOptions::default()).unwrap();
+    let ch = &r.scenario.channel["phone"];
+    assert!((ch.day_cv - 0.1).abs() < 0.03, "day_cv {}", ch.day_cv);
+    assert!(
+        (ch.interval_cv - 0.15).abs() < 0.03,
+        "interval_cv {}",
+        ch.interval_cv
+    );
+    // Plain Poisson counts: no extra dispersion found.
+    let p = crate::arrivals::sample_forecast(
+        &truth
+            .forecast("2025-11-03".parse().unwrap(), "2026-02-22".parse().unwrap())
+            .unwrap(),
+        Default::default(),
+        22,
+    )
+    .unwrap();
+    let r = fit(&p, &FitOptions::default()).unwrap();
+    let ch = &r.scenario.channel["phone"];
+    assert!(
+        ch.day_cv < 0.02 && ch.interval_cv < 0.03,
+        "{} {}",
+        ch.day_cv,
+        ch.interval_cv
+    );
+}
