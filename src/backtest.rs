@@ -116,7 +116,7 @@ pub fn backtest(
 ) -> Result<Vec<BacktestRow>, BacktestError> {
     if opts.origins == 0 || opts.horizon_days == 0 || opts.step_days == 0 {
         return Err(BacktestError::Options(
-            "origins, horizon and step must be at least 1".into(),
+            "--origins and --horizon-days must be at least 1 (and the step between origins)".into(),
         ));
     }
     let (Some(first), Some(last)) = (

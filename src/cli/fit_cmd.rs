@@ -106,6 +106,9 @@ pub fn run(a: FitArgs) -> Result<i32> {
     let (history, warnings) = Forecast::from_path(&a.history, a.interval_min)?;
     super::warn_all(&warnings);
     let mut calendar_path: Option<PathBuf> = None;
+    if a.fit_days == Some(0) {
+        anyhow::bail!("--fit-days: expected at least 1 day, got 0");
+    }
     let mut opts = FitOptions {
         holdout_days: a.holdout_days,
         fit_days: a.fit_days,
