@@ -51,6 +51,18 @@ impl DayType {
     }
 }
 
+/// A run of days off around a named public holiday: see
+/// [`Calendar::named_blocks`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HolidayBlock {
+    /// The holiday's name (the calendar CSV's `name` column).
+    pub name: String,
+    /// The first day off of the run.
+    pub first: Date,
+    /// The last day off of the run.
+    pub last: Date,
+}
+
 /// One exception in a calendar file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CalendarDay {
@@ -290,6 +302,52 @@ impl Calendar {
                     Err(_) => break,
                 };
             }
+        }
+        out
+    }
+
+    /// The named holiday blocks of the calendar: each run of consecutive
+    /// days off (weekend days included) that holds a public holiday with a
+    /// name, named after its first named holiday, in date order. Spring
+    /// Festival 2026 (`2026-02-15` to `2026-02-23`) is one block whatever
+    /// its days' pay classes. Runs are followed at most 60 days each way.
+    ///
+    /// ```
+    /// use wfm::calendar::Calendar;
+    /// let csv = "date,day_type,name\n2026-05-01,statutory,Labour Day\n2026-05-04,holiday,Labour Day\n";
+    /// let (cal, _) = Calendar::read(csv.as_bytes(), "cal").unwrap();
+    /// let b = cal.named_blocks();
+    /// // Friday 1 May, the weekend and Monday 4 May.
+    /// assert_eq!((b[0].first.to_string(), b[0].last.to_string()), ("2026-05-01".into(), "2026-05-04".into()));
+    /// assert_eq!(b[0].name, "Labour Day");
+    /// ```
+    pub fn named_blocks(&self) -> Vec<HolidayBlock> {
+        let mut out: Vec<HolidayBlock> = Vec::new();
+        for (d, c) in &self.days {
+            if c.day_type != DayType::Holiday || c.name.trim().is_empty() {
+                continue;
+            }
+            if out.last().is_some_and(|b| *d <= b.last) {
+                continue;
+            }
+            let (mut first, mut last) = (*d, *d);
+            for _ in 0..60 {
+                match first.yesterday() {
+                    Ok(p) if self.is_day_off(p) => first = p,
+                    _ => break,
+                }
+            }
+            for _ in 0..60 {
+                match last.tomorrow() {
+                    Ok(n) if self.is_day_off(n) => last = n,
+                    _ => break,
+                }
+            }
+            out.push(HolidayBlock {
+                name: c.name.trim().to_string(),
+                first,
+                last,
+            });
         }
         out
     }

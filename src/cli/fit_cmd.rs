@@ -155,19 +155,27 @@ pub fn run(a: FitArgs) -> Result<i32> {
     for q in &report.quality {
         let line =
             format!(
-            "channel {}: last {} days held out: daily MAPE {:.1}%, interval WAPE {:.1}%, shapes {}",
+            "channel {}: last {} days held out: daily MAPE {:.1}%, interval WAPE {:.1}%; shapes {}, day level {}",
             q.channel,
             q.holdout_days,
             100.0 * q.daily_mape,
             100.0 * q.interval_wape,
-            if q.shape_half_life_days.is_finite() {
-                format!("weighted to the recent past (half-life {} days)", q.shape_half_life_days)
-            } else {
-                "from the whole history".to_string()
-            }
+            recency(q.shape_half_life_days),
+            recency(q.day_half_life_days),
         );
         diag!("wfm: fit: {line}");
         head.push_str(&format!("# {line}\n"));
+    }
+    for (name, ch) in &report.scenario.channel {
+        if !ch.holiday_profile.is_empty() {
+            let names: Vec<&str> = ch.holiday_profile.keys().map(String::as_str).collect();
+            let line = format!(
+                "channel {name}: holiday profiles learned from their last occurrence: {}",
+                names.join(", ")
+            );
+            diag!("wfm: fit: {line}");
+            head.push_str(&format!("# {line}\n"));
+        }
     }
     for line in &report.weekdays {
         diag!("wfm: fit: {line}");
@@ -185,4 +193,13 @@ pub fn run(a: FitArgs) -> Result<i32> {
     outs.set(out, format!("{head}\n{body}").into_bytes());
     outs.commit()?;
     Ok(0)
+}
+
+/// How a half-life reads in the fit's report.
+fn recency(half_life_days: f64) -> String {
+    if half_life_days.is_finite() {
+        format!("weighted to the recent past (half-life {half_life_days} days)")
+    } else {
+        "from the whole history".to_string()
+    }
 }

@@ -25,7 +25,11 @@
 //!    the Theil–Sen slope (median of pairwise slopes) of the log residuals
 //!    over time; four passes. The base volume holds on the last day of the
 //!    history (`base_date`) and is set so that Monday–Friday factors
-//!    average 1; `weekly_growth` is the trend per week.
+//!    average 1; `weekly_growth` is the trend per week, written with a
+//!    damping of [`TREND_DAMPING`] per week. The medians are weighted by
+//!    recency, `0.5^(age/h)`, with the day model's half-life `h` (and the
+//!    shapes' own) chosen per channel by a rolling hold-out (see
+//!    [`FitOptions::day_half_life_days`]).
 //! 4. **Outliers**: a day whose log residual is more than 4 robust standard
 //!    deviations (1.4826 × MAD) from the median and off by more than 25% is
 //!    an outlier (an outage, a campaign): it is reported and left out, and
@@ -35,6 +39,11 @@
 //!    error of the daily totals and the weighted absolute percentage error
 //!    of the intervals are reported per channel. The scenario returned is
 //!    then fitted on all days.
+//! 6. **Holiday profiles**: for each named holiday of the calendar, the
+//!    ratio of observed to predicted volume on each day of its last
+//!    occurrence (3 days before, the block, 5 days after), written as
+//!    [`HolidayProfile`]s that the forecast applies to the holiday's next
+//!    occurrence on its own dates.
 
 use std::collections::BTreeMap;
 
@@ -45,8 +54,8 @@ use crate::calendar::{weekday_index, Calendar, DayType};
 use crate::forecast::Forecast;
 use crate::input::Warning;
 use crate::scenario::{
-    around_holiday, repayment_offsets, ChannelDemand, HolidayEffects, Intraday, MonthEnd, Profile,
-    Repayment, Scenario,
+    around_holiday, repayment_offsets, ChannelDemand, HolidayEffects, HolidayProfile, Intraday,
+    MonthEnd, Profile, Repayment, Scenario, PROFILE_DAYS_AFTER, PROFILE_DAYS_BEFORE,
 };
 use crate::textio::minute_of_day;
 
@@ -76,10 +85,30 @@ pub struct FitOptions {
     /// hold-out among no weighting, 42, 21 and 7 days (no weighting
     /// without a hold-out); `Some(f64::INFINITY)`: no weighting.
     pub shape_half_life_days: Option<f64>,
+    /// Half-life of the day model's recency weights, days: the level, the
+    /// day-of-week and the other day factors are weighted medians with
+    /// weights `0.5^(age/h)`, so a level that moved lately is followed.
+    /// `None`: chosen per channel by the rolling hold-out among
+    /// [`DAY_HALF_LIVES`]; `Some(f64::INFINITY)`: no weighting.
+    pub day_half_life_days: Option<f64>,
 }
 
-/// The half-lives the hold-out chooses among (days; infinity: no weighting).
+/// The shapes' half-lives the hold-out chooses among (days; infinity: no
+/// weighting).
 pub const SHAPE_HALF_LIVES: [f64; 4] = [f64::INFINITY, 42.0, 21.0, 7.0];
+
+/// The day model's half-lives the hold-out chooses among (days; infinity:
+/// no weighting).
+pub const DAY_HALF_LIVES: [f64; 4] = [f64::INFINITY, 56.0, 28.0, 14.0];
+
+/// The damping per week of the trend `fit` writes (`trend_damping`): the
+/// trend's effect adds up to at most `φ/(1 − φ)` = 9 weeks of growth, the
+/// conservative end of the damped-trend literature's usual 0.8–0.98 for a
+/// trend estimated from a few months of history.
+pub const TREND_DAMPING: f64 = 0.9;
+
+/// Days of each window of the rolling hold-out that chooses the half-lives.
+pub const SELECTION_WINDOW_DAYS: usize = 14;
 
 /// How well the fitted model explains the held-out days of one channel.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -92,9 +121,12 @@ pub struct ChannelQuality {
     pub daily_mape: f64,
     /// Weighted absolute percentage error of the intervals, share.
     pub interval_wape: f64,
-    /// The shapes' half-life chosen by the hold-out, days (infinite: no
-    /// recency weighting).
+    /// The shapes' half-life chosen by the rolling hold-out, days (infinite:
+    /// no recency weighting).
     pub shape_half_life_days: f64,
+    /// The day model's half-life chosen by the rolling hold-out, days
+    /// (infinite: no recency weighting).
+    pub day_half_life_days: f64,
 }
 
 /// A day left out as an outlier.
@@ -155,17 +187,51 @@ struct Series {
     patience_volume: f64,
 }
 
+/// The median (the mean of the two middle values of an even count), in
+/// linear time.
 fn median(v: &mut [f64]) -> Option<f64> {
+    let n = v.len();
+    if n == 0 {
+        return None;
+    }
+    let (lower, mid, _) = v.select_nth_unstable_by(n / 2, |a, b| a.total_cmp(b));
+    let mid = *mid;
+    Some(if n % 2 == 1 {
+        mid
+    } else {
+        let below = lower.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        0.5 * (below + mid)
+    })
+}
+
+/// The weighted median of `(value, weight)` pairs: the smallest value whose
+/// cumulative weight reaches half the total, or the mean of it and the
+/// next value when it reaches exactly half, so equal weights give the
+/// plain [`median`]. Weights must be positive.
+fn weighted_median(v: &mut [(f64, f64)]) -> Option<f64> {
     if v.is_empty() {
         return None;
     }
-    v.sort_by(|a, b| a.total_cmp(b));
-    let n = v.len();
-    Some(if n % 2 == 1 {
-        v[n / 2]
-    } else {
-        0.5 * (v[n / 2 - 1] + v[n / 2])
-    })
+    if v.iter().all(|&(_, w)| w == v[0].1) {
+        let mut xs: Vec<f64> = v.iter().map(|&(x, _)| x).collect();
+        return median(&mut xs);
+    }
+    v.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let total: f64 = v.iter().map(|&(_, w)| w).sum();
+    let half = 0.5 * total;
+    let mut acc = 0.0;
+    for (i, &(x, w)) in v.iter().enumerate() {
+        acc += w;
+        if acc >= half {
+            if (acc - half).abs() <= 1e-12 * total {
+                if let Some(&(next, _)) = v.get(i + 1) {
+                    return Some(0.5 * (x + next));
+                }
+            }
+            return Some(x);
+        }
+    }
+    v.last().map(|&(x, _)| x)
 }
 
 /// Fits a scenario to `history`. See the module documentation.
@@ -264,12 +330,16 @@ pub fn fit(history: &Forecast, opts: &FitOptions) -> Result<FitReport, FitError>
 
     for (name, s) in &series {
         let info = |d: Date| day_info(d, last, opts, &long);
-        // Hold-out quality first.
+        // The half-lives, by the rolling hold-out; then the quality.
+        let (shape_h, day_h) = quality::choose_half_lives(name, s, m, im, opts, &info);
+        let chosen = FitOptions {
+            shape_half_life_days: Some(shape_h),
+            day_half_life_days: Some(day_h),
+            ..opts.clone()
+        };
         let n_days = s.days.len();
         if opts.holdout_days > 0 && n_days >= opts.holdout_days as usize + 14 {
-            if let Some(q) = quality::holdout(name, s, m, im, opts, &info)? {
-                quality.push(q);
-            }
+            quality.push(quality::holdout(name, s, m, im, &chosen, &info)?);
         } else if opts.holdout_days > 0 {
             warnings.push(Warning(format!(
                 "channel {name}: {n_days} days of history are too few to hold out {} (need {}); no fit quality reported",
@@ -277,17 +347,6 @@ pub fn fit(history: &Forecast, opts: &FitOptions) -> Result<FitReport, FitError>
                 opts.holdout_days + 14
             )));
         }
-        // The shapes' half-life: the hold-out's choice, else the option's, else none.
-        let half_life = quality
-            .iter()
-            .find(|q| &q.channel == name)
-            .map(|q| q.shape_half_life_days)
-            .or(opts.shape_half_life_days)
-            .unwrap_or(f64::INFINITY);
-        let chosen = FitOptions {
-            shape_half_life_days: Some(half_life),
-            ..opts.clone()
-        };
         let (model, shares, rem, out) =
             fit_channel(name, &s.days, m, im, &chosen, &info, &mut warnings)?;
         weekdays.push(describe_week(name, &shares.by_weekday));
@@ -312,6 +371,14 @@ pub fn fit(history: &Forecast, opts: &FitOptions) -> Result<FitReport, FitError>
                 patience_s: patience.map(|p| round(p, 2)),
                 dow_factors: dow,
                 weekly_growth: round((7.0 * model.slope).exp() - 1.0, 5),
+                trend_damping: if model.slope != 0.0 {
+                    TREND_DAMPING
+                } else {
+                    1.0
+                },
+                holiday_profile: holiday_profiles(
+                    &s.days, &model, &shares, &rem, opts, im, m, &info,
+                ),
                 holiday_factor: round(model.holiday, 4),
                 makeup_factor: round(model.makeup, 4),
                 intraday: {
@@ -429,6 +496,15 @@ fn fit_channel(
     let recency = |di: &DayInfo| -> f64 {
         if half_life.is_finite() && half_life > 0.0 {
             0.5f64.powf(-di.t / half_life)
+        } else {
+            1.0
+        }
+    };
+    // Recency weight of a day for the day model.
+    let day_half_life = opts.day_half_life_days.unwrap_or(f64::INFINITY);
+    let day_weight = |di: &DayInfo| -> f64 {
+        if day_half_life.is_finite() && day_half_life > 0.0 {
+            0.5f64.powf(-di.t / day_half_life)
         } else {
             1.0
         }
@@ -614,15 +690,17 @@ fn fit_channel(
             after: 1.0,
             slope: 0.0,
         };
+        // A group's factor: the recency-weighted median, over the days it
+        // touches, of the day total over the prediction without it.
         let estimate =
             |model: &DayModel, g: Group, member: &dyn Fn(&DayInfo) -> bool| -> Option<f64> {
-                let mut v: Vec<f64> = totals
+                let mut v: Vec<(f64, f64)> = totals
                     .iter()
                     .filter(|(d, _)| member(&infos[*d]))
-                    .map(|(d, t)| t / model.predict(&infos[d], g))
-                    .filter(|x| x.is_finite())
+                    .map(|(d, t)| (t / model.predict(&infos[d], g), day_weight(&infos[d])))
+                    .filter(|(x, _)| x.is_finite())
                     .collect();
-                median(&mut v)
+                weighted_median(&mut v)
             };
         for _pass in 0..4 {
             for w in 0..7 {
@@ -728,4 +806,4 @@ mod quality;
 mod tests;
 
 use days::{day_info, reminder_mult, reminder_window, DayInfo, DayModel, Group};
-use quality::{aht_profile, describe_week, dispersion, Shapes};
+use quality::{aht_profile, describe_week, dispersion, holiday_profiles, Shapes};

@@ -218,6 +218,33 @@ impl Scenario {
                     format!("expected a share above -1, got {}", ch.weekly_growth),
                 ));
             }
+            if !(ch.trend_damping.is_finite() && ch.trend_damping > 0.0 && ch.trend_damping <= 1.0)
+            {
+                return Err(InputError::at_key(
+                    source,
+                    key("trend_damping"),
+                    format!("expected a factor in (0, 1], got {}", ch.trend_damping),
+                ));
+            }
+            for (hname, p) in &ch.holiday_profile {
+                if let Some(x) = p
+                    .all()
+                    .find(|x| !(x.is_finite() && **x >= 0.0 && **x <= 1e6))
+                {
+                    return Err(InputError::at_key(
+                        source,
+                        format!("[channel.{name}.holiday_profile.\"{hname}\"]"),
+                        format!("expected factors from 0 to 1e6, got {x}"),
+                    ));
+                }
+                if p.days.len() > 366 || p.before.len() > 366 || p.after.len() > 366 {
+                    return Err(InputError::at_key(
+                        source,
+                        format!("[channel.{name}.holiday_profile.\"{hname}\"]"),
+                        "expected at most 366 factors in each list".to_string(),
+                    ));
+                }
+            }
             let mut per_type: [Vec<f64>; 3] = Default::default();
             for (t, p) in [
                 &ch.intraday.workday,

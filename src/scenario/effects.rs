@@ -29,15 +29,26 @@ impl Scenario {
             .as_deref()
             .or(self.from.as_deref())
             .and_then(parse_date);
+        // The named holiday blocks within reach of d, when a channel has profiles.
+        let blocks: Vec<crate::calendar::HolidayBlock> =
+            if self.channel.values().any(|c| !c.holiday_profile.is_empty()) {
+                let profiles = || {
+                    self.channel
+                        .values()
+                        .flat_map(|c| c.holiday_profile.values())
+                };
+                let before = profiles().map(|p| p.before.len()).max().unwrap_or(0) as i32;
+                let after = profiles().map(|p| p.after.len()).max().unwrap_or(0) as i32;
+                let reach = |b: &crate::calendar::HolidayBlock| {
+                    (b.first - d).get_days() <= before && (d - b.last).get_days() <= after
+                };
+                cal.named_blocks().into_iter().filter(reach).collect()
+            } else {
+                Vec::new()
+            };
         for name in &channels {
             let ch = &self.channel[*name];
-            let growth = if ch.weekly_growth != 0.0 {
-                base.map_or(1.0, |b| {
-                    (1.0 + ch.weekly_growth).powf((d - b).get_days() as f64 / 7.0)
-                })
-            } else {
-                1.0
-            };
+            let growth = base.map_or(1.0, |b| ch.growth(i64::from((d - b).get_days())));
             let mut f = ch.daily_volume
                 * growth
                 * match day_type {
@@ -63,6 +74,11 @@ impl Scenario {
                     if after {
                         f *= h.after_factor;
                     }
+                }
+            }
+            for b in &blocks {
+                if let Some(p) = ch.holiday_profile.get(&b.name) {
+                    f *= p.factor(b, d);
                 }
             }
             out.push(f);
@@ -192,9 +208,7 @@ impl Scenario {
             .as_deref()
             .or(self.from.as_deref())
             .and_then(parse_date);
-        let growth = base.map_or(1.0, |b| {
-            (1.0 + ch.weekly_growth).powf((d - b).get_days() as f64 / 7.0)
-        });
+        let growth = base.map_or(1.0, |b| ch.growth(i64::from((d - b).get_days())));
         let key = if !growth.is_finite() || (growth * ch.daily_volume).is_infinite() {
             format!("[channel.{channel}] weekly_growth")
         } else if !day.is_finite() || (interval.is_finite() && day >= interval) {

@@ -11,7 +11,8 @@
 //!
 //! ```text
 //! daily_volume(c)
-//!   × growth          (1 + weekly_growth)^(days since base_date / 7)
+//!   × growth          (1 + weekly_growth)^(weeks since base_date), the weeks
+//!                     after it damped by trend_damping
 //!   × day factor      dow_factors[weekday] on workdays and weekends,
 //!                     makeup_factor on make-up workdays, holiday_factor on holidays
 //!   × repayment       per product: the largest day_factors entry whose offset
@@ -19,6 +20,8 @@
 //!   × month-end       factor on the last `days` days of the month
 //!   × around holidays before_factor / after_factor on the workdays just
 //!                     before and after a long holiday
+//!   × holiday profile per named holiday of the calendar, its factor on the
+//!                     days before, of and after each occurrence
 //!   × share(day type of d, t)   the intraday profile, summing to 1 over the day
 //!   × reminder        reminder_factor in the reminder_hours after reminder_time
 //!                     on reminder days
@@ -42,11 +45,13 @@ use crate::textio::{format_time, minute_of_day, parse_date, parse_time};
 
 mod compile;
 mod effects;
+mod holiday;
 
 use compile::read_shares_csv;
 
 pub use compile::{builtin_profile, Compiled, BUILTIN_PROFILES};
 pub use effects::{around_holiday, repayment_factor, repayment_offsets, DEFAULT_MAX_FORECAST_ROWS};
+pub use holiday::{HolidayProfile, PROFILE_DAYS_AFTER, PROFILE_DAYS_BEFORE};
 
 fn default_interval() -> u32 {
     30
@@ -65,6 +70,9 @@ fn minus_two() -> Vec<i32> {
 }
 fn three() -> u32 {
     3
+}
+fn is_one(x: &f64) -> bool {
+    *x == 1.0
 }
 fn is_zero(x: &f64) -> bool {
     *x == 0.0
@@ -148,6 +156,18 @@ pub struct ChannelDemand {
     /// scenario's `base_date`, where `daily_volume` holds.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub weekly_growth: f64,
+    /// Damping of the growth after `base_date`, per week (Gardner and
+    /// McKenzie's damped trend): `h` weeks ahead the growth compounds over
+    /// `φ + φ² + … + φ^h = φ(1 − φ^h)/(1 − φ)` weeks instead of `h`, so a
+    /// trend fitted on the past fades instead of running on; 1 = no
+    /// damping. Before `base_date` growth is undamped.
+    #[serde(default = "one", skip_serializing_if = "is_one")]
+    pub trend_damping: f64,
+    /// Day factors of named holidays, by the calendar's holiday name: see
+    /// [`HolidayProfile`]. `wfm fit` learns them from each holiday's last
+    /// occurrence in the history.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub holiday_profile: BTreeMap<String, HolidayProfile>,
     /// Intraday profile per day type.
     #[serde(default)]
     pub intraday: Intraday,
@@ -163,6 +183,36 @@ pub struct ChannelDemand {
     /// where given. `wfm fit` writes it when the history's AHT varies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aht_by_interval: Option<Vec<Vec<f64>>>,
+}
+
+impl ChannelDemand {
+    /// The growth factor `days` days after the scenario's `base_date`
+    /// (negative: before it): `(1 + g)^w` with `w = days / 7` before the
+    /// base date and `w = φ(1 − φ^h)/(1 − φ)`, `h = days / 7`, after it
+    /// (`φ = trend_damping`; `w = h` when `φ = 1`).
+    ///
+    /// ```
+    /// use wfm::scenario::Scenario;
+    /// let s = Scenario::parse("[channel.phone]\ndaily_volume = 100\naht_s = 200\nweekly_growth = 0.01\ntrend_damping = 0.5\n", "s").unwrap();
+    /// let ch = &s.channel["phone"];
+    /// assert!((ch.growth(7) - 1.01f64.powf(0.5)).abs() < 1e-12);
+    /// // Damped: never more than φ/(1 − φ) = 1 week of growth.
+    /// assert!(ch.growth(700) < 1.0100001);
+    /// assert!((ch.growth(-14) - 1.01f64.powi(-2)).abs() < 1e-12);
+    /// ```
+    pub fn growth(&self, days: i64) -> f64 {
+        if self.weekly_growth == 0.0 {
+            return 1.0;
+        }
+        let h = days as f64 / 7.0;
+        let phi = self.trend_damping;
+        let weeks = if days <= 0 || phi >= 1.0 {
+            h
+        } else {
+            phi * (1.0 - phi.powf(h)) / (1.0 - phi)
+        };
+        (1.0 + self.weekly_growth).powf(weeks)
+    }
 }
 
 /// Intraday profiles: for each day type either a built-in shape's name or

@@ -221,3 +221,30 @@ fn a_workweek_moves_the_weekend() {
         Some([false, false, false, false, true, false, true])
     );
 }
+
+/// A damping outside (0, 1] and holiday-profile factors that are not
+/// finite non-negative numbers are errors that name the key.
+#[test]
+fn bad_damping_and_profile_factors_name_their_key() {
+    let d: Date = "2026-03-10".parse().unwrap();
+    for (extra, key) in [
+        ("trend_damping = 1.5\n", "trend_damping"),
+        ("trend_damping = 0\n", "trend_damping"),
+        (
+            "[channel.phone.holiday_profile.\"Spring Festival\"]\ndays = [1, -2]\n",
+            "holiday_profile.\"Spring Festival\"",
+        ),
+        (
+            "[channel.phone.holiday_profile.\"Spring Festival\"]\nafter = [1e300, nan]\n",
+            "holiday_profile.\"Spring Festival\"",
+        ),
+    ] {
+        let text = format!("[channel.phone]\ndaily_volume = 100\naht_s = 200\n{extra}");
+        let e = match Scenario::parse(&text, "s.toml") {
+            Err(e) => e.to_string(),
+            Ok(s) => s.forecast(d, d).unwrap_err().to_string(),
+        };
+        assert!(e.contains(key), "{extra}: {e}");
+        assert!(!e.contains('\n'), "{e}");
+    }
+}
