@@ -125,7 +125,7 @@ impl InputError {
 
 /// A warning about an input that was read anyway (an unknown column, ...).
 /// The library never prints; the binary writes these to stderr.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Warning(pub String);
 
 impl fmt::Display for Warning {

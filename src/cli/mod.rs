@@ -8,6 +8,7 @@ macro_rules! diag {
 }
 
 mod backtest_cmd;
+mod capacity_cmd;
 mod erlang_cmd;
 mod fit_cmd;
 mod forecast_cmd;
@@ -51,6 +52,8 @@ enum Command {
     Plan(plan_cmd::PlanArgs),
     /// The holiday capacity review: the team as it is, shortfall, service, cost, what-ifs, the cheapest fix, a report.
     Review(review_cmd::ReviewArgs),
+    /// The long-range capacity plan: required FTE and headcount by week, attrition, hiring classes, the hiring optimizer.
+    Capacity(capacity_cmd::CapacityArgs),
 }
 
 /// Channel settings as flags: the defaults for channels (and keys) the
@@ -116,6 +119,26 @@ impl LimitFlags {
         }
         Ok(l)
     }
+}
+
+/// Runs `f` with the output directory `out` (when given) created up front,
+/// so every file can be claimed before the work; if the run fails, a
+/// directory it created is removed again.
+fn in_out_dir(
+    out: Option<&std::path::Path>,
+    f: impl FnOnce() -> anyhow::Result<i32>,
+) -> anyhow::Result<i32> {
+    use anyhow::Context;
+    let created = out.is_some_and(|d| !d.exists());
+    if let (Some(dir), true) = (out, created) {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("--out {}: cannot create the directory", dir.display()))?;
+    }
+    let res = f();
+    if let (Some(dir), true, true) = (out, res.is_err(), created) {
+        let _ = std::fs::remove_dir(dir);
+    }
+    res
 }
 
 /// `--node-limit`: a number of nodes (0: no branch and bound, the rounded
@@ -255,6 +278,7 @@ pub fn run() -> i32 {
         Command::Schedule(a) => schedule_cmd::run(a),
         Command::Plan(a) => plan_cmd::run(a),
         Command::Review(a) => review_cmd::run(a),
+        Command::Capacity(a) => capacity_cmd::run(a),
     };
     match result {
         Ok(code) => code,

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use clap::Args;
 use wfm::channels::ChannelsFile;
 use wfm::plan::{plan, PlanInputs, PlanOptions, PlanRound};
@@ -81,18 +81,7 @@ pub const PLAN_FILES: [&str; 10] = [
 ];
 
 pub fn run(a: PlanArgs) -> Result<i32> {
-    // The directory is created up front so every file can be claimed before
-    // the work; if the run fails, a directory it created is removed again.
-    let created = !a.out.exists();
-    if created {
-        std::fs::create_dir_all(&a.out)
-            .with_context(|| format!("--out {}: cannot create the directory", a.out.display()))?;
-    }
-    let res = run_in(&a);
-    if res.is_err() && created {
-        let _ = std::fs::remove_dir(&a.out);
-    }
-    res
+    super::in_out_dir(Some(&a.out), || run_in(&a))
 }
 
 fn run_in(a: &PlanArgs) -> Result<i32> {

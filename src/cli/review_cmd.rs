@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use clap::Args;
 use wfm::capacity::{capacity_review, write_days, write_supply, CapacityInputs, SupplySource};
 use wfm::forecast::Forecast;
@@ -90,16 +90,7 @@ const REVIEW_FILES: [&str; 7] = [
 ];
 
 pub fn run(a: ReviewArgs) -> Result<i32> {
-    let created = a.out.as_ref().is_some_and(|d| !d.exists());
-    if let (Some(dir), true) = (&a.out, created) {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("--out {}: cannot create the directory", dir.display()))?;
-    }
-    let res = run_in(&a);
-    if let (Some(dir), true, true) = (&a.out, res.is_err(), created) {
-        let _ = std::fs::remove_dir(dir);
-    }
-    res
+    super::in_out_dir(a.out.as_deref(), || run_in(&a))
 }
 
 fn run_in(a: &ReviewArgs) -> Result<i32> {

@@ -634,5 +634,7 @@ pub fn capacity_page(
     Ok(page(title, body))
 }
 
+mod longrange;
 mod plan;
+pub use longrange::{classes_chart, flow_chart, fte_chart, longrange_page};
 pub use plan::plan_page;

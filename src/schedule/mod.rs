@@ -68,14 +68,13 @@ use crate::requirement::{Requirement, StaffingRow, StaffingTable};
 use crate::shifts::{Candidate, ShiftRules};
 use crate::textio::format_time;
 
-mod backend;
 mod model;
 mod roster;
 
-use backend::*;
+use crate::solver::*;
 use model::*;
 
-pub use backend::SolverChoice;
+pub use crate::solver::SolverChoice;
 pub use roster::{ChannelRoster, Roster, RosterSummary};
 
 /// How the optimizer runs.

@@ -1,8 +1,8 @@
 //! Tests of the shift optimizer.
 
 #![allow(unused_imports)]
-use super::backend::*;
 use super::model::*;
+use crate::solver::*;
 
 use super::*;
 

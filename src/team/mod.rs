@@ -532,6 +532,18 @@ impl Team {
         })
     }
 
+    /// The leave of group `g` as parsed: `(first day, last day, agents)`
+    /// (a share is turned into agents of the headcount).
+    pub fn leave_of<'a>(&self, g: &'a GroupSupply) -> &'a [(Date, Date, u32)] {
+        &g.leave
+    }
+
+    /// The headcount changes of group `g` as parsed: `(date, agents,
+    /// AHT multipliers by week)`.
+    pub fn changes_of<'a>(&self, g: &'a GroupSupply) -> &'a [(Date, i64, Vec<f64>)] {
+        &g.changes
+    }
+
     /// The group that serves `channel`, if any.
     pub fn group_of(&self, channel: &str) -> Option<&GroupSupply> {
         self.groups

@@ -1,6 +1,7 @@
 //! The one integration-test binary, organised by behaviour.
 
 mod arrivals_cli;
+mod capacity_cli;
 mod erlang_reference;
 mod hostile_cli;
 mod outputs_cli;

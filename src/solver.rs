@@ -1,8 +1,15 @@
-//! The MIP backends: microlp driven directly (warm start, node limit, best
-//! bound) and CBC through `good_lp`, behind one trait.
+//! The solver layer: a mixed-integer program in plain form
+//! ([`LinearModel`]) and the backends that solve it — microlp driven
+//! directly (warm start, node limit, best bound) and CBC through `good_lp`
+//! — behind one trait, shared by the shift optimizer ([`crate::schedule`])
+//! and the hiring optimizer ([`crate::longrange`]).
 
-#[allow(unused_imports)]
-use super::*;
+#[cfg(feature = "cbc")]
+use good_lp::{
+    constraint, variable, Expression, ProblemVariables, Solution, SolutionStatus, SolverModel,
+    Variable,
+};
+use serde::{Deserialize, Serialize};
 
 /// The MIP solver behind the optimizer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -50,43 +57,43 @@ impl std::str::FromStr for SolverChoice {
 }
 /// A minimisation over non-negative variables in plain form: each backend
 /// builds its own model from it.
-pub(super) struct LinearModel {
+pub(crate) struct LinearModel {
     /// Objective coefficient of each variable.
-    pub(super) cost: Vec<f64>,
+    pub(crate) cost: Vec<f64>,
     /// Whether each variable is integer (ignored by the relaxation).
-    pub(super) integer: Vec<bool>,
-    pub(super) rows: Vec<Row>,
+    pub(crate) integer: Vec<bool>,
+    pub(crate) rows: Vec<Row>,
 }
 
 /// `Σ coef·x ≥ rhs` (or `≤` when `at_most`).
-pub(super) struct Row {
-    pub(super) terms: Vec<(usize, f64)>,
-    pub(super) at_most: bool,
-    pub(super) rhs: f64,
+pub(crate) struct Row {
+    pub(crate) terms: Vec<(usize, f64)>,
+    pub(crate) at_most: bool,
+    pub(crate) rhs: f64,
 }
 
 /// How long the branch and bound may run and when it may stop.
-pub(super) struct Limits {
-    pub(super) time_limit_s: f64,
-    pub(super) node_limit: Option<u64>,
+pub(crate) struct Limits {
+    pub(crate) time_limit_s: f64,
+    pub(crate) node_limit: Option<u64>,
     /// Relative gap at which it may stop with its incumbent.
-    pub(super) gap: f64,
+    pub(crate) gap: f64,
 }
 
 /// What the branch and bound returned.
-pub(super) struct MipOutcome {
+pub(crate) struct MipOutcome {
     /// The best solution it found (`None`: none before a limit).
-    pub(super) values: Option<Vec<f64>>,
+    pub(crate) values: Option<Vec<f64>>,
     /// Whether it stopped because the gap was closed (not at a limit).
-    pub(super) closed: bool,
+    pub(crate) closed: bool,
     /// Whether it stopped at the node limit.
-    pub(super) node_limit_hit: bool,
+    pub(crate) node_limit_hit: bool,
     /// Its best proven lower bound, when the solver reports one.
-    pub(super) bound: Option<f64>,
+    pub(crate) bound: Option<f64>,
 }
 
 /// A MIP solver the optimizer can use.
-pub(super) trait Backend {
+pub(crate) trait Backend {
     /// The linear relaxation's solution.
     fn relaxation(m: &LinearModel) -> Result<Vec<f64>, String>;
     /// Branch and bound from `start` (a feasible solution).
@@ -99,7 +106,7 @@ pub(super) trait Backend {
 
 /// microlp, driven directly for its node limit (a deterministic budget) and
 /// its best bound.
-pub(super) struct MicrolpBackend;
+pub(crate) struct MicrolpBackend;
 
 impl MicrolpBackend {
     fn problem(m: &LinearModel, integer: bool) -> (microlp::Problem, Vec<microlp::Variable>) {
@@ -184,7 +191,7 @@ impl Backend for MicrolpBackend {
 
 /// CBC through `good_lp` (needs Debian's coinor-libcbc-dev).
 #[cfg(feature = "cbc")]
-pub(super) struct CbcBackend;
+pub(crate) struct CbcBackend;
 
 #[cfg(feature = "cbc")]
 impl CbcBackend {
@@ -259,5 +266,33 @@ impl Backend for CbcBackend {
                 bound: None,
             }),
         }
+    }
+}
+
+/// Branch and bound with the backend `choice` names (CBC only when built
+/// in; asking for it otherwise is an error).
+pub(crate) fn branch_and_bound(
+    choice: SolverChoice,
+    m: &LinearModel,
+    start: &[f64],
+    limits: &Limits,
+) -> Result<MipOutcome, String> {
+    match choice {
+        SolverChoice::Microlp => MicrolpBackend::branch_and_bound(m, start, limits),
+        #[cfg(feature = "cbc")]
+        SolverChoice::Cbc => CbcBackend::branch_and_bound(m, start, limits),
+        #[cfg(not(feature = "cbc"))]
+        SolverChoice::Cbc => Err("cbc is not built in: rebuild with `--features cbc`".into()),
+    }
+}
+
+/// The linear relaxation with the backend `choice` names.
+pub(crate) fn relaxation(choice: SolverChoice, m: &LinearModel) -> Result<Vec<f64>, String> {
+    match choice {
+        SolverChoice::Microlp => MicrolpBackend::relaxation(m),
+        #[cfg(feature = "cbc")]
+        SolverChoice::Cbc => CbcBackend::relaxation(m),
+        #[cfg(not(feature = "cbc"))]
+        SolverChoice::Cbc => Err("cbc is not built in: rebuild with `--features cbc`".into()),
     }
 }

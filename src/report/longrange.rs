@@ -1,0 +1,318 @@
+//! The long-range capacity plan's page.
+
+use maud::{html, PreEscaped};
+use plotters::prelude::*;
+
+use super::{chart_err, chart_on, label, page, ReportError, PALETTE, W};
+use crate::longrange::{CapacityPlan, CapacityRow};
+
+/// The week indices a named holiday of the plan touches.
+fn holiday_weeks(p: &CapacityPlan) -> Vec<usize> {
+    let mut out = Vec::new();
+    for (i, w) in p.weeks.iter().enumerate() {
+        let end = w.checked_add(jiff::Span::new().days(6)).unwrap_or(*w);
+        if p.holidays.iter().any(|b| b.first <= end && b.last >= *w) {
+            out.push(i);
+        }
+    }
+    out
+}
+
+/// Required against net FTE by week, one panel per group, holiday weeks
+/// shaded.
+pub fn fte_chart(p: &CapacityPlan) -> Result<String, ReportError> {
+    let n = p.weeks.len().max(1) as f64;
+    let shaded = holiday_weeks(p);
+    let mut s = String::new();
+    {
+        let root = SVGBackend::with_string(&mut s, (W, 220 * p.groups.len().max(1) as u32))
+            .into_drawing_area();
+        root.fill(&WHITE).map_err(chart_err("fte"))?;
+        let panels = root.split_evenly((p.groups.len().max(1), 1));
+        for (panel, g) in panels.iter().zip(&p.groups) {
+            let mine: Vec<&CapacityRow> = p.rows.iter().filter(|r| &r.group == g).collect();
+            let top = mine
+                .iter()
+                .map(|r| r.week.required_fte.max(r.week.net_fte))
+                .fold(1.0, f64::max)
+                * 1.1;
+            let mut chart = chart_on(
+                panel,
+                "fte",
+                format!("{g}: FTE required (red) and net FTE of the plan (blue) per week"),
+                -0.5..n - 0.5,
+                0.0..top,
+                48,
+            )?;
+            chart
+                .configure_mesh()
+                .disable_x_mesh()
+                .x_labels(p.weeks.len().min(13))
+                .x_label_formatter(&|x| label(&p.weeks, *x))
+                .y_desc("FTE")
+                .draw()
+                .map_err(chart_err("fte"))?;
+            chart
+                .draw_series(shaded.iter().map(|&i| {
+                    Rectangle::new(
+                        [(i as f64 - 0.5, 0.0), (i as f64 + 0.5, top)],
+                        RGBColor(255, 236, 179).filled(),
+                    )
+                }))
+                .map_err(chart_err("fte"))?;
+            chart
+                .draw_series(LineSeries::new(
+                    mine.iter()
+                        .enumerate()
+                        .map(|(i, r)| (i as f64, r.week.required_fte)),
+                    PALETTE[1].stroke_width(2),
+                ))
+                .map_err(chart_err("fte"))?;
+            chart
+                .draw_series(LineSeries::new(
+                    mine.iter()
+                        .enumerate()
+                        .map(|(i, r)| (i as f64, r.week.net_fte)),
+                    PALETTE[0].stroke_width(2),
+                ))
+                .map_err(chart_err("fte"))?;
+        }
+        root.present().map_err(chart_err("fte"))?;
+    }
+    Ok(s)
+}
+
+/// The headcount flow over all groups: agents on the books and in class
+/// (lines), graduates (green bars up) and leavers (red bars down).
+pub fn flow_chart(p: &CapacityPlan) -> Result<String, ReportError> {
+    let weeks = p.weeks.len();
+    let n = weeks.max(1) as f64;
+    let mut heads = vec![0.0; weeks];
+    let mut training = vec![0.0; weeks];
+    let mut grads = vec![0.0; weeks];
+    let mut leavers = vec![0.0; weeks];
+    for r in &p.rows {
+        if let Some(i) = p.weeks.iter().position(|w| *w == r.week_start) {
+            heads[i] += f64::from(r.week.headcount);
+            training[i] += f64::from(r.week.in_training);
+            grads[i] += f64::from(r.week.graduates);
+            leavers[i] += f64::from(r.week.leavers);
+        }
+    }
+    let top = heads.iter().copied().fold(1.0, f64::max) * 1.1;
+    let bottom = -leavers.iter().copied().fold(1.0, f64::max) * 1.5;
+    let mut s = String::new();
+    {
+        let root = SVGBackend::with_string(&mut s, (W, 300)).into_drawing_area();
+        root.fill(&WHITE).map_err(chart_err("flow"))?;
+        let mut chart = chart_on(
+            &root,
+            "flow",
+            "Agents on the books (blue), in class (purple); graduates (green) and leavers (red) per week".to_string(),
+            -0.5..n - 0.5,
+            bottom..top,
+            48,
+        )?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(weeks.min(13))
+            .x_label_formatter(&|x| label(&p.weeks, *x))
+            .y_desc("agents")
+            .draw()
+            .map_err(chart_err("flow"))?;
+        chart
+            .draw_series(
+                grads
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, g)| **g > 0.0)
+                    .map(|(i, g)| {
+                        Rectangle::new(
+                            [(i as f64 - 0.35, 0.0), (i as f64 + 0.35, *g)],
+                            PALETTE[2].filled(),
+                        )
+                    }),
+            )
+            .map_err(chart_err("flow"))?;
+        chart
+            .draw_series(
+                leavers
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, l)| **l > 0.0)
+                    .map(|(i, l)| {
+                        Rectangle::new(
+                            [(i as f64 - 0.35, -*l), (i as f64 + 0.35, 0.0)],
+                            PALETTE[1].filled(),
+                        )
+                    }),
+            )
+            .map_err(chart_err("flow"))?;
+        chart
+            .draw_series(LineSeries::new(
+                heads.iter().enumerate().map(|(i, h)| (i as f64, *h)),
+                PALETTE[0].stroke_width(2),
+            ))
+            .map_err(chart_err("flow"))?;
+        chart
+            .draw_series(LineSeries::new(
+                training.iter().enumerate().map(|(i, h)| (i as f64, *h)),
+                PALETTE[3].stroke_width(2),
+            ))
+            .map_err(chart_err("flow"))?;
+        root.present().map_err(chart_err("flow"))?;
+    }
+    Ok(s)
+}
+
+/// The classes on a timeline: training (purple), then nesting (light
+/// purple), one row per class; proposed classes in a darker outline.
+pub fn classes_chart(
+    p: &CapacityPlan,
+    training_weeks: u32,
+    nesting_weeks: usize,
+) -> Result<Option<String>, ReportError> {
+    if p.classes.is_empty() {
+        return Ok(None);
+    }
+    let n = p.weeks.len().max(1) as f64;
+    let first = match p.weeks.first() {
+        Some(d) => *d,
+        None => return Ok(None),
+    };
+    let k = p.classes.len();
+    let mut s = String::new();
+    {
+        let root = SVGBackend::with_string(&mut s, (W, 60 + 26 * k as u32)).into_drawing_area();
+        root.fill(&WHITE).map_err(chart_err("classes"))?;
+        let names: Vec<String> = p
+            .classes
+            .iter()
+            .map(|c| format!("{} {}{}", c.group, c.size, if c.decided { "" } else { "*" }))
+            .collect();
+        let mut chart = chart_on(
+            &root,
+            "classes",
+            "Classes: in training (purple) and nesting (light); * proposed by the optimizer"
+                .to_string(),
+            -0.5..n - 0.5,
+            -0.5..k as f64 - 0.5,
+            90,
+        )?;
+        chart
+            .configure_mesh()
+            .disable_mesh()
+            .x_labels(p.weeks.len().min(13))
+            .x_label_formatter(&|x| label(&p.weeks, *x))
+            .y_labels(k)
+            .y_label_formatter(&|y| super::index_label(&names, *y))
+            .draw()
+            .map_err(chart_err("classes"))?;
+        let week = |d: jiff::civil::Date| (d - first).get_days() as f64 / 7.0;
+        chart
+            .draw_series(p.classes.iter().enumerate().flat_map(|(i, c)| {
+                let s0 = week(c.start);
+                let s1 = s0 + f64::from(training_weeks);
+                let s2 = s1 + nesting_weeks as f64;
+                let y = i as f64;
+                [
+                    Rectangle::new(
+                        [(s0 - 0.5, y - 0.3), (s1 - 0.5, y + 0.3)],
+                        PALETTE[3].filled(),
+                    ),
+                    Rectangle::new(
+                        [(s1 - 0.5, y - 0.3), (s2 - 0.5, y + 0.3)],
+                        RGBColor(206, 190, 226).filled(),
+                    ),
+                ]
+            }))
+            .map_err(chart_err("classes"))?;
+        root.present().map_err(chart_err("classes"))?;
+    }
+    Ok(Some(s))
+}
+
+/// The capacity plan's page: required vs net FTE by week with the
+/// holidays shaded, the headcount flow, the classes on a timeline, and the
+/// tables behind them.
+pub fn longrange_page(
+    p: &CapacityPlan,
+    title: &str,
+    training_weeks: u32,
+    nesting_weeks: usize,
+) -> Result<String, ReportError> {
+    let fte = fte_chart(p)?;
+    let flow = flow_chart(p)?;
+    let classes = classes_chart(p, training_weeks, nesting_weeks)?;
+    let totals = crate::longrange::group_totals(p);
+    let body = html! {
+        h1 { (title) }
+        p class="note" {
+            (p.weeks.len()) " weeks from " (p.weeks.first().map(|d| d.to_string()).unwrap_or_default())
+            ". Required FTE: the Erlang requirement of the forecast, in paid hours through the scheduling efficiency of "
+            (p.patterns.len()) " representative week(s). Net FTE: productive headcount (nesting agents at 1/AHT multiplier) less shrinkage and leave."
+        }
+        p { "Total cost over the horizon (salaries and hires): " strong { (format!("{:.0}", p.cost)) } "." }
+        h2 { "Summary by group" }
+        table {
+            tr { th { "group" } th { "cost" } th { "FTE-weeks short" } th { "lowest gap (FTE)" } th { "in the week of" } }
+            @for (g, (cost, short, worst, week)) in &totals {
+                tr {
+                    td { (g) }
+                    td { (format!("{cost:.0}")) }
+                    td class=(if *short > 0.05 { "bad" } else { "ok" }) { (format!("{short:.1}")) }
+                    td { (format!("{worst:+.1}")) }
+                    td { (week) }
+                }
+            }
+        }
+        @if let Some(o) = &p.optimizer {
+            h2 { "The hiring optimizer" }
+            p {
+                "Objective (expected cost of the new classes plus " (format!("{:.0}", o.short_penalty))
+                " per FTE-week still short): " strong { (format!("{:.0}", o.objective)) }
+                @if let Some(b) = o.bound { "; best bound " (format!("{b:.0}")) }
+                "; gap " (if o.gap.is_finite() { format!("{:.2}%", 100.0 * o.gap) } else { "unknown".to_string() })
+                (if o.proven { ", proven." } else { ", stopped at a limit." })
+            }
+        }
+        h2 { "Required and net FTE" }
+        figure { (PreEscaped(fte)) figcaption { "Per group and week; weeks with a named holiday shaded. Data: capacity.csv." } }
+        h2 { "Headcount flow" }
+        figure { (PreEscaped(flow)) figcaption { "All groups. Data: capacity.csv." } }
+        @if let Some(c) = classes {
+            h2 { "Classes" }
+            figure { (PreEscaped(c)) figcaption { "Data: hiring.csv." } }
+            table {
+                tr { th { "group" } th { "start" } th { "size" } th { "graduates" } th { "working from" } th { "" } }
+                @for c in &p.classes {
+                    tr { td { (c.group) } td { (c.start) } td { (c.size) } td { (c.graduates) } td { (c.first_productive_week) }
+                         td { (if c.decided { "decided" } else { "proposed" }) } }
+                }
+            }
+        }
+        @if !p.short_weeks.is_empty() {
+            h2 { "Weeks short" }
+            p { "Weeks where the plan's net FTE stays under the requirement (first 30):" }
+            table {
+                tr { th { "group" } th { "week of" } th { "FTE short" } }
+                @for s in p.short_weeks.iter().take(30) {
+                    tr { td { (s.group) } td { (s.week_start) } td class="bad" { (format!("{:.1}", s.short_fte)) } }
+                }
+            }
+        }
+        h2 { "Demand patterns" }
+        table {
+            tr { th { "pattern" } th { "what" } th { "scheduled week" } th { "weeks" } th { "paid / required hours" } }
+            @for pat in &p.patterns {
+                tr {
+                    td { (pat.id) } td { (pat.kind) } td { (pat.representative) } td { (pat.weeks.len()) }
+                    td { (pat.efficiency.iter().map(|(g, e)| format!("{g} {e:.3}")).collect::<Vec<_>>().join(", ")) }
+                }
+            }
+        }
+        p class="note" { "Written by wfm. Files beside this page: capacity.csv, hiring.csv." }
+    };
+    Ok(page(title, body))
+}

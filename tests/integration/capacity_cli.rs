@@ -1,0 +1,150 @@
+//! `wfm capacity`: the long-range capacity plan from the command line.
+
+use super::*;
+
+/// The shipped year's first half (26 weeks), to keep the test quick.
+fn args<'a>(extra: &[&'a str]) -> Vec<&'a str> {
+    args_to("2026-07-05", extra)
+}
+
+/// The shipped year to `to`.
+fn args_to<'a>(to: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut v = vec![
+        "capacity",
+        "--scenario",
+        "scenarios/lender_year_2026.toml",
+        "--team",
+        "scenarios/team_2026.toml",
+        "--hiring",
+        "scenarios/hiring_2026.toml",
+        "--to",
+        to,
+    ];
+    v.extend_from_slice(extra);
+    v
+}
+
+fn rows(csv_text: &str) -> Vec<csv::StringRecord> {
+    csv::Reader::from_reader(csv_text.as_bytes())
+        .records()
+        .map(|r| r.unwrap())
+        .collect()
+}
+
+#[test]
+fn the_plan_writes_its_files_and_the_identity_holds() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("plan");
+    // At 1.5% a week the first half-year needs hiring.
+    let o = wfm(&args(&[
+        "--optimize-hiring",
+        "--attrition-weekly",
+        "0.015",
+        "--out",
+        s(&out),
+    ]));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{err}");
+    assert!(err.contains("hiring optimizer: objective"), "{err}");
+    assert!(err.contains("gap"), "{err}");
+    let cap = std::fs::read_to_string(out.join("capacity.csv")).unwrap();
+    assert!(cap.starts_with("week_start,group,required_fte,headcount,in_training,nesting_fte,leavers,graduates,leave_fte,net_fte,gap_fte,cost"));
+    let r = rows(&cap);
+    assert_eq!(r.len(), 26 * 3);
+    for g in ["phone", "chat", "email"] {
+        let mine: Vec<&csv::StringRecord> = r.iter().filter(|x| &x[1] == g).collect();
+        for w in 0..mine.len() - 1 {
+            let n = |i: usize, k: usize| mine[i][k].parse::<i64>().unwrap();
+            // headcount(w+1) = headcount(w) − leavers + graduates + changes
+            assert_eq!(
+                n(w + 1, 3),
+                n(w, 3) - n(w, 6) + n(w, 7) + n(w, 14),
+                "{g} week {w}"
+            );
+        }
+        // net = (headcount − nesting + nesting_fte) × 0.7 − leave.
+        for x in &mine {
+            let f = |k: usize| x[k].parse::<f64>().unwrap();
+            let net = (f(3) - f(12) + f(5)) * 0.7 - f(8);
+            assert!((net - f(9)).abs() < 0.02, "{x:?}");
+        }
+    }
+    let hiring = std::fs::read_to_string(out.join("hiring.csv")).unwrap();
+    assert!(hiring.starts_with("group,start,size,graduates,first_productive_week,decided\n"));
+    assert!(
+        hiring.contains("phone,2026-01-12,15,13,2026-02-09,true"),
+        "{hiring}"
+    );
+    assert!(
+        hiring.contains(",false"),
+        "the optimizer proposes classes: {hiring}"
+    );
+    let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(html.contains("<svg") && !html.contains("<script"));
+    assert!(html.contains("Required and net FTE") && html.contains("Classes"));
+}
+
+#[test]
+fn attrition_what_ifs_come_from_the_command_line() {
+    let last_heads = |a: &str| -> i64 {
+        let out = wfm(&args(&["--attrition-weekly", a]));
+        let text = String::from_utf8(out.stdout).unwrap();
+        rows(&text)
+            .iter()
+            .filter(|x| &x[0] == "2026-06-29")
+            .map(|x| x[3].parse::<i64>().unwrap())
+            .sum()
+    };
+    let (low, high) = (last_heads("0.005"), last_heads("0.012"));
+    assert!(low > high + 20, "0.5%: {low}, 1.2%: {high}");
+    // Any key of the hiring file, by --set.
+    let out = wfm(&args(&["--set", "hiring.class_max=9", "--optimize-hiring"]));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.is_empty());
+}
+
+#[test]
+fn bad_capacity_inputs_are_located_errors() {
+    let e = wfm_err(&args(&["--attrition-weekly", "-0.1"]));
+    assert!(e.contains("[attrition] weekly"), "{e}");
+    let e = wfm_err(&args_to(
+        "2026-03-01",
+        &["--set", "hiring.lead_weeks=30", "--optimize-hiring"],
+    ));
+    assert!(e.contains("lead_weeks") && e.contains("horizon"), "{e}");
+    let e = wfm_err(&args_to("2027-03-01", &[]));
+    assert!(e.contains("no forecast") && e.contains("to"), "{e}");
+    let e = wfm_err(&args(&["--set", "nonsense"]));
+    assert!(e.contains("KEY=VALUE"), "{e}");
+    let (_d, h) = temp_file(
+        "h.toml",
+        "[[hiring.class]]\nstart = \"2026-02-02\"\nsize = 5\ngroup = \"fraud\"\n",
+    );
+    let mut a = args(&[]);
+    a[6] = s(&h);
+    let e = wfm_err(&a);
+    assert!(
+        e.contains("[[hiring.class]] #1 group") && e.contains("fraud"),
+        "{e}"
+    );
+    let e = wfm_err(&args(&["--max-weeks", "10"]));
+    assert!(e.contains("--max-weeks"), "{e}");
+}
+
+/// Classes too small to cover: the plan says which weeks stay short.
+#[test]
+fn what_no_plan_can_cover_is_reported_by_week() {
+    let out = wfm(&args(&[
+        "--set",
+        "hiring.class_max=1",
+        "--set",
+        "hiring.class_min=1",
+        "--attrition-weekly",
+        "0.03",
+        "--optimize-hiring",
+    ]));
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("group-week(s) short: "), "{err}");
+    assert!(err.contains("2026-06-"), "{err}");
+}
