@@ -53,8 +53,6 @@
 
 use std::collections::BTreeMap;
 
-#[cfg(feature = "cbc")]
-use good_lp::SolutionStatus;
 use good_lp::{
     constraint, variable, Expression, ProblemVariables, Solution, SolverModel, Variable,
 };
