@@ -170,7 +170,7 @@ pub fn weekday_index(d: Date) -> usize {
 
 impl Calendar {
     /// Whether `d`'s weekday is not worked in this calendar's week.
-    fn is_weekend(&self, d: Date) -> bool {
+    pub fn is_weekend(&self, d: Date) -> bool {
         match &self.weekend {
             Some(w) => w[weekday_index(d)],
             None => matches!(d.weekday(), Weekday::Saturday | Weekday::Sunday),

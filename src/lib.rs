@@ -60,6 +60,7 @@ pub mod prec;
 pub mod report;
 pub mod requirement;
 pub mod review;
+pub mod rostering;
 pub mod scenario;
 pub mod schedule;
 pub mod shifts;

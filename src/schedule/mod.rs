@@ -73,7 +73,7 @@ use crate::solver::*;
 use model::*;
 
 pub use crate::solver::SolverChoice;
-pub use roster::{ChannelRoster, Roster, RosterSummary};
+pub use roster::{ChannelRoster, PlacedShift, Roster, RosterSummary};
 
 /// How the optimizer runs.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

@@ -139,6 +139,39 @@ impl Roster {
         self.shift_names.get(k).cloned().unwrap_or_default()
     }
 
+    /// The roster's shifts placed on their dates, minutes from the start
+    /// date's midnight (an end or break past midnight is above 1440), the
+    /// day-before rows included, sorted by start.
+    pub fn placed(&self) -> Vec<PlacedShift> {
+        let per_day = self.grid.per_day().max(1);
+        let im = self.grid.interval_min();
+        let mut out = Vec::new();
+        for c in &self.channels {
+            for (k, n) in &c.shifts {
+                let day0 = (k.start / per_day) * per_day;
+                let min = |i: usize| ((i - day0.min(i)) as u32) * im;
+                out.push(PlacedShift {
+                    date: self.label(k.start).0,
+                    shift: self.shift_name(k.shift),
+                    start_min: min(k.start),
+                    end_min: min(k.end),
+                    breaks: k.breaks.iter().map(|&(a, b)| (min(a), min(b))).collect(),
+                    channel: c.channel.clone(),
+                    agents: *n,
+                });
+            }
+        }
+        out.sort_by(|a, b| {
+            (a.date, a.start_min, &a.channel, &a.shift).cmp(&(
+                b.date,
+                b.start_min,
+                &b.channel,
+                &b.shift,
+            ))
+        });
+        out
+    }
+
     /// Writes the roster CSV: `date,shift,start,end,agents,breaks,channel`;
     /// breaks as `HH:MM-HH:MM;...`; an end or break past midnight is the next day's time.
     pub fn write_roster<W: std::io::Write>(&self, w: W) -> std::io::Result<()> {
@@ -212,4 +245,23 @@ impl Roster {
         }
         t
     }
+}
+
+/// One row of a roster placed on its date (see [`Roster::placed`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlacedShift {
+    /// Start date.
+    pub date: Date,
+    /// Shift type name.
+    pub shift: String,
+    /// Start, minutes from the date's midnight.
+    pub start_min: u32,
+    /// End, minutes from the date's midnight (past 1440: the next day).
+    pub end_min: u32,
+    /// Breaks, minutes from the date's midnight.
+    pub breaks: Vec<(u32, u32)>,
+    /// Channel (group).
+    pub channel: String,
+    /// Agents on it.
+    pub agents: u32,
 }

@@ -768,7 +768,7 @@ impl Team {
     }
 }
 
-mod roster;
+pub(crate) mod roster;
 pub use roster::{read_roster, RosterRows};
 
 #[cfg(test)]

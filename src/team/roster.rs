@@ -33,12 +33,7 @@ pub fn read_roster<R: std::io::Read>(
         let date = cell.date(idx[0].unwrap_or(0))?;
         let shift = cell.text(idx[1].unwrap_or(0), "a shift name")?;
         let hm = |i: usize| -> Result<u32, InputError> {
-            if cell.raw(i) == "24:00" {
-                return Ok(1440);
-            }
-            crate::textio::parse_time(cell.raw(i))
-                .map(minute_of_day)
-                .ok_or_else(|| cell.err(i, "a time HH:MM"))
+            parse_hm(cell.raw(i)).ok_or_else(|| cell.err(i, "a time HH:MM"))
         };
         let start = hm(idx[2].unwrap_or(0))?;
         let mut end = hm(idx[3].unwrap_or(0))?;
@@ -52,27 +47,10 @@ pub fn read_roster<R: std::io::Read>(
             .ok()
             .filter(|&n| n <= crate::staffing::MAX_AGENTS)
             .ok_or_else(|| cell.err(ai, "a whole number of agents"))?;
-        let mut breaks = Vec::new();
-        if let Some(bi) = idx[5] {
-            for part in cell.raw(bi).split(';').filter(|p| !p.trim().is_empty()) {
-                let (a, b) = part
-                    .split_once('-')
-                    .and_then(|(a, b)| {
-                        Some((
-                            minute_of_day(crate::textio::parse_time(a)?),
-                            minute_of_day(crate::textio::parse_time(b)?),
-                        ))
-                    })
-                    .ok_or_else(|| cell.err(bi, "breaks HH:MM-HH:MM separated by ;"))?;
-                // Times before the start are the next day's.
-                let a = if a < start { a + 1440 } else { a };
-                let b = if b < a { b + 1440 } else { b };
-                if a < start || b > end {
-                    return Err(cell.err(bi, "breaks inside the shift"));
-                }
-                breaks.push((a, b));
-            }
-        }
+        let breaks = match idx[5] {
+            Some(bi) => parse_breaks(cell.raw(bi), start, end).map_err(|e| cell.err(bi, e))?,
+            None => Vec::new(),
+        };
         let channel = idx[6].map(|i| cell.raw(i).to_string()).unwrap_or_default();
         rows.push((
             date,
@@ -108,4 +86,37 @@ pub fn read_roster<R: std::io::Read>(
         rows.retain(|r| r.0 != first);
     }
     Ok((rows.into_iter().map(|(_, c, r)| (c, r)).collect(), warnings))
+}
+
+/// A time `HH:MM` as minutes from midnight (`24:00` is 1440).
+pub(crate) fn parse_hm(s: &str) -> Option<u32> {
+    if s.trim() == "24:00" {
+        return Some(1440);
+    }
+    crate::textio::parse_time(s).map(minute_of_day)
+}
+
+/// Breaks `HH:MM-HH:MM;...` of a shift from `start` to `end` (minutes from
+/// its day's midnight; times before the start are the next day's); the
+/// error says what was expected.
+pub(crate) fn parse_breaks(s: &str, start: u32, end: u32) -> Result<Vec<(u32, u32)>, &'static str> {
+    let mut breaks = Vec::new();
+    for part in s.split(';').filter(|p| !p.trim().is_empty()) {
+        let (a, b) = part
+            .split_once('-')
+            .and_then(|(a, b)| {
+                Some((
+                    minute_of_day(crate::textio::parse_time(a)?),
+                    minute_of_day(crate::textio::parse_time(b)?),
+                ))
+            })
+            .ok_or("breaks HH:MM-HH:MM separated by ;")?;
+        let a = if a < start { a + 1440 } else { a };
+        let b = if b < a { b + 1440 } else { b };
+        if a < start || b > end {
+            return Err("breaks inside the shift");
+        }
+        breaks.push((a, b));
+    }
+    Ok(breaks)
 }
