@@ -15,6 +15,7 @@ mod forecast_cmd;
 mod output;
 mod plan_cmd;
 mod review_cmd;
+mod roster_cmd;
 mod schedule_cmd;
 mod simulate_cmd;
 mod staff;
@@ -54,6 +55,10 @@ enum Command {
     Review(review_cmd::ReviewArgs),
     /// The long-range capacity plan: required FTE and headcount by week, attrition, hiring classes, the hiring optimizer.
     Capacity(capacity_cmd::CapacityArgs),
+    /// Rosters of named agents: the optimizer's shifts given to agents under labour rules, fairness, preferences and leave.
+    Roster(roster_cmd::RosterArgs),
+    /// Check a roster of named agents against the labour rules: every violation, one line each.
+    CheckRoster(roster_cmd::CheckRosterArgs),
 }
 
 /// Channel settings as flags: the defaults for channels (and keys) the
@@ -279,6 +284,8 @@ pub fn run() -> i32 {
         Command::Plan(a) => plan_cmd::run(a),
         Command::Review(a) => review_cmd::run(a),
         Command::Capacity(a) => capacity_cmd::run(a),
+        Command::Roster(a) => roster_cmd::run(a),
+        Command::CheckRoster(a) => roster_cmd::run_check(a),
     };
     match result {
         Ok(code) => code,

@@ -476,7 +476,8 @@ h1{font-size:1.5em;margin-bottom:0}h2{font-size:1.15em;margin-top:1.8em;border-b
 table{border-collapse:collapse;width:100%;font-size:.9em}th,td{padding:4px 8px;border-bottom:1px solid #eee;text-align:right}\
 th:first-child,td:first-child{text-align:left}.bad{color:#b00020;font-weight:600}.ok{color:#1b7f3b}\
 figure{margin:1em 0;page-break-inside:avoid}figcaption{font-size:.85em;color:#555}.note{color:#555;font-size:.9em}\
-@media print{body{margin:0;max-width:none}h2{page-break-after:avoid}}";
+@media print{body{margin:0;max-width:none}h2{page-break-after:avoid}}\
+table.gantt td,table.gantt th{font-size:11px;padding:2px 4px;text-align:left;white-space:nowrap}";
 
 fn pct(v: f64) -> String {
     if v.is_finite() {
@@ -636,5 +637,7 @@ pub fn capacity_page(
 
 mod longrange;
 mod plan;
+mod rostering;
 pub use longrange::{classes_chart, flow_chart, fte_chart, longrange_page};
 pub use plan::plan_page;
+pub use rostering::{hours_chart, roster_page};

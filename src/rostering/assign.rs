@@ -75,16 +75,22 @@ fn is_weekend(cal: &Calendar, d: Date) -> bool {
 
 /// Gives every shift of `shifts` (the aggregate roster, one row per shift
 /// and its agent count) to named agents, so that the roster passes
-/// [`check`]: each shift instance, in order of date and start, goes to the
+/// [`check`]: each shift instance goes to the
 /// eligible agent (covers the group, and the rules still hold with the
 /// shift added, checked by the checker itself) with the best score:
 ///
 /// 1. with `stable_week`, an agent already on that shift type this week first;
-/// 2. the fewest hours this week relative to the contract;
-/// 3. the fewest fair-count shifts of the kind (night, weekend, statutory)
-///    relative to the contract's mean so far;
+/// 2. the fewest shifts so far of the shift's fair kinds (night, weekend,
+///    statutory);
+/// 3. the fewest hours this week relative to the contract (in quarters);
 /// 4. a preferred shift type, not a wished day off;
-/// 5. the agent's id (deterministic).
+/// 5. the exact load, then the agent's order (deterministic).
+///
+/// Shifts are taken in order of date and start. This is a constructive
+/// heuristic, not an optimization: it gives no bound on how many more
+/// shifts a search could place, and fairness is kept by the score, not
+/// guaranteed (with `stable_week` and `max_nights_week` a night week is a
+/// block of up to three nights, so night counts spread by that much).
 ///
 /// The agents' own schedule only grows, and every rule is monotone (a
 /// shift added never mends a violation), so checking each addition keeps
@@ -107,7 +113,10 @@ pub fn assign(
         d.checked_sub(jiff::Span::new().days(weekday_index(d) as i64))
             .unwrap_or(d)
     };
-    for s in shifts {
+    // In order of date and start.
+    let mut order: Vec<&PlacedShift> = shifts.iter().collect();
+    order.sort_by_key(|s| (s.date, s.start_min));
+    for s in order {
         for _ in 0..s.agents {
             let a = Assignment {
                 agent: String::new(),
@@ -177,8 +186,8 @@ pub fn assign(
                     } else {
                         1.0
                     },
-                    (load * 4.0).floor(),
                     fair,
+                    (load * 4.0).floor(),
                     pref,
                     load,
                 ];

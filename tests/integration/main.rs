@@ -8,6 +8,7 @@ mod outputs_cli;
 mod parsers_fuzz;
 mod properties;
 mod review_cli;
+mod roster_cli;
 mod schedule_cli;
 mod sim;
 mod sim_cli;

@@ -1,0 +1,284 @@
+//! `wfm roster` and `wfm check-roster`: rosters of named agents.
+
+use std::path::PathBuf;
+
+use anyhow::{bail, Result};
+use clap::Args;
+use wfm::output::OutputSet;
+use wfm::requirement::{Requirement, StaffingTable};
+use wfm::rostering::{
+    check, check_agents, make_roster, read_agents, read_assignments, read_leave_requests,
+    write_agent_summaries, write_assignments, write_leave, write_uncovered, write_violations,
+    LabourRules,
+};
+use wfm::schedule::{ScheduleOptions, SolverChoice};
+use wfm::shifts::ShiftRules;
+
+use super::parse_date_flag;
+
+/// Arguments of `wfm roster`.
+#[derive(Debug, Args)]
+pub struct RosterArgs {
+    /// Requirement CSV: date,time,channel (or group),agents
+    #[arg(long, value_name = "FILE")]
+    requirements: PathBuf,
+    /// Shift rules TOML (the shift types, breaks, premiums)
+    #[arg(long, value_name = "FILE")]
+    shifts: PathBuf,
+    /// Agents CSV: agent,name,groups,contract,hours_per_week,seniority,unavailable,prefer
+    #[arg(long, value_name = "FILE")]
+    agents: PathBuf,
+    /// Labour rules TOML [default: Chinese standard working-hours system]
+    #[arg(long, value_name = "FILE")]
+    rules: Option<PathBuf>,
+    /// Leave requests CSV: agent,from,to,priority,requested_at
+    #[arg(long, value_name = "FILE")]
+    leave_requests: Option<PathBuf>,
+    /// First day [default: the requirement's]
+    #[arg(long, value_parser = parse_date_flag, value_name = "DATE")]
+    from: Option<jiff::civil::Date>,
+    /// Last day [default: the requirement's]
+    #[arg(long, value_parser = parse_date_flag, value_name = "DATE")]
+    to: Option<jiff::civil::Date>,
+    /// Calendar CSV (statutory days, weekends) [default: the shift rules' `calendar`]
+    #[arg(long, value_name = "FILE")]
+    calendar: Option<PathBuf>,
+    /// Interval length of the requirement, minutes
+    #[arg(long, default_value_t = 30, value_name = "MIN")]
+    interval_min: u32,
+    /// Time limit of the shift optimizer per group, seconds
+    #[arg(long, default_value_t = 60.0, value_name = "S")]
+    time_limit_s: f64,
+    /// Branch-and-bound nodes of the shift optimizer per group (`none`: no limit)
+    #[arg(long, default_value = "2000", value_parser = super::parse_node_limit, value_name = "N")]
+    node_limit: super::NodeLimit,
+    /// Output directory: assignments.csv, agents.csv, uncovered.csv, leave_granted.csv, leave_refused.csv, index.html
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+}
+
+const FILES: [&str; 6] = [
+    "index.html",
+    "assignments.csv",
+    "agents.csv",
+    "uncovered.csv",
+    "leave_granted.csv",
+    "leave_refused.csv",
+];
+
+pub fn run(a: RosterArgs) -> Result<i32> {
+    super::in_out_dir(Some(&a.out), || run_in(&a))
+}
+
+fn run_in(a: &RosterArgs) -> Result<i32> {
+    let mut outs = OutputSet::new();
+    outs.input("--requirements", &a.requirements);
+    outs.input("--shifts", &a.shifts);
+    outs.input("--agents", &a.agents);
+    for (flag, p) in [
+        ("--rules", &a.rules),
+        ("--leave-requests", &a.leave_requests),
+        ("--calendar", &a.calendar),
+    ] {
+        if let Some(p) = p {
+            outs.input(flag, p);
+        }
+    }
+    let ids: Vec<_> = FILES
+        .iter()
+        .map(|f| outs.claim(Some(&a.out.join(f)), "--out"))
+        .collect::<Result<_, _>>()?;
+    let source = a.shifts.display().to_string();
+    let mut shift_rules = ShiftRules::from_path(&a.shifts)?;
+    if let Some(c) = &a.calendar {
+        let (cal, w) = wfm::calendar::Calendar::from_path(c)?;
+        super::warn_all(&w);
+        shift_rules = shift_rules.with_calendar(cal);
+    }
+    let rules = match &a.rules {
+        Some(p) => LabourRules::from_path(p)?,
+        None => LabourRules::default(),
+    };
+    let (mut table, w) = StaffingTable::from_path(&a.requirements, a.interval_min)?;
+    super::warn_all(&w);
+    table
+        .rows
+        .retain(|r| a.from.is_none_or(|d| r.date >= d) && a.to.is_none_or(|d| r.date <= d));
+    let Some(req) = Requirement::from_table(
+        &table,
+        a.interval_min,
+        &a.requirements.display().to_string(),
+    )?
+    else {
+        bail!(
+            "{}: the requirement has no rows in the roster's dates",
+            a.requirements.display()
+        );
+    };
+    let groups: Vec<&str> = req.channels().keys().map(String::as_str).collect();
+    let agents_src = a.agents.display().to_string();
+    let text = wfm::textio::read_text(&a.agents)?;
+    let (agents, w) = read_agents(text.as_bytes(), &agents_src)?;
+    super::warn_all(&w);
+    check_agents(&agents, &rules, &groups, &agents_src)?;
+    let leave = match &a.leave_requests {
+        Some(p) => {
+            let text = wfm::textio::read_text(p)?;
+            let (l, w) = read_leave_requests(text.as_bytes(), &p.display().to_string(), &agents)?;
+            super::warn_all(&w);
+            l
+        }
+        None => Vec::new(),
+    };
+    super::check_solver_limits(a.time_limit_s, 0.01)?;
+    let sched = ScheduleOptions {
+        time_limit_s: a.time_limit_s,
+        node_limit: a.node_limit.0,
+        mip_gap: 0.01,
+        solver: SolverChoice::Microlp,
+        ..ScheduleOptions::default()
+    };
+    let plan = make_roster(&req, &shift_rules, &agents, &rules, &leave, &sched, &source)?;
+    if !plan.violations.is_empty() {
+        bail!(
+            "internal: the roster breaks {} rule(s), first {:?}; please report this",
+            plan.violations.len(),
+            plan.violations[0]
+        );
+    }
+    let r = &plan.roster;
+    let wanted: u32 = plan.shifts.iter().map(|s| s.agents).sum();
+    diag!(
+        "wfm: roster: {} of {} shifts assigned to {} agents from {} to {}; {} uncovered; preferences met {}",
+        r.assignments.len(),
+        wanted,
+        r.agents.iter().filter(|x| x.shifts > 0).count(),
+        plan.from,
+        plan.to,
+        r.uncovered.len(),
+        if r.preference_share.is_finite() {
+            format!("{:.1}%", 100.0 * r.preference_share)
+        } else {
+            "-".to_string()
+        }
+    );
+    for u in r.uncovered.iter().take(10) {
+        diag!(
+            "wfm: roster: uncovered {} {} {:02}:{:02} {}: {}",
+            u.date,
+            u.shift,
+            (u.start_min % 1440) / 60,
+            u.start_min % 60,
+            u.group,
+            u.blocked_by
+        );
+    }
+    for ((contract, kind), (lo, hi)) in wfm::rostering::fairness_spread(r) {
+        diag!("wfm: roster: fairness {contract} {kind}: {lo} to {hi}");
+    }
+    let granted: Vec<_> = plan.leave.iter().filter(|d| d.granted).collect();
+    let refused: Vec<_> = plan.leave.iter().filter(|d| !d.granted).collect();
+    if !plan.leave.is_empty() {
+        diag!(
+            "wfm: roster: leave: {} granted, {} refused",
+            granted.len(),
+            refused.len()
+        );
+    }
+    let page = wfm::report::roster_page(&plan, &agents, "Roster of named agents")?;
+    outs.set(ids[0], page.into_bytes());
+    outs.fill(ids[1], |b| write_assignments(b, &r.assignments))?;
+    outs.fill(ids[2], |b| write_agent_summaries(b, &r.agents))?;
+    outs.fill(ids[3], |b| write_uncovered(b, &r.uncovered))?;
+    outs.fill(ids[4], |b| write_leave(b, &granted, false))?;
+    outs.fill(ids[5], |b| write_leave(b, &refused, true))?;
+    outs.commit()?;
+    diag!(
+        "wfm: roster: the report is {}",
+        a.out.join("index.html").display()
+    );
+    Ok(if r.uncovered.is_empty() { 0 } else { 1 })
+}
+
+/// Arguments of `wfm check-roster`.
+#[derive(Debug, Args)]
+pub struct CheckRosterArgs {
+    /// Assignments CSV: agent,date,shift,start,end,breaks,group,paid_h
+    #[arg(long, value_name = "FILE")]
+    assignments: PathBuf,
+    /// Agents CSV
+    #[arg(long, value_name = "FILE")]
+    agents: PathBuf,
+    /// Shift rules TOML (for its calendar)
+    #[arg(long, value_name = "FILE")]
+    shifts: PathBuf,
+    /// Labour rules TOML [default: Chinese standard working-hours system]
+    #[arg(long, value_name = "FILE")]
+    rules: Option<PathBuf>,
+    /// Calendar CSV [default: the shift rules' `calendar`]
+    #[arg(long, value_name = "FILE")]
+    calendar: Option<PathBuf>,
+    /// First day of the roster (whole weeks from it are checked for days off) [default: the first assignment's]
+    #[arg(long, value_parser = parse_date_flag, value_name = "DATE")]
+    from: Option<jiff::civil::Date>,
+    /// Last day [default: the last assignment's]
+    #[arg(long, value_parser = parse_date_flag, value_name = "DATE")]
+    to: Option<jiff::civil::Date>,
+    /// Granted leave (`wfm roster`'s leave_granted.csv): those days count as unavailable
+    #[arg(long, value_name = "FILE")]
+    leave: Option<PathBuf>,
+}
+
+pub fn run_check(a: CheckRosterArgs) -> Result<i32> {
+    let mut outs = OutputSet::new();
+    outs.input("--assignments", &a.assignments);
+    outs.input("--agents", &a.agents);
+    outs.input("--shifts", &a.shifts);
+    let out = outs.claim(None, "stdout")?;
+    let mut shift_rules = ShiftRules::from_path(&a.shifts)?;
+    if let Some(c) = &a.calendar {
+        let (cal, w) = wfm::calendar::Calendar::from_path(c)?;
+        super::warn_all(&w);
+        shift_rules = shift_rules.with_calendar(cal);
+    }
+    let rules = match &a.rules {
+        Some(p) => LabourRules::from_path(p)?,
+        None => LabourRules::default(),
+    };
+    let text = wfm::textio::read_text(&a.agents)?;
+    let (mut agents, w) = read_agents(text.as_bytes(), &a.agents.display().to_string())?;
+    super::warn_all(&w);
+    if let Some(p) = &a.leave {
+        outs.input("--leave", p);
+        let text = wfm::textio::read_text(p)?;
+        let (l, w) = read_leave_requests(text.as_bytes(), &p.display().to_string(), &agents)?;
+        super::warn_all(&w);
+        for r in l {
+            if let Some(ag) = agents.iter_mut().find(|x| x.id == r.agent) {
+                ag.unavailable.push((r.from, r.to));
+            }
+        }
+    }
+    let text = wfm::textio::read_text(&a.assignments)?;
+    let (rows, w) = read_assignments(text.as_bytes(), &a.assignments.display().to_string())?;
+    super::warn_all(&w);
+    let (Some(first), Some(last)) = (
+        rows.iter().map(|r| r.date).min(),
+        rows.iter().map(|r| r.date).max(),
+    ) else {
+        outs.set(out, b"agent,date,rule,detail\n".to_vec());
+        outs.commit()?;
+        return Ok(0);
+    };
+    let (from, to) = (a.from.unwrap_or(first), a.to.unwrap_or(last));
+    let v = check(&rules, &agents, &rows, from, to, &shift_rules.calendar_data);
+    diag!(
+        "wfm: check-roster: {} assignment(s) of {} agent(s), {} violation(s)",
+        rows.len(),
+        agents.len(),
+        v.len()
+    );
+    outs.fill(out, |b| write_violations(b, &v))?;
+    outs.commit()?;
+    Ok(if v.is_empty() { 0 } else { 1 })
+}

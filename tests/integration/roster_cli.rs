@@ -1,0 +1,129 @@
+//! `wfm roster` and `wfm check-roster` from the command line.
+
+use super::*;
+
+fn roster_args(out: &str) -> Vec<&str> {
+    vec![
+        "roster",
+        "--requirements",
+        "scenarios/roster_requirements.csv",
+        "--shifts",
+        "scenarios/shifts.toml",
+        "--agents",
+        "scenarios/roster_agents.csv",
+        "--leave-requests",
+        "scenarios/roster_leave.csv",
+        "--calendar",
+        "scenarios/calendar_china_2026.csv",
+        "--out",
+        out,
+    ]
+}
+
+#[test]
+fn the_shipped_roster_passes_the_independent_checker() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("roster");
+    let o = wfm(&roster_args(s(&out)));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{err}");
+    assert!(err.contains("shifts assigned to"), "{err}");
+    for f in [
+        "index.html",
+        "assignments.csv",
+        "agents.csv",
+        "uncovered.csv",
+        "leave_granted.csv",
+        "leave_refused.csv",
+    ] {
+        assert!(out.join(f).exists(), "{f}");
+    }
+    let assignments = std::fs::read_to_string(out.join("assignments.csv")).unwrap();
+    assert!(assignments.starts_with("agent,date,shift,start,end,breaks,group,paid_h\n"));
+    assert!(assignments.lines().count() > 1000);
+    // Every shift of the aggregate roster is assigned or explained.
+    let uncovered = std::fs::read_to_string(out.join("uncovered.csv")).unwrap();
+    for line in uncovered.lines().skip(1) {
+        assert!(
+            line.contains("agent(s)") || line.contains("no agent"),
+            "{line}"
+        );
+    }
+    let granted = out.join("leave_granted.csv");
+    let check = wfm(&[
+        "check-roster",
+        "--assignments",
+        s(&out.join("assignments.csv")),
+        "--agents",
+        "scenarios/roster_agents.csv",
+        "--shifts",
+        "scenarios/shifts.toml",
+        "--calendar",
+        "scenarios/calendar_china_2026.csv",
+        "--leave",
+        s(&granted),
+    ]);
+    let stdout = String::from_utf8(check.stdout).unwrap();
+    assert_eq!(check.status.code(), Some(0), "{stdout}");
+    assert_eq!(stdout, "agent,date,rule,detail\n");
+    let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(html.contains("<svg") && !html.contains("<script") && html.contains("Fairness"));
+}
+
+#[test]
+fn check_roster_reports_every_violation_and_exits_1() {
+    let (dir, agents) = temp_file(
+        "agents.csv",
+        "agent,groups,hours_per_week\na1,phone,40\na2,chat,20\n",
+    );
+    let rows = "agent,date,shift,start,end,breaks,group,paid_h\n\
+                a1,2026-03-02,long,07:00,20:00,,phone,13\n\
+                a2,2026-03-02,early,07:00,16:00,,phone,9\n\
+                a2,2026-03-03,early,07:00,16:00,,chat,9\n\
+                a2,2026-03-04,early,07:00,16:00,,chat,9\n\
+                ghost,2026-03-02,early,07:00,16:00,,chat,9\n";
+    let asg = dir.path().join("assignments.csv");
+    std::fs::write(&asg, rows).unwrap();
+    let o = wfm(&[
+        "check-roster",
+        "--assignments",
+        s(&asg),
+        "--agents",
+        s(&agents),
+        "--shifts",
+        "scenarios/shifts.toml",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = String::from_utf8(o.stdout).unwrap();
+    for rule in ["max_hours_day", "group", "contract_hours", "agent"] {
+        assert!(
+            out.lines().any(|l| l.split(',').nth(2) == Some(rule)),
+            "{rule}: {out}"
+        );
+    }
+}
+
+#[test]
+fn bad_roster_inputs_are_located_errors_and_write_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    let bad = dir.path().join("agents.csv");
+    for (text, want) in [
+        (
+            "agent,groups,hours_per_week\na1,phone,44\n",
+            "max_hours_week",
+        ),
+        ("agent,groups\na1,fraud\n", "unknown group"),
+        (
+            "agent,groups,unavailable\na1,phone,2026-09-22..2026-09-25;2026-09-24\n",
+            "overlap",
+        ),
+    ] {
+        std::fs::write(&bad, text).unwrap();
+        let mut a = roster_args(s(&out));
+        a[6] = s(&bad);
+        let e = wfm_err(&a);
+        assert!(e.contains(want) && e.contains("agents.csv"), "{e}");
+        assert!(!out.exists(), "nothing written");
+    }
+}
