@@ -89,16 +89,7 @@ fn run_in(a: &RosterArgs) -> Result<i32> {
         .map(|f| outs.claim(Some(&a.out.join(f)), "--out"))
         .collect::<Result<_, _>>()?;
     let source = a.shifts.display().to_string();
-    let mut shift_rules = ShiftRules::from_path(&a.shifts)?;
-    if let Some(c) = &a.calendar {
-        let (cal, w) = wfm::calendar::Calendar::from_path(c)?;
-        super::warn_all(&w);
-        shift_rules = shift_rules.with_calendar(cal);
-    }
-    let rules = match &a.rules {
-        Some(p) => LabourRules::from_path(p)?,
-        None => LabourRules::default(),
-    };
+    let (shift_rules, rules) = load_rules(&a.shifts, a.calendar.as_deref(), a.rules.as_deref())?;
     let (mut table, w) = StaffingTable::from_path(&a.requirements, a.interval_min)?;
     super::warn_all(&w);
     table
@@ -235,16 +226,7 @@ pub fn run_check(a: CheckRosterArgs) -> Result<i32> {
     outs.input("--agents", &a.agents);
     outs.input("--shifts", &a.shifts);
     let out = outs.claim(None, "stdout")?;
-    let mut shift_rules = ShiftRules::from_path(&a.shifts)?;
-    if let Some(c) = &a.calendar {
-        let (cal, w) = wfm::calendar::Calendar::from_path(c)?;
-        super::warn_all(&w);
-        shift_rules = shift_rules.with_calendar(cal);
-    }
-    let rules = match &a.rules {
-        Some(p) => LabourRules::from_path(p)?,
-        None => LabourRules::default(),
-    };
+    let (shift_rules, rules) = load_rules(&a.shifts, a.calendar.as_deref(), a.rules.as_deref())?;
     let text = wfm::textio::read_text(&a.agents)?;
     let (mut agents, w) = read_agents(text.as_bytes(), &a.agents.display().to_string())?;
     super::warn_all(&w);
@@ -281,4 +263,24 @@ pub fn run_check(a: CheckRosterArgs) -> Result<i32> {
     outs.fill(out, |b| write_violations(b, &v))?;
     outs.commit()?;
     Ok(if v.is_empty() { 0 } else { 1 })
+}
+
+/// The shift rules (with `calendar` when given) and the labour rules (the
+/// defaults without a file).
+fn load_rules(
+    shifts: &std::path::Path,
+    calendar: Option<&std::path::Path>,
+    rules: Option<&std::path::Path>,
+) -> Result<(ShiftRules, LabourRules)> {
+    let mut shift_rules = ShiftRules::from_path(shifts)?;
+    if let Some(c) = calendar {
+        let (cal, w) = wfm::calendar::Calendar::from_path(c)?;
+        super::warn_all(&w);
+        shift_rules = shift_rules.with_calendar(cal);
+    }
+    let rules = match rules {
+        Some(p) => LabourRules::from_path(p)?,
+        None => LabourRules::default(),
+    };
+    Ok((shift_rules, rules))
 }

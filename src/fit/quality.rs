@@ -8,6 +8,23 @@ use jiff::civil::Date;
 
 use super::*;
 
+/// The model's expected volume per interval of a day: the day total times
+/// the day's shape and reminder multipliers.
+fn day_prediction(
+    di: &DayInfo,
+    model: &DayModel,
+    shapes: &Shapes,
+    rem: &[f64],
+    opts: &FitOptions,
+    im: u32,
+    m: usize,
+) -> Vec<f64> {
+    let total = model.predict(di, Group::None);
+    let sh = shapes.of(di);
+    let mult = reminder_mult(di, rem, opts, im, m);
+    (0..m).map(|i| total * sh[i] * mult[i]).collect()
+}
+
 /// The daily MAPE and interval WAPE of a model fitted on the days of `s`
 /// before `cut` and tested on at most `len` days from `cut` on.
 #[allow(clippy::too_many_arguments)]
@@ -26,11 +43,7 @@ fn score(
     let (model, shares, rem, _) = fit_channel(name, &train, m, im, opts, &info, &mut Vec::new())?;
     let (mut ape, mut n_ape, mut abs_err, mut obs_sum) = (0.0, 0usize, 0.0, 0.0);
     for (d, vols) in s.days.range(cut..).take(len) {
-        let di = info(*d);
-        let total = model.predict(&di, Group::None);
-        let sh = shares.of(&di);
-        let mult = reminder_mult(&di, &rem, opts, im, m);
-        let pred: Vec<f64> = (0..m).map(|i| total * sh[i] * mult[i]).collect();
+        let pred = day_prediction(&info(*d), &model, &shares, &rem, opts, im, m);
         let obs_total: f64 = vols.iter().filter(|v| !v.is_nan()).sum();
         let pred_total: f64 = pred
             .iter()
@@ -242,11 +255,7 @@ pub(super) fn dispersion(
         if skip.contains(d) || vols.iter().any(|v| v.is_nan()) {
             continue;
         }
-        let di = info(*d);
-        let total = model.predict(&di, Group::None);
-        let sh = shapes.of(&di);
-        let mult = reminder_mult(&di, rem, opts, im, m);
-        let pred: Vec<f64> = (0..m).map(|i| total * sh[i] * mult[i]).collect();
+        let pred = day_prediction(&info(*d), model, shapes, rem, opts, im, m);
         let p: f64 = pred.iter().sum();
         let o: f64 = vols.iter().sum();
         if !(p > 0.0 && p.is_finite()) {
@@ -297,21 +306,18 @@ pub(super) fn holiday_profiles(
     const K: f64 = 20.0;
     let factor = |d: Date| -> Option<f64> {
         let vols = days.get(&d)?;
-        let di = info(d);
-        let sh = shapes.of(&di);
-        let mult = reminder_mult(&di, rem, opts, im, m);
-        let (mut obs, mut cover, mut full) = (0.0, 0.0, 0.0);
-        for i in 0..m {
-            full += sh[i] * mult[i];
-            if !vols[i].is_nan() {
-                obs += vols[i];
-                cover += sh[i] * mult[i];
+        let p = day_prediction(&info(d), model, shapes, rem, opts, im, m);
+        let (mut obs, mut pred, mut full) = (0.0, 0.0, 0.0);
+        for (x, v) in p.iter().zip(vols) {
+            full += x;
+            if !v.is_nan() {
+                obs += v;
+                pred += x;
             }
         }
-        if !(full > 0.0 && cover >= 0.5 * full) {
+        if !(full > 0.0 && pred >= 0.5 * full) {
             return None;
         }
-        let pred = model.predict(&di, Group::None) * cover;
         let f = (obs + K) / (pred + K);
         f.is_finite().then_some((f * 1e4).round() / 1e4)
     };
