@@ -86,11 +86,12 @@ fn is_weekend(cal: &Calendar, d: Date) -> bool {
 /// 4. a preferred shift type, not a wished day off;
 /// 5. the exact load, then the agent's order (deterministic).
 ///
-/// Shifts are taken in order of date and start. This is a constructive
-/// heuristic, not an optimization: it gives no bound on how many more
-/// shifts a search could place, and fairness is kept by the score, not
-/// guaranteed (with `stable_week` and `max_nights_week` a night week is a
-/// block of up to three nights, so night counts spread by that much).
+/// Shifts are taken in order of date and start. Then fairness is improved
+/// by whole-week swaps between agents of a contract (see `balance`), each
+/// kept only if both agents' schedules still pass [`check`]. This is a
+/// heuristic: it gives no bound on how many more shifts a search could
+/// place, and fairness is improved, not guaranteed (with `stable_week` and
+/// `max_nights_week` a night week is a block of up to three nights).
 ///
 /// The agents' own schedule only grows, and every rule is monotone (a
 /// shift added never mends a violation), so checking each addition keeps
@@ -226,6 +227,7 @@ pub fn assign(
             }
         }
     }
+    balance(rules, agents, &mut mine, from, to, calendar);
     let days = ((to - from).get_days() + 1).max(0) as f64;
     let mut summaries = Vec::new();
     let (mut pref_hit, mut pref_total) = (0u32, 0u32);
@@ -286,4 +288,185 @@ pub fn assign(
             f64::NAN
         },
     }
+}
+
+/// The fair counts (night, weekend, statutory) of one agent's shifts, the
+/// kinds `rules.fair` does not name left at 0.
+fn fair_counts(rules: &LabourRules, list: &[Assignment], calendar: &Calendar) -> [i64; 3] {
+    let on = |k: &str| rules.fair.iter().any(|f| f == k);
+    let mut c = [0i64; 3];
+    for a in list {
+        if on("night") && a.is_night() {
+            c[0] += 1;
+        }
+        if on("weekend") && is_weekend(calendar, a.date) {
+            c[1] += 1;
+        }
+        if on("statutory") && calendar.is_statutory(a.date) {
+            c[2] += 1;
+        }
+    }
+    c
+}
+
+/// Fairness by swaps between two agents of one contract: all their shifts
+/// of one week, or two shifts of one type in one week (so `stable_week`
+/// holds), kept when both schedules still pass [`check`], the sum of the
+/// squares of their fair counts does not rise, and four times it plus the
+/// shifts against their preferences falls; first improvement, until none
+/// is left or 20,000 swaps were tried. Coverage is unchanged (the same
+/// shifts, other agents).
+fn balance(
+    rules: &LabourRules,
+    agents: &[Agent],
+    mine: &mut [Vec<Assignment>],
+    from: Date,
+    to: Date,
+    calendar: &Calendar,
+) {
+    if rules.fair.is_empty() {
+        return;
+    }
+    let monday = |d: Date| {
+        d.checked_sub(jiff::Span::new().days(weekday_index(d) as i64))
+            .unwrap_or(d)
+    };
+    let mut weeks: Vec<Date> = mine.iter().flatten().map(|a| monday(a.date)).collect();
+    weeks.sort();
+    weeks.dedup();
+    let mut counts: Vec<[i64; 3]> = mine
+        .iter()
+        .map(|l| fair_counts(rules, l, calendar))
+        .collect();
+    let sq = |c: &[i64; 3]| c.iter().map(|x| x * x).sum::<i64>();
+    // Phase 1: whole weeks; phase 2: single shifts. Each has a budget of
+    // 20,000 checked candidates.
+    for phase in 0..2 {
+        let mut checks = 0usize;
+        loop {
+            let mut improved = false;
+            for x in 0..agents.len() {
+                for y in 0..agents.len() {
+                    if x == y
+                        || agents[x].contract != agents[y].contract
+                        || !(0..3).any(|k| counts[x][k] >= counts[y][k] + 2)
+                    {
+                        continue;
+                    }
+                    let moves: Vec<(Vec<Assignment>, Vec<Assignment>)> = if phase == 0 {
+                        weeks
+                            .iter()
+                            .filter_map(|&w| {
+                                let (wx, rest_x): (Vec<Assignment>, Vec<Assignment>) =
+                                    mine[x].iter().cloned().partition(|a| monday(a.date) == w);
+                                let (wy, rest_y): (Vec<Assignment>, Vec<Assignment>) =
+                                    mine[y].iter().cloned().partition(|a| monday(a.date) == w);
+                                if wx.is_empty() && wy.is_empty() {
+                                    return None;
+                                }
+                                let mut nx = rest_x;
+                                nx.extend(wy.into_iter().map(|mut a| {
+                                    a.agent = agents[x].id.clone();
+                                    a
+                                }));
+                                let mut ny = rest_y;
+                                ny.extend(wx.into_iter().map(|mut a| {
+                                    a.agent = agents[y].id.clone();
+                                    a
+                                }));
+                                Some((nx, ny))
+                            })
+                            .collect()
+                    } else {
+                        let mut v = Vec::new();
+                        for (i, a) in mine[x].iter().enumerate() {
+                            for (j, b) in mine[y].iter().enumerate() {
+                                if a.shift != b.shift
+                                    || monday(a.date) != monday(b.date)
+                                    || a.date == b.date
+                                {
+                                    continue;
+                                }
+                                let (mut nx, mut ny) = (mine[x].clone(), mine[y].clone());
+                                nx[i] = Assignment {
+                                    agent: agents[x].id.clone(),
+                                    ..b.clone()
+                                };
+                                ny[j] = Assignment {
+                                    agent: agents[y].id.clone(),
+                                    ..a.clone()
+                                };
+                                v.push((nx, ny));
+                            }
+                        }
+                        v
+                    };
+                    for (mut nx, mut ny) in moves {
+                        let (cx, cy) = (
+                            fair_counts(rules, &nx, calendar),
+                            fair_counts(rules, &ny, calendar),
+                        );
+                        // Fairness first (each unit of squared count weighs
+                        // four missed preferences), preferences second.
+                        let score =
+                            |c: &[i64; 3], ag: &Agent, l: &[Assignment]| 4 * sq(c) + misses(ag, l);
+                        if score(&cx, &agents[x], &nx) + score(&cy, &agents[y], &ny)
+                            >= score(&counts[x], &agents[x], &mine[x])
+                                + score(&counts[y], &agents[y], &mine[y])
+                            || sq(&cx) + sq(&cy) > sq(&counts[x]) + sq(&counts[y])
+                        {
+                            continue;
+                        }
+                        checks += 1;
+                        if checks > 20_000 {
+                            break;
+                        }
+                        if !check(
+                            rules,
+                            std::slice::from_ref(&agents[x]),
+                            &nx,
+                            from,
+                            to,
+                            calendar,
+                        )
+                        .is_empty()
+                            || !check(
+                                rules,
+                                std::slice::from_ref(&agents[y]),
+                                &ny,
+                                from,
+                                to,
+                                calendar,
+                            )
+                            .is_empty()
+                        {
+                            continue;
+                        }
+                        nx.sort_by_key(|a| (a.date, a.start_min));
+                        ny.sort_by_key(|a| (a.date, a.start_min));
+                        mine[x] = nx;
+                        mine[y] = ny;
+                        counts[x] = cx;
+                        counts[y] = cy;
+                        improved = true;
+                        break;
+                    }
+                }
+            }
+            if !improved || checks > 20_000 {
+                break;
+            }
+        }
+    }
+}
+
+/// Shifts of `list` against the agent's preferences: of a type not
+/// preferred (when some are), or on a wished day off.
+fn misses(ag: &Agent, list: &[Assignment]) -> i64 {
+    list.iter()
+        .filter(|a| {
+            (!ag.prefer_shifts.is_empty() && !ag.prefer_shifts.contains(&a.shift))
+                || ag.prefer_days_off.contains(&weekday_index(a.date))
+        })
+        .count() as i64
 }
