@@ -46,7 +46,7 @@ pub struct RosterArgs {
     /// Interval length of the requirement, minutes
     #[arg(long, default_value_t = 30, value_name = "MIN")]
     interval_min: u32,
-    /// Time limit of the shift optimizer per group, seconds
+    /// Time limit, seconds: of the shift optimizer per group, and of the fairness search (the best valid roster so far)
     #[arg(long, default_value_t = 60.0, value_name = "S")]
     time_limit_s: f64,
     /// Branch-and-bound nodes of the shift optimizer per group (`none`: no limit)
@@ -140,7 +140,7 @@ fn run_in(a: &RosterArgs) -> Result<i32> {
     let r = &plan.roster;
     let wanted: u32 = plan.shifts.iter().map(|s| s.agents).sum();
     diag!(
-        "wfm: roster: {} of {} shifts assigned to {} agents from {} to {}; {} uncovered; preferences met {}",
+        "wfm: roster: {} of {} shifts assigned to {} agents from {} to {}; {} uncovered; preferences met {}; fairness search: {}",
         r.assignments.len(),
         wanted,
         r.agents.iter().filter(|x| x.shifts > 0).count(),
@@ -151,7 +151,8 @@ fn run_in(a: &RosterArgs) -> Result<i32> {
             format!("{:.1}%", 100.0 * r.preference_share)
         } else {
             "-".to_string()
-        }
+        },
+        r.status
     );
     for u in r.uncovered.iter().take(10) {
         diag!(

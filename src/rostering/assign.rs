@@ -66,6 +66,10 @@ pub struct AgentRoster {
     /// Share of shifts matching a preference (a preferred type, not on a
     /// wished day off) among the shifts of agents who stated preferences.
     pub preference_share: f64,
+    /// How the fairness search ended: `complete` (no improving swap left),
+    /// `budget` (20,000 checked swaps per phase) or `time limit` (the best
+    /// valid roster found so far).
+    pub status: String,
 }
 
 /// A weekend day of the calendar's week that is not a make-up workday.
@@ -106,6 +110,7 @@ pub fn assign(
     from: Date,
     to: Date,
     calendar: &Calendar,
+    deadline: Option<std::time::Instant>,
 ) -> AgentRoster {
     let mut mine: Vec<Vec<Assignment>> = vec![Vec::new(); agents.len()];
     let mut uncovered = Vec::new();
@@ -227,7 +232,7 @@ pub fn assign(
             }
         }
     }
-    balance(rules, agents, &mut mine, from, to, calendar);
+    let status = balance(rules, agents, &mut mine, from, to, calendar, deadline).to_string();
     let days = ((to - from).get_days() + 1).max(0) as f64;
     let mut summaries = Vec::new();
     let (mut pref_hit, mut pref_total) = (0u32, 0u32);
@@ -282,6 +287,7 @@ pub fn assign(
         assignments,
         uncovered,
         agents: summaries,
+        status,
         preference_share: if pref_total > 0 {
             f64::from(pref_hit) / f64::from(pref_total)
         } else {
@@ -323,10 +329,12 @@ fn balance(
     from: Date,
     to: Date,
     calendar: &Calendar,
-) {
+    deadline: Option<std::time::Instant>,
+) -> &'static str {
     if rules.fair.is_empty() {
-        return;
+        return "complete";
     }
+    let mut status = "complete";
     let monday = |d: Date| {
         d.checked_sub(jiff::Span::new().days(weekday_index(d) as i64))
             .unwrap_or(d)
@@ -419,7 +427,11 @@ fn balance(
                         }
                         checks += 1;
                         if checks > 20_000 {
+                            status = "budget";
                             break;
+                        }
+                        if deadline.is_some_and(|d| std::time::Instant::now() >= d) {
+                            return "time limit";
                         }
                         if !check(
                             rules,
@@ -458,6 +470,7 @@ fn balance(
             }
         }
     }
+    status
 }
 
 /// Shifts of `list` against the agent's preferences: of a type not

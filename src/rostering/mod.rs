@@ -103,7 +103,8 @@ pub fn leave_allowance(
 /// shift types of `shift_rules`; leave requests are granted within what
 /// that roster leaves free ([`leave_allowance`], [`grant_leave`]) and become
 /// unavailable days; the roster's shifts are then given to agents
-/// ([`assign`]) and the result is checked ([`check`]).
+/// ([`assign`]; its fairness search stops at `sched.time_limit_s` with the
+/// best valid roster so far) and the result is checked ([`check`]).
 pub fn make_roster(
     req: &Requirement,
     shift_rules: &ShiftRules,
@@ -125,7 +126,11 @@ pub fn make_roster(
         }
     }
     let calendar = &shift_rules.calendar_data;
-    let roster = assign(rules, &with_leave, &shifts, from, to, calendar);
+    let deadline = std::time::Instant::now().checked_add(
+        std::time::Duration::try_from_secs_f64(sched.time_limit_s)
+            .unwrap_or(std::time::Duration::MAX),
+    );
+    let roster = assign(rules, &with_leave, &shifts, from, to, calendar, deadline);
     let violations = check(rules, &with_leave, &roster.assignments, from, to, calendar);
     Ok(RosterPlan {
         shifts,

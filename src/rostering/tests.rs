@@ -371,7 +371,7 @@ proptest! {
         let rules = LabourRules::default();
         let cal = Calendar::default();
         let (from, to) = (d("2026-03-02"), d("2026-03-15"));
-        let r = assign(&rules, &agents, &shifts, from, to, &cal);
+        let r = assign(&rules, &agents, &shifts, from, to, &cal, None);
         let v = check(&rules, &agents, &r.assignments, from, to, &cal);
         prop_assert!(v.is_empty(), "{:?}", v);
         let wanted: u32 = shifts.iter().map(|s| s.agents).sum();
