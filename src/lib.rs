@@ -54,6 +54,7 @@ pub mod forecast;
 pub mod grid;
 pub mod input;
 pub mod longrange;
+pub mod multiskill;
 pub mod output;
 pub mod plan;
 pub mod prec;
