@@ -74,9 +74,10 @@ pub enum LongRangeError {
 /// How to plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LongRangeOptions {
-    /// First day of the horizon (its week starts on the Monday on or before it).
+    /// First day of the horizon (the plan starts on the first Monday on or
+    /// after it).
     pub from: Date,
-    /// Last day (the horizon runs to the end of its week).
+    /// Last day (the plan ends on the last Sunday on or before it).
     pub to: Date,
     /// Schedule every week instead of one per pattern.
     pub every_week: bool,
@@ -221,11 +222,28 @@ pub fn plan_capacity(
             opts.to, opts.from
         )));
     }
+    // Whole weeks inside the dates: from the first Monday on or after
+    // `from` to the last Sunday on or before `to`.
     let first = add_days(
         opts.from,
-        -(crate::calendar::weekday_index(opts.from) as i64),
+        (7 - crate::calendar::weekday_index(opts.from) as i64) % 7,
     );
-    let weeks = ((opts.to - first).get_days() as i64 / 7 + 1) as usize;
+    let days = (opts.to - first).get_days() as i64 + 1;
+    if days < 7 {
+        return Err(LongRangeError::Horizon(format!(
+            "{} to {} holds no whole week (Monday to Sunday); the plan is by week",
+            opts.from, opts.to
+        )));
+    }
+    let weeks = (days / 7) as usize;
+    if first != opts.from || days % 7 != 0 {
+        warnings.push(Warning(format!(
+            "the plan runs by whole weeks: {first} to {}, inside {} to {}",
+            add_days(first, 7 * weeks as i64 - 1),
+            opts.from,
+            opts.to
+        )));
+    }
     if weeks > opts.max_weeks as usize {
         return Err(LongRangeError::Horizon(format!(
             "{} to {} is {weeks} weeks, more than the limit of {}; raise it (--max-weeks) if that is meant",

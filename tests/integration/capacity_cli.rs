@@ -148,3 +148,18 @@ fn what_no_plan_can_cover_is_reported_by_week() {
     assert!(err.contains("group-week(s) short: "), "{err}");
     assert!(err.contains("2026-06-"), "{err}");
 }
+
+/// Dates inside weeks: the plan keeps the whole weeks between them and says so.
+#[test]
+fn the_plan_runs_by_whole_weeks_inside_the_dates() {
+    let out = wfm(&args_to("2026-03-04", &["--from", "2026-01-07"]));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("whole weeks: 2026-01-12 to 2026-03-01"),
+        "{err}"
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let r = rows(&text);
+    assert_eq!(r.len(), 7 * 3);
+    assert_eq!(&r[0][0], "2026-01-12");
+}
