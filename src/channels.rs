@@ -222,6 +222,10 @@ pub struct GroupSettings {
     /// Contacts an agent of the group handles at once (chat-kind channels only when > 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub concurrency: Option<u32>,
+    /// Cost of an agent of the group relative to a specialist (e.g. 1.1
+    /// for cross-trained agents), for multi-skill staffing; default 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_per_hour: Option<f64>,
 }
 
 /// The channels TOML file: a `[channel.NAME]` table per channel.

@@ -27,6 +27,21 @@ pub struct StaffArgs {
     /// Queueing model for every channel [default: erlang-a where a patience is given, else erlang-c]
     #[arg(long, value_parser = parse_model, value_name = "MODEL")]
     model: Option<Model>,
+    /// Staff the channels file's [group.NAME] groups by simulation (multi-skill): date,time,group,agents
+    #[arg(long)]
+    groups: bool,
+    /// --groups: replications per candidate staffing
+    #[arg(long, default_value_t = 12, value_name = "N")]
+    replications: usize,
+    /// --groups: seed shared by every candidate (common random numbers)
+    #[arg(long, default_value_t = 1, value_name = "SEED")]
+    seed: u64,
+    /// --groups: most blocks of like load to search
+    #[arg(long, default_value_t = 2000, value_name = "N")]
+    max_blocks: usize,
+    /// --groups: volume bucket, share of each channel's largest volume
+    #[arg(long, default_value_t = 0.05, value_name = "SHARE")]
+    bucket_share: f64,
     /// Output CSV [default: stdout]
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
@@ -44,6 +59,29 @@ pub fn run(a: StaffArgs) -> Result<i32> {
     let (forecast, warnings) = Forecast::from_path(&a.forecast, a.interval_min)?;
     super::warn_all(&warnings);
     let book = super::channel_book(a.channels.as_deref(), &a.flags)?;
+    if a.groups {
+        if a.replications == 0 {
+            anyhow::bail!("--replications: expected at least 1");
+        }
+        if !(a.bucket_share.is_finite() && a.bucket_share > 0.0 && a.bucket_share <= 1.0) {
+            anyhow::bail!(
+                "--bucket-share: expected a share in (0, 1], got {}",
+                a.bucket_share
+            );
+        }
+        let opts = wfm::multiskill::GroupStaffOptions {
+            replications: a.replications,
+            seed: a.seed,
+            bucket_share: a.bucket_share,
+            max_blocks: a.max_blocks,
+        };
+        let table = wfm::multiskill::staff_groups(&forecast, &book, &opts)?;
+        outs.fill(out, |buf| {
+            wfm::requirement::write_staffing_table_as(&table, buf, "group")
+        })?;
+        outs.commit()?;
+        return Ok(0);
+    }
     let rows = staff_forecast(&forecast, &book, a.model, &a.forecast.display().to_string())?;
     outs.fill(out, |buf| wfm::requirement::write_staffing(buf, &rows))?;
     outs.commit()?;

@@ -284,3 +284,60 @@ fn erlang_answers_a_quick_question() {
     ]);
     assert!(err.contains("target service_level cannot be met"), "{err}");
 }
+
+/// `wfm staff --groups`: the requirement per group of the channels file,
+/// and located errors for groups that do not fit the forecast.
+#[test]
+fn staff_by_groups_and_its_errors() {
+    let forecast = "date,time,channel,volume,aht_s\n\
+                    2026-03-10,09:00,phone,120,200\n2026-03-10,09:00,chat,200,300\n\
+                    2026-03-10,09:30,phone,90,200\n2026-03-10,09:30,chat,150,300\n";
+    let (dir, f) = temp_file("f.csv", forecast);
+    let ch = dir.path().join("ch.toml");
+    let write = |groups: &str| {
+        std::fs::write(
+            &ch,
+            format!("[channel.phone]\nanswer_within_s = 20\n[channel.chat]\nkind = \"chat\"\nanswer_within_s = 60\n{groups}"),
+        )
+        .unwrap();
+    };
+    write("[group.p]\nchannels = [\"phone\"]\n[group.c]\nchannels = [\"chat\"]\n[group.both]\nchannels = [\"phone\", \"chat\"]\ncost_per_hour = 1.1\n");
+    let out = wfm_ok(&[
+        "staff",
+        "--forecast",
+        s(&f),
+        "--channels",
+        s(&ch),
+        "--groups",
+        "--replications",
+        "6",
+    ]);
+    assert!(out.starts_with("date,time,group,agents\n"), "{out}");
+    assert_eq!(out.lines().count(), 1 + 2 * 3);
+    let total: u32 = out
+        .lines()
+        .skip(1)
+        .map(|l| l.rsplit(',').next().unwrap().parse::<u32>().unwrap())
+        .sum();
+    assert!(total > 10, "{out}");
+    write("[group.p]\nchannels = [\"phone\", \"fraud\"]\n[group.c]\nchannels = [\"chat\"]\n");
+    let e = wfm_err(&[
+        "staff",
+        "--forecast",
+        s(&f),
+        "--channels",
+        s(&ch),
+        "--groups",
+    ]);
+    assert!(e.contains("[group.p]") && e.contains("fraud"), "{e}");
+    write("[group.p]\nchannels = [\"phone\"]\n");
+    let e = wfm_err(&[
+        "staff",
+        "--forecast",
+        s(&f),
+        "--channels",
+        s(&ch),
+        "--groups",
+    ]);
+    assert!(e.contains("no group serves channel \"chat\""), "{e}");
+}
