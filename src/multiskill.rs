@@ -558,10 +558,9 @@ pub fn staff_groups(
     }
     // Per interval: each channel's (volume, aht, patience).
     type Key = Vec<(i64, i64, i64)>;
-    let mut per_interval: BTreeMap<
-        (jiff::civil::Date, jiff::civil::Time),
-        Vec<(f64, f64, Option<f64>)>,
-    > = BTreeMap::new();
+    // Each channel's (volume, aht, patience) per interval.
+    type Loads = Vec<(f64, f64, Option<f64>)>;
+    let mut per_interval: BTreeMap<(jiff::civil::Date, jiff::civil::Time), Loads> = BTreeMap::new();
     for r in &forecast.rows {
         let k = names.iter().position(|n| n == &r.channel).unwrap_or(0);
         let e = per_interval
