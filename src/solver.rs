@@ -1,5 +1,5 @@
 //! The solver layer: a mixed-integer program in plain form
-//! ([`LinearModel`]) and the backends that solve it — microlp driven
+//! (`LinearModel`, crate-internal) and the backends that solve it — microlp driven
 //! directly (warm start, node limit, best bound) and CBC through `good_lp`
 //! — behind one trait, shared by the shift optimizer ([`crate::schedule`])
 //! and the hiring optimizer ([`crate::longrange`]).
