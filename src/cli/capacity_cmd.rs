@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Result};
 use clap::Args;
-use wfm::longrange::{plan_capacity, write_capacity, write_hiring, HiringFile, LongRangeOptions};
+use wfm::longrange::{write_capacity, write_hiring, write_variants, HiringFile, LongRangeOptions};
 use wfm::output::OutputSet;
 use wfm::scenario::{resolve, Scenario};
 use wfm::shifts::ShiftRules;
@@ -39,9 +39,10 @@ pub struct CapacityArgs {
     /// Solve for the class starts and sizes that cover the gap at least cost
     #[arg(long)]
     optimize_hiring: bool,
-    /// Weekly attrition, overriding the hiring file's `[attrition] weekly`
-    #[arg(long, value_name = "SHARE")]
-    attrition_weekly: Option<f64>,
+    /// Weekly attrition, overriding the hiring file's `[attrition] weekly`; several
+    /// (`0.005,0.012`) plan each side by side, the first being the plan written
+    #[arg(long, value_name = "SHARE[,SHARE...]")]
+    attrition_weekly: Option<String>,
     /// Override any key of the hiring file: KEY=VALUE (e.g. hiring.class_max=40); repeatable
     #[arg(long = "set", value_name = "KEY=VALUE")]
     set: Vec<String>,
@@ -57,7 +58,7 @@ pub struct CapacityArgs {
     /// Longest horizon, weeks
     #[arg(long, default_value_t = wfm::longrange::DEFAULT_MAX_WEEKS, value_name = "N")]
     max_weeks: u32,
-    /// Output directory: capacity.csv, hiring.csv, index.html [default: capacity.csv on stdout]
+    /// Output directory: capacity.csv, hiring.csv, variants.csv, index.html [default: capacity.csv on stdout]
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     #[command(flatten)]
@@ -65,7 +66,7 @@ pub struct CapacityArgs {
 }
 
 /// The files of a capacity directory, in order.
-const FILES: [&str; 3] = ["index.html", "capacity.csv", "hiring.csv"];
+const FILES: [&str; 4] = ["index.html", "capacity.csv", "hiring.csv", "variants.csv"];
 
 pub fn run(a: CapacityArgs) -> Result<i32> {
     super::in_out_dir(a.out.as_deref(), || run_in(&a))
@@ -121,14 +122,28 @@ fn run_in(a: &CapacityArgs) -> Result<i32> {
     if team.calendar.days.is_empty() {
         team.calendar = scenario.calendar_data.clone();
     }
-    let mut sets = a.set.clone();
-    if let Some(x) = a.attrition_weekly {
-        sets.push(format!("attrition.weekly={x}"));
-    }
-    let hiring = match &a.hiring {
-        Some(p) => HiringFile::from_path(p, &sets)?,
-        None => HiringFile::parse("", "--hiring", &sets)?,
+    let rates: Vec<Option<String>> = match &a.attrition_weekly {
+        None => vec![None],
+        Some(list) => list
+            .split(',')
+            .map(|x| Some(x.trim().to_string()))
+            .collect(),
     };
+    let mut hirings = Vec::new();
+    for rate in &rates {
+        let mut sets = a.set.clone();
+        if let Some(x) = rate {
+            if x.parse::<f64>().is_err() {
+                bail!("--attrition-weekly: expected shares separated by commas, got {x:?}");
+            }
+            sets.push(format!("attrition.weekly={x}"));
+        }
+        hirings.push(match &a.hiring {
+            Some(p) => HiringFile::from_path(p, &sets)?,
+            None => HiringFile::parse("", "--hiring", &sets)?,
+        });
+    }
+    let hiring = hirings[0].clone();
     if !(a.time_limit_s.is_finite() && a.time_limit_s > 0.0) {
         bail!(
             "--time-limit-s: expected seconds > 0, got {}",
@@ -142,7 +157,22 @@ fn run_in(a: &CapacityArgs) -> Result<i32> {
     opts.limits.node_limit = a.node_limit.0;
     opts.limits.time_limit_s = a.time_limit_s;
     opts.max_weeks = a.max_weeks;
-    let plan = plan_capacity(&scenario, &book, &rules, &team, &hiring, &opts)?;
+    let mut plans =
+        wfm::longrange::plan_capacity_variants(&scenario, &book, &rules, &team, &hirings, &opts)?;
+    let plan = plans.remove(0);
+    let variants: Vec<(String, wfm::longrange::CapacityPlan)> = hirings[1..]
+        .iter()
+        .zip(plans)
+        .map(|(h, p)| (format!("attrition {}", h.attrition.weekly), p))
+        .collect();
+    for (name, v) in &variants {
+        let short: f64 = v.rows.iter().map(|r| (-r.week.gap_fte).max(0.0)).sum();
+        diag!(
+            "wfm: capacity: what-if {name}: cost {:.0}, {short:.1} FTE-weeks short, {} class(es)",
+            v.cost,
+            v.classes.len()
+        );
+    }
     super::warn_all(&plan.warnings);
     diag!(
         "wfm: capacity: {} weeks from {}, {} demand pattern(s) scheduled{}",
@@ -208,15 +238,23 @@ fn run_in(a: &CapacityArgs) -> Result<i32> {
                 .name
                 .clone()
                 .unwrap_or_else(|| "Capacity plan".to_string());
+            let named: Vec<(&str, &wfm::longrange::CapacityPlan)> =
+                variants.iter().map(|(n, p)| (n.as_str(), p)).collect();
             let page = wfm::report::longrange_page(
                 &plan,
                 &format!("Capacity plan: {title}"),
                 hiring.hiring.training_weeks,
                 hiring.hiring.nesting_aht.len(),
+                &named,
             )?;
             outs.set(ids[0], page.into_bytes());
             outs.fill(ids[1], |b| write_capacity(b, &plan))?;
             outs.fill(ids[2], |b| write_hiring(b, &plan))?;
+            let base_name = format!("attrition {}", hiring.attrition.weekly);
+            let mut all: Vec<(&str, &wfm::longrange::CapacityPlan)> =
+                vec![(base_name.as_str(), &plan)];
+            all.extend(named.iter().copied());
+            outs.fill(ids[3], |b| write_variants(b, &all))?;
             outs.commit()?;
             diag!(
                 "wfm: capacity: the report is {}",

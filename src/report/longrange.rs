@@ -82,6 +82,81 @@ pub fn fte_chart(p: &CapacityPlan) -> Result<String, ReportError> {
     Ok(s)
 }
 
+/// Net FTE of all groups per week for the plan and each variant, with the
+/// requirement.
+pub fn plan_variants_chart(
+    p: &CapacityPlan,
+    variants: &[(&str, &CapacityPlan)],
+) -> Result<String, ReportError> {
+    let weeks = p.weeks.len();
+    let n = weeks.max(1) as f64;
+    let sum = |q: &CapacityPlan, f: &dyn Fn(&crate::longrange::CapacityRow) -> f64| -> Vec<f64> {
+        let mut v = vec![0.0; weeks];
+        for r in &q.rows {
+            if let Some(i) = q.weeks.iter().position(|w| *w == r.week_start) {
+                if i < weeks {
+                    v[i] += f(r);
+                }
+            }
+        }
+        v
+    };
+    let req = sum(p, &|r| r.week.required_fte);
+    let mut series = vec![sum(p, &|r| r.week.net_fte)];
+    series.extend(variants.iter().map(|(_, q)| sum(q, &|r| r.week.net_fte)));
+    let top = series
+        .iter()
+        .flatten()
+        .chain(&req)
+        .copied()
+        .fold(1.0, f64::max)
+        * 1.1;
+    let mut s = String::new();
+    {
+        let root = SVGBackend::with_string(&mut s, (W, 300)).into_drawing_area();
+        root.fill(&WHITE).map_err(chart_err("variants"))?;
+        let names: Vec<&str> = std::iter::once("the plan")
+            .chain(variants.iter().map(|(n, _)| *n))
+            .collect();
+        let mut chart = chart_on(
+            &root,
+            "variants",
+            format!(
+                "Net FTE per week: {}; required (red)",
+                super::colour_legend_skip_red(&names)
+            ),
+            -0.5..n - 0.5,
+            0.0..top,
+            48,
+        )?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(weeks.min(13))
+            .x_label_formatter(&|x| label(&p.weeks, *x))
+            .y_desc("FTE")
+            .draw()
+            .map_err(chart_err("variants"))?;
+        chart
+            .draw_series(LineSeries::new(
+                req.iter().enumerate().map(|(i, v)| (i as f64, *v)),
+                PALETTE[1].stroke_width(2),
+            ))
+            .map_err(chart_err("variants"))?;
+        for (k, v) in series.iter().enumerate() {
+            let colour = super::PALETTE_NO_RED[k % super::PALETTE_NO_RED.len()];
+            chart
+                .draw_series(LineSeries::new(
+                    v.iter().enumerate().map(|(i, x)| (i as f64, *x)),
+                    colour.stroke_width(2),
+                ))
+                .map_err(chart_err("variants"))?;
+        }
+        root.present().map_err(chart_err("variants"))?;
+    }
+    Ok(s)
+}
+
 /// The headcount flow over all groups: agents on the books and in class
 /// (lines), graduates (green bars up) and leavers (red bars down).
 pub fn flow_chart(p: &CapacityPlan) -> Result<String, ReportError> {
@@ -241,7 +316,21 @@ pub fn longrange_page(
     title: &str,
     training_weeks: u32,
     nesting_weeks: usize,
+    variants: &[(&str, &CapacityPlan)],
 ) -> Result<String, ReportError> {
+    let variant_chart = if variants.is_empty() {
+        None
+    } else {
+        Some(plan_variants_chart(p, variants)?)
+    };
+    let totals_of = |q: &CapacityPlan| -> (f64, f64, usize) {
+        let short: f64 = q.rows.iter().map(|r| (-r.week.gap_fte).max(0.0)).sum();
+        (
+            q.cost,
+            short,
+            q.classes.iter().filter(|c| !c.decided).count(),
+        )
+    };
     let fte = fte_chart(p)?;
     let flow = flow_chart(p)?;
     let classes = classes_chart(p, training_weeks, nesting_weeks)?;
@@ -275,6 +364,19 @@ pub fn longrange_page(
                 @if let Some(b) = o.bound { "; best bound " (format!("{b:.0}")) }
                 "; gap " (if o.gap.is_finite() { format!("{:.2}%", 100.0 * o.gap) } else { "unknown".to_string() })
                 (if o.proven { ", proven." } else { ", stopped at a limit." })
+            }
+        }
+        @if let Some(c) = variant_chart {
+            h2 { "What-ifs side by side" }
+            figure { (PreEscaped(c)) figcaption { "Net FTE of all groups per week: the plan (blue) and each variant; the requirement in red. Data: variants.csv." } }
+            table {
+                tr { th { "variant" } th { "cost" } th { "FTE-weeks short" } th { "classes proposed" } }
+                @let (c0, s0, n0) = totals_of(p);
+                tr { td { "the plan" } td { (format!("{c0:.0}")) } td { (format!("{s0:.1}")) } td { (n0) } }
+                @for (name, q) in variants {
+                    @let (c, sh, n) = totals_of(q);
+                    tr { td { (name) } td { (format!("{c:.0}")) } td { (format!("{sh:.1}")) } td { (n) } }
+                }
             }
         }
         h2 { "Required and net FTE" }
@@ -312,7 +414,7 @@ pub fn longrange_page(
                 }
             }
         }
-        p class="note" { "Written by wfm. Files beside this page: capacity.csv, hiring.csv." }
+        p class="note" { "Written by wfm. Files beside this page: capacity.csv, hiring.csv, variants.csv." }
     };
     Ok(page(title, body))
 }

@@ -82,6 +82,26 @@ pub(super) fn chart_on<'a, 'b>(
         .map_err(chart_err(name))
 }
 
+/// The palette without red (red is the requirement's colour), and its names.
+const PALETTE_NO_RED: [RGBColor; 5] = [PALETTE[0], PALETTE[2], PALETTE[3], PALETTE[4], PALETTE[5]];
+const PALETTE_NO_RED_NAMES: [&str; 5] = ["blue", "green", "purple", "orange", "teal"];
+
+/// `name (colour)` for each series in the order of [`PALETTE_NO_RED`].
+fn colour_legend_skip_red<S: AsRef<str>>(names: &[S]) -> String {
+    names
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            format!(
+                "{} ({})",
+                c.as_ref(),
+                PALETTE_NO_RED_NAMES[i % PALETTE_NO_RED_NAMES.len()]
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// `name (colour)` for each series, in the palette's order: the legend of
 /// a chart whose series are told apart by colour.
 fn colour_legend<S: AsRef<str>>(names: &[S]) -> String {
@@ -638,6 +658,6 @@ pub fn capacity_page(
 mod longrange;
 mod plan;
 mod rostering;
-pub use longrange::{classes_chart, flow_chart, fte_chart, longrange_page};
+pub use longrange::{classes_chart, flow_chart, fte_chart, longrange_page, plan_variants_chart};
 pub use plan::plan_page;
 pub use rostering::{hours_chart, roster_page};

@@ -86,21 +86,36 @@ fn the_plan_writes_its_files_and_the_identity_holds() {
 
 #[test]
 fn attrition_what_ifs_come_from_the_command_line() {
-    let last_heads = |a: &str| -> i64 {
-        let out = wfm(&args(&["--attrition-weekly", a]));
-        let text = String::from_utf8(out.stdout).unwrap();
-        rows(&text)
+    // Two rates side by side: one schedule of the representative weeks, two plans.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("v");
+    let o = wfm(&args(&[
+        "--attrition-weekly",
+        "0.005,0.012",
+        "--out",
+        s(&out),
+    ]));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("what-if attrition 0.012"), "{err}");
+    let v = std::fs::read_to_string(out.join("variants.csv")).unwrap();
+    assert!(v.starts_with("variant,week_start,group,required_fte,headcount,net_fte,gap_fte,cost\n"));
+    let heads = |name: &str| -> i64 {
+        rows(&v)
             .iter()
-            .filter(|x| &x[0] == "2026-06-29")
-            .map(|x| x[3].parse::<i64>().unwrap())
+            .filter(|x| &x[0] == name && &x[1] == "2026-06-29")
+            .map(|x| x[4].parse::<i64>().unwrap())
             .sum()
     };
-    let (low, high) = (last_heads("0.005"), last_heads("0.012"));
+    let (low, high) = (heads("attrition 0.005"), heads("attrition 0.012"));
     assert!(low > high + 20, "0.5%: {low}, 1.2%: {high}");
+    let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(html.contains("What-ifs side by side"));
     // Any key of the hiring file, by --set.
     let out = wfm(&args(&["--set", "hiring.class_max=9", "--optimize-hiring"]));
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(!text.is_empty());
+    let e = wfm_err(&args(&["--attrition-weekly", "0.01,lots"]));
+    assert!(e.contains("--attrition-weekly"), "{e}");
 }
 
 #[test]
