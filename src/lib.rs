@@ -47,6 +47,7 @@ pub mod backtest;
 pub mod calendar;
 pub mod capacity;
 pub mod channels;
+pub mod collections;
 pub mod dist;
 pub mod erlang;
 pub mod fit;

@@ -465,6 +465,7 @@ pub fn fit(history: &Forecast, opts: &FitOptions) -> Result<FitReport, FitError>
             ..h.clone()
         }),
         event: Vec::new(),
+        collections: Vec::new(),
         channels_file: None,
         shifts_file: None,
         calendar_data: opts.calendar.clone(),

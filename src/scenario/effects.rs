@@ -180,6 +180,16 @@ impl Scenario {
                 Err(_) => break,
             };
         }
+        if !self.collections.is_empty() {
+            rows.extend(crate::collections::outbound_rows(
+                &self.collections,
+                from,
+                to,
+                c.interval_min,
+                "scenario",
+            )?);
+            rows.sort_by(|a, b| (a.date, a.time).cmp(&(b.date, b.time)));
+        }
         Ok(Forecast {
             interval_min: c.interval_min,
             rows,

@@ -120,6 +120,11 @@ pub struct Scenario {
     /// One-off shocks.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub event: Vec<Event>,
+    /// Collections books: the outbound workload of the repayment cycle
+    /// (see [`crate::collections`]), written by the forecast as channels
+    /// `<name>_call` and `<name>_message`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub collections: Vec<crate::collections::Collections>,
     /// Channel settings TOML for `wfm plan`, relative to the scenario file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channels_file: Option<String>,

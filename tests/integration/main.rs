@@ -2,6 +2,7 @@
 
 mod arrivals_cli;
 mod capacity_cli;
+mod collections_cli;
 mod erlang_reference;
 mod hostile_cli;
 mod outputs_cli;
