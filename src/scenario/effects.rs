@@ -188,7 +188,7 @@ impl Scenario {
                 c.interval_min,
                 "scenario",
             )?);
-            rows.sort_by(|a, b| (a.date, a.time).cmp(&(b.date, b.time)));
+            rows.sort_by_key(|r| (r.date, r.time));
         }
         Ok(Forecast {
             interval_min: c.interval_min,
