@@ -6,6 +6,17 @@ use plotters::prelude::*;
 use super::{chart_err, chart_on, label, page, ReportError, PALETTE, W};
 use crate::longrange::{CapacityPlan, CapacityRow};
 
+/// `f` of the plan's rows summed over its groups, per week.
+fn weekly_sum(p: &CapacityPlan, f: &dyn Fn(&CapacityRow) -> f64) -> Vec<f64> {
+    let mut v = vec![0.0; p.weeks.len()];
+    for r in &p.rows {
+        if let Some(i) = p.weeks.iter().position(|w| *w == r.week_start) {
+            v[i] += f(r);
+        }
+    }
+    v
+}
+
 /// The week indices a named holiday of the plan touches.
 fn holiday_weeks(p: &CapacityPlan) -> Vec<usize> {
     let mut out = Vec::new();
@@ -90,20 +101,13 @@ pub fn plan_variants_chart(
 ) -> Result<String, ReportError> {
     let weeks = p.weeks.len();
     let n = weeks.max(1) as f64;
-    let sum = |q: &CapacityPlan, f: &dyn Fn(&crate::longrange::CapacityRow) -> f64| -> Vec<f64> {
-        let mut v = vec![0.0; weeks];
-        for r in &q.rows {
-            if let Some(i) = q.weeks.iter().position(|w| *w == r.week_start) {
-                if i < weeks {
-                    v[i] += f(r);
-                }
-            }
-        }
-        v
-    };
-    let req = sum(p, &|r| r.week.required_fte);
-    let mut series = vec![sum(p, &|r| r.week.net_fte)];
-    series.extend(variants.iter().map(|(_, q)| sum(q, &|r| r.week.net_fte)));
+    let req = weekly_sum(p, &|r| r.week.required_fte);
+    let mut series = vec![weekly_sum(p, &|r| r.week.net_fte)];
+    series.extend(
+        variants
+            .iter()
+            .map(|(_, q)| weekly_sum(q, &|r| r.week.net_fte)),
+    );
     let top = series
         .iter()
         .flatten()
@@ -162,18 +166,10 @@ pub fn plan_variants_chart(
 pub fn flow_chart(p: &CapacityPlan) -> Result<String, ReportError> {
     let weeks = p.weeks.len();
     let n = weeks.max(1) as f64;
-    let mut heads = vec![0.0; weeks];
-    let mut training = vec![0.0; weeks];
-    let mut grads = vec![0.0; weeks];
-    let mut leavers = vec![0.0; weeks];
-    for r in &p.rows {
-        if let Some(i) = p.weeks.iter().position(|w| *w == r.week_start) {
-            heads[i] += f64::from(r.week.headcount);
-            training[i] += f64::from(r.week.in_training);
-            grads[i] += f64::from(r.week.graduates);
-            leavers[i] += f64::from(r.week.leavers);
-        }
-    }
+    let heads = weekly_sum(p, &|r| f64::from(r.week.headcount));
+    let training = weekly_sum(p, &|r| f64::from(r.week.in_training));
+    let grads = weekly_sum(p, &|r| f64::from(r.week.graduates));
+    let leavers = weekly_sum(p, &|r| f64::from(r.week.leavers));
     let top = heads.iter().copied().fold(1.0, f64::max) * 1.1;
     let bottom = -leavers.iter().copied().fold(1.0, f64::max) * 1.5;
     let mut s = String::new();

@@ -88,33 +88,21 @@ const PALETTE_NO_RED_NAMES: [&str; 5] = ["blue", "green", "purple", "orange", "t
 
 /// `name (colour)` for each series in the order of [`PALETTE_NO_RED`].
 fn colour_legend_skip_red<S: AsRef<str>>(names: &[S]) -> String {
-    names
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            format!(
-                "{} ({})",
-                c.as_ref(),
-                PALETTE_NO_RED_NAMES[i % PALETTE_NO_RED_NAMES.len()]
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
+    legend(names, &PALETTE_NO_RED_NAMES)
 }
 
 /// `name (colour)` for each series, in the palette's order: the legend of
 /// a chart whose series are told apart by colour.
 fn colour_legend<S: AsRef<str>>(names: &[S]) -> String {
+    legend(names, &PALETTE_NAMES)
+}
+
+/// `name (colour)` for each series, the colours named by `colours` in turn.
+fn legend<S: AsRef<str>>(names: &[S], colours: &[&str]) -> String {
     names
         .iter()
         .enumerate()
-        .map(|(i, c)| {
-            format!(
-                "{} ({})",
-                c.as_ref(),
-                PALETTE_NAMES[i % PALETTE_NAMES.len()]
-            )
-        })
+        .map(|(i, c)| format!("{} ({})", c.as_ref(), colours[i % colours.len()]))
         .collect::<Vec<_>>()
         .join(", ")
 }
