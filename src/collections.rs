@@ -29,6 +29,10 @@ use serde::{Deserialize, Serialize};
 use crate::forecast::ForecastRow;
 use crate::input::InputError;
 
+/// The most days past due a book may treat (ten years): each day of a
+/// forecast looks back this far for due dates.
+pub const MAX_DAYS_PAST_DUE: u32 = 3660;
+
 /// One collections book (`[[collections]]`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -155,6 +159,16 @@ impl Collections {
                 "expected [days past due, share] points".into(),
             );
         }
+        if let Some((day, _)) = self
+            .delinquency
+            .iter()
+            .find(|(d, _)| *d > MAX_DAYS_PAST_DUE)
+        {
+            return bad(
+                "delinquency",
+                format!("expected days past due up to {MAX_DAYS_PAST_DUE}, got {day}"),
+            );
+        }
         for (j, (day, share)) in self.delinquency.iter().enumerate() {
             if !(share.is_finite() && (0.0..=1.0).contains(share)) {
                 return bad(
@@ -194,6 +208,15 @@ impl Collections {
             }
             for tr in &t.treatment {
                 let k = format!("tier {} treatment", t.name);
+                if tr.to_day > MAX_DAYS_PAST_DUE {
+                    return bad(
+                        &k,
+                        format!(
+                            "to_day: expected days past due up to {MAX_DAYS_PAST_DUE}, got {}",
+                            tr.to_day
+                        ),
+                    );
+                }
                 if tr.to_day < tr.from_day {
                     return bad(
                         &k,

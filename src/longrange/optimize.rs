@@ -367,16 +367,15 @@ impl HiringModel {
     /// start from week `lead_weeks` and must graduate inside the horizon.
     pub fn solve(&self, limits: &HiringLimits) -> Result<HiringSolution, String> {
         let h = &self.hiring;
-        let slots = self.slots();
-        let base = self.base_net();
+        // The slots, their per-agent figures, the base and the capacity, once.
+        let prep = self.prepare();
+        let (slots, base, per) = (&prep.slots, &prep.base, &prep.per);
         let t = h.training_weeks as usize;
         let mut cost = Vec::new();
         let mut integer = Vec::new();
         let mut rows = Vec::new();
         // y then n per slot.
-        let mut per: Vec<(Vec<f64>, f64)> = Vec::with_capacity(slots.len());
-        for (k, sl) in slots.iter().enumerate() {
-            let (contrib, c) = self.per_agent(sl.group, sl.start);
+        for (k, &(_, c)) in per.iter().enumerate() {
             cost.push(0.0);
             integer.push(true);
             cost.push(c);
@@ -397,7 +396,6 @@ impl HiringModel {
                 at_most: true,
                 rhs: 1.0,
             });
-            per.push((contrib, c));
         }
         // Shortfall variables and coverage rows.
         let mut short_vars = Vec::new();
@@ -427,7 +425,7 @@ impl HiringModel {
             }
         }
         // Training capacity.
-        let left = self.capacity_left();
+        let left = &prep.cap;
         for (w, &l) in left.iter().enumerate() {
             let terms: Vec<(usize, f64)> = slots
                 .iter()
@@ -488,7 +486,6 @@ impl HiringModel {
                     classes.remove(smallest);
                 }
             }
-            let prep = self.prepare();
             let mut sizes = vec![0u32; prep.slots.len()];
             for (g, c) in &classes {
                 if let Some(k) = prep
@@ -506,7 +503,7 @@ impl HiringModel {
                 _ => a,
             };
             let classes = Self::classes_of(&prep, &better);
-            start = self.encode(&slots, &classes, &short_vars, &per, &base, model.cost.len());
+            start = self.encode(slots, &classes, &short_vars, per, base, model.cost.len());
         }
         let outcome = branch_and_bound(
             limits.solver,

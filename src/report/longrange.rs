@@ -3,7 +3,7 @@
 use maud::{html, PreEscaped};
 use plotters::prelude::*;
 
-use super::{chart_err, chart_on, label, page, ReportError, PALETTE, W};
+use super::{chart_err, chart_on, draw_line, label, page, ReportError, PALETTE, W};
 use crate::longrange::{CapacityPlan, CapacityRow};
 
 /// `f` of the plan's rows summed over its groups, per week.
@@ -71,22 +71,18 @@ pub fn fte_chart(p: &CapacityPlan) -> Result<String, ReportError> {
                     )
                 }))
                 .map_err(chart_err("fte"))?;
-            chart
-                .draw_series(LineSeries::new(
-                    mine.iter()
-                        .enumerate()
-                        .map(|(i, r)| (i as f64, r.week.required_fte)),
-                    PALETTE[1].stroke_width(2),
-                ))
-                .map_err(chart_err("fte"))?;
-            chart
-                .draw_series(LineSeries::new(
-                    mine.iter()
-                        .enumerate()
-                        .map(|(i, r)| (i as f64, r.week.net_fte)),
-                    PALETTE[0].stroke_width(2),
-                ))
-                .map_err(chart_err("fte"))?;
+            draw_line(
+                &mut chart,
+                "fte",
+                mine.iter().map(|r| r.week.required_fte),
+                PALETTE[1],
+            )?;
+            draw_line(
+                &mut chart,
+                "fte",
+                mine.iter().map(|r| r.week.net_fte),
+                PALETTE[0],
+            )?;
         }
         root.present().map_err(chart_err("fte"))?;
     }
@@ -141,20 +137,10 @@ pub fn plan_variants_chart(
             .y_desc("FTE")
             .draw()
             .map_err(chart_err("variants"))?;
-        chart
-            .draw_series(LineSeries::new(
-                req.iter().enumerate().map(|(i, v)| (i as f64, *v)),
-                PALETTE[1].stroke_width(2),
-            ))
-            .map_err(chart_err("variants"))?;
+        draw_line(&mut chart, "variants", req.iter().copied(), PALETTE[1])?;
         for (k, v) in series.iter().enumerate() {
             let colour = super::PALETTE_NO_RED[k % super::PALETTE_NO_RED.len()];
-            chart
-                .draw_series(LineSeries::new(
-                    v.iter().enumerate().map(|(i, x)| (i as f64, *x)),
-                    colour.stroke_width(2),
-                ))
-                .map_err(chart_err("variants"))?;
+            draw_line(&mut chart, "variants", v.iter().copied(), colour)?;
         }
         root.present().map_err(chart_err("variants"))?;
     }
@@ -220,18 +206,8 @@ pub fn flow_chart(p: &CapacityPlan) -> Result<String, ReportError> {
                     }),
             )
             .map_err(chart_err("flow"))?;
-        chart
-            .draw_series(LineSeries::new(
-                heads.iter().enumerate().map(|(i, h)| (i as f64, *h)),
-                PALETTE[0].stroke_width(2),
-            ))
-            .map_err(chart_err("flow"))?;
-        chart
-            .draw_series(LineSeries::new(
-                training.iter().enumerate().map(|(i, h)| (i as f64, *h)),
-                PALETTE[3].stroke_width(2),
-            ))
-            .map_err(chart_err("flow"))?;
+        draw_line(&mut chart, "flow", heads.iter().copied(), PALETTE[0])?;
+        draw_line(&mut chart, "flow", training.iter().copied(), PALETTE[3])?;
         root.present().map_err(chart_err("flow"))?;
     }
     Ok(s)

@@ -86,6 +86,23 @@ pub(super) fn chart_on<'a, 'b>(
 const PALETTE_NO_RED: [RGBColor; 5] = [PALETTE[0], PALETTE[2], PALETTE[3], PALETTE[4], PALETTE[5]];
 const PALETTE_NO_RED_NAMES: [&str; 5] = ["blue", "green", "purple", "orange", "teal"];
 
+/// Draws `values` (at x = 0, 1, …) as a 2-pixel line of `colour`; `name`
+/// names the chart in errors.
+pub(super) fn draw_line(
+    chart: &mut Chart<'_, '_>,
+    name: &str,
+    values: impl IntoIterator<Item = f64>,
+    colour: RGBColor,
+) -> Result<(), ReportError> {
+    chart
+        .draw_series(LineSeries::new(
+            values.into_iter().enumerate().map(|(i, v)| (i as f64, v)),
+            colour.stroke_width(2),
+        ))
+        .map_err(chart_err(name))?;
+    Ok(())
+}
+
 /// `name (colour)` for each series in the order of [`PALETTE_NO_RED`].
 fn colour_legend_skip_red<S: AsRef<str>>(names: &[S]) -> String {
     legend(names, &PALETTE_NO_RED_NAMES)

@@ -8,6 +8,26 @@ impl Scenario {
     /// The day-level factor of every channel on `d` (everything but the
     /// intraday share and interval-level factors), with the day type.
     pub fn day_factors(&self, d: Date, long_holidays: &[(Date, Date)]) -> (DayType, Vec<f64>) {
+        self.day_factors_in(d, long_holidays, &self.profile_blocks())
+    }
+
+    /// The calendar's named holiday blocks when a channel has holiday
+    /// profiles (none otherwise): found once per forecast.
+    fn profile_blocks(&self) -> Vec<crate::calendar::HolidayBlock> {
+        if self.channel.values().any(|c| !c.holiday_profile.is_empty()) {
+            self.calendar_data.named_blocks()
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// [`Scenario::day_factors`] with the named blocks already found.
+    fn day_factors_in(
+        &self,
+        d: Date,
+        long_holidays: &[(Date, Date)],
+        all_blocks: &[crate::calendar::HolidayBlock],
+    ) -> (DayType, Vec<f64>) {
         let cal = &self.calendar_data;
         let day_type = cal.day_type(d);
         let makeup = cal.is_makeup_workday(d);
@@ -29,23 +49,22 @@ impl Scenario {
             .as_deref()
             .or(self.from.as_deref())
             .and_then(parse_date);
-        // The named holiday blocks within reach of d, when a channel has profiles.
-        let blocks: Vec<crate::calendar::HolidayBlock> =
-            if self.channel.values().any(|c| !c.holiday_profile.is_empty()) {
-                let profiles = || {
-                    self.channel
-                        .values()
-                        .flat_map(|c| c.holiday_profile.values())
-                };
-                let before = profiles().map(|p| p.before.len()).max().unwrap_or(0) as i32;
-                let after = profiles().map(|p| p.after.len()).max().unwrap_or(0) as i32;
-                let reach = |b: &crate::calendar::HolidayBlock| {
-                    (b.first - d).get_days() <= before && (d - b.last).get_days() <= after
-                };
-                cal.named_blocks().into_iter().filter(reach).collect()
-            } else {
-                Vec::new()
+        // The named holiday blocks within reach of d.
+        let blocks: Vec<&crate::calendar::HolidayBlock> = if all_blocks.is_empty() {
+            Vec::new()
+        } else {
+            let profiles = || {
+                self.channel
+                    .values()
+                    .flat_map(|c| c.holiday_profile.values())
             };
+            let before = profiles().map(|p| p.before.len()).max().unwrap_or(0) as i32;
+            let after = profiles().map(|p| p.after.len()).max().unwrap_or(0) as i32;
+            all_blocks
+                .iter()
+                .filter(|b| (b.first - d).get_days() <= before && (d - b.last).get_days() <= after)
+                .collect()
+        };
         for name in &channels {
             let ch = &self.channel[*name];
             let growth = base.map_or(1.0, |b| ch.growth(i64::from((d - b).get_days())));
@@ -116,9 +135,10 @@ impl Scenario {
     ) -> Result<Forecast, InputError> {
         let (c, _) = self.compile("scenario")?;
         let days = i64::from((to - from).get_days()).max(-1) + 1;
+        // Each collections book may add two channels (calls, messages).
         let rows = days as f64
             * crate::grid::intervals_per_day(c.interval_min) as f64
-            * c.channels.len() as f64;
+            * (c.channels.len() + 2 * self.collections.len()) as f64;
         if rows > max_rows as f64 {
             return Err(InputError::at_key(
                 "scenario",
@@ -142,10 +162,11 @@ impl Scenario {
             })
             .collect();
         let chans: Vec<&ChannelDemand> = self.channel.values().collect();
+        let blocks = self.profile_blocks();
         let mut d = from;
         let mut mult = vec![1.0; c.channels.len()];
         while d <= to {
-            let (day_type, factors) = self.day_factors(d, &long);
+            let (day_type, factors) = self.day_factors_in(d, &long, &blocks);
             let plain = day_type != DayType::Holiday && !self.calendar_data.is_makeup_workday(d);
             let wd = weekday_index(d);
             for (i, &time) in times.iter().enumerate() {

@@ -67,6 +67,9 @@ fn the_plan_writes_its_files_and_the_identity_holds() {
             let f = |k: usize| x[k].parse::<f64>().unwrap();
             let net = (f(3) - f(12) + f(5)) * 0.7 - f(8);
             assert!((net - f(9)).abs() < 0.02, "{x:?}");
+            // required FTE = required hours × efficiency / 40 paid hours a week.
+            assert!((f(15) * f(16) / 40.0 - f(2)).abs() < 0.02, "{x:?}");
+            assert!((f(9) - f(2) - f(10)).abs() < 0.02, "gap = net − required: {x:?}");
         }
     }
     let hiring = std::fs::read_to_string(out.join("hiring.csv")).unwrap();
