@@ -69,7 +69,10 @@ fn the_plan_writes_its_files_and_the_identity_holds() {
             assert!((net - f(9)).abs() < 0.02, "{x:?}");
             // required FTE = required hours × efficiency / 40 paid hours a week.
             assert!((f(15) * f(16) / 40.0 - f(2)).abs() < 0.02, "{x:?}");
-            assert!((f(9) - f(2) - f(10)).abs() < 0.02, "gap = net − required: {x:?}");
+            assert!(
+                (f(9) - f(2) - f(10)).abs() < 0.02,
+                "gap = net − required: {x:?}"
+            );
         }
     }
     let hiring = std::fs::read_to_string(out.join("hiring.csv")).unwrap();
