@@ -55,6 +55,9 @@ pub struct RosterArgs {
     /// Output directory: assignments.csv, agents.csv, uncovered.csv, leave_granted.csv, leave_refused.csv, index.html
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
+    /// Most agents x roster days to assign (the work grows with its square)
+    #[arg(long, default_value_t = wfm::rostering::DEFAULT_MAX_AGENT_DAYS, value_name = "N")]
+    max_agent_days: u64,
 }
 
 const FILES: [&str; 6] = [
@@ -112,6 +115,7 @@ fn run_in(a: &RosterArgs) -> Result<i32> {
     let (agents, w) = read_agents(text.as_bytes(), &agents_src)?;
     super::warn_all(&w);
     check_agents(&agents, &rules, &groups, &agents_src)?;
+    wfm::rostering::check_size(agents.len(), req.grid().days() as usize, a.max_agent_days)?;
     let leave = match &a.leave_requests {
         Some(p) => {
             let text = wfm::textio::read_text(p)?;

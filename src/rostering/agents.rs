@@ -241,12 +241,18 @@ impl Assignment {
 
     /// Whether the shift has a paid minute in 22:00–06:00.
     pub fn is_night(&self) -> bool {
-        // Minutes of the shift, mod a day: any in [22:00, 24:00) or [0, 06:00).
-        let (a, b) = (self.start_min, self.end_min);
-        (a..b).any(|m| {
-            let t = m % 1440;
-            !(6 * 60..22 * 60).contains(&t)
-        })
+        Self::night_minutes(self.start_min, self.end_min)
+    }
+
+    /// Whether `[start_min, end_min)` (minutes from a midnight) holds a
+    /// minute in 22:00–06:00 of some day: unless it is empty, it does
+    /// exactly when it does not lie inside one day's 06:00–22:00.
+    pub fn night_minutes(start_min: u32, end_min: u32) -> bool {
+        if end_min <= start_min {
+            return false;
+        }
+        let s = start_min % 1440;
+        !(360 <= s && s + (end_min - start_min) <= 1320)
     }
 }
 

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use super::check::check;
+use super::improve::{balance, is_weekend, monday, place, Ctx};
 use super::{Agent, Assignment, LabourRules};
 use crate::calendar::{weekday_index, Calendar};
 use crate::schedule::PlacedShift;
@@ -66,43 +66,42 @@ pub struct AgentRoster {
     /// Share of shifts matching a preference (a preferred type, not on a
     /// wished day off) among the shifts of agents who stated preferences.
     pub preference_share: f64,
-    /// How the fairness search ended: `complete` (no improving swap left),
-    /// `budget` (20,000 checked swaps per phase) or `time limit` (the best
-    /// valid roster found so far).
+    /// How the search ended: `complete` (no improving move left), `budget`
+    /// (60,000 checked moves) or `time limit` (the best valid roster found
+    /// so far).
     pub status: String,
-}
-
-/// A weekend day of the calendar's week that is not a make-up workday.
-fn is_weekend(cal: &Calendar, d: Date) -> bool {
-    cal.is_weekend(d) && !cal.is_makeup_workday(d)
 }
 
 /// Gives every shift of `shifts` (the aggregate roster, one row per shift
 /// and its agent count) to named agents, so that the roster passes
-/// [`check`]: each shift instance goes to the
-/// eligible agent (covers the group, and the rules still hold with the
-/// shift added, checked by the checker itself) with the best score:
+/// [`check`]. Three passes:
 ///
-/// 1. with `stable_week`, an agent already on that shift type this week first;
-/// 2. the fewest shifts so far of the shift's fair kinds (night, weekend,
-///    statutory);
-/// 3. the fewest hours this week relative to the contract (in quarters);
-/// 4. a preferred shift type, not a wished day off;
-/// 5. the exact load, then the agent's order (deterministic).
+/// 1. **Greedy**, week by week; in a week the night shifts first (the
+///    fewest agents may take them: `max_nights_week`), then longer shifts
+///    before shorter (full days before the part-time peaks that fill what
+///    is left), then by date and start. Each shift instance goes to the
+///    eligible agent (covers the group, and the checker finds nothing with
+///    the shift added) with the best score: with `stable_week`, an agent
+///    already on that type this week first; the fewest shifts so far of the
+///    shift's fair kinds (night, weekend, statutory); the fewest hours this
+///    week against the contract (in quarters); a preferred type, not a
+///    wished day off; the exact load; the agent's order (deterministic).
+/// 2. **Ejection chains** for what the greedy pass left: an agent hands one
+///    shift of the week, or the whole week, to others and takes the
+///    uncovered shift (`improve::place`).
+/// 3. **Fairness** within each contract by swaps, transfers and chains of
+///    three agents (`improve::balance`).
 ///
-/// Shifts are taken in order of date and start. Then fairness is improved
-/// by whole-week swaps between agents of a contract (see `balance`), each
-/// kept only if both agents' schedules still pass [`check`]. This is a
-/// heuristic: it gives no bound on how many more shifts a search could
-/// place, and fairness is improved, not guaranteed (with `stable_week` and
-/// `max_nights_week` a night week is a block of up to three nights).
-///
-/// The agents' own schedule only grows, and every rule is monotone (a
-/// shift added never mends a violation), so checking each addition keeps
-/// the whole roster valid: [`check`] of the result is empty by
-/// construction. The coverage of the aggregate roster is kept wherever an
-/// agent can take the shift; what no agent can take is listed with the
-/// rules that blocked it.
+/// The checker is per agent, and every change re-checks the whole schedule
+/// of each agent it touches, so [`check`] of the result is empty by
+/// construction (a property test checks it). Coverage of the aggregate
+/// roster is kept wherever the passes find an agent; what stays uncovered
+/// is listed with the rules that block every agent of its group. It is a
+/// heuristic: it gives no bound on what an exact search could add, and
+/// fairness is improved, not guaranteed (with `stable_week` and
+/// `max_nights_week`, night duty comes in blocks). At `deadline` the
+/// greedy pass stops (what it did not try is uncovered, `time limit: not
+/// tried`) and so do the searches, with the best valid roster so far.
 pub fn assign(
     rules: &LabourRules,
     agents: &[Agent],
@@ -112,16 +111,34 @@ pub fn assign(
     calendar: &Calendar,
     deadline: Option<std::time::Instant>,
 ) -> AgentRoster {
-    let mut mine: Vec<Vec<Assignment>> = vec![Vec::new(); agents.len()];
-    let mut uncovered = Vec::new();
-    let mut kinds: Vec<BTreeMap<&'static str, u32>> = vec![BTreeMap::new(); agents.len()];
-    let monday = |d: Date| {
-        d.checked_sub(jiff::Span::new().days(weekday_index(d) as i64))
-            .unwrap_or(d)
+    let ctx = Ctx {
+        rules,
+        agents,
+        from,
+        to,
+        calendar,
+        deadline,
     };
-    // In order of date and start.
+    let mut mine: Vec<Vec<Assignment>> = vec![Vec::new(); agents.len()];
+    let mut kinds: Vec<[u32; 3]> = vec![[0; 3]; agents.len()];
+    // Week by week; in a week night shifts first (the fewest agents may
+    // take them), then longer before shorter (full days before the
+    // part-time peaks that fill what is left), then by date and start.
     let mut order: Vec<&PlacedShift> = shifts.iter().collect();
-    order.sort_by_key(|s| (s.date, s.start_min));
+    order.sort_by_key(|s| {
+        let night = Assignment::night_minutes(s.start_min, s.end_min);
+        (
+            monday(s.date),
+            !night,
+            std::cmp::Reverse(s.end_min - s.start_min),
+            s.date,
+            s.start_min,
+            s.shift.clone(),
+        )
+    });
+    // What the greedy pass leaves, and whether it was tried before the
+    // deadline.
+    let mut left: Vec<(Assignment, bool)> = Vec::new();
     for s in order {
         for _ in 0..s.agents {
             let a = Assignment {
@@ -135,33 +152,23 @@ pub fn assign(
                 paid_h: f64::from(s.end_min - s.start_min) / 60.0,
                 line: 0,
             };
-            let kind: Vec<&'static str> = {
-                let mut k = Vec::new();
-                if a.is_night() {
-                    k.push("night");
-                }
-                if is_weekend(calendar, a.date) {
-                    k.push("weekend");
-                }
-                if calendar.is_statutory(a.date) {
-                    k.push("statutory");
-                }
-                k
-            };
+            if ctx.late() {
+                left.push((a, false));
+                continue;
+            }
+            let kind = [
+                a.is_night(),
+                is_weekend(calendar, a.date),
+                calendar.is_statutory(a.date),
+            ];
             let week = monday(a.date);
-            let mut blocked: BTreeMap<String, u32> = BTreeMap::new();
             let mut best: Option<(Vec<f64>, usize)> = None;
             for (i, ag) in agents.iter().enumerate() {
-                if !ag.groups.iter().any(|g| g == &a.group) {
+                if !ctx.covers(i, &a) {
                     continue;
                 }
-                let mut trial: Vec<Assignment> = mine[i].clone();
-                let mut cand = a.clone();
-                cand.agent = ag.id.clone();
-                trial.push(cand);
-                let v = check(rules, std::slice::from_ref(ag), &trial, from, to, calendar);
-                if let Some(first) = v.first() {
-                    *blocked.entry(first.rule.clone()).or_insert(0) += 1;
+                let trial = ctx.with(i, &mine[i], &a);
+                if !ctx.ok(i, &trial) {
                     continue;
                 }
                 let week_h: f64 = mine[i]
@@ -173,9 +180,9 @@ pub fn assign(
                     .iter()
                     .any(|x| monday(x.date) == week && x.shift == a.shift);
                 let load = week_h / ag.hours_per_week.max(1.0);
-                let fair: f64 = kind
-                    .iter()
-                    .map(|k| f64::from(kinds[i].get(k).copied().unwrap_or(0)))
+                let fair: f64 = (0..3)
+                    .filter(|&k| kind[k])
+                    .map(|k| f64::from(kinds[i][k]))
                     .sum();
                 let pref = if !ag.prefer_shifts.is_empty() && ag.prefer_shifts.contains(&a.shift) {
                     -1.0
@@ -203,36 +210,41 @@ pub fn assign(
             }
             match best {
                 Some((_, i)) => {
-                    let mut a = a;
-                    a.agent = agents[i].id.clone();
-                    for k in &kind {
-                        *kinds[i].entry(k).or_insert(0) += 1;
+                    for k in (0..3).filter(|&k| kind[k]) {
+                        kinds[i][k] += 1;
                     }
-                    mine[i].push(a);
+                    mine[i] = ctx.with(i, &mine[i], &a);
                 }
-                None => {
-                    let mut list: Vec<(String, u32)> = blocked.into_iter().collect();
-                    list.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
-                    let blocked_by = if list.is_empty() {
-                        format!("no agent covers group {}", a.group)
-                    } else {
-                        list.iter()
-                            .map(|(r, n)| format!("{r}: {n} agent(s)"))
-                            .collect::<Vec<_>>()
-                            .join("; ")
-                    };
-                    uncovered.push(Uncovered {
-                        date: a.date,
-                        shift: a.shift.clone(),
-                        start_min: a.start_min,
-                        group: a.group.clone(),
-                        blocked_by,
-                    });
-                }
+                None => left.push((a, true)),
             }
         }
     }
-    let status = balance(rules, agents, &mut mine, from, to, calendar, deadline).to_string();
+    // Ejection chains for what the greedy pass left.
+    let mut uncovered_a = Vec::new();
+    for (u, tried) in left {
+        if !tried || ctx.late() || !place(&ctx, &mut mine, &u) {
+            uncovered_a.push((u, tried));
+        }
+    }
+    let status = if uncovered_a.iter().any(|(_, tried)| !tried) {
+        "time limit".to_string()
+    } else {
+        balance(&ctx, &mut mine).to_string()
+    };
+    let uncovered: Vec<Uncovered> = uncovered_a
+        .iter()
+        .map(|(a, tried)| Uncovered {
+            date: a.date,
+            shift: a.shift.clone(),
+            start_min: a.start_min,
+            group: a.group.clone(),
+            blocked_by: if *tried {
+                blocked_by(&ctx, &mine, a)
+            } else {
+                "time limit: not tried".to_string()
+            },
+        })
+        .collect();
     let days = ((to - from).get_days() + 1).max(0) as f64;
     let mut summaries = Vec::new();
     let (mut pref_hit, mut pref_total) = (0u32, 0u32);
@@ -296,190 +308,24 @@ pub fn assign(
     }
 }
 
-/// The fair counts (night, weekend, statutory) of one agent's shifts, the
-/// kinds `rules.fair` does not name left at 0.
-fn fair_counts(rules: &LabourRules, list: &[Assignment], calendar: &Calendar) -> [i64; 3] {
-    let on = |k: &str| rules.fair.iter().any(|f| f == k);
-    let mut c = [0i64; 3];
-    for a in list {
-        if on("night") && a.is_night() {
-            c[0] += 1;
-        }
-        if on("weekend") && is_weekend(calendar, a.date) {
-            c[1] += 1;
-        }
-        if on("statutory") && calendar.is_statutory(a.date) {
-            c[2] += 1;
+/// The rules that keep the agents of `a`'s group from taking it, most
+/// frequent first (`max_hours_week: 12 agent(s); unavailable: 3 agent(s)`),
+/// or `no agent covers group X`.
+fn blocked_by(ctx: &Ctx, mine: &[Vec<Assignment>], a: &Assignment) -> String {
+    let mut blocked: BTreeMap<String, u32> = BTreeMap::new();
+    for i in (0..ctx.agents.len()).filter(|&i| ctx.covers(i, a)) {
+        if let Some(rule) = ctx.broken(i, &ctx.with(i, &mine[i], a)) {
+            *blocked.entry(rule).or_insert(0) += 1;
         }
     }
-    c
-}
-
-/// Fairness by swaps between two agents of one contract: all their shifts
-/// of one week, or two shifts of one type in one week (so `stable_week`
-/// holds), kept when both schedules still pass [`check`], the sum of the
-/// squares of their fair counts does not rise, and four times it plus the
-/// shifts against their preferences falls; first improvement, until none
-/// is left or 20,000 swaps were tried. Coverage is unchanged (the same
-/// shifts, other agents).
-fn balance(
-    rules: &LabourRules,
-    agents: &[Agent],
-    mine: &mut [Vec<Assignment>],
-    from: Date,
-    to: Date,
-    calendar: &Calendar,
-    deadline: Option<std::time::Instant>,
-) -> &'static str {
-    if rules.fair.is_empty() {
-        return "complete";
+    let mut list: Vec<(String, u32)> = blocked.into_iter().collect();
+    list.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+    if list.is_empty() {
+        format!("no agent covers group {}", a.group)
+    } else {
+        list.iter()
+            .map(|(r, n)| format!("{r}: {n} agent(s)"))
+            .collect::<Vec<_>>()
+            .join("; ")
     }
-    let mut status = "complete";
-    let monday = |d: Date| {
-        d.checked_sub(jiff::Span::new().days(weekday_index(d) as i64))
-            .unwrap_or(d)
-    };
-    let mut weeks: Vec<Date> = mine.iter().flatten().map(|a| monday(a.date)).collect();
-    weeks.sort();
-    weeks.dedup();
-    let mut counts: Vec<[i64; 3]> = mine
-        .iter()
-        .map(|l| fair_counts(rules, l, calendar))
-        .collect();
-    let sq = |c: &[i64; 3]| c.iter().map(|x| x * x).sum::<i64>();
-    // Phase 1: whole weeks; phase 2: single shifts. Each has a budget of
-    // 20,000 checked candidates.
-    for phase in 0..2 {
-        let mut checks = 0usize;
-        loop {
-            let mut improved = false;
-            for x in 0..agents.len() {
-                for y in 0..agents.len() {
-                    if x == y
-                        || agents[x].contract != agents[y].contract
-                        || !(0..3).any(|k| counts[x][k] >= counts[y][k] + 2)
-                    {
-                        continue;
-                    }
-                    let moves: Vec<(Vec<Assignment>, Vec<Assignment>)> = if phase == 0 {
-                        weeks
-                            .iter()
-                            .filter_map(|&w| {
-                                let (wx, rest_x): (Vec<Assignment>, Vec<Assignment>) =
-                                    mine[x].iter().cloned().partition(|a| monday(a.date) == w);
-                                let (wy, rest_y): (Vec<Assignment>, Vec<Assignment>) =
-                                    mine[y].iter().cloned().partition(|a| monday(a.date) == w);
-                                if wx.is_empty() && wy.is_empty() {
-                                    return None;
-                                }
-                                let mut nx = rest_x;
-                                nx.extend(wy.into_iter().map(|mut a| {
-                                    a.agent = agents[x].id.clone();
-                                    a
-                                }));
-                                let mut ny = rest_y;
-                                ny.extend(wx.into_iter().map(|mut a| {
-                                    a.agent = agents[y].id.clone();
-                                    a
-                                }));
-                                Some((nx, ny))
-                            })
-                            .collect()
-                    } else {
-                        let mut v = Vec::new();
-                        for (i, a) in mine[x].iter().enumerate() {
-                            for (j, b) in mine[y].iter().enumerate() {
-                                if a.shift != b.shift
-                                    || monday(a.date) != monday(b.date)
-                                    || a.date == b.date
-                                {
-                                    continue;
-                                }
-                                let (mut nx, mut ny) = (mine[x].clone(), mine[y].clone());
-                                nx[i] = Assignment {
-                                    agent: agents[x].id.clone(),
-                                    ..b.clone()
-                                };
-                                ny[j] = Assignment {
-                                    agent: agents[y].id.clone(),
-                                    ..a.clone()
-                                };
-                                v.push((nx, ny));
-                            }
-                        }
-                        v
-                    };
-                    for (mut nx, mut ny) in moves {
-                        let (cx, cy) = (
-                            fair_counts(rules, &nx, calendar),
-                            fair_counts(rules, &ny, calendar),
-                        );
-                        // Fairness first (each unit of squared count weighs
-                        // four missed preferences), preferences second.
-                        let score =
-                            |c: &[i64; 3], ag: &Agent, l: &[Assignment]| 4 * sq(c) + misses(ag, l);
-                        if score(&cx, &agents[x], &nx) + score(&cy, &agents[y], &ny)
-                            >= score(&counts[x], &agents[x], &mine[x])
-                                + score(&counts[y], &agents[y], &mine[y])
-                            || sq(&cx) + sq(&cy) > sq(&counts[x]) + sq(&counts[y])
-                        {
-                            continue;
-                        }
-                        checks += 1;
-                        if checks > 20_000 {
-                            status = "budget";
-                            break;
-                        }
-                        if deadline.is_some_and(|d| std::time::Instant::now() >= d) {
-                            return "time limit";
-                        }
-                        if !check(
-                            rules,
-                            std::slice::from_ref(&agents[x]),
-                            &nx,
-                            from,
-                            to,
-                            calendar,
-                        )
-                        .is_empty()
-                            || !check(
-                                rules,
-                                std::slice::from_ref(&agents[y]),
-                                &ny,
-                                from,
-                                to,
-                                calendar,
-                            )
-                            .is_empty()
-                        {
-                            continue;
-                        }
-                        nx.sort_by_key(|a| (a.date, a.start_min));
-                        ny.sort_by_key(|a| (a.date, a.start_min));
-                        mine[x] = nx;
-                        mine[y] = ny;
-                        counts[x] = cx;
-                        counts[y] = cy;
-                        improved = true;
-                        break;
-                    }
-                }
-            }
-            if !improved || checks > 20_000 {
-                break;
-            }
-        }
-    }
-    status
-}
-
-/// Shifts of `list` against the agent's preferences: of a type not
-/// preferred (when some are), or on a wished day off.
-fn misses(ag: &Agent, list: &[Assignment]) -> i64 {
-    list.iter()
-        .filter(|a| {
-            (!ag.prefer_shifts.is_empty() && !ag.prefer_shifts.contains(&a.shift))
-                || ag.prefer_days_off.contains(&weekday_index(a.date))
-        })
-        .count() as i64
 }

@@ -432,3 +432,117 @@ fn agents_csv_reads_and_refuses_what_is_wrong() {
         .to_string();
     assert!(e.contains("unknown group"), "{e}");
 }
+
+/// The closed form of "a paid minute in 22:00–06:00" equals a scan of
+/// every minute.
+#[test]
+fn night_minutes_equal_a_scan_of_every_minute() {
+    for start in (0..2 * 1440).step_by(15) {
+        for len in (0..1500).step_by(15) {
+            let scan = (start..start + len).any(|m| !(360..1320).contains(&(m % 1440)));
+            assert_eq!(
+                Assignment::night_minutes(start, start + len),
+                scan,
+                "{start} + {len}"
+            );
+        }
+    }
+}
+
+fn ctx<'a>(rules: &'a LabourRules, agents: &'a [Agent], cal: &'a Calendar) -> improve::Ctx<'a> {
+    improve::Ctx {
+        rules,
+        agents,
+        from: d("2026-03-02"),
+        to: d("2026-03-08"),
+        calendar: cal,
+        deadline: None,
+    }
+}
+
+/// An ejection chain places a shift no agent can take directly: the agent
+/// at its contract hands a shift of the week to an agent who cannot work
+/// the uncovered day, and takes the uncovered shift.
+#[test]
+fn an_ejection_chain_places_what_no_agent_takes_directly() {
+    let rules = LabourRules::default();
+    let cal = Calendar::default();
+    let mut b = agent("b", &["phone"], 40.0);
+    b.unavailable.push((d("2026-03-03"), d("2026-03-03")));
+    let agents = vec![agent("a", &["phone"], 8.0), b];
+    let c = ctx(&rules, &agents, &cal);
+    let mut mine = vec![
+        vec![shift("a", "2026-03-02", "early", 8, 8, "phone")],
+        vec![],
+    ];
+    let u = shift("", "2026-03-03", "early", 8, 8, "phone");
+    assert!(c.broken(0, &c.with(0, &mine[0], &u)).is_some());
+    assert!(c.broken(1, &c.with(1, &mine[1], &u)).is_some());
+    assert!(improve::place(&c, &mut mine, &u));
+    assert_eq!(mine[0][0].date, d("2026-03-03"));
+    assert_eq!(mine[1][0].date, d("2026-03-02"));
+    let all: Vec<Assignment> = mine.concat();
+    assert!(check(&rules, &agents, &all, c.from, c.to, &cal).is_empty());
+}
+
+/// Under `stable_week` an agent on another shift type takes the uncovered
+/// shift after handing its whole week to others.
+#[test]
+fn a_whole_week_handed_on_changes_an_agents_shift_type() {
+    let rules = LabourRules::default();
+    let cal = Calendar::default();
+    let mut b = agent("b", &["phone"], 40.0);
+    b.unavailable.push((d("2026-03-03"), d("2026-03-03")));
+    let agents = vec![agent("a", &["phone"], 40.0), b];
+    let c = ctx(&rules, &agents, &cal);
+    let mut mine = vec![
+        vec![
+            shift("a", "2026-03-02", "late", 14, 8, "phone"),
+            shift("a", "2026-03-04", "late", 14, 8, "phone"),
+        ],
+        vec![],
+    ];
+    let u = shift("", "2026-03-03", "early", 8, 8, "phone");
+    assert_eq!(
+        c.broken(0, &c.with(0, &mine[0], &u)).as_deref(),
+        Some("stable_week")
+    );
+    assert!(improve::place(&c, &mut mine, &u));
+    assert_eq!(mine[0].len(), 1);
+    assert_eq!(mine[0][0].shift, "early");
+    assert_eq!(mine[1].len(), 2);
+    let all: Vec<Assignment> = mine.concat();
+    assert!(check(&rules, &agents, &all, c.from, c.to, &cal).is_empty());
+}
+
+/// Fairness by a chain: `x` has two nights, `z` one, `y` none; `y`
+/// cannot work either of `x`'s nights (unavailable), and no pair differs by
+/// two but `x` and `y`, so only the chain `x → z → y` evens the counts.
+#[test]
+fn balance_evens_night_counts_through_a_chain() {
+    let rules = LabourRules::default();
+    let cal = Calendar::default();
+    let mut agents: Vec<Agent> = (0..3)
+        .map(|i| agent(&format!("a{i}"), &["phone"], 40.0))
+        .collect();
+    agents[2]
+        .unavailable
+        .push((d("2026-03-02"), d("2026-03-03")));
+    let c = ctx(&rules, &agents, &cal);
+    let mut mine = vec![
+        vec![
+            shift("a0", "2026-03-02", "night", 22, 8, "phone"),
+            shift("a0", "2026-03-03", "night", 22, 8, "phone"),
+        ],
+        vec![shift("a1", "2026-03-05", "night", 22, 8, "phone")],
+        vec![],
+    ];
+    assert_eq!(improve::balance(&c, &mut mine), "complete");
+    let nights: Vec<usize> = mine
+        .iter()
+        .map(|l| l.iter().filter(|a| a.is_night()).count())
+        .collect();
+    assert_eq!(nights, [1, 1, 1]);
+    let all: Vec<Assignment> = mine.concat();
+    assert!(check(&rules, &agents, &all, c.from, c.to, &cal).is_empty());
+}
