@@ -546,3 +546,52 @@ fn balance_evens_night_counts_through_a_chain() {
     let all: Vec<Assignment> = mine.concat();
     assert!(check(&rules, &agents, &all, c.from, c.to, &cal).is_empty());
 }
+
+/// Infeasibility is reported per shift with the rules that block it: a
+/// group no agent covers, an agent unavailable all month, too few agents,
+/// and a rule that excludes every agent.
+#[test]
+fn uncovered_shifts_name_the_rules_that_block_them() {
+    let cal = Calendar::default();
+    let (from, to) = (d("2026-03-02"), d("2026-03-08"));
+    let run = |rules: &LabourRules, agents: &[Agent], shifts: &[PlacedShift]| {
+        let r = assign(rules, agents, shifts, from, to, &cal, None);
+        assert!(check(rules, agents, &r.assignments, from, to, &cal).is_empty());
+        r.uncovered
+            .iter()
+            .map(|u| format!("{} {} {}", u.date, u.shift, u.blocked_by))
+            .collect::<Vec<_>>()
+    };
+    let rules = LabourRules::default();
+    let u = run(
+        &rules,
+        &[agent("a", &["phone"], 40.0)],
+        &[placed("2026-03-02", "early", 8, 8, "chat", 1)],
+    );
+    assert_eq!(u, ["2026-03-02 early no agent covers group chat"]);
+    let mut away = agent("a", &["phone"], 40.0);
+    away.unavailable.push((d("2026-03-01"), d("2026-03-31")));
+    let u = run(
+        &rules,
+        &[away],
+        &[placed("2026-03-03", "early", 8, 8, "phone", 1)],
+    );
+    assert_eq!(u, ["2026-03-03 early unavailable: 1 agent(s)"]);
+    // One agent, 40 hours: five of six days.
+    let week: Vec<PlacedShift> = (2..8)
+        .map(|day| placed(&format!("2026-03-0{day}"), "early", 8, 8, "phone", 1))
+        .collect();
+    let u = run(&rules, &[agent("a", &["phone"], 40.0)], &week);
+    assert_eq!(u.len(), 1);
+    assert_eq!(u, ["2026-03-07 early contract_hours: 1 agent(s)"]);
+    let no_nights = LabourRules {
+        max_nights_week: 0,
+        ..LabourRules::default()
+    };
+    let u = run(
+        &no_nights,
+        &[agent("a", &["phone"], 40.0), agent("b", &["phone"], 40.0)],
+        &[placed("2026-03-04", "night", 22, 8, "phone", 1)],
+    );
+    assert_eq!(u, ["2026-03-04 night max_nights_week: 2 agent(s)"]);
+}
