@@ -226,6 +226,11 @@ pub struct GroupSettings {
     /// for cross-trained agents), for multi-skill staffing; default 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost_per_hour: Option<f64>,
+    /// Groups this one is the overflow of: a contact of a channel both
+    /// serve goes to this group only when none of their agents is free
+    /// (specialists first). Must not form a cycle.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overflow_from: Vec<String>,
 }
 
 /// The channels TOML file: a `[channel.NAME]` table per channel.
@@ -245,6 +250,52 @@ impl ChannelsFile {
     /// Parses the TOML text; `source` names it in errors.
     pub fn parse(text: &str, source: &str) -> Result<Self, InputError> {
         toml::from_str(text).map_err(|e| InputError::from_toml(source, text, &e))
+    }
+
+    /// Checks the groups' `overflow_from`: known groups, no cycle. Errors
+    /// name `source` and the key.
+    pub fn check_overflow(&self, source: &str) -> Result<(), InputError> {
+        for (name, g) in &self.group {
+            for f in &g.overflow_from {
+                if !self.group.contains_key(f) {
+                    return Err(InputError::at_key(
+                        source,
+                        format!("[group.{name}] overflow_from"),
+                        format!(
+                            "unknown group {f:?}; the groups are {}",
+                            self.group.keys().cloned().collect::<Vec<_>>().join(", ")
+                        ),
+                    ));
+                }
+            }
+        }
+        // Follow overflow_from from each group; meeting the start again is a cycle.
+        for start in self.group.keys() {
+            let mut stack: Vec<(String, Vec<String>)> = vec![(start.clone(), vec![start.clone()])];
+            let mut seen = std::collections::BTreeSet::new();
+            while let Some((g, path)) = stack.pop() {
+                for f in &self.group[&g].overflow_from {
+                    if f == start {
+                        let mut cycle = path.clone();
+                        cycle.push(f.clone());
+                        return Err(InputError::at_key(
+                            source,
+                            format!("[group.{start}] overflow_from"),
+                            format!(
+                                "cyclic overflow {}: a group cannot wait for itself",
+                                cycle.join(" after ")
+                            ),
+                        ));
+                    }
+                    if seen.insert(f.clone()) {
+                        let mut p = path.clone();
+                        p.push(f.clone());
+                        stack.push((f.clone(), p));
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Reads a channels file.

@@ -64,7 +64,22 @@ pub struct PlanArgs {
     /// MIP solver: microlp (the default: its node limit makes the plan reproducible), or cbc when built with `--features cbc`
     #[arg(long, value_parser = super::schedule_cmd::parse_solver, value_name = "SOLVER")]
     solver: Option<wfm::schedule::SolverChoice>,
+    /// Plan by the channels file's [group.NAME] agent groups (multi-skill), next to planning each channel on its own; adds groups.csv and comparison.csv
+    #[arg(long)]
+    groups: bool,
+    /// --groups: replications per candidate staffing of the group search
+    #[arg(long, default_value_t = 12, value_name = "N")]
+    group_replications: usize,
+    /// --groups: most blocks of like load to search
+    #[arg(long, default_value_t = 2000, value_name = "N")]
+    max_blocks: usize,
+    /// --groups: volume bucket, share of each channel's largest volume
+    #[arg(long, default_value_t = 0.05, value_name = "SHARE")]
+    bucket_share: f64,
 }
+
+/// The files `wfm plan --groups` writes besides [`PLAN_FILES`].
+pub const GROUP_FILES: [&str; 2] = ["groups.csv", "comparison.csv"];
 
 /// The files `wfm plan` writes into its directory, in order.
 pub const PLAN_FILES: [&str; 10] = [
@@ -112,6 +127,21 @@ fn run_in(a: &PlanArgs) -> Result<i32> {
     for name in PLAN_FILES {
         ids.push(outs.claim(Some(&a.out.join(name)), "--out")?);
     }
+    let mut group_ids = Vec::new();
+    if a.groups {
+        for name in GROUP_FILES {
+            group_ids.push(outs.claim(Some(&a.out.join(name)), "--out")?);
+        }
+        if !(a.bucket_share.is_finite() && a.bucket_share > 0.0 && a.bucket_share <= 1.0) {
+            bail!(
+                "--bucket-share: expected a share in (0, 1], got {}",
+                a.bucket_share
+            );
+        }
+        if a.group_replications == 0 {
+            bail!("--group-replications: expected at least 1");
+        }
+    }
     let channels = ChannelsFile::from_path(&channels_path)?;
     let rules = ShiftRules::from_path(&shifts_path)?;
     let (from, to) = scenario.date_range(a.from, a.to, &source)?;
@@ -148,7 +178,15 @@ fn run_in(a: &PlanArgs) -> Result<i32> {
         rules: &rules,
         rules_source: &rules_source,
     };
-    let result = plan(&inputs, &opts, |r: &PlanRound| {
+    if a.groups {
+        opts.groups = Some(wfm::multiskill::GroupStaffOptions {
+            replications: a.group_replications,
+            seed: a.seed,
+            bucket_share: a.bucket_share,
+            max_blocks: a.max_blocks,
+        });
+    }
+    let say = |by_groups: bool, r: &PlanRound| {
         let worst = r.worst.as_ref().map_or(String::new(), |w| {
             format!(
                 ", worst {} {} {} at {:.1}%",
@@ -158,8 +196,13 @@ fn run_in(a: &PlanArgs) -> Result<i32> {
                 100.0 * w.service_level
             )
         });
+        let which = match (a.groups, by_groups) {
+            (false, _) => "",
+            (true, true) => "by groups: ",
+            (true, false) => "each channel on its own: ",
+        };
         diag!(
-                "wfm: plan: round {}: {} required agent-intervals, {:.1} paid hours, cost {:.2}{}, solver gap {:.3}%, {} interval(s) missing a target{worst}",
+                "wfm: plan: {which}round {}: {} required agent-intervals, {:.1} paid hours, cost {:.2}{}, solver gap {:.3}%, {} interval(s) missing a target{worst}",
                 r.round,
                 r.required_agent_intervals,
                 r.paid_hours,
@@ -168,7 +211,41 @@ fn run_in(a: &PlanArgs) -> Result<i32> {
                 100.0 * r.gap,
                 r.misses
             );
-    })?;
+    };
+    let title = format!(
+        "Plan: {}",
+        scenario.name.clone().unwrap_or_else(|| source.clone())
+    );
+    let (result, page) = if a.groups {
+        let gp = wfm::plan::compare_with_single(&inputs, &opts, say)?;
+        diag!(
+            "wfm: plan: by groups cost {:.2} against {:.2} planning each channel on its own: {:.1}% saved",
+            gp.groups_cost(),
+            gp.single_cost(),
+            100.0 * gp.saving()
+        );
+        for c in &gp.service {
+            diag!(
+                "wfm: plan: {}: service level {:.1}% by groups, {:.1}% on its own (target {}); {} and {} interval(s) missed",
+                c.channel,
+                100.0 * c.groups_sl,
+                100.0 * c.single_sl,
+                c.target_sl.map_or("none".to_string(), |t| format!("{:.0}%", 100.0 * t)),
+                c.groups_misses,
+                c.single_misses
+            );
+        }
+        outs.fill(group_ids[0], |b| {
+            wfm::plan::write_groups(b, &gp.groups.groups)
+        })?;
+        outs.fill(group_ids[1], |b| wfm::plan::write_comparison(b, &gp))?;
+        let page = wfm::report::group_plan_page(&gp, &title)?;
+        (gp.groups, page)
+    } else {
+        let result = plan(&inputs, &opts, |r| say(false, r))?;
+        let page = wfm::report::plan_page(&result, &title)?;
+        (result, page)
+    };
     // Everything is computed; now write the files.
     let final_table = result.final_requirement.to_table();
     outs.fill(ids[0], |b| result.forecast.write(b))?;
@@ -184,18 +261,11 @@ fn run_in(a: &PlanArgs) -> Result<i32> {
     outs.fill(ids[6], |b| result.simulation.write_intervals(b))?;
     outs.fill(ids[7], |b| result.simulation.write_summary(b))?;
     outs.fill(ids[8], |b| wfm::plan::write_rounds(b, &result.rounds))?;
-    let title = format!(
-        "Plan: {}",
-        scenario.name.clone().unwrap_or_else(|| source.clone())
-    );
-    outs.set(
-        ids[9],
-        wfm::report::plan_page(&result, &title)?.into_bytes(),
-    );
+    outs.set(ids[9], page.into_bytes());
     outs.commit()?;
     diag!(
         "wfm: plan: wrote {} files to {}",
-        PLAN_FILES.len(),
+        PLAN_FILES.len() + group_ids.len(),
         a.out.display()
     );
     let code = super::schedule_cmd::report(&result.roster);

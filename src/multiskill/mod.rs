@@ -55,6 +55,10 @@ pub struct SkillGroup {
     pub concurrency: u32,
     /// Cost of one agent for the interval.
     pub cost_per_agent: f64,
+    /// Groups this one is the overflow of (see
+    /// [`crate::sim::SimBuilder::overflow_from`]).
+    #[serde(default)]
+    pub overflow_from: Vec<String>,
 }
 
 /// A multi-skill staffing problem.
@@ -154,8 +158,15 @@ impl SkillProblem {
     }
 
     /// The simulated service level of each channel with `agents` per group
-    /// (same seed for every call: common random numbers).
+    /// (same seed for every call: common random numbers). Builds the
+    /// simulation each time; a search uses [`SkillProblem::evaluator`].
     pub fn service_levels(&self, agents: &[u32]) -> Result<Vec<f64>, SkillError> {
+        self.evaluator(agents)?.service_levels(agents)
+    }
+
+    /// The problem's simulation, built once with `agents` per group, to
+    /// evaluate staffings on (see [`SkillEvaluator`]).
+    pub fn evaluator(&self, agents: &[u32]) -> Result<SkillEvaluator, SkillError> {
         let n = self.periods + 1;
         let mut b = SimBuilder::new(self.interval_min, n)
             .replications(self.replications)
@@ -170,21 +181,28 @@ impl SkillProblem {
                 ..s.clone()
             });
         }
-        for (g, k) in self.groups.iter().zip(agents) {
+        for (i, g) in self.groups.iter().enumerate() {
+            b = b.overflow_from(&g.name, &g.overflow_from);
             b = b.group(GroupSpec {
                 name: g.name.clone(),
                 channels: g.channels.clone(),
                 concurrency: g.concurrency,
-                agents: vec![*k; n],
+                agents: vec![agents.get(i).copied().unwrap_or(0); n],
             });
         }
-        let r = b.build()?.run(None)?;
-        Ok((0..self.channels.len())
-            .map(|c| r.span(c, 1, n).map_or(f64::NAN, |m| m.service_level.mean))
-            .collect())
+        Ok(SkillEvaluator {
+            sim: b.build()?,
+            periods: n,
+            channels: self.channels.len(),
+            cache: std::collections::HashMap::new(),
+            runs: 0,
+        })
     }
 
-    fn shortfall(&self, sl: &[f64]) -> f64 {
+    /// `Σ_c max(0, target_c − SL_c)`: how far the service levels `sl` fall
+    /// short of the targets (a channel with work and no measured contact
+    /// counts its whole target).
+    pub fn shortfall(&self, sl: &[f64]) -> f64 {
         self.channels
             .iter()
             .zip(sl)
@@ -259,26 +277,43 @@ impl SkillProblem {
     /// module documentation.
     pub fn optimize(&self) -> Result<SkillStaffing, SkillError> {
         self.check()?;
-        let mut starts = vec![self.analytic_start()];
+        let first = self.analytic_start();
+        let mut ev = self.evaluator(&first)?;
+        let mut starts = vec![first];
         starts.extend(self.pooled_starts());
-        let mut best: Option<SkillStaffing> = None;
-        let mut evaluations = 0;
+        starts.dedup();
+        // Repair and descend from every start; the cheapest result wins.
+        let mut best: Option<(Vec<u32>, Vec<f64>)> = None;
         for st in starts {
-            let r = self.search_from(st)?;
-            evaluations += r.evaluations;
+            let (a, sl) = self.repair(&mut ev, st)?;
+            let (a, sl) = if self.met(&sl) {
+                self.descend(&mut ev, a, sl)?
+            } else {
+                (a, sl)
+            };
             let better = match &best {
                 None => true,
-                Some(b) => {
-                    (r.feasible && !b.feasible) || (r.feasible == b.feasible && r.cost < b.cost)
+                Some((b, bsl)) => {
+                    let (f, bf) = (self.met(&sl), self.met(bsl));
+                    (f && !bf) || (f == bf && self.cost(&a) < self.cost(b))
                 }
             };
             if better {
-                best = Some(r);
+                best = Some((a, sl));
             }
         }
-        let mut best = best.expect("at least one start");
-        best.evaluations = evaluations;
-        Ok(best)
+        let (cur, sl) = best.expect("at least one start");
+        Ok(SkillStaffing {
+            cost: self.cost(&cur),
+            feasible: self.met(&sl),
+            service_level: sl,
+            agents: cur,
+            evaluations: ev.runs(),
+        })
+    }
+
+    fn met(&self, sl: &[f64]) -> bool {
+        self.shortfall(sl) <= 0.0
     }
 
     /// Pooled starts: for each group serving several channels, the Erlang
@@ -345,18 +380,16 @@ impl SkillProblem {
         out
     }
 
-    /// Repair then descent from `start` (see the module documentation).
-    fn search_from(&self, start: Vec<u32>) -> Result<SkillStaffing, SkillError> {
-        let mut evals = 0usize;
-        let mut eval = |a: &[u32]| -> Result<Vec<f64>, SkillError> {
-            evals += 1;
-            self.service_levels(a)
-        };
-        let met = |sl: &[f64]| self.shortfall(sl) <= 0.0;
+    /// Repair from `start`: while a target is missed, the agent (to one
+    /// group) with the largest reduction of the shortfall per unit cost.
+    fn repair(
+        &self,
+        ev: &mut SkillEvaluator,
+        start: Vec<u32>,
+    ) -> Result<(Vec<u32>, Vec<f64>), SkillError> {
         let mut cur = start;
-        let mut sl = eval(&cur)?;
-        // Repair.
-        while !met(&sl) {
+        let mut sl = ev.service_levels(&cur)?;
+        while !self.met(&sl) {
             let base = self.shortfall(&sl);
             let mut best: Option<(f64, usize, Vec<f64>)> = None;
             for g in 0..self.groups.len() {
@@ -365,7 +398,7 @@ impl SkillProblem {
                 }
                 let mut t = cur.clone();
                 t[g] += 1;
-                let s = eval(&t)?;
+                let s = ev.service_levels(&t)?;
                 let gain = (base - self.shortfall(&s)) / self.groups[g].cost_per_agent;
                 if best.as_ref().is_none_or(|b| gain > b.0) {
                     best = Some((gain, g, s));
@@ -379,67 +412,104 @@ impl SkillProblem {
                 None => break,
             }
         }
-        // Descend: removals and moves to cheaper groups, cheapest result first.
-        if met(&sl) {
-            loop {
-                // One agent out; one out and one in elsewhere; two out and
-                // one in (two specialists for one cross-trained agent): every
-                // such move that lowers the cost.
-                let ng = self.groups.len();
-                let mut moves: Vec<Vec<u32>> = Vec::new();
-                for g in 0..ng {
-                    if cur[g] == 0 {
+        Ok((cur, sl))
+    }
+
+    /// Descent: one agent out; one out and one in elsewhere; two out and
+    /// one in (two specialists for one cross-trained agent): the cheapest
+    /// such staffing that keeps every target, until none is left.
+    fn descend(
+        &self,
+        ev: &mut SkillEvaluator,
+        mut cur: Vec<u32>,
+        mut sl: Vec<f64>,
+    ) -> Result<(Vec<u32>, Vec<f64>), SkillError> {
+        loop {
+            let ng = self.groups.len();
+            let mut moves: Vec<Vec<u32>> = Vec::new();
+            for g in 0..ng {
+                if cur[g] == 0 {
+                    continue;
+                }
+                let mut t = cur.clone();
+                t[g] -= 1;
+                moves.push(t.clone());
+                for h in (0..ng).filter(|&h| h != g) {
+                    let mut u = t.clone();
+                    u[h] += 1;
+                    moves.push(u);
+                }
+                for g2 in g..ng {
+                    if t[g2] == 0 {
                         continue;
                     }
-                    let mut t = cur.clone();
-                    t[g] -= 1;
-                    moves.push(t.clone());
-                    for h in (0..ng).filter(|&h| h != g) {
-                        let mut u = t.clone();
+                    let mut t2 = t.clone();
+                    t2[g2] -= 1;
+                    for h in (0..ng).filter(|&h| h != g && h != g2) {
+                        let mut u = t2.clone();
                         u[h] += 1;
                         moves.push(u);
                     }
-                    for g2 in g..ng {
-                        if t[g2] == 0 {
-                            continue;
-                        }
-                        let mut t2 = t.clone();
-                        t2[g2] -= 1;
-                        for h in (0..ng).filter(|&h| h != g && h != g2) {
-                            let mut u = t2.clone();
-                            u[h] += 1;
-                            moves.push(u);
-                        }
-                    }
                 }
-                let now = self.cost(&cur);
-                moves.retain(|m| {
-                    self.cost(m) < now - 1e-9 && m.iter().all(|&n| n <= self.max_agents)
-                });
-                moves.sort_by(|a, b| self.cost(a).total_cmp(&self.cost(b)).then(a.cmp(b)));
-                moves.dedup();
-                let mut moved = false;
-                for m in moves {
-                    let s = eval(&m)?;
-                    if met(&s) {
-                        cur = m;
-                        sl = s;
-                        moved = true;
-                        break;
-                    }
-                }
-                if !moved {
+            }
+            let now = self.cost(&cur);
+            moves.retain(|m| self.cost(m) < now - 1e-9 && m.iter().all(|&n| n <= self.max_agents));
+            moves.sort_by(|a, b| self.cost(a).total_cmp(&self.cost(b)).then(a.cmp(b)));
+            moves.dedup();
+            let mut moved = false;
+            for m in moves {
+                let s = ev.service_levels(&m)?;
+                if self.met(&s) {
+                    cur = m;
+                    sl = s;
+                    moved = true;
                     break;
                 }
             }
+            if !moved {
+                return Ok((cur, sl));
+            }
         }
-        Ok(SkillStaffing {
-            cost: self.cost(&cur),
-            feasible: met(&sl),
-            service_level: sl,
-            agents: cur,
-            evaluations: evals,
-        })
+    }
+}
+
+/// A problem's simulation built once: each staffing is simulated on it
+/// by setting the groups' agents (the same seed: common random numbers),
+/// and remembered, so a staffing met twice is simulated once.
+#[derive(Debug, Clone)]
+pub struct SkillEvaluator {
+    sim: crate::sim::Simulation,
+    periods: usize,
+    channels: usize,
+    cache: std::collections::HashMap<Vec<u32>, Vec<f64>>,
+    runs: usize,
+}
+
+impl SkillEvaluator {
+    /// The simulated service level of each channel (over the intervals
+    /// after the first, the warm-up) with `agents` per group.
+    pub fn service_levels(&mut self, agents: &[u32]) -> Result<Vec<f64>, SkillError> {
+        if let Some(sl) = self.cache.get(agents) {
+            return Ok(sl.clone());
+        }
+        for (g, &k) in agents.iter().enumerate() {
+            self.sim.set_group_agents(g, &vec![k; self.periods])?;
+        }
+        let r = self.sim.run(None)?;
+        self.runs += 1;
+        let sl: Vec<f64> = (0..self.channels)
+            .map(|c| {
+                r.span(c, 1, self.periods)
+                    .map_or(f64::NAN, |m| m.service_level.mean)
+            })
+            .collect();
+        self.cache.insert(agents.to_vec(), sl.clone());
+        Ok(sl)
+    }
+
+    /// Simulations run (staffings met again are not run again).
+    pub fn runs(&self) -> usize {
+        self.runs
     }
 }
 
@@ -447,4 +517,4 @@ mod groups;
 #[cfg(test)]
 mod tests;
 
-pub use groups::{staff_groups, GroupStaffOptions};
+pub use groups::{staff_groups, GroupSetup, GroupStaffOptions, IntervalLoads, Load};

@@ -26,6 +26,7 @@ fn group(name: &str, channels: &[&str], cost: f64) -> SkillGroup {
         channels: channels.iter().map(|c| c.to_string()).collect(),
         concurrency: 1,
         cost_per_agent: cost,
+        overflow_from: Vec::new(),
     }
 }
 
@@ -156,4 +157,116 @@ fn bad_problems_are_named() {
         .unwrap_err()
         .to_string()
         .contains("channel b: no group serves it"));
+}
+
+/// The evaluator simulates each staffing on one built simulation: the
+/// same numbers as building it anew (common random numbers, no drift
+/// from one candidate to the next).
+#[test]
+fn the_evaluator_equals_a_fresh_build() {
+    let p = problem(vec![
+        group("a_desk", &["a"], 1.0),
+        group("b_desk", &["b"], 1.0),
+        group("flex", &["a", "b"], 1.1),
+    ]);
+    let mut ev = p.evaluator(&[0, 0, 0]).unwrap();
+    for staffing in [[6, 5, 1], [4, 4, 3], [6, 5, 1], [0, 0, 12]] {
+        assert_eq!(
+            ev.service_levels(&staffing).unwrap(),
+            p.service_levels(&staffing).unwrap(),
+            "{staffing:?}"
+        );
+    }
+    assert_eq!(ev.runs(), 3, "a staffing met twice is simulated once");
+}
+
+/// Overflow: with the general group the overflow of the specialists, a
+/// light load is served by the specialists alone; without it, the
+/// longest-idle agent of either group takes each contact (about half each).
+#[test]
+fn overflow_sends_contacts_to_the_specialists_first() {
+    use crate::sim::{GroupSpec, SimBuilder};
+    let build = |overflow: bool| {
+        let c = channel("a", 20.0, 180.0, 0.8).spec;
+        let mut b = SimBuilder::new(30, 4)
+            .replications(4)
+            .seed(3)
+            .channel(ChannelSpec {
+                volumes: vec![20.0; 4],
+                aht_s: vec![180.0; 4],
+                patience_s: vec![None; 4],
+                ..c
+            })
+            .group(GroupSpec {
+                name: "specialists".into(),
+                channels: vec!["a".into()],
+                concurrency: 1,
+                agents: vec![10; 4],
+            })
+            .group(GroupSpec {
+                name: "general".into(),
+                channels: vec!["a".into()],
+                concurrency: 1,
+                agents: vec![10; 4],
+            });
+        if overflow {
+            b = b.overflow_from("general", &["specialists".to_string()]);
+        }
+        let r = b.build().unwrap().run(None).unwrap();
+        let (s, g) = (r.served_by(0).unwrap()[0], r.served_by(1).unwrap()[0]);
+        s / (s + g)
+    };
+    let first = build(true);
+    assert!(first > 0.99, "specialists' share with overflow {first}");
+    let mixed = build(false);
+    assert!((0.3..0.7).contains(&mixed), "without overflow {mixed}");
+}
+
+/// A cyclic overflow is refused by the simulator and, located, in the
+/// channels file.
+#[test]
+fn a_cyclic_overflow_is_refused() {
+    use crate::sim::{GroupSpec, SimBuilder};
+    let g = |name: &str| GroupSpec {
+        name: name.into(),
+        channels: vec!["a".into()],
+        concurrency: 1,
+        agents: vec![1; 2],
+    };
+    let c = channel("a", 5.0, 180.0, 0.8).spec;
+    let e = SimBuilder::new(30, 2)
+        .channel(ChannelSpec {
+            volumes: vec![5.0; 2],
+            aht_s: vec![180.0; 2],
+            patience_s: vec![None; 2],
+            ..c
+        })
+        .group(g("x"))
+        .group(g("y"))
+        .overflow_from("x", &["y".to_string()])
+        .overflow_from("y", &["x".to_string()])
+        .build()
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("cyclic overflow"), "{e}");
+    let file = crate::channels::ChannelsFile::parse(
+        "[group.x]\nchannels = [\"a\"]\noverflow_from = [\"y\"]\n[group.y]\nchannels = [\"a\"]\noverflow_from = [\"x\"]\n",
+        "ch.toml",
+    )
+    .unwrap();
+    let e = file.check_overflow("ch.toml").unwrap_err().to_string();
+    assert!(
+        e.contains("ch.toml") && e.contains("overflow_from") && e.contains("cyclic overflow"),
+        "{e}"
+    );
+    let file = crate::channels::ChannelsFile::parse(
+        "[group.x]\nchannels = [\"a\"]\noverflow_from = [\"nobody\"]\n",
+        "ch.toml",
+    )
+    .unwrap();
+    let e = file.check_overflow("ch.toml").unwrap_err().to_string();
+    assert!(
+        e.contains("[group.x] overflow_from") && e.contains("unknown group"),
+        "{e}"
+    );
 }

@@ -664,5 +664,5 @@ mod longrange;
 mod plan;
 mod rostering;
 pub use longrange::{classes_chart, flow_chart, fte_chart, longrange_page, plan_variants_chart};
-pub use plan::plan_page;
+pub use plan::{group_plan_page, plan_page};
 pub use rostering::{hours_chart, roster_page};

@@ -11,6 +11,115 @@ use super::{chart_err, chart_on, colour_legend, index_label, label, pct, ReportE
 /// The plan's page: requirement against scheduled coverage per channel,
 /// cost by shift type, and the simulated daily service of the roster.
 pub fn plan_page(p: &crate::plan::PlanResult, title: &str) -> Result<String, ReportError> {
+    plan_page_with(p, title, None)
+}
+
+/// The page of a plan by groups ([`crate::plan::compare_with_single`]): the
+/// plan's page with, first, the groups (agents, paid hours, cost, the share
+/// of each channel each served, as a chart) and the comparison with
+/// planning each channel on its own (cost, saving, service per channel).
+pub fn group_plan_page(gp: &crate::plan::GroupPlan, title: &str) -> Result<String, ReportError> {
+    let p = &gp.groups;
+    let channels = &p.simulation.channels;
+    // Share of each channel's answered contacts per group: stacked bars.
+    let mut shares = String::new();
+    {
+        let root =
+            SVGBackend::with_string(&mut shares, (W, 60 + 40 * channels.len().max(1) as u32))
+                .into_drawing_area();
+        root.fill(&WHITE).map_err(chart_err("shares"))?;
+        let names: Vec<String> = p.groups.iter().map(|g| g.name.clone()).collect();
+        let n = channels.len().max(1) as f64;
+        let mut chart = chart_on(
+            &root,
+            "shares",
+            format!(
+                "share of each channel's answered contacts by group: {}",
+                colour_legend(&names)
+            ),
+            0.0..1.0,
+            -0.5..n - 0.5,
+            70,
+        )?;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .y_labels(channels.len().max(1))
+            .y_label_formatter(&|y| index_label(&channels.iter().collect::<Vec<_>>(), *y))
+            .x_label_formatter(&|x| format!("{:.0}%", 100.0 * x))
+            .draw()
+            .map_err(chart_err("shares"))?;
+        for (ci, c) in channels.iter().enumerate() {
+            let mut left = 0.0;
+            for (gi, g) in p.groups.iter().enumerate() {
+                let share = g
+                    .served
+                    .iter()
+                    .find(|(ch, _, _)| ch == c)
+                    .map_or(0.0, |x| x.2);
+                if share <= 0.0 {
+                    continue;
+                }
+                let y = ci as f64;
+                chart
+                    .draw_series(std::iter::once(Rectangle::new(
+                        [(left, y - 0.3), (left + share, y + 0.3)],
+                        PALETTE[gi % PALETTE.len()].filled(),
+                    )))
+                    .map_err(chart_err("shares"))?;
+                left += share;
+            }
+        }
+        root.present().map_err(chart_err("shares"))?;
+    }
+    let extra = html! {
+        h2 { "Groups" }
+        p {
+            "Planned by groups, cost " strong { (format!("{:.2}", gp.groups_cost())) }
+            " against " strong { (format!("{:.2}", gp.single_cost())) }
+            " planning each channel on its own: a saving of " strong { (pct(gp.saving())) }
+            " (both simulated with the same seeds; costs with each group's cost factor)."
+        }
+        table {
+            tr { th { "group" } th { "serves" } th { "cost factor" } th { "peak agents" } th { "paid hours" } th { "cost" } th { "share of each channel it answered" } }
+            @for g in &p.groups {
+                tr {
+                    td { (g.name) }
+                    td { (g.channels.join(", ")) }
+                    td { (format!("{:.2}", g.cost_factor)) }
+                    td { (g.peak_agents) }
+                    td { (format!("{:.0}", g.paid_hours)) }
+                    td { (format!("{:.2}", g.cost)) }
+                    td { (g.served.iter().map(|(c, _, sh)| format!("{c} {}", pct(*sh))).collect::<Vec<_>>().join("; ")) }
+                }
+            }
+        }
+        figure { (PreEscaped(shares)) figcaption { "Who answered each channel in the simulation of the plan by groups. Data: groups.csv." } }
+        h3 { "Service: by groups against each channel on its own" }
+        table {
+            tr { th { "channel" } th { "target" } th { "by groups" } th { "on its own" } th { "abandoned, by groups" } th { "abandoned, on its own" } th { "intervals missed, by groups" } th { "intervals missed, on its own" } }
+            @for c in &gp.service {
+                tr {
+                    td { (c.channel) }
+                    td { (c.target_sl.map_or("–".to_string(), pct)) }
+                    td { (pct(c.groups_sl)) }
+                    td { (pct(c.single_sl)) }
+                    td { (pct(c.groups_abandon)) }
+                    td { (pct(c.single_abandon)) }
+                    td { (c.groups_misses) }
+                    td { (c.single_misses) }
+                }
+            }
+        }
+    };
+    plan_page_with(p, title, Some(extra))
+}
+
+fn plan_page_with(
+    p: &crate::plan::PlanResult,
+    title: &str,
+    extra: Option<maud::Markup>,
+) -> Result<String, ReportError> {
     let roster = &p.roster;
     let per_day = roster.grid.per_day().max(1);
     let skip = roster.skip;
@@ -175,6 +284,7 @@ pub fn plan_page(p: &crate::plan::PlanResult, title: &str) -> Result<String, Rep
                 @if let Some(h) = s.headcount { ", headcount " (h) }
                 "; " (p.rounds.len()) " round(s) of schedule and simulate."
             }
+            @if let Some(x) = &extra { (x) }
             table {
                 tr { th { "channel" } th { "solver" } th { "cost" } th { "bound" } th { "gap" } th { "simulated service level" } }
                 @for c in &roster.channels {

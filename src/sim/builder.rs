@@ -86,6 +86,7 @@ pub struct SimBuilder {
     start_waiting: Vec<(String, u32)>,
     start_busy: Vec<(String, u32)>,
     limits: SimLimits,
+    overflow: Vec<(String, Vec<String>)>,
 }
 
 /// Bounds on the work of one run, checked by [`SimBuilder::build`] before
@@ -134,6 +135,7 @@ impl SimBuilder {
             start_waiting: Vec::new(),
             start_busy: Vec::new(),
             limits: SimLimits::default(),
+            overflow: Vec::new(),
         }
     }
 
@@ -156,6 +158,16 @@ impl SimBuilder {
     /// Adds an agent group.
     pub fn group(mut self, g: GroupSpec) -> Self {
         self.groups.push(g);
+        self
+    }
+    /// Overflow: a contact of a channel that both `group` and a group of
+    /// `from` serve goes to `group` only when no agent of those groups is
+    /// free (specialists first, the general group as overflow). The
+    /// relation must be acyclic.
+    pub fn overflow_from(mut self, group: &str, from: &[String]) -> Self {
+        if !from.is_empty() {
+            self.overflow.push((group.to_string(), from.to_vec()));
+        }
         self
     }
     /// Gamma busyness factors on the arrivals.
@@ -408,6 +420,7 @@ impl SimBuilder {
                 return Err(SimError::Unserved(channels[c].name.clone()));
             }
         }
+        let overflow_from = overflow_indices(&groups, &self.overflow)?;
         let start = |list: &[(String, u32)]| -> Result<Vec<(usize, u32)>, SimError> {
             list.iter()
                 .map(|(name, k)| {
@@ -437,6 +450,7 @@ impl SimBuilder {
             channels,
             groups,
             groups_of,
+            overflow_from,
             start_waiting: start(&self.start_waiting)?,
             start_busy: start(&self.start_busy)?,
             replications: self.replications,
@@ -444,4 +458,63 @@ impl SimBuilder {
             threads: self.threads,
         })
     }
+}
+
+/// Each group's overflow sources as indices, checked: known groups, no
+/// group its own source, no cycle (`a` after `b` after … after `a`).
+fn overflow_indices(
+    groups: &[super::GroupRt],
+    overflow: &[(String, Vec<String>)],
+) -> Result<Vec<Vec<usize>>, SimError> {
+    let index = |name: &str| groups.iter().position(|g| g.name == name);
+    let mut out = vec![Vec::new(); groups.len()];
+    for (g, from) in overflow {
+        let gi = index(g).ok_or_else(|| SimError::UnknownGroup(g.clone()))?;
+        for f in from {
+            let fi = index(f).ok_or_else(|| SimError::UnknownGroup(f.clone()))?;
+            if !out[gi].contains(&fi) {
+                out[gi].push(fi);
+            }
+        }
+    }
+    // A cycle: depth-first search with colours.
+    fn visit(
+        g: usize,
+        out: &[Vec<usize>],
+        colour: &mut [u8],
+        path: &mut Vec<usize>,
+    ) -> Option<Vec<usize>> {
+        colour[g] = 1;
+        path.push(g);
+        for &h in &out[g] {
+            if colour[h] == 1 {
+                let at = path.iter().position(|&x| x == h).unwrap_or(0);
+                let mut cycle = path[at..].to_vec();
+                cycle.push(h);
+                return Some(cycle);
+            }
+            if colour[h] == 0 {
+                if let Some(c) = visit(h, out, colour, path) {
+                    return Some(c);
+                }
+            }
+        }
+        path.pop();
+        colour[g] = 2;
+        None
+    }
+    let mut colour = vec![0u8; groups.len()];
+    for g in 0..groups.len() {
+        if colour[g] == 0 {
+            if let Some(c) = visit(g, &out, &mut colour, &mut Vec::new()) {
+                return Err(SimError::CyclicOverflow(
+                    c.iter()
+                        .map(|&i| groups[i].name.clone())
+                        .collect::<Vec<_>>()
+                        .join(" after "),
+                ));
+            }
+        }
+    }
+    Ok(out)
 }

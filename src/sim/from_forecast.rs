@@ -175,7 +175,11 @@ pub fn from_forecast(
         };
         agents[gi][i] = *a;
     }
+    book.file.check_overflow(&book.source)?;
     for ((name, chans, k), ag) in groups.into_iter().zip(agents) {
+        if let Some(g) = book.file.group.get(&name) {
+            b = b.overflow_from(&name, &g.overflow_from);
+        }
         b = b.group(GroupSpec {
             name,
             channels: chans,

@@ -124,6 +124,12 @@ pub enum SimError {
     /// A channel no group serves.
     #[error("channel {0} has no group to serve it: add it to a group's channels")]
     Unserved(String),
+    /// An overflow naming a group the simulation does not have.
+    #[error("overflow_from: unknown group {0:?}")]
+    UnknownGroup(String),
+    /// Groups that overflow from each other in a circle.
+    #[error("overflow_from: cyclic overflow {0}: a group cannot wait for itself")]
+    CyclicOverflow(String),
     /// Concurrency above one for a voice channel, or zero.
     #[error("group {group}: concurrency {concurrency} {why}")]
     Concurrency {
@@ -193,6 +199,8 @@ pub struct Simulation {
     channels: Vec<ChannelRt>,
     groups: Vec<GroupRt>,
     groups_of: Vec<Vec<usize>>,
+    /// Per group: the groups it overflows from (see [`SimBuilder::overflow_from`]).
+    overflow_from: Vec<Vec<usize>>,
     start_waiting: Vec<(usize, u32)>,
     start_busy: Vec<(usize, u32)>,
     replications: usize,
@@ -260,6 +268,47 @@ impl Simulation {
         Ok(engine.run()?.condense(periods))
     }
 
+    /// Sets the agents of group `g` per interval, keeping everything else:
+    /// a search over staffings simulates each candidate on the one built
+    /// simulation (the same seed: common random numbers).
+    pub fn set_group_agents(&mut self, g: usize, agents: &[u32]) -> Result<(), SimError> {
+        let Some(group) = self.groups.get_mut(g) else {
+            return Err(SimError::Length {
+                what: "group index".into(),
+                got: g,
+                want: self.groups.len(),
+            });
+        };
+        if agents.len() != self.intervals {
+            return Err(SimError::Length {
+                what: format!("group {} agents", group.name),
+                got: agents.len(),
+                want: self.intervals,
+            });
+        }
+        if let Some(&most) = agents.iter().max().filter(|&&m| m > MAX_AGENTS) {
+            return Err(SimError::TooManyAgents {
+                group: group.name.clone(),
+                agents: most,
+                max: MAX_AGENTS,
+            });
+        }
+        let most = agents.iter().copied().max().unwrap_or(0);
+        if u64::from(most) * u64::from(group.concurrency) > builder::MAX_SLOTS {
+            return Err(SimError::Concurrency {
+                group: group.name.clone(),
+                concurrency: group.concurrency,
+                why: format!(
+                    "gives {most} agents × {} slots in an interval; the simulator takes at most {}",
+                    group.concurrency,
+                    builder::MAX_SLOTS
+                ),
+            });
+        }
+        group.agents = agents.to_vec();
+        Ok(())
+    }
+
     /// Runs every replication in parallel; `progress` is called once per
     /// finished replication (from worker threads).
     pub fn run(&self, progress: Option<&(dyn Fn() + Sync)>) -> Result<SimResult, SimError> {
@@ -282,6 +331,19 @@ impl Simulation {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         let replications = match self.threads.filter(|&t| t > 0).map(|t| t.min(cores)) {
             None => work(),
+            // One thread: in the caller's, without building a pool (a
+            // search that runs many small simulations in parallel itself).
+            Some(1) => (0..self.replications)
+                .map(|r| {
+                    let rep = self
+                        .replication(r, &periods, None)
+                        .expect("no trace, no I/O");
+                    if let Some(p) = progress {
+                        p();
+                    }
+                    rep
+                })
+                .collect(),
             Some(t) => rayon::ThreadPoolBuilder::new()
                 .num_threads(t)
                 .build()
@@ -295,6 +357,7 @@ impl Simulation {
             periods,
             groups_of: self.groups_of.clone(),
             sl: self.channels.iter().map(|c| c.sl_definition).collect(),
+            groups: self.groups.iter().map(|g| g.name.clone()).collect(),
         })
     }
 

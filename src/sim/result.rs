@@ -23,6 +23,9 @@ pub struct SimResult {
     pub periods: Vec<(usize, usize)>,
     pub(super) groups_of: Vec<Vec<usize>>,
     pub(super) sl: Vec<SlDefinition>,
+    /// Group names, in index order.
+    #[serde(default)]
+    pub groups: Vec<String>,
 }
 
 /// Where a summary row belongs.
@@ -48,6 +51,28 @@ pub struct SimRow {
 }
 
 impl SimResult {
+    /// Contacts of each channel answered (or called back) by group `g`
+    /// over the whole run, mean over replications, in channel order; `None`
+    /// for an unknown group.
+    pub fn served_by(&self, g: usize) -> Option<Vec<f64>> {
+        if g >= self.groups.len() {
+            return None;
+        }
+        let nc = self.channels.len();
+        let r = self.replications.len().max(1) as f64;
+        Some(
+            (0..nc)
+                .map(|c| {
+                    self.replications
+                        .iter()
+                        .map(|rep| f64::from(rep.served.get(g * nc + c).copied().unwrap_or(0)))
+                        .sum::<f64>()
+                        / r
+                })
+                .collect(),
+        )
+    }
+
     /// The index of channel `name`, if simulated.
     pub fn channel_index(&self, name: &str) -> Option<usize> {
         self.channels.iter().position(|c| c == name)

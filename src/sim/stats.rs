@@ -124,6 +124,7 @@ pub(super) struct RepStats {
     pub callbacks_pending: Vec<u32>,
     pub start_busy: Vec<u32>,
     pub queue_area: Vec<f64>,
+    pub served: Vec<u32>,
 }
 
 impl RepStats {
@@ -139,6 +140,7 @@ impl RepStats {
             callbacks_pending: vec![0; channels],
             start_busy: vec![0; channels],
             queue_area: vec![0.0; channels],
+            served: vec![0; groups * channels],
         }
     }
 
@@ -185,6 +187,7 @@ impl RepStats {
             callbacks_pending: self.callbacks_pending,
             start_busy: self.start_busy,
             queue_area: self.queue_area,
+            served: self.served,
         }
     }
 }
@@ -215,6 +218,10 @@ pub struct Replication {
     pub start_busy: Vec<u32>,
     /// Time integral of the number waiting, per channel (contact-seconds).
     pub queue_area: Vec<f64>,
+    /// Contacts answered (and callbacks made) by each group, per channel,
+    /// `group · channels + channel`, over the whole run.
+    #[serde(default)]
+    pub served: Vec<u32>,
 }
 
 /// A mean across replications with the half-width of its 95% confidence

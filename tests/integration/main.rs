@@ -5,6 +5,7 @@ mod capacity_cli;
 mod collections_cli;
 mod erlang_reference;
 mod hostile_cli;
+mod multiskill_cli;
 mod outputs_cli;
 mod parsers_fuzz;
 mod properties;

@@ -429,12 +429,19 @@ impl<'a, 'w> Engine<'a, 'w> {
         let contact = &mut self.contacts[id as usize];
         contact.join = self.t;
         contact.join_work = work;
-        // The longest-idle eligible agent, across the groups serving c.
+        // The longest-idle eligible agent, across the groups serving c; a
+        // group that overflows from another serving c with an idle agent
+        // waits for it.
         let mut best: Option<(usize, f64)> = None;
         for &g in &sim.groups_of[c] {
             self.clean_idle(g);
+        }
+        for &g in &sim.groups_of[c] {
             if let Some(&(_, _, since)) = self.idle[g].front() {
-                if best.is_none_or(|(_, s)| since < s) {
+                let wait = sim.overflow_from[g]
+                    .iter()
+                    .any(|&h| sim.groups_of[c].contains(&h) && !self.idle[h].is_empty());
+                if !wait && best.is_none_or(|(_, s)| since < s) {
                     best = Some((g, since));
                 }
             }
@@ -568,6 +575,10 @@ impl<'a, 'w> Engine<'a, 'w> {
         }
         let ch = &sim.channels[c];
         let h = ch.handle.sample(&mut self.draw(ct.key, 5)) * ch.aht_s[ct.iv as usize];
+        if record {
+            let g = self.agents[a as usize].group as usize;
+            self.stats.served[g * self.stats.channels + c] += 1;
+        }
         let contact = &mut self.contacts[id as usize];
         contact.state = State::InService;
         contact.start = self.t;

@@ -9,6 +9,17 @@
 //! (service level, abandonment and ASA). Every missed interval's requirement goes up by
 //! one agent and the next round starts; the plan stops when no interval
 //! misses or after `rounds` rounds. Simulation uses one group per channel.
+//!
+//! **By groups** ([`PlanOptions::groups`]): the requirement is per agent
+//! group of the channels file (`[group.NAME]`), from
+//! [`crate::multiskill::staff_groups`]; each group is scheduled with the
+//! shift types allowed for it (a shift type's `channels` may name groups);
+//! the simulation runs the real groups and routing; and a missed interval
+//! raises the group whose extra agent most reduces the interval's
+//! shortfall per unit of cost, measured by simulating the interval with
+//! the roster's agents and one more in each candidate group (common random
+//! numbers), not guessed. Costs are the roster's times the group's
+//! `cost_per_hour` factor.
 
 use jiff::civil::{Date, Time};
 use serde::{Deserialize, Serialize};
@@ -16,11 +27,18 @@ use serde::{Deserialize, Serialize};
 use crate::channels::{ChannelBook, ChannelsFile};
 use crate::forecast::Forecast;
 use crate::input::InputError;
+use crate::multiskill::{staff_groups, GroupSetup, GroupStaffOptions, SkillError};
 use crate::requirement::{staff_forecast, Requirement, RequirementError, StaffRow};
 use crate::scenario::Scenario;
 use crate::schedule::{schedule, Roster, ScheduleError, ScheduleOptions};
 use crate::shifts::ShiftRules;
 use crate::sim::{from_forecast, misses_target, SimError, SimLimits, SimResult};
+
+mod groups;
+pub use groups::{
+    compare_with_single, write_comparison, write_groups, ChannelService, GroupOutcome, GroupPlan,
+};
+use groups::{group_outcomes, group_raises, schedule_nested};
 
 /// The plan's default branch-and-bound budget per channel and round.
 pub const DEFAULT_NODE_LIMIT: u64 = 10_000;
@@ -43,6 +61,10 @@ pub struct PlanOptions {
     /// Bounds on the work of each simulation.
     #[serde(default)]
     pub limits: SimLimits,
+    /// Plan by the channels file's agent groups with these options (see
+    /// the module documentation); `None`: one group per channel.
+    #[serde(default)]
+    pub groups: Option<GroupStaffOptions>,
 }
 
 impl Default for PlanOptions {
@@ -61,6 +83,7 @@ impl Default for PlanOptions {
                 ..ScheduleOptions::default()
             },
             limits: SimLimits::default(),
+            groups: None,
         }
     }
 }
@@ -74,7 +97,8 @@ pub struct PlanRound {
     pub required_agent_intervals: u64,
     /// Paid hours of the roster.
     pub paid_hours: f64,
-    /// Cost of the roster.
+    /// Cost of the roster (by groups: each group's times its
+    /// `cost_per_hour` factor).
     pub cost: f64,
     /// Headcount with the weekly rule.
     pub headcount: Option<u32>,
@@ -115,6 +139,9 @@ pub struct PlanResult {
     pub simulation: SimResult,
     /// One entry per round.
     pub rounds: Vec<PlanRound>,
+    /// Per agent group of the last round (one per channel when not
+    /// planned by groups).
+    pub groups: Vec<GroupOutcome>,
 }
 
 /// Why a plan failed.
@@ -136,6 +163,9 @@ pub enum PlanError {
     /// The forecast has no rows.
     #[error("the forecast is empty")]
     Empty,
+    /// The groups cannot be planned.
+    #[error(transparent)]
+    Groups(#[from] SkillError),
 }
 
 /// What a plan is made from.
@@ -193,16 +223,44 @@ pub fn plan(
     rules.check_against(&names, true, forecast.interval_min, rules_source)?;
     move_to_opening(&mut forecast, rules, rules_source)?;
     let im = forecast.interval_min;
-    // Simulation with one group per channel.
-    let book = ChannelBook::new(channels.clone(), channels_source, Default::default())
-        .one_group_per_channel();
-    let staff = staff_forecast(&forecast, &book, None, "forecast")?;
-    let mut req = Requirement::from_staff_rows(&staff, im)?.ok_or(PlanError::Empty)?;
+    let file_book = ChannelBook::new(channels.clone(), channels_source, Default::default());
+    // By groups: the file's groups; else one group per channel.
+    let setup = match opts.groups {
+        Some(_) => Some(GroupSetup::new(&forecast, &file_book)?),
+        None => None,
+    };
+    let book = match setup {
+        Some(_) => file_book.clone(),
+        None => file_book.one_group_per_channel(),
+    };
+    let staff = staff_forecast(
+        &forecast,
+        &file_book.one_group_per_channel(),
+        None,
+        "forecast",
+    )?;
+    let mut req = match opts.groups {
+        Some(g) => {
+            let table = staff_groups(&forecast, &book, &g)?;
+            Requirement::from_table(&table, im, "group requirement")?.ok_or(PlanError::Empty)?
+        }
+        None => Requirement::from_staff_rows(&staff, im)?.ok_or(PlanError::Empty)?,
+    };
+    let factor = |name: &str| {
+        setup
+            .as_ref()
+            .and_then(|s| s.groups.iter().find(|g| g.name == name))
+            .map_or(1.0, |g| g.cost_per_agent)
+    };
+    let loads = setup.as_ref().map(|s| s.loads(&forecast));
     let sched_opts = opts.schedule;
     let mut rounds = Vec::new();
     let mut last = None;
     for round in 1..=opts.rounds.max(1) {
-        let roster = schedule(&req, rules, &sched_opts, rules_source)?;
+        let roster = match &setup {
+            Some(setup) => schedule_nested(&req, rules, &sched_opts, rules_source, setup)?,
+            None => schedule(&req, rules, &sched_opts, rules_source)?,
+        };
         let staffing = roster.staffing();
         let sim = from_forecast(&forecast, &staffing, &book, "roster")?
             .replications(opts.replications)
@@ -249,7 +307,11 @@ pub fn plan(
             round,
             required_agent_intervals: req.agent_intervals(),
             paid_hours: s.paid_hours,
-            cost: s.cost,
+            cost: roster
+                .channels
+                .iter()
+                .map(|c| c.cost * factor(&c.channel))
+                .sum(),
             headcount: s.headcount,
             gap: s.gap,
             misses: misses.len(),
@@ -259,8 +321,18 @@ pub fn plan(
         rounds.push(r);
         let done = misses.is_empty() || round == opts.rounds.max(1);
         if !done {
-            for (name, idx) in &misses {
-                req.raise(name, *idx, 1);
+            match (&setup, &loads, opts.groups) {
+                (Some(setup), Some(loads), Some(g)) => {
+                    let raises = group_raises(setup, loads, &req, &staffing, &misses, &g)?;
+                    for (group, idx, n) in raises {
+                        req.raise(&group, idx, n);
+                    }
+                }
+                _ => {
+                    for (name, idx) in &misses {
+                        req.raise(name, *idx, 1);
+                    }
+                }
             }
         }
         last = Some((roster, sim));
@@ -269,6 +341,7 @@ pub fn plan(
         }
     }
     let (roster, simulation) = last.expect("at least one round");
+    let groups = group_outcomes(&roster, &simulation, &book, &factor);
     Ok(PlanResult {
         forecast,
         requirement: staff,
@@ -276,6 +349,7 @@ pub fn plan(
         roster,
         simulation,
         rounds,
+        groups,
     })
 }
 
