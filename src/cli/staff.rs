@@ -75,11 +75,25 @@ pub fn run(a: StaffArgs) -> Result<i32> {
             bucket_share: a.bucket_share,
             max_blocks: a.max_blocks,
         };
-        let table = wfm::multiskill::staff_groups(&forecast, &book, &opts)?;
+        let found = wfm::multiskill::staff_groups(&forecast, &book, &opts)?;
         outs.fill(out, |buf| {
-            wfm::requirement::write_staffing_table_as(&table, buf, "group")
+            wfm::requirement::write_staffing_table_as(&found.table, buf, "group")
         })?;
         outs.commit()?;
+        diag!(
+            "wfm: staff: {} block(s) of like load in {} component(s), {} simulations; each staffing locally optimal on its sample (no removal, move or two-for-one exchange keeps every target for less)",
+            found.blocks,
+            found.components,
+            found.simulations
+        );
+        if found.unmet > 0 {
+            diag!(
+                "wfm: staff: {} interval(s) of a component meet no staffing with every target (up to {} agents a group): the best found is written",
+                found.unmet,
+                wfm::staffing::MAX_AGENTS.min(20_000)
+            );
+            return Ok(1);
+        }
         return Ok(0);
     }
     let rows = staff_forecast(&forecast, &book, a.model, &a.forecast.display().to_string())?;

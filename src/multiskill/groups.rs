@@ -87,6 +87,16 @@ impl GroupSetup {
                     "channel {n}: deferred work is not staffed by groups (staff it on its own)"
                 )));
             }
+            if let Some(sl) = c.targets.service_level {
+                if sl >= 1.0 || (sl > 0.0 && c.targets.answer_within_s <= 0.0) {
+                    return Err(SkillError::Problem(format!(
+                        "{}: [channel.{n}] service_level: {:.0}% within {} s cannot be met by any number of agents (arrivals are random); use a share below 1 and a threshold above 0",
+                        book.source,
+                        100.0 * sl,
+                        c.targets.answer_within_s
+                    )));
+                }
+            }
             channels.push(c);
         }
         let src = &book.source;
@@ -291,7 +301,7 @@ pub fn staff_groups(
     forecast: &crate::forecast::Forecast,
     book: &crate::channels::ChannelBook,
     opts: &GroupStaffOptions,
-) -> Result<crate::requirement::StaffingTable, SkillError> {
+) -> Result<GroupStaffing, SkillError> {
     use rayon::prelude::*;
     use std::collections::BTreeMap;
     let setup = GroupSetup::new(forecast, book)?;
@@ -329,7 +339,7 @@ pub fn staff_groups(
         )));
     }
     work.extend(blocks.keys().cloned());
-    let solved: Vec<Result<Vec<u32>, SkillError>> = work
+    let solved: Vec<Result<super::SkillStaffing, SkillError>> = work
         .par_iter()
         .map(|(ci, key)| {
             let (chans, groups) = &components[*ci];
@@ -343,17 +353,23 @@ pub fn staff_groups(
                     )
                 })
                 .collect();
-            Ok(setup
+            setup
                 .problem_of(chans, groups, &loads, opts.replications, opts.seed)
-                .optimize()?
-                .agents)
+                .optimize()
         })
         .collect();
     let mut rows = Vec::new();
+    let (mut simulations, mut unmet) = (0, 0);
     for ((ci, key), res) in work.iter().zip(solved) {
-        let agents = res?;
+        let found = res?;
+        simulations += found.evaluations;
+        let at = &blocks[&(*ci, key.clone())];
+        if !found.feasible {
+            unmet += at.len();
+        }
+        let agents = found.agents;
         let groups = &components[*ci].1;
-        for &(d, t) in &blocks[&(*ci, key.clone())] {
+        for &(d, t) in at {
             for (&g, n) in groups.iter().zip(&agents) {
                 rows.push(crate::requirement::StaffingRow::new(
                     d,
@@ -365,5 +381,28 @@ pub fn staff_groups(
         }
     }
     rows.sort_by(|a, b| (a.date, a.time, &a.group).cmp(&(b.date, b.time, &b.group)));
-    Ok(crate::requirement::StaffingTable { rows })
+    Ok(GroupStaffing {
+        table: crate::requirement::StaffingTable { rows },
+        components: components.len(),
+        blocks: work.len(),
+        simulations,
+        unmet,
+    })
+}
+
+/// What [`staff_groups`] found, with the evidence its method gives.
+#[derive(Debug, Clone)]
+pub struct GroupStaffing {
+    /// Agents per group and interval (`date,time,group,agents`).
+    pub table: crate::requirement::StaffingTable,
+    /// Components of the routing graph searched apart.
+    pub components: usize,
+    /// Blocks of like load searched (one staffing search each).
+    pub blocks: usize,
+    /// Simulations run over all searches (staffings met again are not run again).
+    pub simulations: usize,
+    /// Interval × component pairs whose search met no staffing with every
+    /// target (up to the most agents searched): their staffing is the
+    /// best found, short of a target.
+    pub unmet: usize,
 }

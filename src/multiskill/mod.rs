@@ -134,6 +134,30 @@ impl SkillProblem {
             }
         }
         for c in &self.channels {
+            // A target no number of agents meets (100% within 0 s) is refused
+            // here, before a search that would add agents to the limit.
+            let s = &c.spec;
+            let work = crate::staffing::Workload::voice(
+                s.volumes.first().copied().unwrap_or(0.0).max(1.0),
+                s.aht_s.first().copied().unwrap_or(1.0).max(1.0),
+                f64::from(self.interval_min),
+            );
+            let targets = crate::staffing::Targets {
+                service_level: Some(c.target_sl),
+                answer_within_s: s.answer_within_s,
+                sl_definition: s.sl_definition,
+                ..crate::staffing::Targets::default()
+            };
+            if let Err(e) =
+                crate::staffing::required_agents(&work, crate::staffing::Model::ErlangC, &targets)
+            {
+                if c.target_sl >= 1.0 || s.answer_within_s <= 0.0 {
+                    return Err(SkillError::Problem(format!(
+                        "channel {}: target cannot be met: {e}",
+                        s.name
+                    )));
+                }
+            }
             if !self
                 .groups
                 .iter()
@@ -517,4 +541,4 @@ mod groups;
 #[cfg(test)]
 mod tests;
 
-pub use groups::{staff_groups, GroupSetup, GroupStaffOptions, IntervalLoads, Load};
+pub use groups::{staff_groups, GroupSetup, GroupStaffOptions, GroupStaffing, IntervalLoads, Load};

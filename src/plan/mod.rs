@@ -241,8 +241,9 @@ pub fn plan(
     )?;
     let mut req = match opts.groups {
         Some(g) => {
-            let table = staff_groups(&forecast, &book, &g)?;
-            Requirement::from_table(&table, im, "group requirement")?.ok_or(PlanError::Empty)?
+            let found = staff_groups(&forecast, &book, &g)?;
+            Requirement::from_table(&found.table, im, "group requirement")?
+                .ok_or(PlanError::Empty)?
         }
         None => Requirement::from_staff_rows(&staff, im)?.ok_or(PlanError::Empty)?,
     };

@@ -279,12 +279,11 @@ fn plan_page_with(
             h1 { (title) }
             p {
                 strong { (format!("{:.0}", s.paid_hours)) " paid hours" } ", cost "
-                strong { (format!("{:.2}", s.cost)) } ", " (format!("{:.1}", s.fte)) " FTE, over-coverage "
+                strong { (format!("{:.2}", p.rounds.last().map_or(s.cost, |r| r.cost))) } ", " (format!("{:.1}", s.fte)) " FTE, over-coverage "
                 (pct(s.over_coverage))
                 @if let Some(h) = s.headcount { ", headcount " (h) }
                 "; " (p.rounds.len()) " round(s) of schedule and simulate."
             }
-            @if let Some(x) = &extra { (x) }
             table {
                 tr { th { "channel" } th { "solver" } th { "cost" } th { "bound" } th { "gap" } th { "simulated service level" } }
                 @for c in &roster.channels {
@@ -298,6 +297,7 @@ fn plan_page_with(
                     }
                 }
             }
+            @if let Some(x) = &extra { (x) }
             h2 { "Coverage" }
             figure { (PreEscaped(cov)) figcaption { "Agents the requirement asks for (red, after the plan's raises) and the roster has on duty (blue). Data: coverage.csv." } }
             h2 { "Cost by shift type" }

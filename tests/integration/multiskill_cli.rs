@@ -60,8 +60,9 @@ fn planning_by_groups_meets_the_targets_for_less() {
     assert!(html.contains("Groups") && html.contains("<svg") && !html.contains("<script"));
 }
 
-/// A group serving an unknown channel, a channel no group serves, and a
-/// cyclic overflow: located errors, exit 2, nothing written.
+/// A group serving an unknown channel, a channel no group serves, a
+/// cyclic overflow and an impossible target: located errors, exit 2,
+/// nothing written.
 #[test]
 fn bad_groups_are_located_errors_and_write_nothing() {
     let dir = tempfile::tempdir().unwrap();
@@ -87,6 +88,10 @@ fn bad_groups_are_located_errors_and_write_nothing() {
                     "overflow_from = [\"fraud_desk2\"]",
                 ),
             "cyclic overflow",
+        ),
+        (
+            base.replace("service_level = 0.90", "service_level = 1.0"),
+            "[channel.fraud] service_level: 100% within 20 s cannot be met",
         ),
     ] {
         std::fs::write(&bad, &text).unwrap();
