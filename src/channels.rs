@@ -102,6 +102,11 @@ pub struct ChannelSettings {
     /// Simulator: a callback is late when made later than this after the request, seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub callback_deadline_s: Option<f64>,
+    /// An outbound campaign (`[channel.NAME.outbound]`): the forecast's
+    /// volume is attempts, staffed by the dialer model of
+    /// [`crate::dialer`] instead of a queue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outbound: Option<crate::dialer::Campaign>,
 }
 
 impl ChannelSettings {
@@ -130,6 +135,7 @@ impl ChannelSettings {
             callback_threshold_s: None,
             callback_share: None,
             callback_deadline_s: None,
+            outbound: None,
         }
     }
 
@@ -163,6 +169,7 @@ impl ChannelSettings {
             callback_threshold_s: self.callback_threshold_s.or(fallback.callback_threshold_s),
             callback_share: self.callback_share.or(fallback.callback_share),
             callback_deadline_s: self.callback_deadline_s.or(fallback.callback_deadline_s),
+            outbound: self.outbound.or(fallback.outbound),
         }
     }
 }
@@ -188,6 +195,8 @@ pub struct Channel {
     pub model: Option<Model>,
     /// Simulator settings.
     pub sim: ChannelSimSettings,
+    /// The outbound campaign, when the channel is one.
+    pub outbound: Option<crate::dialer::Campaign>,
 }
 
 /// A channel's simulator settings, checked.
@@ -438,6 +447,11 @@ impl ChannelBook {
                 }
             }
         }
+        if let Some(c) = &s.outbound {
+            if let Some((k, what)) = c.invalid() {
+                return Err(InputError::at_key(src, key(&format!("outbound.{k}")), what));
+            }
+        }
         if kind == ChannelKind::Voice && concurrency > 1 {
             bad(
                 "concurrency",
@@ -472,6 +486,7 @@ impl ChannelBook {
                 callback_share: s.callback_share.unwrap_or(1.0),
                 callback_deadline_s: s.callback_deadline_s.unwrap_or(3600.0),
             },
+            outbound: s.outbound,
         })
     }
 }

@@ -48,6 +48,7 @@ pub mod calendar;
 pub mod capacity;
 pub mod channels;
 pub mod collections;
+pub mod dialer;
 pub mod dist;
 pub mod erlang;
 pub mod fit;

@@ -80,6 +80,8 @@ pub enum StaffModel {
     ErlangA,
     /// Deferred work ([`crate::staffing::deferred_requirement`]).
     Deferred,
+    /// An outbound campaign's dialer ([`crate::dialer::staff_campaign`]).
+    Dialer(crate::dialer::DialerMode),
 }
 
 impl From<Model> for StaffModel {
@@ -98,6 +100,7 @@ impl std::fmt::Display for StaffModel {
             StaffModel::ErlangC => "erlang-c",
             StaffModel::ErlangA => "erlang-a",
             StaffModel::Deferred => "deferred",
+            StaffModel::Dialer(m) => return write!(f, "{m}"),
         })
     }
 }
@@ -150,7 +153,12 @@ pub fn write_staffing<W: Write>(w: W, rows: &[StaffRow]) -> std::io::Result<()> 
 /// channel uses its `model` setting, else Erlang A where a patience is known
 /// (row column or channel setting) and Erlang C otherwise. Rows with zero
 /// volume get zero agents. Deferred channels are staffed over each channel's
-/// rows in time order with [`deferred_requirement`].
+/// rows in time order with [`deferred_requirement`]. A channel with an
+/// `outbound` campaign is staffed by its dialer model
+/// ([`crate::dialer::staff_campaign`]): the volume is attempts, `aht_s` in
+/// the output the agent seconds of an attempt, `service_level` the share of
+/// answered calls connected within the campaign's wait, `abandon_rate` its
+/// complement.
 ///
 /// Errors name `source` (the forecast file), the row's line and the channel.
 pub fn staff_forecast(
@@ -181,6 +189,35 @@ pub fn staff_forecast(
             let ch = &channels[r.channel.as_str()];
             if ch.kind == ChannelKind::Deferred {
                 return Ok(None);
+            }
+            if let Some(c) = &ch.outbound {
+                // An outbound campaign: the volume is attempts.
+                let d = crate::dialer::staff_campaign(r.volume, forecast.interval_min, c).map_err(
+                    |e| {
+                        let msg = format!("channel {}: {e}", r.channel);
+                        if r.line > 0 {
+                            InputError::at(source, r.line, msg)
+                        } else {
+                            InputError::file(source, msg)
+                        }
+                    },
+                )?;
+                return Ok(Some(StaffRow {
+                    date: r.date,
+                    time: r.time,
+                    channel: r.channel.clone(),
+                    volume: r.volume,
+                    aht_s: c.agent_s_per_attempt(),
+                    agents: d.agents,
+                    fte: fte(d.agents, ch.shrinkage),
+                    service_level: 1.0 - d.abandon,
+                    asa_s: 0.0,
+                    p_wait: 0.0,
+                    abandon_rate: d.abandon,
+                    occupancy: d.occupancy,
+                    load_erl: d.work_s / (interval_min * 60.0),
+                    model: StaffModel::Dialer(c.mode),
+                }));
             }
             let work = Workload {
                 volume: r.volume,

@@ -69,3 +69,103 @@ fn a_rising_delinquency_curve_is_a_located_error() {
     );
     assert!(!out.exists());
 }
+
+/// The shipped collections week staffed with its predictive dialer: the
+/// outbound rows carry the dialer's model, no row outside 08:00–22:00,
+/// abandonment within the cap; every dialer mode staffs the same attempts,
+/// preview needing the most agents and predictive the fewest.
+#[test]
+fn staff_turns_attempts_into_collectors_by_dialer_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("f.csv");
+    wfm_ok(&[
+        "forecast",
+        "--scenario",
+        "scenarios/collections_week.toml",
+        "--to",
+        "2026-03-12",
+        "--out",
+        s(&f),
+    ]);
+    let base = std::fs::read_to_string("scenarios/channels_collections.toml").unwrap();
+    let mut total = Vec::new();
+    for mode in ["preview", "progressive", "predictive"] {
+        let (_d, ch) = temp_file(
+            "c.toml",
+            &base.replace("mode = \"predictive\"", &format!("mode = \"{mode}\"")),
+        );
+        let out = dir.path().join(format!("{mode}.csv"));
+        wfm_ok(&[
+            "staff",
+            "--forecast",
+            s(&f),
+            "--channels",
+            s(&ch),
+            "--out",
+            s(&out),
+        ]);
+        let text = std::fs::read_to_string(&out).unwrap();
+        let mut agents = 0u32;
+        for l in text.lines().filter(|l| l.contains(",cash_call,")) {
+            let c: Vec<&str> = l.split(',').collect();
+            assert_eq!(c[13], mode, "{l}");
+            assert!(("08:00".."22:00").contains(&c[1]), "{l}");
+            let abandon: f64 = c[10].parse().unwrap();
+            assert!(abandon <= 0.03, "{l}");
+            agents += c[5].parse::<u32>().unwrap();
+        }
+        total.push(agents);
+    }
+    assert!(
+        total[0] > total[1] && total[1] > total[2],
+        "agent-intervals preview, progressive, predictive: {total:?}"
+    );
+}
+
+/// A reach above 1 and a cap of 0 in the channels file: located errors.
+#[test]
+fn bad_dialer_settings_are_located_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("f.csv");
+    wfm_ok(&[
+        "forecast",
+        "--scenario",
+        "scenarios/collections_week.toml",
+        "--to",
+        "2026-03-11",
+        "--out",
+        s(&f),
+    ]);
+    let base = std::fs::read_to_string("scenarios/channels_collections.toml").unwrap();
+    for (from, to, want) in [
+        (
+            "reach = 0.35",
+            "reach = 1.4",
+            "[channel.cash_call] outbound.reach",
+        ),
+        (
+            "abandon_cap = 0.03",
+            "abandon_cap = 0",
+            "[channel.cash_call] outbound.abandon_cap",
+        ),
+        (
+            "mode = \"predictive\"",
+            "mode = \"psychic\"",
+            "expected one of `preview`",
+        ),
+    ] {
+        let (_d, ch) = temp_file("c.toml", &base.replace(from, to));
+        let out = dir.path().join("s.csv");
+        let e = wfm_err(&[
+            "staff",
+            "--forecast",
+            s(&f),
+            "--channels",
+            s(&ch),
+            "--out",
+            s(&out),
+        ]);
+        assert!(e.contains(want) && e.contains("c.toml"), "{want}: {e}");
+        assert!(!out.exists());
+    }
+}
