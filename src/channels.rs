@@ -240,6 +240,15 @@ pub struct GroupSettings {
     /// (specialists first). Must not form a cycle.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub overflow_from: Vec<String>,
+    /// Blending: an outbound channel of the group's `channels` its agents
+    /// call out on when no inbound contact waits and at least `reserve`
+    /// other agents are idle (Bhulai & Koole 2003); the forecast's volume of
+    /// that channel is its call list per interval.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blend: Option<String>,
+    /// Blending: agents kept idle for inbound (default 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reserve: Option<u32>,
 }
 
 /// The channels TOML file: a `[channel.NAME]` table per channel.
@@ -261,8 +270,9 @@ impl ChannelsFile {
         toml::from_str(text).map_err(|e| InputError::from_toml(source, text, &e))
     }
 
-    /// Checks the groups' `overflow_from`: known groups, no cycle. Errors
-    /// name `source` and the key.
+    /// Checks the groups' `overflow_from` (known groups, no cycle) and
+    /// `blend` (one of the group's channels, concurrency 1; `reserve` only
+    /// with it). Errors name `source` and the key.
     pub fn check_overflow(&self, source: &str) -> Result<(), InputError> {
         for (name, g) in &self.group {
             for f in &g.overflow_from {
@@ -276,6 +286,32 @@ impl ChannelsFile {
                         ),
                     ));
                 }
+            }
+        }
+        for (name, g) in &self.group {
+            match (&g.blend, g.reserve) {
+                (Some(c), _) if !g.channels.contains(c) => {
+                    return Err(InputError::at_key(
+                        source,
+                        format!("[group.{name}] blend"),
+                        format!("{c:?} is not one of the group's channels; add it to `channels`"),
+                    ))
+                }
+                (Some(_), _) if g.concurrency.unwrap_or(1) != 1 => {
+                    return Err(InputError::at_key(
+                        source,
+                        format!("[group.{name}] blend"),
+                        "a blended group takes one call at a time (concurrency 1)".to_string(),
+                    ))
+                }
+                (None, Some(_)) => {
+                    return Err(InputError::at_key(
+                        source,
+                        format!("[group.{name}] reserve"),
+                        "a reserve needs `blend` (the outbound channel)".to_string(),
+                    ))
+                }
+                _ => {}
             }
         }
         // Follow overflow_from from each group; meeting the start again is a cycle.

@@ -87,6 +87,8 @@ pub struct SimBuilder {
     start_busy: Vec<(String, u32)>,
     limits: SimLimits,
     overflow: Vec<(String, Vec<String>)>,
+    blend: Vec<(String, String, u32)>,
+    lists: Vec<(String, Vec<u32>)>,
 }
 
 /// Bounds on the work of one run, checked by [`SimBuilder::build`] before
@@ -136,6 +138,8 @@ impl SimBuilder {
             start_busy: Vec::new(),
             limits: SimLimits::default(),
             overflow: Vec::new(),
+            blend: Vec::new(),
+            lists: Vec::new(),
         }
     }
 
@@ -158,6 +162,27 @@ impl SimBuilder {
     /// Adds an agent group.
     pub fn group(mut self, g: GroupSpec) -> Self {
         self.groups.push(g);
+        self
+    }
+    /// Blending (Bhulai & Koole 2003): `group` also calls out on channel
+    /// `outbound` (which it must serve; its volumes should be 0: the call
+    /// list is unlimited, nothing arrives). An agent of the group who comes
+    /// free with no inbound contact waiting starts an outbound call when at
+    /// least `reserve` other agents of the group are idle, so `reserve`
+    /// agents stay idle for inbound while the list is worked. Voice groups
+    /// only (concurrency 1).
+    pub fn blend(mut self, group: &str, outbound: &str, reserve: u32) -> Self {
+        self.blend
+            .push((group.to_string(), outbound.to_string(), reserve));
+        self
+    }
+    /// The call list of an outbound channel: the attempts a blended group
+    /// may make in each interval (what it does not make is unreached, in
+    /// the interval's `backlog`); without one the list is unlimited. No
+    /// attempt is made in an interval whose list is empty (the contact
+    /// window: outbound work is forecast only inside it).
+    pub fn call_list(mut self, channel: &str, attempts: Vec<u32>) -> Self {
+        self.lists.push((channel.to_string(), attempts));
         self
     }
     /// Overflow: a contact of a channel that both `group` and a group of
@@ -413,6 +438,7 @@ impl SimBuilder {
                 deferred,
                 concurrency: g.concurrency,
                 agents: g.agents.clone(),
+                outbound: None,
             });
         }
         for (c, gs) in groups_of.iter().enumerate() {
@@ -421,6 +447,46 @@ impl SimBuilder {
             }
         }
         let overflow_from = overflow_indices(&groups, &self.overflow)?;
+        for (g, out, reserve) in &self.blend {
+            let why = |w: String| SimError::Blend {
+                group: g.clone(),
+                why: w,
+            };
+            let gi = groups
+                .iter()
+                .position(|x| &x.name == g)
+                .ok_or_else(|| SimError::UnknownGroup(g.clone()))?;
+            let c = index(out).ok_or_else(|| why(format!("unknown channel {out:?}")))?;
+            if !groups[gi].realtime.contains(&c) {
+                return Err(why(format!(
+                    "the group does not serve {out:?}: add it to its channels"
+                )));
+            }
+            if groups[gi].concurrency != 1 {
+                return Err(why(
+                    "a blended group takes one call at a time (concurrency 1)".into(),
+                ));
+            }
+            if groups[gi].outbound.is_some() {
+                return Err(why("one outbound channel per group".into()));
+            }
+            groups[gi].outbound = Some((c, *reserve));
+        }
+        let mut call_lists: Vec<Vec<u32>> = vec![Vec::new(); channels.len()];
+        for (name, list) in &self.lists {
+            let c = index(name).ok_or_else(|| SimError::Blend {
+                group: String::new(),
+                why: format!("call list of unknown channel {name:?}"),
+            })?;
+            if list.len() != n {
+                return Err(SimError::Length {
+                    what: format!("call list of {name}"),
+                    got: list.len(),
+                    want: n,
+                });
+            }
+            call_lists[c] = list.clone();
+        }
         let start = |list: &[(String, u32)]| -> Result<Vec<(usize, u32)>, SimError> {
             list.iter()
                 .map(|(name, k)| {
@@ -451,6 +517,7 @@ impl SimBuilder {
             groups,
             groups_of,
             overflow_from,
+            call_lists,
             start_waiting: start(&self.start_waiting)?,
             start_busy: start(&self.start_busy)?,
             replications: self.replications,

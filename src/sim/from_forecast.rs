@@ -93,6 +93,17 @@ pub fn from_forecast(
                 pat[i] = r.patience_s;
             }
         }
+        // A channel a group blends: its volume is the call list, nothing arrives.
+        if book
+            .file
+            .group
+            .values()
+            .any(|g| g.blend.as_deref() == Some(name.as_str()))
+        {
+            let list: Vec<u32> = volumes.iter().map(|v| v.round().max(0.0) as u32).collect();
+            b = b.call_list(name, list);
+            volumes.iter_mut().for_each(|v| *v = 0.0);
+        }
         // Intervals without a row: the channel's mean handle time.
         let known: Vec<f64> = aht
             .iter()
@@ -179,6 +190,9 @@ pub fn from_forecast(
     for ((name, chans, k), ag) in groups.into_iter().zip(agents) {
         if let Some(g) = book.file.group.get(&name) {
             b = b.overflow_from(&name, &g.overflow_from);
+            if let Some(c) = &g.blend {
+                b = b.blend(&name, c, g.reserve.unwrap_or(0));
+            }
         }
         b = b.group(GroupSpec {
             name,

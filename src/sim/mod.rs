@@ -130,6 +130,14 @@ pub enum SimError {
     /// Groups that overflow from each other in a circle.
     #[error("overflow_from: cyclic overflow {0}: a group cannot wait for itself")]
     CyclicOverflow(String),
+    /// A blended group that cannot blend.
+    #[error("group {group}: blend: {why}")]
+    Blend {
+        /// Group.
+        group: String,
+        /// What is wrong.
+        why: String,
+    },
     /// Concurrency above one for a voice channel, or zero.
     #[error("group {group}: concurrency {concurrency} {why}")]
     Concurrency {
@@ -201,6 +209,8 @@ pub struct Simulation {
     groups_of: Vec<Vec<usize>>,
     /// Per group: the groups it overflows from (see [`SimBuilder::overflow_from`]).
     overflow_from: Vec<Vec<usize>>,
+    /// Per channel: the call list per interval (empty: unlimited).
+    call_lists: Vec<Vec<u32>>,
     start_waiting: Vec<(usize, u32)>,
     start_busy: Vec<(usize, u32)>,
     replications: usize,
@@ -236,6 +246,9 @@ struct GroupRt {
     deferred: Vec<usize>,
     concurrency: u32,
     agents: Vec<u32>,
+    /// Blending: the outbound channel the group calls out on with an
+    /// unlimited list, and how many agents it keeps idle for inbound.
+    outbound: Option<(usize, u32)>,
 }
 
 impl Simulation {

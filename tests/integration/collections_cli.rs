@@ -169,3 +169,109 @@ fn bad_dialer_settings_are_located_errors() {
         assert!(!out.exists());
     }
 }
+
+/// A blended group (phone and the collections calls, two agents kept for
+/// inbound) simulated on the shipped week's first day, on several seeds:
+/// the trace shows no outbound attempt outside 08:00–22:00 and no interval
+/// above its call list; what is not reached is in the backlog column.
+#[test]
+fn blended_outbound_stays_inside_the_window_and_the_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("f.csv");
+    wfm_ok(&[
+        "forecast",
+        "--scenario",
+        "scenarios/collections_week.toml",
+        "--to",
+        "2026-03-11",
+        "--out",
+        s(&f),
+    ]);
+    let forecast = std::fs::read_to_string(&f).unwrap();
+    // The call list per interval start (seconds of the day).
+    let mut list: std::collections::BTreeMap<u32, f64> = Default::default();
+    let mut staffing = String::from("date,time,group,agents\n");
+    for l in forecast.lines().skip(1) {
+        let c: Vec<&str> = l.split(',').collect();
+        let (h, m) = c[1].split_once(':').unwrap();
+        let at = h.parse::<u32>().unwrap() * 3600 + m.parse::<u32>().unwrap() * 60;
+        if c[2] == "cash_call" {
+            list.insert(at, c[3].parse::<f64>().unwrap().round());
+        }
+        if c[2] == "phone" {
+            staffing.push_str(&format!(
+                "{},{},phone_blend,30\n{},{},messages,4\n",
+                c[0], c[1], c[0], c[1]
+            ));
+        }
+    }
+    let base = std::fs::read_to_string("scenarios/channels_collections.toml").unwrap();
+    let channels = format!(
+        "{base}\n[group.phone_blend]\nchannels = [\"phone\", \"cash_call\"]\nblend = \"cash_call\"\nreserve = 2\n\n[group.messages]\nchannels = [\"cash_message\"]\n"
+    );
+    let (_c, ch) = temp_file("c.toml", &channels);
+    let (_s, st) = temp_file("s.csv", &staffing);
+    for seed in ["1", "2", "3"] {
+        let trace = dir.path().join(format!("t{seed}.csv"));
+        let out = dir.path().join(format!("i{seed}.csv"));
+        wfm_ok(&[
+            "simulate",
+            "--forecast",
+            s(&f),
+            "--staffing",
+            s(&st),
+            "--channels",
+            s(&ch),
+            "--replications",
+            "2",
+            "--seed",
+            seed,
+            "--trace",
+            s(&trace),
+            "--out",
+            s(&out),
+        ]);
+        let text = std::fs::read_to_string(&trace).unwrap();
+        let mut per: std::collections::BTreeMap<u32, f64> = Default::default();
+        for l in text.lines().filter(|l| l.contains(",cash_call,")) {
+            let c: Vec<&str> = l.split(',').collect();
+            let at: f64 = c[2].parse().unwrap();
+            let day_s = at % 86_400.0;
+            assert!((8.0 * 3600.0..22.0 * 3600.0).contains(&day_s), "{l}");
+            *per.entry((day_s as u32) / 1800 * 1800).or_default() += 1.0;
+        }
+        assert!(!per.is_empty(), "the blended group called out");
+        for (at, n) in &per {
+            assert!(
+                *n <= list.get(at).copied().unwrap_or(0.0),
+                "{at}: {n} attempts"
+            );
+        }
+    }
+    // A reserve without blend, or a blend outside the group's channels: located errors.
+    for (extra, want) in [
+        (
+            "[group.x]\nchannels = [\"phone\"]\nreserve = 1\n",
+            "[group.x] reserve",
+        ),
+        (
+            "[group.x]\nchannels = [\"phone\"]\nblend = \"cash_call\"\n",
+            "[group.x] blend",
+        ),
+    ] {
+        let (_c, bad) = temp_file("c.toml", &format!("{channels}\n{extra}"));
+        let out = dir.path().join("bad.csv");
+        let e = wfm_err(&[
+            "simulate",
+            "--forecast",
+            s(&f),
+            "--staffing",
+            s(&st),
+            "--channels",
+            s(&bad),
+            "--out",
+            s(&out),
+        ]);
+        assert!(e.contains(want) && e.contains("c.toml"), "{e}");
+    }
+}

@@ -481,3 +481,160 @@ fn builder_refuses_inconsistent_specs_instead_of_panicking() {
     );
     assert!(res.channel_index("chat").is_none());
 }
+
+/// The exact blended system (Bhulai & Koole 2003): `n` agents serve
+/// Poisson inbound calls (rate `lam`, exponential handle `1/mu_in`) first
+/// and an unlimited outbound list (exponential `1/mu_out`) when at least
+/// `reserve` other agents are idle. States `(i, o)`: inbound calls in the
+/// system, outbound calls in service; outbound calls start at once, so a
+/// state keeps at most `reserve` agents idle. Returns the inbound waiting
+/// probability (PASTA: an arrival finds no idle agent) and the outbound
+/// throughput per second, from the stationary distribution (inbound
+/// truncated far in the tail).
+fn blended_ctmc(n: usize, lam: f64, mu_in: f64, mu_out: f64, reserve: usize) -> (f64, f64) {
+    let cap = n + 120;
+    let idle = |i: usize, o: usize| n.saturating_sub(o + i);
+    let norm = |i: usize, o: usize| {
+        let extra = idle(i, o).saturating_sub(reserve);
+        (i, o + extra)
+    };
+    let mut states: Vec<(usize, usize)> = Vec::new();
+    for i in 0..=cap {
+        for o in 0..=n {
+            if norm(i, o) == (i, o) {
+                states.push((i, o));
+            }
+        }
+    }
+    let at = |s: (usize, usize)| states.iter().position(|&x| x == s).unwrap();
+    let m = states.len();
+    // Dense generator, rows = from.
+    let mut q = vec![vec![0.0f64; m]; m];
+    for (k, &(i, o)) in states.iter().enumerate() {
+        let mut add = |to: (usize, usize), rate: f64| {
+            if rate > 0.0 {
+                let j = at(to);
+                q[k][j] += rate;
+                q[k][k] -= rate;
+            }
+        };
+        if i < cap {
+            add(norm(i + 1, o), lam);
+        }
+        let serving = i.min(n - o);
+        if serving > 0 {
+            add(norm(i - 1, o), serving as f64 * mu_in);
+        }
+        if o > 0 {
+            add(norm(i, o - 1), o as f64 * mu_out);
+        }
+    }
+    // π Q = 0 with Σ π = 1: solve Qᵀ π = 0, the last equation replaced.
+    let mut a: Vec<Vec<f64>> = (0..m).map(|r| (0..m).map(|c| q[c][r]).collect()).collect();
+    let mut b = vec![0.0; m];
+    a[m - 1] = vec![1.0; m];
+    b[m - 1] = 1.0;
+    for col in 0..m {
+        let piv = (col..m)
+            .max_by(|&x, &y| a[x][col].abs().total_cmp(&a[y][col].abs()))
+            .unwrap();
+        a.swap(col, piv);
+        b.swap(col, piv);
+        let pivot_row = a[col].clone();
+        let pivot_b = b[col];
+        for (r, row) in a.iter_mut().enumerate() {
+            if r != col && row[col] != 0.0 {
+                let f = row[col] / pivot_row[col];
+                for (x, p) in row[col..].iter_mut().zip(&pivot_row[col..]) {
+                    *x -= f * p;
+                }
+                b[r] -= f * pivot_b;
+            }
+        }
+    }
+    let pi: Vec<f64> = (0..m).map(|k| b[k] / a[k][k]).collect();
+    let wait: f64 = states
+        .iter()
+        .zip(&pi)
+        .filter(|(&(i, o), _)| idle(i, o) == 0)
+        .map(|(_, p)| p)
+        .sum();
+    let out: f64 = states
+        .iter()
+        .zip(&pi)
+        .map(|(&(_, o), p)| p * o as f64 * mu_out)
+        .sum();
+    (wait, out)
+}
+
+/// Blended groups against the exact chain: 8 agents, 5 Erlangs of
+/// inbound, an unlimited outbound list, reserve 0 to 3. The simulated
+/// inbound waiting probability and outbound throughput fall within the
+/// simulation's confidence interval of the exact values.
+#[test]
+fn blended_groups_match_the_exact_markov_chain() {
+    let (n, aht_in, aht_out) = (8u32, 180.0, 240.0);
+    let lam = 5.0 / aht_in;
+    let sim = ChannelBook::default().resolve("x").unwrap().sim;
+    let iv = 48;
+    for reserve in [0u32, 1, 2, 3] {
+        let (wait, out) = blended_ctmc(
+            n as usize,
+            lam,
+            1.0 / aht_in,
+            1.0 / aht_out,
+            reserve as usize,
+        );
+        let r = SimBuilder::new(30, iv)
+            .replications(100)
+            .seed(11)
+            .channel(spec(
+                "in",
+                ChannelKind::Voice,
+                vec![lam * 1800.0; iv],
+                vec![aht_in; iv],
+                vec![None; iv],
+                0.0,
+                sim.clone(),
+            ))
+            .channel(spec(
+                "out",
+                ChannelKind::Voice,
+                vec![0.0; iv],
+                vec![aht_out; iv],
+                vec![None; iv],
+                0.0,
+                sim.clone(),
+            ))
+            .group(GroupSpec {
+                name: "blend".into(),
+                channels: vec!["in".into(), "out".into()],
+                concurrency: 1,
+                agents: vec![n; iv],
+            })
+            .blend("blend", "out", reserve)
+            .build()
+            .unwrap()
+            .run(None)
+            .unwrap();
+        // Past the first two hours (the system starts empty).
+        let m_in = r.span(0, 4, iv).unwrap();
+        let m_out = r.span(1, 4, iv).unwrap();
+        let sim_wait = 1.0 - m_in.service_level.mean;
+        let secs = (iv - 4) as f64 * 1800.0;
+        let sim_out = m_out.answered.mean / secs;
+        let hw_out = m_out.answered.ci95 / secs;
+        assert!(
+            (sim_wait - wait).abs() <= 1.5 * m_in.service_level.ci95 + 1e-9,
+            "reserve {reserve}: waiting probability simulated {sim_wait:.4} ± {:.4}, exact {wait:.4}",
+            m_in.service_level.ci95
+        );
+        assert!(
+            (sim_out - out).abs() <= 1.5 * hw_out + 1e-12,
+            "reserve {reserve}: outbound per hour simulated {:.2} ± {:.2}, exact {:.2}",
+            sim_out * 3600.0,
+            hw_out * 3600.0,
+            out * 3600.0
+        );
+    }
+}

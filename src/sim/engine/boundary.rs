@@ -47,7 +47,8 @@ impl Engine<'_, '_> {
             let backlog = if self.sim.channels[c].kind == ChannelKind::Deferred {
                 self.waiting[c]
             } else {
-                0
+                // An outbound channel: the interval's attempts not made.
+                self.list_left[c].get(i).copied().unwrap_or(0)
             };
             let cell = self.stats.cell(i, c);
             cell.backlog = backlog + pending_callbacks;

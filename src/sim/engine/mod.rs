@@ -94,6 +94,8 @@ pub(super) struct Engine<'a, 'w> {
     key_seed: u64,
     /// Per channel: first arrivals, retries and start-state contacts so far.
     counts: Vec<[u64; 3]>,
+    /// Attempts left on each outbound channel's call list, per interval.
+    list_left: Vec<Vec<u32>>,
     t: f64,
     inv_interval_s: f64,
     heap: EventQueue<Ev>,
@@ -140,6 +142,7 @@ impl<'a, 'w> Engine<'a, 'w> {
                 .collect(),
             key_seed,
             counts: vec![[0; 3]; nc],
+            list_left: sim.call_lists.clone(),
             t: 0.0,
             inv_interval_s: 1.0 / sim.interval_s,
             heap: EventQueue::new(),
@@ -211,6 +214,7 @@ impl<'a, 'w> Engine<'a, 'w> {
         }
         self.boundary(0);
         self.start_state();
+        self.blend_wake();
         if sim.intervals > 1 {
             self.push(sim.interval_s, Kind::Boundary, 1, 0);
         }
@@ -246,6 +250,7 @@ impl<'a, 'w> Engine<'a, 'w> {
                         let i = e.a() as usize;
                         self.snapshot_backlog(i - 1);
                         self.boundary(i);
+                        self.blend_wake();
                         if i + 1 < sim.intervals {
                             self.push(
                                 (i + 1) as f64 * sim.interval_s,
@@ -614,16 +619,74 @@ impl<'a, 'w> Engine<'a, 'w> {
         self.slot_free(a);
     }
 
-    /// A slot of agent `a` is free: take the next work or wait idle.
+    /// A slot of agent `a` is free: take the next work, or (a blended
+    /// group with at least `reserve` other agents idle) call out, or wait
+    /// idle.
     fn slot_free(&mut self, a: u32) {
         let g = self.agents[a as usize].group as usize;
         match self.next_work(g) {
             Some(id) => self.begin_service(a, id, true),
             None => {
+                if let Some((c, reserve)) = self.sim.groups[g].outbound {
+                    if self.idle_agents(g) >= reserve && self.take_attempt(c) {
+                        self.call_out(a, c);
+                        return;
+                    }
+                }
                 let gen = self.agents[a as usize].gen;
                 self.idle[g].push_back((a, gen, self.t));
             }
         }
+    }
+
+    /// Takes one attempt off channel `c`'s call list for this interval;
+    /// false when it is empty (an unlimited list always gives one).
+    fn take_attempt(&mut self, c: usize) -> bool {
+        let iv = self.interval_of(self.t) as usize;
+        match self.list_left[c].get_mut(iv) {
+            None => self.sim.call_lists[c].is_empty(),
+            Some(0) => false,
+            Some(n) => {
+                *n -= 1;
+                true
+            }
+        }
+    }
+
+    /// Agent `a` calls out on channel `c` now.
+    fn call_out(&mut self, a: u32, c: usize) {
+        let id = self.new_contact(c, self.t, 0);
+        let iv = self.contacts[id as usize].iv as usize;
+        self.stats.cell(iv, c).offered += 1;
+        self.begin_service(a, id, true);
+    }
+
+    /// At an interval's start: idle agents of blended groups beyond their
+    /// reserve call out while the list has attempts.
+    pub(super) fn blend_wake(&mut self) {
+        let sim = self.sim;
+        for g in 0..sim.groups.len() {
+            let Some((c, reserve)) = sim.groups[g].outbound else {
+                continue;
+            };
+            while self.idle_agents(g) > reserve && self.take_attempt(c) {
+                match self.take_idle(g) {
+                    Some(a) => self.call_out(a, c),
+                    None => break,
+                }
+            }
+        }
+    }
+
+    /// Idle agents of group `g` now (the idle queue's live entries).
+    fn idle_agents(&self, g: usize) -> u32 {
+        self.idle[g]
+            .iter()
+            .filter(|&&(a, gen, _)| {
+                let ag = self.agents[a as usize];
+                ag.gen == gen && ag.present && !ag.leaving && ag.active == 0
+            })
+            .count() as u32
     }
 
     /// The next contact for an agent of group g: the oldest live contact of
