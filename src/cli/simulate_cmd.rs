@@ -62,6 +62,9 @@ pub struct SimulateArgs {
     start_busy: Vec<String>,
     #[command(flatten)]
     flags: ChannelFlags,
+    /// Blended groups: choose each group's reserve by simulation (the least that keeps every inbound target: the most outbound calls) and simulate with it
+    #[arg(long)]
+    choose_reserve: bool,
 }
 
 fn pair(flag: &str, s: &str) -> Result<(String, u32)> {
@@ -125,7 +128,7 @@ pub fn run(a: SimulateArgs) -> Result<i32> {
         bail!("--replications: expected at least 1");
     }
     // Routing and distribution errors come from the channels file's tables.
-    let sim = builder.build().map_err(|e| match (&a.channels, &e) {
+    let mut sim = builder.build().map_err(|e| match (&a.channels, &e) {
         (
             Some(p),
             wfm::sim::SimError::Channel { .. }
@@ -135,6 +138,26 @@ pub fn run(a: SimulateArgs) -> Result<i32> {
         ) => anyhow::anyhow!("{}: {e}", p.display()),
         _ => anyhow::anyhow!("{e}"),
     })?;
+    if a.choose_reserve {
+        let choice = wfm::sim::choose_reserves(&mut sim, &|c: &str| {
+            book.resolve(c).ok().map(|x| x.targets)
+        })?;
+        if choice.chosen.is_empty() {
+            bail!("--choose-reserve: no blended group ([group.NAME] blend = ...) in the channels");
+        }
+        for t in &choice.trials {
+            diag!(
+                "wfm: simulate: {} reserve {}: {} inbound interval(s) missing a target, {:.0} outbound calls",
+                t.group,
+                t.reserve,
+                t.inbound_misses,
+                t.outbound_calls
+            );
+        }
+        for (g, r) in &choice.chosen {
+            diag!("wfm: simulate: {g}: reserve {r} chosen");
+        }
+    }
 
     let started = Instant::now();
     let bar =

@@ -59,6 +59,7 @@
 //! with rayon and are summarised in index order, so the output is the same
 //! for any number of threads.
 
+mod blend;
 mod builder;
 mod engine;
 mod event;
@@ -73,6 +74,7 @@ use jiff::civil::{Date, Time};
 use rayon::prelude::*;
 
 pub use crate::requirement::{StaffingRow, StaffingTable};
+pub use blend::{choose_reserves, ReserveChoice, ReserveTrial};
 pub use builder::{ChannelSpec, GroupSpec, SimBuilder, SimLimits, MAX_SLOTS};
 pub use from_forecast::{forecast_grid, from_forecast, MAX_SIM_INTERVALS};
 pub use result::{Period, SimResult, SimRow};

@@ -248,6 +248,50 @@ fn blended_outbound_stays_inside_the_window_and_the_list() {
             );
         }
     }
+    // --choose-reserve: the least reserve that keeps every inbound target
+    // (20 agents: some reserve is needed, and one less misses).
+    let (_s20, st20) = temp_file(
+        "s20.csv",
+        &staffing.replace("phone_blend,30", "phone_blend,20"),
+    );
+    let o = wfm(&[
+        "simulate",
+        "--forecast",
+        s(&f),
+        "--staffing",
+        s(&st20),
+        "--channels",
+        s(&ch),
+        "--replications",
+        "10",
+        "--choose-reserve",
+        "--out",
+        s(&dir.path().join("r.csv")),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    let chosen: u32 = err
+        .lines()
+        .find_map(|l| l.strip_prefix("wfm: simulate: phone_blend: reserve "))
+        .and_then(|l| l.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{err}"));
+    let misses = |r: u32| {
+        err.lines()
+            .find_map(|l| l.strip_prefix(&format!("wfm: simulate: phone_blend reserve {r}: ")))
+            .map(|l| {
+                l.split_whitespace()
+                    .next()
+                    .unwrap()
+                    .parse::<usize>()
+                    .unwrap()
+            })
+    };
+    assert_eq!(misses(chosen), Some(0), "{err}");
+    assert!(
+        chosen > 0 && misses(chosen - 1).is_some_and(|m| m > 0),
+        "{err}"
+    );
     // A reserve without blend, or a blend outside the group's channels: located errors.
     for (extra, want) in [
         (

@@ -1,0 +1,107 @@
+//! Choosing a blended group's reserve by simulation.
+//!
+//! A blended group ([`SimBuilder::blend`]) calls out only while at least
+//! `reserve` other agents are idle. A larger reserve protects inbound
+//! service and lowers outbound throughput, so the reserve that keeps every
+//! inbound target while calling out most is the **least** reserve whose
+//! simulation misses no inbound target ([`misses_target`], the rule the
+//! plan and the review use). [`choose_reserves`] searches it for each
+//! blended group in turn by bisection over `0..=most agents` (misses fall
+//! as the reserve grows) on the one built simulation (the same seed:
+//! common random numbers, so two reserves differ only by the reserve);
+//! when even the most agents miss, it keeps that (the group should not
+//! call out at all then: it needs more agents).
+
+use serde::{Deserialize, Serialize};
+
+use super::{misses_target, SimError, Simulation};
+use crate::staffing::Targets;
+
+/// One reserve tried.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReserveTrial {
+    /// The blended group.
+    pub group: String,
+    /// The reserve tried.
+    pub reserve: u32,
+    /// Intervals × inbound channels of the group missing a target.
+    pub inbound_misses: usize,
+    /// Outbound calls made (mean over replications).
+    pub outbound_calls: f64,
+}
+
+/// What [`choose_reserves`] found.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReserveChoice {
+    /// Every reserve tried, in order.
+    pub trials: Vec<ReserveTrial>,
+    /// The reserve chosen per blended group (now set in the simulation).
+    pub chosen: Vec<(String, u32)>,
+}
+
+/// Chooses each blended group's reserve (see the module documentation)
+/// and leaves it set in `sim`; `targets` gives a channel's targets by name
+/// (`None`: no target, never missed).
+pub fn choose_reserves(
+    sim: &mut Simulation,
+    targets: &dyn Fn(&str) -> Option<Targets>,
+) -> Result<ReserveChoice, SimError> {
+    let mut out = ReserveChoice {
+        trials: Vec::new(),
+        chosen: Vec::new(),
+    };
+    for g in 0..sim.groups.len() {
+        let Some((oc, _)) = sim.groups[g].outbound else {
+            continue;
+        };
+        let inbound: Vec<usize> = sim.groups[g]
+            .realtime
+            .iter()
+            .copied()
+            .filter(|&c| c != oc)
+            .collect();
+        let most = sim.groups[g].agents.iter().copied().max().unwrap_or(0);
+        let name = sim.groups[g].name.clone();
+        let mut misses_at = |reserve: u32, sim: &mut Simulation| -> Result<usize, SimError> {
+            sim.groups[g].outbound = Some((oc, reserve));
+            let r = sim.run(None)?;
+            let mut misses = 0;
+            for &c in &inbound {
+                let Some(t) = targets(&sim.channels[c].name) else {
+                    continue;
+                };
+                misses += (0..r.labels.len())
+                    .filter(|&i| r.interval(c, i).is_some_and(|m| misses_target(&t, &m)))
+                    .count();
+            }
+            out.trials.push(ReserveTrial {
+                group: name.clone(),
+                reserve,
+                inbound_misses: misses,
+                outbound_calls: r.summary_all(oc).map_or(0.0, |m| m.answered.mean),
+            });
+            Ok(misses)
+        };
+        // Misses fall as the reserve grows: the least reserve with none, by
+        // bisection; the most agents when even that misses.
+        let reserve = if misses_at(0, sim)? == 0 {
+            0
+        } else if most == 0 || misses_at(most, sim)? > 0 {
+            most
+        } else {
+            let (mut lo, mut hi) = (0, most);
+            while hi - lo > 1 {
+                let mid = lo + (hi - lo) / 2;
+                if misses_at(mid, sim)? == 0 {
+                    hi = mid;
+                } else {
+                    lo = mid;
+                }
+            }
+            hi
+        };
+        sim.groups[g].outbound = Some((oc, reserve));
+        out.chosen.push((sim.groups[g].name.clone(), reserve));
+    }
+    Ok(out)
+}
