@@ -328,37 +328,24 @@ impl Simulation {
     /// finished replication (from worker threads).
     pub fn run(&self, progress: Option<&(dyn Fn() + Sync)>) -> Result<SimResult, SimError> {
         let periods = self.periods();
-        let work = || -> Vec<Replication> {
-            (0..self.replications)
-                .into_par_iter()
-                .map(|r| {
-                    let rep = self
-                        .replication(r, &periods, None)
-                        .expect("no trace, no I/O");
-                    if let Some(p) = progress {
-                        p();
-                    }
-                    rep
-                })
-                .collect()
+        let one = |r: usize| {
+            let rep = self
+                .replication(r, &periods, None)
+                .expect("no trace, no I/O");
+            if let Some(p) = progress {
+                p();
+            }
+            rep
         };
+        let work =
+            || -> Vec<Replication> { (0..self.replications).into_par_iter().map(one).collect() };
         // More threads than cores only cost memory: the machine bounds them.
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         let replications = match self.threads.filter(|&t| t > 0).map(|t| t.min(cores)) {
             None => work(),
             // One thread: in the caller's, without building a pool (a
             // search that runs many small simulations in parallel itself).
-            Some(1) => (0..self.replications)
-                .map(|r| {
-                    let rep = self
-                        .replication(r, &periods, None)
-                        .expect("no trace, no I/O");
-                    if let Some(p) = progress {
-                        p();
-                    }
-                    rep
-                })
-                .collect(),
+            Some(1) => (0..self.replications).map(one).collect(),
             Some(t) => rayon::ThreadPoolBuilder::new()
                 .num_threads(t)
                 .build()
