@@ -94,12 +94,22 @@ pub fn from_forecast(
             }
         }
         // A channel a group blends: its volume is the call list, nothing arrives.
-        if book
+        let blended = book
             .file
             .group
             .values()
-            .any(|g| g.blend.as_deref() == Some(name.as_str()))
-        {
+            .any(|g| g.blend.as_deref() == Some(name.as_str()));
+        if ch.outbound.is_some() && !blended {
+            // Its volume is attempts: simulated as arrivals it would be wrong.
+            return Err(InputError::at_key(
+                &book.source,
+                format!("[channel.{name}] outbound"),
+                format!(
+                    "an outbound campaign is simulated only by a blended group ([group.NAME] channels = [..., \"{name}\"], blend = \"{name}\"); the simulator has no stand-alone dialer yet"
+                ),
+            ));
+        }
+        if blended {
             let list: Vec<u32> = volumes.iter().map(|v| v.round().max(0.0) as u32).collect();
             b = b.call_list(name, list);
             volumes.iter_mut().for_each(|v| *v = 0.0);

@@ -292,6 +292,30 @@ fn blended_outbound_stays_inside_the_window_and_the_list() {
         chosen > 0 && misses(chosen - 1).is_some_and(|m| m > 0),
         "{err}"
     );
+    // An outbound campaign no group blends would be simulated as inbound
+    // arrivals: a located error instead.
+    let (_p, plain) = temp_file(
+        "s.csv",
+        &staffing
+            .replace("phone_blend", "phone")
+            .replace("messages", "cash_message"),
+    );
+    let (_b, base_ch) = temp_file("c.toml", &base);
+    let e = wfm_err(&[
+        "simulate",
+        "--forecast",
+        s(&f),
+        "--staffing",
+        s(&plain),
+        "--channels",
+        s(&base_ch),
+        "--out",
+        s(&dir.path().join("plain.csv")),
+    ]);
+    assert!(
+        e.contains("c.toml") && e.contains("[channel.cash_call] outbound"),
+        "{e}"
+    );
     // A reserve without blend, or a blend outside the group's channels: located errors.
     for (extra, want) in [
         (
