@@ -74,7 +74,7 @@ pub struct AgentRoster {
 
 /// Gives every shift of `shifts` (the aggregate roster, one row per shift
 /// and its agent count) to named agents, so that the roster passes
-/// [`check`]. Three passes:
+/// [`check`](super::check). Three passes:
 ///
 /// 1. **Greedy**, week by week; in a week the night shifts first (the
 ///    fewest agents may take them: `max_nights_week`), then longer shifts
@@ -93,7 +93,7 @@ pub struct AgentRoster {
 ///    three agents (`improve::balance`).
 ///
 /// The checker is per agent, and every change re-checks the whole schedule
-/// of each agent it touches, so [`check`] of the result is empty by
+/// of each agent it touches, so [`check`](super::check) of the result is empty by
 /// construction (a property test checks it). Coverage of the aggregate
 /// roster is kept wherever the passes find an agent; what stays uncovered
 /// is listed with the rules that block every agent of its group. It is a
