@@ -218,6 +218,19 @@ fn run_in(a: &PlanArgs) -> Result<i32> {
     );
     let (result, page) = if a.groups {
         let gp = wfm::plan::compare_with_single(&inputs, &opts, say)?;
+        if let Some(gs) = &gp.groups.group_search {
+            diag!(
+                "wfm: plan: group requirement: {} block(s) in {} component(s), {} simulations, each locally optimal on its sample{}",
+                gs.blocks,
+                gs.components,
+                gs.simulations,
+                if gs.unmet > 0 {
+                    format!("; {} interval(s) met no staffing with every target", gs.unmet)
+                } else {
+                    String::new()
+                }
+            );
+        }
         diag!(
             "wfm: plan: by groups cost {:.2} against {:.2} planning each channel on its own: {:.1}% saved",
             gp.groups_cost(),

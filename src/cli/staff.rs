@@ -82,14 +82,14 @@ pub fn run(a: StaffArgs) -> Result<i32> {
         outs.commit()?;
         diag!(
             "wfm: staff: {} block(s) of like load in {} component(s), {} simulations; each staffing locally optimal on its sample (no removal, move or two-for-one exchange keeps every target for less)",
-            found.blocks,
-            found.components,
-            found.simulations
+            found.search.blocks,
+            found.search.components,
+            found.search.simulations
         );
-        if found.unmet > 0 {
+        if found.search.unmet > 0 {
             diag!(
                 "wfm: staff: {} interval(s) of a component meet no staffing with every target (up to {} agents a group): the best found is written",
-                found.unmet,
+                found.search.unmet,
                 wfm::staffing::MAX_AGENTS.min(20_000)
             );
             return Ok(1);

@@ -383,10 +383,12 @@ pub fn staff_groups(
     rows.sort_by(|a, b| (a.date, a.time, &a.group).cmp(&(b.date, b.time, &b.group)));
     Ok(GroupStaffing {
         table: crate::requirement::StaffingTable { rows },
-        components: components.len(),
-        blocks: work.len(),
-        simulations,
-        unmet,
+        search: GroupSearch {
+            components: components.len(),
+            blocks: work.len(),
+            simulations,
+            unmet,
+        },
     })
 }
 
@@ -395,6 +397,15 @@ pub fn staff_groups(
 pub struct GroupStaffing {
     /// Agents per group and interval (`date,time,group,agents`).
     pub table: crate::requirement::StaffingTable,
+    /// How the search went.
+    pub search: GroupSearch,
+}
+
+/// The evidence of a [`staff_groups`] search: each block's staffing is
+/// locally optimal on its sample (no removal, move or two-for-one exchange
+/// of agents keeps every target for less).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupSearch {
     /// Components of the routing graph searched apart.
     pub components: usize,
     /// Blocks of like load searched (one staffing search each).

@@ -541,4 +541,6 @@ mod groups;
 #[cfg(test)]
 mod tests;
 
-pub use groups::{staff_groups, GroupSetup, GroupStaffOptions, GroupStaffing, IntervalLoads, Load};
+pub use groups::{
+    staff_groups, GroupSearch, GroupSetup, GroupStaffOptions, GroupStaffing, IntervalLoads, Load,
+};

@@ -142,6 +142,8 @@ pub struct PlanResult {
     /// Per agent group of the last round (one per channel when not
     /// planned by groups).
     pub groups: Vec<GroupOutcome>,
+    /// Planned by groups: how the search of the group requirement went.
+    pub group_search: Option<crate::multiskill::GroupSearch>,
 }
 
 /// Why a plan failed.
@@ -239,9 +241,11 @@ pub fn plan(
         None,
         "forecast",
     )?;
+    let mut group_search = None;
     let mut req = match opts.groups {
         Some(g) => {
             let found = staff_groups(&forecast, &book, &g)?;
+            group_search = Some(found.search);
             Requirement::from_table(&found.table, im, "group requirement")?
                 .ok_or(PlanError::Empty)?
         }
@@ -351,6 +355,7 @@ pub fn plan(
         simulation,
         rounds,
         groups,
+        group_search,
     })
 }
 

@@ -80,6 +80,15 @@ pub fn group_plan_page(gp: &crate::plan::GroupPlan, title: &str) -> Result<Strin
             " planning each channel on its own: a saving of " strong { (pct(gp.saving())) }
             " (both simulated with the same seeds; costs with each group's cost factor)."
         }
+        @if let Some(gs) = &p.group_search {
+            p {
+                "The group requirement: " (gs.blocks) " blocks of like load in " (gs.components)
+                " independent component(s) of the routing, " (gs.simulations)
+                " simulations; each block's staffing is locally optimal on its sample (no removal, move or two-for-one exchange keeps every target for less)"
+                @if gs.unmet > 0 { "; " strong { (gs.unmet) } " interval(s) met no staffing with every target" }
+                "."
+            }
+        }
         table {
             tr { th { "group" } th { "serves" } th { "cost factor" } th { "peak agents" } th { "paid hours" } th { "cost" } th { "share of each channel it answered" } }
             @for g in &p.groups {
