@@ -96,6 +96,15 @@ pub struct Campaign {
     /// Preview and progressive: the share of agent time the work may fill,
     /// `(0, 1]`.
     pub max_occupancy: f64,
+    /// Simulation: attempts planned per account and day (the call list of
+    /// a day is its attempts over this many accounts).
+    pub attempts_per_day: u32,
+    /// Simulation: most connected calls to one account in a day (3: the
+    /// China Banking Association's 2026 guideline, across the institution).
+    pub max_connected_per_day: u32,
+    /// Simulation: most unanswered attempts to one account in a day (6:
+    /// NIFA 2024).
+    pub max_unanswered_per_day: u32,
 }
 
 impl Default for Campaign {
@@ -112,6 +121,9 @@ impl Default for Campaign {
             abandon_cap: 0.03,
             answer_wait_s: 2.0,
             max_occupancy: 0.85,
+            attempts_per_day: 2,
+            max_connected_per_day: 3,
+            max_unanswered_per_day: 6,
         }
     }
 }
@@ -144,6 +156,15 @@ impl Campaign {
                 "abandon_cap",
                 format!("expected a share in (0, 1), got {}", self.abandon_cap),
             ));
+        }
+        for (k, v) in [
+            ("attempts_per_day", self.attempts_per_day),
+            ("max_connected_per_day", self.max_connected_per_day),
+            ("max_unanswered_per_day", self.max_unanswered_per_day),
+        ] {
+            if v == 0 {
+                return Some((k, "expected a whole number >= 1, got 0".into()));
+            }
         }
         if !(self.max_occupancy.is_finite()
             && self.max_occupancy > 0.0

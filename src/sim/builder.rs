@@ -89,6 +89,7 @@ pub struct SimBuilder {
     overflow: Vec<(String, Vec<String>)>,
     blend: Vec<(String, String, u32)>,
     lists: Vec<(String, Vec<u32>)>,
+    campaigns: Vec<(String, crate::dialer::Campaign)>,
 }
 
 /// Bounds on the work of one run, checked by [`SimBuilder::build`] before
@@ -140,6 +141,7 @@ impl SimBuilder {
             overflow: Vec::new(),
             blend: Vec::new(),
             lists: Vec::new(),
+            campaigns: Vec::new(),
         }
     }
 
@@ -183,6 +185,20 @@ impl SimBuilder {
     /// window: outbound work is forecast only inside it).
     pub fn call_list(mut self, channel: &str, attempts: Vec<u32>) -> Self {
         self.lists.push((channel.to_string(), attempts));
+        self
+    }
+    /// The call model of a blended outbound channel: each attempt calls an
+    /// account of the day's list (the day's attempts over
+    /// `attempts_per_day` accounts, round robin), rings `dial_s`
+    /// (exponential), is answered by the right party with probability
+    /// `reach` and then talks `talk_s` (exponential), and is logged
+    /// `wrap_s`; an answered account is not called again that day, and no
+    /// account gets more than `attempts_per_day` attempts,
+    /// `max_connected_per_day` connected calls or `max_unanswered_per_day`
+    /// unanswered attempts in a day (compliance by construction). Without
+    /// it an outbound call is one agent time of the channel's `aht_s`.
+    pub fn campaign(mut self, channel: &str, c: crate::dialer::Campaign) -> Self {
+        self.campaigns.push((channel.to_string(), c));
         self
     }
     /// Overflow: a contact of a channel that both `group` and a group of
@@ -371,6 +387,7 @@ impl SimBuilder {
                 callback_threshold_s: s.callback_threshold_s,
                 callback_share: s.callback_share,
                 callback_deadline_s: s.callback_deadline_s,
+                campaign: None,
             });
         }
         let mut groups = Vec::new();
@@ -471,6 +488,19 @@ impl SimBuilder {
                 return Err(why("one outbound channel per group".into()));
             }
             groups[gi].outbound = Some((c, *reserve));
+        }
+        for (name, camp) in &self.campaigns {
+            let c = index(name).ok_or_else(|| SimError::Blend {
+                group: String::new(),
+                why: format!("campaign of unknown channel {name:?}"),
+            })?;
+            if let Some((key, what)) = camp.invalid() {
+                return Err(SimError::Blend {
+                    group: String::new(),
+                    why: format!("campaign {name}: outbound.{key}: {what}"),
+                });
+            }
+            channels[c].campaign = Some(*camp);
         }
         let mut call_lists: Vec<Vec<u32>> = vec![Vec::new(); channels.len()];
         for (name, list) in &self.lists {

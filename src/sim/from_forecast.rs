@@ -109,6 +109,9 @@ pub fn from_forecast(
                 ),
             ));
         }
+        if let (true, Some(camp)) = (blended, ch.outbound) {
+            b = b.campaign(name, camp);
+        }
         if blended {
             let list: Vec<u32> = volumes.iter().map(|v| v.round().max(0.0) as u32).collect();
             b = b.call_list(name, list);

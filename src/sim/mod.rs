@@ -77,7 +77,7 @@ pub use crate::requirement::{StaffingRow, StaffingTable};
 pub use blend::{choose_reserves, ReserveChoice, ReserveTrial};
 pub use builder::{ChannelSpec, GroupSpec, SimBuilder, SimLimits, MAX_SLOTS};
 pub use from_forecast::{forecast_grid, from_forecast, MAX_SIM_INTERVALS};
-pub use result::{Period, SimResult, SimRow};
+pub use result::{CampaignDayResult, Period, SimResult, SimRow};
 pub use stats::{
     misses_target, t975, Cell, Estimate, Replication, SimMetrics, METRICS, MISS_CI_FACTOR,
 };
@@ -239,6 +239,8 @@ struct ChannelRt {
     callback_threshold_s: Option<f64>,
     callback_share: f64,
     callback_deadline_s: f64,
+    /// An outbound campaign's call model (blended channels only).
+    campaign: Option<crate::dialer::Campaign>,
 }
 
 #[derive(Debug, Clone)]
@@ -364,7 +366,7 @@ impl Simulation {
     }
 
     /// Runs replication 0 alone, writing a CSV line per contact:
-    /// `contact,channel,arrival_s,outcome,wait_s,handle_s,group`. Its numbers
+    /// `contact,channel,arrival_s,outcome,wait_s,handle_s,group,account`. Its numbers
     /// are those of replication 0 of [`Simulation::run`].
     pub fn trace(&self, w: &mut dyn Write) -> std::io::Result<()> {
         self.replication(0, &self.periods(), Some(w)).map(|_| ())

@@ -28,6 +28,21 @@ pub struct SimResult {
     pub groups: Vec<String>,
 }
 
+/// One day of an outbound campaign (see [`SimResult::campaign_days`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CampaignDayResult {
+    /// Date.
+    pub date: Date,
+    /// Attempts made (mean over replications).
+    pub attempts: f64,
+    /// Attempts answered by the right party.
+    pub connected: f64,
+    /// Accounts reached (one connected call each).
+    pub accounts_reached: f64,
+    /// Accounts on the day's list.
+    pub accounts: f64,
+}
+
 /// Where a summary row belongs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Period {
@@ -71,6 +86,45 @@ impl SimResult {
                 })
                 .collect(),
         )
+    }
+
+    /// An outbound campaign's days on channel `c`: per date, the means over
+    /// replications of attempts, connected calls, accounts reached and
+    /// accounts on the day's list (empty for a channel without a campaign).
+    pub fn campaign_days(&self, c: usize) -> Vec<CampaignDayResult> {
+        let nc = self.channels.len();
+        let r = self.replications.len().max(1) as f64;
+        let mut out: Vec<CampaignDayResult> = Vec::new();
+        for (i, &(d, _)) in self.labels.iter().enumerate() {
+            let (mut att, mut con, mut rea, mut pla) = (0.0, 0.0, 0.0, 0.0);
+            for rep in &self.replications {
+                let k = i * nc + c;
+                att += rep.cells.get(k).map_or(0.0, |x| f64::from(x.offered));
+                if let Some(v) = rep.campaign.get(k) {
+                    con += f64::from(v[0]);
+                    rea += f64::from(v[1]);
+                    pla += f64::from(v[2]);
+                }
+            }
+            if out.last().is_none_or(|x| x.date != d) {
+                out.push(CampaignDayResult {
+                    date: d,
+                    attempts: 0.0,
+                    connected: 0.0,
+                    accounts_reached: 0.0,
+                    accounts: 0.0,
+                });
+            }
+            let x = out.last_mut().expect("pushed");
+            x.attempts += att / r;
+            x.connected += con / r;
+            x.accounts_reached += rea / r;
+            x.accounts += pla / r;
+        }
+        if out.iter().all(|x| x.accounts == 0.0) {
+            return Vec::new();
+        }
+        out
     }
 
     /// The index of channel `name`, if simulated.

@@ -125,6 +125,7 @@ pub(super) struct RepStats {
     pub start_busy: Vec<u32>,
     pub queue_area: Vec<f64>,
     pub served: Vec<u32>,
+    pub campaign: Vec<[u32; 3]>,
 }
 
 impl RepStats {
@@ -141,6 +142,7 @@ impl RepStats {
             start_busy: vec![0; channels],
             queue_area: vec![0.0; channels],
             served: vec![0; groups * channels],
+            campaign: vec![[0; 3]; intervals * channels],
         }
     }
 
@@ -188,6 +190,7 @@ impl RepStats {
             start_busy: self.start_busy,
             queue_area: self.queue_area,
             served: self.served,
+            campaign: self.campaign,
         }
     }
 }
@@ -222,6 +225,11 @@ pub struct Replication {
     /// `group · channels + channel`, over the whole run.
     #[serde(default)]
     pub served: Vec<u32>,
+    /// An outbound campaign's counters per cell (`interval · channels +
+    /// channel`): connected calls, accounts reached, accounts planned (on
+    /// the day's first attempt).
+    #[serde(default)]
+    pub campaign: Vec<[u32; 3]>,
 }
 
 /// A mean across replications with the half-width of its 95% confidence

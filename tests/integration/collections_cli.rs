@@ -214,7 +214,7 @@ fn blended_outbound_stays_inside_the_window_and_the_list() {
     for seed in ["1", "2", "3"] {
         let trace = dir.path().join(format!("t{seed}.csv"));
         let out = dir.path().join(format!("i{seed}.csv"));
-        wfm_ok(&[
+        let o = wfm(&[
             "simulate",
             "--forecast",
             s(&f),
@@ -231,14 +231,45 @@ fn blended_outbound_stays_inside_the_window_and_the_list() {
             "--out",
             s(&out),
         ]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(0), "{err}");
+        // The campaign's day: reached and unreached accounts reported.
+        assert!(
+            err.contains("wfm: simulate: campaign cash_call 2026-03-11:")
+                && err.contains("unreached"),
+            "{err}"
+        );
         let text = std::fs::read_to_string(&trace).unwrap();
+        assert!(
+            text.starts_with("contact,channel,arrival_s,outcome,wait_s,handle_s,group,account\n")
+        );
         let mut per: std::collections::BTreeMap<u32, f64> = Default::default();
+        // Per (day, account): attempts, connected, unanswered.
+        let mut acc: std::collections::BTreeMap<(u32, u32), [u32; 3]> = Default::default();
         for l in text.lines().filter(|l| l.contains(",cash_call,")) {
             let c: Vec<&str> = l.split(',').collect();
             let at: f64 = c[2].parse().unwrap();
             let day_s = at % 86_400.0;
             assert!((8.0 * 3600.0..22.0 * 3600.0).contains(&day_s), "{l}");
             *per.entry((day_s as u32) / 1800 * 1800).or_default() += 1.0;
+            let key = ((at / 86_400.0) as u32, c[7].parse::<u32>().unwrap());
+            let e = acc.entry(key).or_default();
+            e[0] += 1;
+            match c[3] {
+                "connected" => e[1] += 1,
+                "no answer" => e[2] += 1,
+                // Still ringing or talking at the end of the run.
+                _ => {}
+            }
+        }
+        // The caps of the campaign (2 attempts a day planned; at most 3
+        // connected and 6 unanswered per account and day).
+        for ((day, a), [n, con, un]) in &acc {
+            assert!(
+                *n <= 2 && *con <= 3 && *un <= 6,
+                "day {day} account {a}: {n} attempts, {con} connected, {un} unanswered"
+            );
+            assert!(*con <= 1, "a reached account is not called again that day");
         }
         assert!(!per.is_empty(), "the blended group called out");
         for (at, n) in &per {

@@ -67,7 +67,7 @@ fn simulates_staff_output_as_is() {
     assert!(intervals.starts_with("date,time,channel,offered,offered_ci95,"));
     assert_eq!(intervals.lines().count(), 1 + 2 * 48 * 3);
     let trace = std::fs::read_to_string(&trace).unwrap();
-    assert!(trace.starts_with("contact,channel,arrival_s,outcome,wait_s,handle_s,group\n"));
+    assert!(trace.starts_with("contact,channel,arrival_s,outcome,wait_s,handle_s,group,account\n"));
     assert!(trace.contains(",bot,") && trace.contains(",answered,"));
 }
 

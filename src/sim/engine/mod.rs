@@ -64,6 +64,27 @@ struct Contact {
     group: u16,
     /// The channel's working clock when the contact joined (deferred work).
     join_work: f64,
+    /// An outbound campaign's call: the account called (`u32::MAX` else).
+    account: u32,
+    /// An outbound campaign's call: answered by the right party.
+    connected: bool,
+}
+
+/// One account of a campaign's day.
+#[derive(Debug, Clone, Copy, Default)]
+struct Account {
+    attempts: u32,
+    unanswered: u32,
+    connected: u32,
+}
+
+/// A campaign's accounts for the current day.
+#[derive(Debug, Clone, Default)]
+struct CampaignDay {
+    day: Option<jiff::civil::Date>,
+    accounts: Vec<Account>,
+    /// Accounts that may be called again today, next first.
+    queue: VecDeque<u32>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -96,6 +117,8 @@ pub(super) struct Engine<'a, 'w> {
     counts: Vec<[u64; 3]>,
     /// Attempts left on each outbound channel's call list, per interval.
     list_left: Vec<Vec<u32>>,
+    /// Per channel: a campaign's accounts of the day.
+    campaign_days: Vec<CampaignDay>,
     t: f64,
     inv_interval_s: f64,
     heap: EventQueue<Ev>,
@@ -143,6 +166,7 @@ impl<'a, 'w> Engine<'a, 'w> {
             key_seed,
             counts: vec![[0; 3]; nc],
             list_left: sim.call_lists.clone(),
+            campaign_days: vec![CampaignDay::default(); nc],
             t: 0.0,
             inv_interval_s: 1.0 / sim.interval_s,
             heap: EventQueue::new(),
@@ -202,6 +226,7 @@ impl<'a, 'w> Engine<'a, 'w> {
                 "wait_s",
                 "handle_s",
                 "group",
+                "account",
             ])?;
         }
         for c in 0..sim.channels.len() {
@@ -353,6 +378,8 @@ impl<'a, 'w> Engine<'a, 'w> {
             bot_solves: false,
             group: 0,
             join_work: 0.0,
+            account: u32::MAX,
+            connected: false,
         };
         match self.free_contacts.pop() {
             Some(i) => {
@@ -579,7 +606,22 @@ impl<'a, 'w> Engine<'a, 'w> {
             }
         }
         let ch = &sim.channels[c];
-        let h = ch.handle.sample(&mut self.draw(ct.key, 5)) * ch.aht_s[ct.iv as usize];
+        let h = match ch.campaign {
+            // Ring, then talk when answered, then log the attempt.
+            Some(camp) if ct.account != u32::MAX => {
+                let mut g = self.draw(ct.key, 5);
+                let ring: f64 = Exp1.sample(&mut g);
+                let talk: f64 = Exp1.sample(&mut g);
+                ring * camp.dial_s
+                    + if ct.connected {
+                        talk * camp.talk_s
+                    } else {
+                        0.0
+                    }
+                    + camp.wrap_s
+            }
+            _ => ch.handle.sample(&mut self.draw(ct.key, 5)) * ch.aht_s[ct.iv as usize],
+        };
         if record {
             let g = self.agents[a as usize].group as usize;
             self.stats.served[g * self.stats.channels + c] += 1;
@@ -597,7 +639,17 @@ impl<'a, 'w> Engine<'a, 'w> {
         let g = self.agents[a as usize].group as usize;
         self.add_busy(g, ct.start, self.t);
         if self.trace.is_some() {
-            let what = if ct.callback { "callback" } else { "answered" };
+            let what = if ct.callback {
+                "callback"
+            } else if ct.account != u32::MAX {
+                if ct.connected {
+                    "connected"
+                } else {
+                    "no answer"
+                }
+            } else {
+                "answered"
+            };
             let group = self.sim.groups[g].name.clone();
             self.trace_row(&ct, what, ct.start - ct.join, self.t - ct.start, &group);
         }
@@ -628,9 +680,11 @@ impl<'a, 'w> Engine<'a, 'w> {
             Some(id) => self.begin_service(a, id, true),
             None => {
                 if let Some((c, reserve)) = self.sim.groups[g].outbound {
-                    if self.idle_agents(g) >= reserve && self.take_attempt(c) {
-                        self.call_out(a, c);
-                        return;
+                    if self.idle_agents(g) >= reserve {
+                        if let Some(account) = self.take_attempt(c) {
+                            self.call_out(a, c, account);
+                            return;
+                        }
                     }
                 }
                 let gen = self.agents[a as usize].gen;
@@ -639,25 +693,74 @@ impl<'a, 'w> Engine<'a, 'w> {
         }
     }
 
-    /// Takes one attempt off channel `c`'s call list for this interval;
-    /// false when it is empty (an unlimited list always gives one).
-    fn take_attempt(&mut self, c: usize) -> bool {
+    /// Takes one attempt off channel `c`'s call list for this interval:
+    /// `None` when the list is empty, else the account to call (`u32::MAX`
+    /// for a channel without a campaign). A campaign's day starts with its
+    /// accounts (the day's list over `attempts_per_day`); an account is
+    /// called again only while under every daily cap and not yet reached.
+    fn take_attempt(&mut self, c: usize) -> Option<u32> {
+        let sim = self.sim;
         let iv = self.interval_of(self.t) as usize;
-        match self.list_left[c].get_mut(iv) {
-            None => self.sim.call_lists[c].is_empty(),
-            Some(0) => false,
-            Some(n) => {
-                *n -= 1;
-                true
-            }
+        match self.list_left[c].get(iv) {
+            None if !sim.call_lists[c].is_empty() => return None,
+            Some(0) => return None,
+            _ => {}
         }
+        let Some(camp) = sim.channels[c].campaign else {
+            if let Some(n) = self.list_left[c].get_mut(iv) {
+                *n -= 1;
+            }
+            return Some(u32::MAX);
+        };
+        let date = sim.labels[iv].0;
+        if self.campaign_days[c].day != Some(date) {
+            let total: u64 = (0..sim.intervals)
+                .filter(|&k| sim.labels[k].0 == date)
+                .map(|k| u64::from(sim.call_lists[c].get(k).copied().unwrap_or(0)))
+                .sum();
+            let n = total.div_ceil(u64::from(camp.attempts_per_day)) as u32;
+            let d = &mut self.campaign_days[c];
+            d.day = Some(date);
+            d.accounts = vec![Account::default(); n as usize];
+            d.queue = (0..n).collect();
+            self.stats.campaign[iv * self.stats.channels + c][2] += n;
+        }
+        let a = self.campaign_days[c].queue.pop_front()?;
+        if let Some(n) = self.list_left[c].get_mut(iv) {
+            *n -= 1;
+        }
+        Some(a)
     }
 
-    /// Agent `a` calls out on channel `c` now.
-    fn call_out(&mut self, a: u32, c: usize) {
+    /// Agent `a` calls out on channel `c` now (`account` of its campaign).
+    fn call_out(&mut self, a: u32, c: usize, account: u32) {
         let id = self.new_contact(c, self.t, 0);
         let iv = self.contacts[id as usize].iv as usize;
         self.stats.cell(iv, c).offered += 1;
+        if let Some(camp) = self.sim.channels[c].campaign {
+            let key = self.contacts[id as usize].key;
+            let connected = self.draw(key, 6).random::<f64>() < camp.reach;
+            let ct = &mut self.contacts[id as usize];
+            ct.account = account;
+            ct.connected = connected;
+            let d = &mut self.campaign_days[c];
+            let acc = &mut d.accounts[account as usize];
+            acc.attempts += 1;
+            if connected {
+                acc.connected += 1;
+                let k = iv * self.stats.channels + c;
+                self.stats.campaign[k][0] += 1;
+                self.stats.campaign[k][1] += 1;
+            } else {
+                acc.unanswered += 1;
+                if acc.attempts < camp.attempts_per_day
+                    && acc.unanswered < camp.max_unanswered_per_day
+                    && acc.connected < camp.max_connected_per_day
+                {
+                    d.queue.push_back(account);
+                }
+            }
+        }
         self.begin_service(a, id, true);
     }
 
@@ -669,9 +772,12 @@ impl<'a, 'w> Engine<'a, 'w> {
             let Some((c, reserve)) = sim.groups[g].outbound else {
                 continue;
             };
-            while self.idle_agents(g) > reserve && self.take_attempt(c) {
+            while self.idle_agents(g) > reserve {
+                let Some(account) = self.take_attempt(c) else {
+                    break;
+                };
                 match self.take_idle(g) {
-                    Some(a) => self.call_out(a, c),
+                    Some(a) => self.call_out(a, c, account),
                     None => break,
                 }
             }
@@ -764,6 +870,11 @@ impl<'a, 'w> Engine<'a, 'w> {
                 &format!("{wait:.3}"),
                 &format!("{handle:.3}"),
                 group,
+                &if ct.account == u32::MAX {
+                    String::new()
+                } else {
+                    ct.account.to_string()
+                },
             ]);
             if let Err(e) = res {
                 self.trace_err = Some(e.into());
