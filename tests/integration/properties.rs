@@ -98,3 +98,95 @@ fn extreme_sizes_are_finite() {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 48,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(20261130),
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    /// Outbound compliance over the trace, on any seed, staffing, reserve,
+    /// reach and list: two days of 30-minute intervals with the call list
+    /// only inside 08:00–22:00; no attempt outside the window, no account
+    /// above its daily attempts, connected or unanswered caps, no interval
+    /// above its list, and a reached account is not called again that day.
+    #[test]
+    fn outbound_attempts_keep_the_window_and_the_caps(
+        seed in 0u64..10_000,
+        agents in 1u32..25,
+        reserve in 0u32..4,
+        reach in 0.05f64..1.0,
+        per_interval in 0u32..60,
+        per_day in 1u32..8,
+        max_unanswered in 1u32..7,
+    ) {
+        use wfm::channels::{ChannelBook, ChannelKind};
+        use wfm::dialer::Campaign;
+        use wfm::sim::{ChannelSpec, GroupSpec, SimBuilder};
+        let n = 96;
+        let sim = ChannelBook::default().resolve("x").unwrap().sim;
+        let spec = |name: &str, v: f64| ChannelSpec {
+            name: name.into(),
+            kind: ChannelKind::Voice,
+            volumes: vec![v; n],
+            aht_s: vec![240.0; n],
+            patience_s: vec![Some(120.0); n],
+            containment: 0.0,
+            answer_within_s: 20.0,
+            sl_definition: SlDefinition::Offered,
+            sim: sim.clone(),
+        };
+        let list: Vec<u32> = (0..n)
+            .map(|i| if (16..44).contains(&(i % 48)) { per_interval } else { 0 })
+            .collect();
+        let camp = Campaign {
+            reach,
+            attempts_per_day: per_day,
+            max_unanswered_per_day: max_unanswered,
+            ..Campaign::default()
+        };
+        let s = SimBuilder::new(30, n)
+            .seed(seed)
+            .channel(spec("in", 20.0))
+            .channel(spec("out", 0.0))
+            .group(GroupSpec {
+                name: "g".into(),
+                channels: vec!["in".into(), "out".into()],
+                concurrency: 1,
+                agents: vec![agents; n],
+            })
+            .blend("g", "out", reserve)
+            .call_list("out", list.clone())
+            .campaign("out", camp)
+            .build()
+            .unwrap();
+        let mut buf = Vec::new();
+        s.trace(&mut buf).unwrap();
+        let text = String::from_utf8(buf).unwrap();
+        let mut per_iv = vec![0u32; n];
+        let mut acc: std::collections::BTreeMap<(u32, u32), [u32; 3]> = Default::default();
+        for l in text.lines().skip(1).filter(|l| l.split(',').nth(1) == Some("out")) {
+            let c: Vec<&str> = l.split(',').collect();
+            let at: f64 = c[2].parse().unwrap();
+            let iv = (at / 1800.0) as usize;
+            prop_assert!((16..44).contains(&(iv % 48)), "attempt at {at} s: {l}");
+            per_iv[iv] += 1;
+            let e = acc.entry(((at / 86_400.0) as u32, c[7].parse().unwrap())).or_default();
+            e[0] += 1;
+            match c[3] {
+                "connected" => e[1] += 1,
+                "no answer" => e[2] += 1,
+                _ => {}
+            }
+        }
+        for (i, (&made, &cap)) in per_iv.iter().zip(&list).enumerate() {
+            prop_assert!(made <= cap, "interval {i}: {made} attempts, list {cap}");
+        }
+        for ((day, a), [k, con, un]) in acc {
+            prop_assert!(k <= per_day && con <= 1 && con <= 3 && un <= max_unanswered,
+                "day {day} account {a}: {k} attempts, {con} connected, {un} unanswered");
+        }
+    }
+}
