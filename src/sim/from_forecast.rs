@@ -94,18 +94,21 @@ pub fn from_forecast(
             }
         }
         // A channel a group blends: its volume is the call list, nothing arrives.
+        // Without group tables a campaign's own group is its collectors,
+        // calling out whenever free (reserve 0).
         let blended = book
             .file
             .group
             .values()
-            .any(|g| g.blend.as_deref() == Some(name.as_str()));
+            .any(|g| g.blend.as_deref() == Some(name.as_str()))
+            || (book.file.group.is_empty() && ch.outbound.is_some());
         if ch.outbound.is_some() && !blended {
             // Its volume is attempts: simulated as arrivals it would be wrong.
             return Err(InputError::at_key(
                 &book.source,
                 format!("[channel.{name}] outbound"),
                 format!(
-                    "an outbound campaign is simulated only by a blended group ([group.NAME] channels = [..., \"{name}\"], blend = \"{name}\"); the simulator has no stand-alone dialer yet"
+                    "an outbound campaign is simulated only by a group that blends it ([group.NAME] channels = [..., \"{name}\"], blend = \"{name}\"; a group of collectors blends it with reserve 0)"
                 ),
             ));
         }
@@ -200,6 +203,11 @@ pub fn from_forecast(
         agents[gi][i] = *a;
     }
     book.file.check_overflow(&book.source)?;
+    if book.file.group.is_empty() {
+        for c in resolved.iter().filter(|c| c.outbound.is_some()) {
+            b = b.blend(&c.name, &c.name, 0);
+        }
+    }
     for ((name, chans, k), ag) in groups.into_iter().zip(agents) {
         if let Some(g) = book.file.group.get(&name) {
             b = b.overflow_from(&name, &g.overflow_from);

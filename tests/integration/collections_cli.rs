@@ -323,15 +323,20 @@ fn blended_outbound_stays_inside_the_window_and_the_list() {
         chosen > 0 && misses(chosen - 1).is_some_and(|m| m > 0),
         "{err}"
     );
-    // An outbound campaign no group blends would be simulated as inbound
-    // arrivals: a located error instead.
+    // With group tables, an outbound campaign no group blends would be
+    // simulated as inbound arrivals: a located error instead.
     let (_p, plain) = temp_file(
         "s.csv",
         &staffing
-            .replace("phone_blend", "phone")
-            .replace("messages", "cash_message"),
+            .replace("phone_blend", "phone_team")
+            .replace("messages", "collectors"),
     );
-    let (_b, base_ch) = temp_file("c.toml", &base);
+    let (_b, base_ch) = temp_file(
+        "c.toml",
+        &format!(
+            "{base}\n[group.phone_team]\nchannels = [\"phone\"]\n[group.collectors]\nchannels = [\"cash_call\", \"cash_message\"]\n"
+        ),
+    );
     let e = wfm_err(&[
         "simulate",
         "--forecast",
@@ -373,4 +378,37 @@ fn blended_outbound_stays_inside_the_window_and_the_list() {
         ]);
         assert!(e.contains(want) && e.contains("c.toml"), "{e}");
     }
+}
+
+/// `wfm plan` takes the collections workload: the dialer's collectors are
+/// scheduled as the campaign's own group and simulated calling accounts;
+/// the campaign's day is reported.
+#[test]
+fn plan_schedules_and_simulates_the_collectors() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("plan");
+    let o = wfm(&[
+        "plan",
+        "--scenario",
+        "scenarios/collections_week.toml",
+        "--to",
+        "2026-03-11",
+        "--out",
+        s(&out),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{err}");
+    assert!(
+        err.contains("wfm: plan: campaign cash_call 2026-03-11:") && err.contains("unreached"),
+        "{err}"
+    );
+    let roster = std::fs::read_to_string(out.join("roster.csv")).unwrap();
+    assert!(
+        roster.lines().any(|l| l.ends_with(",cash_call")),
+        "{roster}"
+    );
+    let req = std::fs::read_to_string(out.join("requirement.csv")).unwrap();
+    assert!(req
+        .lines()
+        .any(|l| l.contains(",cash_call,") && l.ends_with(",predictive")));
 }
