@@ -279,6 +279,29 @@ fn blended_outbound_stays_inside_the_window_and_the_list() {
             );
         }
     }
+    // Nobody to call: every account of the day is reported unreached.
+    let (_s0, st0) = temp_file(
+        "s0.csv",
+        &staffing.replace("phone_blend,30", "phone_blend,0"),
+    );
+    let o = wfm(&[
+        "simulate",
+        "--forecast",
+        s(&f),
+        "--staffing",
+        s(&st0),
+        "--channels",
+        s(&ch),
+        "--replications",
+        "2",
+        "--out",
+        s(&dir.path().join("r0.csv")),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("0 attempts, 0 connected, 0 of ") && !err.contains(", 0 unreached"),
+        "{err}"
+    );
     // --choose-reserve: the least reserve that keeps every inbound target
     // (20 agents: some reserve is needed, and one less misses).
     let (_s20, st20) = temp_file(

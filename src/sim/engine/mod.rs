@@ -712,24 +712,33 @@ impl<'a, 'w> Engine<'a, 'w> {
             }
             return Some(u32::MAX);
         };
-        let date = sim.labels[iv].0;
-        if self.campaign_days[c].day != Some(date) {
-            let total: u64 = (0..sim.intervals)
-                .filter(|&k| sim.labels[k].0 == date)
-                .map(|k| u64::from(sim.call_lists[c].get(k).copied().unwrap_or(0)))
-                .sum();
-            let n = total.div_ceil(u64::from(camp.attempts_per_day)) as u32;
-            let d = &mut self.campaign_days[c];
-            d.day = Some(date);
-            d.accounts = vec![Account::default(); n as usize];
-            d.queue = (0..n).collect();
-            self.stats.campaign[iv * self.stats.channels + c][2] += n;
-        }
+        self.campaign_day(c, iv, camp);
         let a = self.campaign_days[c].queue.pop_front()?;
         if let Some(n) = self.list_left[c].get_mut(iv) {
             *n -= 1;
         }
         Some(a)
+    }
+
+    /// Starts a campaign's day at interval `iv` if it has not started: its
+    /// accounts (the day's list over `attempts_per_day`), counted as planned
+    /// whether or not anyone calls them.
+    fn campaign_day(&mut self, c: usize, iv: usize, camp: crate::dialer::Campaign) {
+        let sim = self.sim;
+        let date = sim.labels[iv].0;
+        if self.campaign_days[c].day == Some(date) {
+            return;
+        }
+        let total: u64 = (0..sim.intervals)
+            .filter(|&k| sim.labels[k].0 == date)
+            .map(|k| u64::from(sim.call_lists[c].get(k).copied().unwrap_or(0)))
+            .sum();
+        let n = total.div_ceil(u64::from(camp.attempts_per_day)) as u32;
+        let d = &mut self.campaign_days[c];
+        d.day = Some(date);
+        d.accounts = vec![Account::default(); n as usize];
+        d.queue = (0..n).collect();
+        self.stats.campaign[iv * self.stats.channels + c][2] += n;
     }
 
     /// Agent `a` calls out on channel `c` now (`account` of its campaign).
@@ -768,6 +777,12 @@ impl<'a, 'w> Engine<'a, 'w> {
     /// reserve call out while the list has attempts.
     pub(super) fn blend_wake(&mut self) {
         let sim = self.sim;
+        let iv = self.interval_of(self.t) as usize;
+        for c in 0..sim.channels.len() {
+            if let Some(camp) = sim.channels[c].campaign {
+                self.campaign_day(c, iv, camp);
+            }
+        }
         for g in 0..sim.groups.len() {
             let Some((c, reserve)) = sim.groups[g].outbound else {
                 continue;
