@@ -87,6 +87,12 @@ impl GroupSetup {
                     "channel {n}: deferred work is not staffed by groups (staff it on its own)"
                 )));
             }
+            if c.outbound.is_some() {
+                return Err(SkillError::Problem(format!(
+                    "{}: [channel.{n}] outbound: an outbound campaign is not staffed by groups (its volume is attempts; staff it with its dialer, without --groups)",
+                    book.source
+                )));
+            }
             if let Some(sl) = c.targets.service_level {
                 if sl >= 1.0 || (sl > 0.0 && c.targets.answer_within_s <= 0.0) {
                     return Err(SkillError::Problem(format!(

@@ -168,6 +168,24 @@ fn bad_dialer_settings_are_located_errors() {
         assert!(e.contains(want) && e.contains("c.toml"), "{want}: {e}");
         assert!(!out.exists());
     }
+    // Multi-skill staffing does not take a campaign (its volume is attempts).
+    let (_d, ch) = temp_file(
+        "c.toml",
+        &format!("{base}\n[group.all]\nchannels = [\"phone\", \"cash_call\"]\n"),
+    );
+    let out = dir.path().join("g.csv");
+    let e = wfm_err(&[
+        "staff",
+        "--forecast",
+        s(&f),
+        "--channels",
+        s(&ch),
+        "--groups",
+        "--out",
+        s(&out),
+    ]);
+    assert!(e.contains("[channel.cash_call] outbound"), "{e}");
+    assert!(!out.exists());
 }
 
 /// A blended group (phone and the collections calls, two agents kept for
