@@ -32,11 +32,13 @@
 //!   keeps `⌈p × idle agents⌉` lines ringing ([`simulate_predictive`]);
 //!   `N` is the least number of agents (up to the bound) for which some
 //!   pacing `p` places the interval's attempts with simulated abandonment
-//!   at most the cap, and `p` the least such pacing at that `N` (a
+//!   at most [`PACED_MARGIN`] of the cap, and `p` the least such pacing at
+//!   that `N` (a
 //!   bisection; [`PACED_REPLICATIONS`] replications on seeds shared by
 //!   every candidate, so the search is deterministic). The tests check the
 //!   chosen `(N, p)` on independent seeds: abandonment within the cap, the
-//!   attempts placed.
+//!   attempts placed. Above [`PACED_MAX_ATTEMPTS`] attempts an interval
+//!   the Poisson bound is given (the search's work grows with the attempts).
 //!
 //! The simulator of the whole centre (`wfm simulate`) does not run dialers
 //! yet: [`simulate_predictive`] is this module's own event loop.
@@ -297,8 +299,15 @@ pub fn staff_campaign(
         }
         DialerMode::Predictive => {
             let a = work_s / interval_s;
-            let (bound, _) = poisson_bound(attempts, interval_s, c)?;
-            let (agents, pacing, abandon) = paced(attempts, interval_s, c, bound);
+            let (bound, tail) = poisson_bound(attempts, interval_s, c)?;
+            let (agents, pacing, abandon) = if attempts > PACED_MAX_ATTEMPTS {
+                // The search's simulations grow with the attempts: past this,
+                // the Poisson bound and the pacing of its stream.
+                let idle = (f64::from(bound) - a).max(1e-9);
+                (bound, attempts / interval_s * c.dial_s / idle, tail)
+            } else {
+                paced(attempts, interval_s, c, bound)
+            };
             Ok(DialerStaffing {
                 agents,
                 occupancy: a / f64::from(agents),
@@ -334,6 +343,11 @@ pub fn poisson_bound(
         n += 1;
     }
 }
+
+/// Most attempts in an interval the paced search simulates (its work grows
+/// with them); above, [`staff_campaign`] gives the Poisson bound, which a
+/// large dialer approaches anyway.
+pub const PACED_MAX_ATTEMPTS: f64 = 5_000.0;
 
 /// Replications (seeds 1..=R, the same for every candidate) of the paced
 /// search's simulations.
@@ -646,6 +660,14 @@ mod tests {
                 s.agents, s.pacing, s.occupancy
             );
         }
+    }
+
+    /// Above the paced search's limit the Poisson bound is given, at once.
+    #[test]
+    fn huge_campaigns_get_the_poisson_bound() {
+        let c = predictive();
+        let s = staff_campaign(1e6, 30, &c).unwrap();
+        assert_eq!(s.agents, poisson_bound(1e6, 1800.0, &c).unwrap().0);
     }
 
     #[test]

@@ -126,6 +126,24 @@ impl LimitFlags {
     }
 }
 
+/// Prints each outbound campaign's days of a simulation (attempts,
+/// connected calls, accounts reached and unreached) after `prefix`.
+fn print_campaign_days(prefix: &str, r: &wfm::sim::SimResult) {
+    for (c, name) in r.channels.iter().enumerate() {
+        for d in r.campaign_days(c) {
+            diag!(
+                "{prefix}campaign {name} {}: {:.0} attempts, {:.0} connected, {:.0} of {:.0} accounts reached, {:.0} unreached",
+                d.date,
+                d.attempts,
+                d.connected,
+                d.accounts_reached,
+                d.accounts,
+                (d.accounts - d.accounts_reached).max(0.0)
+            );
+        }
+    }
+}
+
 /// Runs `f` with the output directory `out` (when given) created up front,
 /// so every file can be claimed before the work; if the run fails, a
 /// directory it created is removed again.

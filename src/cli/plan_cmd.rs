@@ -259,19 +259,7 @@ fn run_in(a: &PlanArgs) -> Result<i32> {
         let page = wfm::report::plan_page(&result, &title)?;
         (result, page)
     };
-    for (c, name) in result.simulation.channels.iter().enumerate() {
-        for d in result.simulation.campaign_days(c) {
-            diag!(
-                "wfm: plan: campaign {name} {}: {:.0} attempts, {:.0} connected, {:.0} of {:.0} accounts reached, {:.0} unreached",
-                d.date,
-                d.attempts,
-                d.connected,
-                d.accounts_reached,
-                d.accounts,
-                (d.accounts - d.accounts_reached).max(0.0)
-            );
-        }
-    }
+    super::print_campaign_days("wfm: plan: ", &result.simulation);
     // Everything is computed; now write the files.
     let final_table = result.final_requirement.to_table();
     outs.fill(ids[0], |b| result.forecast.write(b))?;

@@ -180,19 +180,7 @@ pub fn run(a: SimulateArgs) -> Result<i32> {
     };
     let result = sim.run(Some(&tick))?;
     bar.finish_and_clear();
-    for (c, name) in result.channels.iter().enumerate() {
-        for d in result.campaign_days(c) {
-            diag!(
-                "wfm: simulate: campaign {name} {}: {:.0} attempts, {:.0} connected, {:.0} of {:.0} accounts reached, {:.0} unreached",
-                d.date,
-                d.attempts,
-                d.connected,
-                d.accounts_reached,
-                d.accounts,
-                (d.accounts - d.accounts_reached).max(0.0)
-            );
-        }
-    }
+    super::print_campaign_days("wfm: simulate: ", &result);
 
     // Everything is computed before any file is written.
     if let Some(id) = trace_id {

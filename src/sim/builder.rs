@@ -283,12 +283,19 @@ impl SimBuilder {
                 flag: "--max-cells".into(),
             });
         }
+        // Arrivals, and the attempts of outbound call lists.
         let volume: f64 = self
             .channels
             .iter()
             .flat_map(|c| c.volumes.iter())
             .filter(|v| v.is_finite())
-            .sum();
+            .sum::<f64>()
+            + self
+                .lists
+                .iter()
+                .flat_map(|(_, l)| l.iter())
+                .map(|&n| f64::from(n))
+                .sum::<f64>();
         let contacts = volume * reps;
         if contacts.is_nan() || contacts > self.limits.max_contacts {
             return Err(SimError::TooMuchWork {

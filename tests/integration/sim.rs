@@ -638,3 +638,65 @@ fn blended_groups_match_the_exact_markov_chain() {
         );
     }
 }
+
+/// The campaign's account model against its closed form: with agents to
+/// spare, every listed attempt is made, so an account planned `k`
+/// attempts a day is reached with probability `1 − (1 − reach)^k`, and
+/// the connected calls are `reach` of the attempts.
+#[test]
+fn campaign_accounts_are_reached_as_the_closed_form_says() {
+    use wfm::dialer::Campaign;
+    let iv = 48;
+    let sim = ChannelBook::default().resolve("x").unwrap().sim;
+    // 08:00-22:00: 40 attempts a half hour, 1,120 a day.
+    let list: Vec<u32> = (0..iv)
+        .map(|i| if (16..44).contains(&i) { 40 } else { 0 })
+        .collect();
+    for (reach, k) in [(0.35, 2u32), (0.2, 3), (0.6, 1)] {
+        let r = SimBuilder::new(30, iv)
+            .replications(40)
+            .seed(5)
+            .channel(spec(
+                "out",
+                ChannelKind::Voice,
+                vec![0.0; iv],
+                vec![240.0; iv],
+                vec![None; iv],
+                20.0,
+                sim.clone(),
+            ))
+            .group(GroupSpec {
+                name: "collectors".into(),
+                channels: vec!["out".into()],
+                concurrency: 1,
+                agents: vec![200; iv],
+            })
+            .blend("collectors", "out", 0)
+            .call_list("out", list.clone())
+            .campaign(
+                "out",
+                Campaign {
+                    reach,
+                    attempts_per_day: k,
+                    ..Campaign::default()
+                },
+            )
+            .build()
+            .unwrap()
+            .run(None)
+            .unwrap();
+        let d = &r.campaign_days(0)[0];
+        let accounts = (1120.0 / f64::from(k)).ceil();
+        assert_eq!(d.accounts, accounts);
+        let reached = 1.0 - (1.0 - reach).powi(k as i32);
+        let share = d.accounts_reached / d.accounts;
+        // 40 replications of ~hundreds of accounts: well inside 0.02.
+        assert!(
+            (share - reached).abs() < 0.02,
+            "reach {reach}, k {k}: {share:.4} vs {reached:.4}"
+        );
+        assert!((d.connected / d.attempts - reach).abs() < 0.02, "{d:?}");
+        // A reached account is not called again: fewer attempts than listed.
+        assert!(d.attempts <= 1120.0 + 1e-9);
+    }
+}
