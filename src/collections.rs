@@ -10,9 +10,11 @@
 //! - `robot`: automated calls or pushes, no agents (counted, not staffed);
 //! - `message`: one message per overdue account per day, deferred work for
 //!   agents (`handle_s` each), written as channel `<name>_message`;
-//! - `call`: `attempts_per_day` outbound calls per overdue account, written as
-//!   channel `<name>_call` with the agent time of one attempt in a
-//!   preview dialer: `aht_s = dial_s + reach × talk_s + wrap_s`.
+//! - `call`: up to `attempts_per_day` outbound calls per overdue account,
+//!   none once the account is reached (expected attempts
+//!   `(1 − (1 − reach)^k) / reach`, [`crate::dialer::expected_attempts`]),
+//!   written as channel `<name>_call` with the agent time of one attempt
+//!   in a preview dialer: `aht_s = dial_s + reach × talk_s + wrap_s`.
 //!
 //! The work of a day is spread evenly over the intervals of the contact
 //! window (default 08:00–22:00: no collection contact at night, NIFA 2024
@@ -85,7 +87,8 @@ pub struct Treatment {
     pub to_day: u32,
     /// `robot`, `message` or `call`.
     pub kind: TreatmentKind,
-    /// Calls per account per day (`call`, `robot`).
+    /// Calls per account per day at most (`call`: none once reached;
+    /// `robot`: every one).
     #[serde(default = "one")]
     pub attempts_per_day: f64,
     /// Share of attempts that reach someone (`call`).
@@ -359,7 +362,11 @@ pub fn outbound_rows(
                                 msg_s += accounts * tr.handle_s;
                             }
                             TreatmentKind::Call => {
-                                let n = accounts * tr.attempts_per_day;
+                                let n = accounts
+                                    * crate::dialer::expected_attempts(
+                                        tr.attempts_per_day,
+                                        tr.reach,
+                                    );
                                 calls += n;
                                 call_s += n * (tr.dial_s + tr.reach * tr.talk_s + tr.wrap_s);
                             }
@@ -434,8 +441,9 @@ mod tests {
     }
 
     /// Day 5 past the 20 March due date: 10,000 × 3.75% overdue; the large
-    /// tier's 30% get 2 calls each, the small tier's 70% a message each;
-    /// all inside 08:00–22:00.
+    /// tier's 30% get up to 2 calls each, the second only if the first
+    /// did not reach them (reach 0.4: 1 + 0.6 = 1.6 calls an account), the
+    /// small tier's 70% a message each; all inside 08:00–22:00.
     #[test]
     fn the_workload_of_a_day_matches_the_formula() {
         let d: Date = "2026-03-25".parse().unwrap();
@@ -447,7 +455,7 @@ mod tests {
                 .sum::<f64>()
         };
         let overdue = 10000.0 * 0.0375;
-        assert!((sum("cash_call") - overdue * 0.3 * 2.0).abs() < 1e-9);
+        assert!((sum("cash_call") - overdue * 0.3 * 1.6).abs() < 1e-9);
         assert!((sum("cash_message") - overdue * 0.7).abs() < 1e-9);
         let call = rows.iter().find(|r| r.channel == "cash_call").unwrap();
         assert!((call.aht_s - (20.0 + 0.4 * 240.0 + 60.0)).abs() < 1e-9);

@@ -29,7 +29,9 @@
 //!   at 300 attempts in half an hour).
 //!
 //!   *The paced staffing* (what [`staff_campaign`] returns): the dialer
-//!   keeps `⌈p × idle agents⌉` lines ringing ([`simulate_predictive`]);
+//!   keeps `⌈p × idle agents⌉` lines ringing, and no more than the
+//!   answers its free agents can take ([`lines_wanted`],
+//!   [`simulate_predictive`]);
 //!   `N` is the least number of agents (up to the bound) for which some
 //!   pacing `p` places the interval's attempts with simulated abandonment
 //!   at most [`PACED_MARGIN`] of the cap, and `p` the least such pacing at
@@ -40,8 +42,11 @@
 //!   attempts placed. Above [`PACED_MAX_ATTEMPTS`] attempts an interval
 //!   the Poisson bound is given (the search's work grows with the attempts).
 //!
-//! The simulator of the whole centre (`wfm simulate`) does not run dialers
-//! yet: [`simulate_predictive`] is this module's own event loop.
+//! The simulator of the whole centre (`wfm simulate`) runs the same dialer
+//! ([`lines_wanted`]) for a group blending a predictive campaign, at the
+//! pacing chosen here unless told otherwise
+//! ([`crate::sim::SimBuilder::pacing`]); [`simulate_predictive`] is this
+//! module's own event loop for the search.
 
 use rand::RngExt;
 use rand_distr::{Distribution, Exp1};
@@ -98,8 +103,9 @@ pub struct Campaign {
     /// Preview and progressive: the share of agent time the work may fill,
     /// `(0, 1]`.
     pub max_occupancy: f64,
-    /// Simulation: attempts planned per account and day (the call list of
-    /// a day is its attempts over this many accounts).
+    /// Simulation: attempts planned per account and day; an account reached
+    /// is not called again, so the day's list is its attempts over
+    /// [`expected_attempts`]`(attempts_per_day, reach)` accounts.
     pub attempts_per_day: u32,
     /// Simulation: most connected calls to one account in a day (3: the
     /// China Banking Association's 2026 guideline, across the institution).
@@ -107,6 +113,10 @@ pub struct Campaign {
     /// Simulation: most unanswered attempts to one account in a day (6:
     /// NIFA 2024).
     pub max_unanswered_per_day: u32,
+    /// Simulation, predictive: lines ringing per idle agent, `(0, 64]`.
+    /// Unset, each interval takes the pacing [`staff_campaign`] chose for
+    /// the interval's attempts.
+    pub pacing: Option<f64>,
 }
 
 impl Default for Campaign {
@@ -126,6 +136,7 @@ impl Default for Campaign {
             attempts_per_day: 2,
             max_connected_per_day: 3,
             max_unanswered_per_day: 6,
+            pacing: None,
         }
     }
 }
@@ -168,6 +179,14 @@ impl Campaign {
                 return Some((k, "expected a whole number >= 1, got 0".into()));
             }
         }
+        if let Some(p) = self.pacing {
+            if !(p.is_finite() && p > 0.0 && p <= 64.0) {
+                return Some((
+                    "pacing",
+                    format!("expected lines per idle agent in (0, 64], got {p}"),
+                ));
+            }
+        }
         if !(self.max_occupancy.is_finite()
             && self.max_occupancy > 0.0
             && self.max_occupancy <= 1.0)
@@ -191,6 +210,25 @@ impl Campaign {
             DialerMode::Progressive => self.dial_s + self.reach * self.talk_s + self.wrap_s,
             DialerMode::Predictive => self.reach * (self.talk_s + self.wrap_s),
         }
+    }
+}
+
+/// Expected attempts on one account in a day when it is called up to
+/// `attempts_per_day` times and not again once reached (each attempt
+/// reaches the right party with probability `reach`):
+/// `Σ_{j<k} (1 − r)^j = (1 − (1 − r)^k) / r` (`k` when `r = 0`; for a
+/// fractional `k` the same closed form interpolates).
+///
+/// ```
+/// // Two attempts at 35% reach: the second is made only on the 65% unreached.
+/// let e = wfm::dialer::expected_attempts(2.0, 0.35);
+/// assert!((e - 1.65).abs() < 1e-12);
+/// ```
+pub fn expected_attempts(attempts_per_day: f64, reach: f64) -> f64 {
+    if reach <= 0.0 {
+        attempts_per_day
+    } else {
+        (1.0 - (1.0 - reach.min(1.0)).powf(attempts_per_day)) / reach.min(1.0)
     }
 }
 
@@ -462,9 +500,27 @@ impl DialerRun {
     }
 }
 
+/// The lines a predictive dialer keeps ringing with `idle` agents free and
+/// `busy` talking or logging: `⌈pacing × idle⌉`, but no more than
+/// `⌈(idle + busy·dial_s/h) / reach⌉` (`h = talk_s + wrap_s`), so that the
+/// answers it expects do not exceed the agents it expects free during a
+/// ring. The second bound only binds when many agents are idle at once (a
+/// shift start, a list refilled): a dialer at its pacing would then put
+/// `pacing × reach` answers on each free agent. 0 with no agent idle.
+pub fn lines_wanted(pacing: f64, idle: u32, busy: u32, c: &Campaign) -> u32 {
+    if idle == 0 {
+        return 0;
+    }
+    let h = c.talk_s + c.wrap_s;
+    let paced = (pacing * f64::from(idle)).ceil();
+    let free_soon = f64::from(idle) + f64::from(busy) * c.dial_s / h;
+    let answers = (free_soon / c.reach).ceil();
+    paced.min(answers).max(1.0).min(f64::from(u32::MAX)) as u32
+}
+
 /// Simulates a predictive dialer with `agents` agents for `duration_s`
 /// seconds (after `warmup_s` of warm-up, not counted): the dialer
-/// keeps `⌈pacing × idle agents⌉` lines ringing (each line rings an
+/// keeps [`lines_wanted`] lines ringing (each line rings an
 /// exponential time of mean `dial_s`, is answered with probability
 /// `reach`); an answered call takes a free agent at once, else waits up to
 /// `answer_wait_s` for one and is dropped after; talk and wrap are
@@ -514,9 +570,13 @@ pub fn simulate_predictive(
     };
     let (mut busy_s, mut t, mut last) = (0.0_f64, 0.0_f64, 0.0_f64);
     loop {
-        // Pace: keep ⌈pacing × idle⌉ lines ringing.
-        let free = if pending.is_empty() { idle } else { 0 };
-        let want = (pacing * f64::from(free)).ceil() as u32;
+        // Pace: keep ⌈pacing × idle⌉ lines ringing (and no more answers
+        // expected than agents expected free).
+        let want = if pending.is_empty() {
+            lines_wanted(pacing, idle, agents - idle, c)
+        } else {
+            0
+        };
         while ringing < want {
             let d: f64 = Exp1.sample(&mut rng);
             seq += 1;

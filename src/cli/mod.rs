@@ -127,18 +127,28 @@ impl LimitFlags {
 }
 
 /// Prints each outbound campaign's days of a simulation (attempts,
-/// connected calls, accounts reached and unreached) after `prefix`.
+/// connected calls, predictive drops, accounts reached and unreached)
+/// after `prefix`.
 fn print_campaign_days(prefix: &str, r: &wfm::sim::SimResult) {
     for (c, name) in r.channels.iter().enumerate() {
         for d in r.campaign_days(c) {
+            let dropped = if d.dropped > 0.0 {
+                format!(
+                    ", {:.1} dropped ({:.2}% of answered)",
+                    d.dropped,
+                    100.0 * d.abandon_share()
+                )
+            } else {
+                String::new()
+            };
             diag!(
-                "{prefix}campaign {name} {}: {:.0} attempts, {:.0} connected, {:.0} of {:.0} accounts reached, {:.0} unreached",
+                "{prefix}campaign {name} {}: {:.0} attempts, {:.0} connected{dropped}, {:.0} of {:.0} accounts reached, {:.0} unreached",
                 d.date,
                 d.attempts,
                 d.connected,
                 d.accounts_reached,
                 d.accounts,
-                (d.accounts - d.accounts_reached).max(0.0)
+                d.unreached()
             );
         }
     }

@@ -62,7 +62,7 @@ pub struct SimulateArgs {
     start_busy: Vec<String>,
     #[command(flatten)]
     flags: ChannelFlags,
-    /// Blended groups: choose each group's reserve by simulation (the least that keeps every inbound target: the most outbound calls) and simulate with it
+    /// Blended groups: choose each group's reserve by simulation (the least that keeps every inbound target and, predictive, every day's dropped calls within the cap: the most outbound calls) and simulate with it
     #[arg(long)]
     choose_reserve: bool,
 }
@@ -146,8 +146,17 @@ pub fn run(a: SimulateArgs) -> Result<i32> {
             bail!("--choose-reserve: no blended group ([group.NAME] blend = ...) in the channels");
         }
         for t in &choice.trials {
+            let dropped = if t.abandon_share > 0.0 {
+                format!(
+                    ", at most {:.2}% of a day's answered calls dropped ({} day(s) over the cap)",
+                    100.0 * t.abandon_share,
+                    t.days_over_cap
+                )
+            } else {
+                String::new()
+            };
             diag!(
-                "wfm: simulate: {} reserve {}: {} inbound interval(s) missing a target, {:.0} outbound calls",
+                "wfm: simulate: {} reserve {}: {} inbound interval(s) missing a target, {:.0} outbound calls{dropped}",
                 t.group,
                 t.reserve,
                 t.inbound_misses,

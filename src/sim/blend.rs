@@ -5,7 +5,11 @@
 //! service and lowers outbound throughput, so the reserve that keeps every
 //! inbound target while calling out most is the **least** reserve whose
 //! simulation misses no inbound target ([`misses_target`], the rule the
-//! plan and the review use). [`choose_reserves`] searches it for each
+//! plan and the review use) and, for a predictive campaign, no day's
+//! share of dropped calls above the campaign's `abandon_cap` (the reserve
+//! is also the buffer that takes answered calls: inbound contacts take the
+//! idle agents a dialer paced on, so a blended dialer drops more than a
+//! dedicated one at the same pacing). [`choose_reserves`] searches it for each
 //! blended group in turn by bisection over `0..=most agents` (misses fall
 //! as the reserve grows) on the one built simulation (the same seed:
 //! common random numbers, so two reserves differ only by the reserve);
@@ -28,6 +32,13 @@ pub struct ReserveTrial {
     pub inbound_misses: usize,
     /// Outbound calls made (mean over replications).
     pub outbound_calls: f64,
+    /// Predictive: the largest share of a day's answered calls dropped
+    /// (0 for other dialers).
+    #[serde(default)]
+    pub abandon_share: f64,
+    /// Predictive: days whose dropped share is above the cap.
+    #[serde(default)]
+    pub days_over_cap: usize,
 }
 
 /// What [`choose_reserves`] found.
@@ -74,13 +85,23 @@ pub fn choose_reserves(
                     .filter(|&i| r.interval(c, i).is_some_and(|m| misses_target(&t, &m)))
                     .count();
             }
+            let days = r.campaign_days(oc);
+            let cap = sim.channels[oc]
+                .campaign
+                .filter(|k| k.mode == crate::dialer::DialerMode::Predictive)
+                .map(|k| k.abandon_cap);
+            let over = cap.map_or(0, |cap| {
+                days.iter().filter(|d| d.abandon_share() > cap).count()
+            });
             out.trials.push(ReserveTrial {
                 group: name.clone(),
                 reserve,
                 inbound_misses: misses,
                 outbound_calls: r.summary_all(oc).map_or(0.0, |m| m.answered.mean),
+                abandon_share: days.iter().map(|d| d.abandon_share()).fold(0.0, f64::max),
+                days_over_cap: over,
             });
-            Ok(misses)
+            Ok(misses + over)
         };
         // Misses fall as the reserve grows: the least reserve with none, by
         // bisection; the most agents when even that misses.

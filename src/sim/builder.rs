@@ -90,6 +90,7 @@ pub struct SimBuilder {
     blend: Vec<(String, String, u32)>,
     lists: Vec<(String, Vec<u32>)>,
     campaigns: Vec<(String, crate::dialer::Campaign)>,
+    pacings: Vec<(String, Vec<f64>)>,
 }
 
 /// Bounds on the work of one run, checked by [`SimBuilder::build`] before
@@ -142,6 +143,7 @@ impl SimBuilder {
             blend: Vec::new(),
             lists: Vec::new(),
             campaigns: Vec::new(),
+            pacings: Vec::new(),
         }
     }
 
@@ -199,6 +201,15 @@ impl SimBuilder {
     /// it an outbound call is one agent time of the channel's `aht_s`.
     pub fn campaign(mut self, channel: &str, c: crate::dialer::Campaign) -> Self {
         self.campaigns.push((channel.to_string(), c));
+        self
+    }
+    /// A predictive campaign's pacing per interval: lines the dialer keeps
+    /// ringing per idle agent beyond the group's reserve. Without it each
+    /// interval takes the campaign's `pacing`, else the pacing
+    /// [`crate::dialer::staff_campaign`] chose for the interval's call list
+    /// (what the staffing model planned; an unlimited list then needs one).
+    pub fn pacing(mut self, channel: &str, pacing: Vec<f64>) -> Self {
+        self.pacings.push((channel.to_string(), pacing));
         self
     }
     /// Overflow: a contact of a channel that both `group` and a group of
@@ -524,6 +535,7 @@ impl SimBuilder {
             }
             call_lists[c] = list.clone();
         }
+        let pacing = self.pacings(&channels, &call_lists, n)?;
         let start = |list: &[(String, u32)]| -> Result<Vec<(usize, u32)>, SimError> {
             list.iter()
                 .map(|(name, k)| {
@@ -555,6 +567,7 @@ impl SimBuilder {
             groups_of,
             overflow_from,
             call_lists,
+            pacing,
             start_waiting: start(&self.start_waiting)?,
             start_busy: start(&self.start_busy)?,
             replications: self.replications,
@@ -621,4 +634,73 @@ fn overflow_indices(
         }
     }
     Ok(out)
+}
+
+impl SimBuilder {
+    /// Each channel's predictive pacing per interval (empty for other
+    /// channels): given, else the campaign's, else the staffing model's.
+    fn pacings(
+        &self,
+        channels: &[super::ChannelRt],
+        call_lists: &[Vec<u32>],
+        n: usize,
+    ) -> Result<Vec<Vec<f64>>, SimError> {
+        use crate::dialer::{staff_campaign, DialerMode};
+        let why = |name: &str, w: String| SimError::Blend {
+            group: String::new(),
+            why: format!("campaign {name}: {w}"),
+        };
+        let mut out = vec![Vec::new(); channels.len()];
+        for (c, ch) in channels.iter().enumerate() {
+            let Some(camp) = ch.campaign.filter(|k| k.mode == DialerMode::Predictive) else {
+                continue;
+            };
+            if let Some((_, p)) = self.pacings.iter().rev().find(|(x, _)| *x == ch.name) {
+                if p.len() != n {
+                    return Err(SimError::Length {
+                        what: format!("pacing of {}", ch.name),
+                        got: p.len(),
+                        want: n,
+                    });
+                }
+                if let Some(bad) = p
+                    .iter()
+                    .find(|v| !(v.is_finite() && **v > 0.0 && **v <= 64.0))
+                {
+                    return Err(why(
+                        &ch.name,
+                        format!("pacing: expected lines per idle agent in (0, 64], got {bad}"),
+                    ));
+                }
+                out[c] = p.clone();
+            } else if let Some(p) = camp.pacing {
+                out[c] = vec![p; n];
+            } else if call_lists[c].is_empty() {
+                return Err(why(
+                    &ch.name,
+                    "a predictive dialer with an unlimited call list needs outbound.pacing".into(),
+                ));
+            } else {
+                // The staffing model's pacing of each interval's attempts;
+                // an interval without attempts keeps its neighbour's (no
+                // line is dialed there anyway).
+                let mut memo: std::collections::HashMap<u32, f64> = Default::default();
+                let mut v = Vec::with_capacity(n);
+                for &k in &call_lists[c] {
+                    let p = match memo.get(&k) {
+                        Some(p) => *p,
+                        None => {
+                            let s = staff_campaign(f64::from(k), self.interval_min, &camp)
+                                .map_err(|e| why(&ch.name, e.to_string()))?;
+                            memo.insert(k, s.pacing);
+                            s.pacing
+                        }
+                    };
+                    v.push(if p > 0.0 { p } else { 1.0 });
+                }
+                out[c] = v;
+            }
+        }
+        Ok(out)
+    }
 }

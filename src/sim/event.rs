@@ -8,6 +8,11 @@ pub(super) enum Kind {
     BotDone = 2,
     Retry = 3,
     Boundary = 4,
+    /// A predictive dialer's line stops ringing (a: contact, b: generation).
+    RingEnd = 5,
+    /// An answered predictive call found no agent in time (a: contact, b:
+    /// generation).
+    Drop = 6,
 }
 
 /// Bits of each of an event's two operands (agent, contact, generation,
@@ -35,7 +40,9 @@ impl Ev {
             1 => Kind::Abandon,
             2 => Kind::BotDone,
             3 => Kind::Retry,
-            _ => Kind::Boundary,
+            4 => Kind::Boundary,
+            5 => Kind::RingEnd,
+            _ => Kind::Drop,
         }
     }
 
@@ -64,6 +71,8 @@ mod tests {
             Kind::BotDone,
             Kind::Retry,
             Kind::Boundary,
+            Kind::RingEnd,
+            Kind::Drop,
         ] {
             for (a, b) in [(0, 0), (1, max), (max, 1), (max, max), (123_456, 789)] {
                 let e = Ev::new(kind, a, b);

@@ -213,6 +213,9 @@ pub struct Simulation {
     overflow_from: Vec<Vec<usize>>,
     /// Per channel: the call list per interval (empty: unlimited).
     call_lists: Vec<Vec<u32>>,
+    /// Per channel: a predictive campaign's lines per idle agent per
+    /// interval (empty for other channels).
+    pacing: Vec<Vec<f64>>,
     start_waiting: Vec<(usize, u32)>,
     start_busy: Vec<(usize, u32)>,
     replications: usize,

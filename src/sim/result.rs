@@ -35,12 +35,34 @@ pub struct CampaignDayResult {
     pub date: Date,
     /// Attempts made (mean over replications).
     pub attempts: f64,
-    /// Attempts answered by the right party.
+    /// Attempts answered by the right party (with a predictive dialer,
+    /// also those dropped for want of an agent).
     pub connected: f64,
-    /// Accounts reached (one connected call each).
+    /// Accounts reached: an agent talked to the right party (once each).
     pub accounts_reached: f64,
     /// Accounts on the day's list.
     pub accounts: f64,
+    /// Predictive: answered calls dropped with no agent within
+    /// `answer_wait_s` (silent calls).
+    #[serde(default)]
+    pub dropped: f64,
+}
+
+impl CampaignDayResult {
+    /// Accounts on the day's list not reached.
+    pub fn unreached(&self) -> f64 {
+        (self.accounts - self.accounts_reached).max(0.0)
+    }
+
+    /// Predictive abandonment: dropped calls over answered calls (0 with
+    /// none answered), the share the regulator caps.
+    pub fn abandon_share(&self) -> f64 {
+        if self.connected > 0.0 {
+            self.dropped / self.connected
+        } else {
+            0.0
+        }
+    }
 }
 
 /// Where a summary row belongs.
@@ -96,7 +118,7 @@ impl SimResult {
         let r = self.replications.len().max(1) as f64;
         let mut out: Vec<CampaignDayResult> = Vec::new();
         for (i, &(d, _)) in self.labels.iter().enumerate() {
-            let (mut att, mut con, mut rea, mut pla) = (0.0, 0.0, 0.0, 0.0);
+            let (mut att, mut con, mut rea, mut pla, mut dro) = (0.0, 0.0, 0.0, 0.0, 0.0);
             for rep in &self.replications {
                 let k = i * nc + c;
                 att += rep.cells.get(k).map_or(0.0, |x| f64::from(x.offered));
@@ -104,6 +126,7 @@ impl SimResult {
                     con += f64::from(v[0]);
                     rea += f64::from(v[1]);
                     pla += f64::from(v[2]);
+                    dro += f64::from(v[3]);
                 }
             }
             if out.last().is_none_or(|x| x.date != d) {
@@ -113,6 +136,7 @@ impl SimResult {
                     connected: 0.0,
                     accounts_reached: 0.0,
                     accounts: 0.0,
+                    dropped: 0.0,
                 });
             }
             let x = out.last_mut().expect("pushed");
@@ -120,6 +144,7 @@ impl SimResult {
             x.connected += con / r;
             x.accounts_reached += rea / r;
             x.accounts += pla / r;
+            x.dropped += dro / r;
         }
         if out.iter().all(|x| x.accounts == 0.0) {
             return Vec::new();

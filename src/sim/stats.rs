@@ -125,7 +125,7 @@ pub(super) struct RepStats {
     pub start_busy: Vec<u32>,
     pub queue_area: Vec<f64>,
     pub served: Vec<u32>,
-    pub campaign: Vec<[u32; 3]>,
+    pub campaign: Vec<[u32; 4]>,
 }
 
 impl RepStats {
@@ -142,7 +142,7 @@ impl RepStats {
             start_busy: vec![0; channels],
             queue_area: vec![0.0; channels],
             served: vec![0; groups * channels],
-            campaign: vec![[0; 3]; intervals * channels],
+            campaign: vec![[0; 4]; intervals * channels],
         }
     }
 
@@ -229,7 +229,7 @@ pub struct Replication {
     /// channel`): connected calls, accounts reached, accounts planned (on
     /// the day's first attempt).
     #[serde(default)]
-    pub campaign: Vec<[u32; 3]>,
+    pub campaign: Vec<[u32; 4]>,
 }
 
 /// A mean across replications with the half-width of its 95% confidence

@@ -36,6 +36,7 @@ use rand_xoshiro::SplitMix64;
 use super::Simulation;
 use crate::arrivals::{stream_rng, ArrivalCursor, WfmRng};
 use crate::channels::ChannelKind;
+use crate::dialer::DialerMode;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
@@ -44,6 +45,10 @@ enum State {
     Waiting,
     CallbackWaiting,
     InService,
+    /// A predictive dialer's line, ringing.
+    Ringing,
+    /// A predictive call answered, waiting up to `answer_wait_s` for an agent.
+    Answered,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -100,8 +105,16 @@ pub(super) struct Engine<'a, 'w> {
     counts: Vec<[u64; 3]>,
     /// Attempts left on each outbound channel's call list, per interval.
     list_left: Vec<Vec<u32>>,
+    /// Attempts left unmade earlier today, waiting for an interval with a
+    /// list.
+    list_carry: Vec<u32>,
     /// Per channel: a campaign's accounts of the day.
     campaign_days: Vec<CampaignDay>,
+    /// Per group: its predictive dialer's lines ringing.
+    ringing: Vec<u32>,
+    /// Per group: answered predictive calls waiting for an agent, oldest
+    /// first (contact, generation; cleaned lazily).
+    answered: Vec<VecDeque<(u32, u32)>>,
     t: f64,
     inv_interval_s: f64,
     heap: EventQueue<Ev>,
@@ -149,7 +162,10 @@ impl<'a, 'w> Engine<'a, 'w> {
             key_seed,
             counts: vec![[0; 3]; nc],
             list_left: sim.call_lists.clone(),
+            list_carry: vec![0; nc],
             campaign_days: vec![CampaignDay::default(); nc],
+            ringing: vec![0; ng],
+            answered: vec![VecDeque::new(); ng],
             t: 0.0,
             inv_interval_s: 1.0 / sim.interval_s,
             heap: EventQueue::new(),
@@ -254,10 +270,13 @@ impl<'a, 'w> Engine<'a, 'w> {
                     Kind::Abandon => self.abandon(e.a(), e.b()),
                     Kind::BotDone => self.bot_done(e.a(), e.b()),
                     Kind::Retry => self.arrive(e.a() as usize, true),
+                    Kind::RingEnd => self.ring_end(e.a(), e.b()),
+                    Kind::Drop => self.drop_call(e.a(), e.b()),
                     Kind::Boundary => {
                         let i = e.a() as usize;
                         self.snapshot_backlog(i - 1);
                         self.boundary(i);
+                        self.carry_lists(i);
                         self.blend_wake();
                         if i + 1 < sim.intervals {
                             self.push(
@@ -285,7 +304,8 @@ impl<'a, 'w> Engine<'a, 'w> {
                 State::InService => self.add_busy(ct.group as usize, ct.start, horizon),
                 State::Waiting | State::Bot => self.stats.in_system[ct.ch as usize] += 1,
                 State::CallbackWaiting => self.stats.callbacks_pending[ct.ch as usize] += 1,
-                State::Free => {}
+                // A dialer's line or answered call cut off by the horizon.
+                State::Free | State::Ringing | State::Answered => {}
             }
         }
         for a in 0..self.agents.len() {
@@ -590,12 +610,19 @@ impl<'a, 'w> Engine<'a, 'w> {
         }
         let ch = &sim.channels[c];
         let h = match ch.campaign {
-            // Ring, then talk when answered, then log the attempt.
+            // Preview: read the account; preview and progressive: ring;
+            // then talk when answered, then log the attempt. Predictive:
+            // the agent takes the call answered and logs it.
             Some(camp) if ct.account != u32::MAX => {
                 let mut g = self.draw(ct.key, 5);
                 let ring: f64 = Exp1.sample(&mut g);
                 let talk: f64 = Exp1.sample(&mut g);
-                ring * camp.dial_s
+                let before = match camp.mode {
+                    DialerMode::Preview => camp.preview_s + ring * camp.dial_s,
+                    DialerMode::Progressive => ring * camp.dial_s,
+                    DialerMode::Predictive => 0.0,
+                };
+                before
                     + if ct.connected {
                         talk * camp.talk_s
                     } else {
@@ -659,10 +686,22 @@ impl<'a, 'w> Engine<'a, 'w> {
     /// idle.
     fn slot_free(&mut self, a: u32) {
         let g = self.agents[a as usize].group as usize;
+        // A predictive call answered and waiting (dropped within seconds)
+        // comes before the queue.
+        if let Some(id) = self.pop_answered(g) {
+            self.connect(a, id);
+            return;
+        }
         match self.next_work(g) {
             Some(id) => self.begin_service(a, id, true),
             None => {
                 if let Some((c, reserve)) = self.sim.groups[g].outbound {
+                    if self.is_predictive(c) {
+                        let gen = self.agents[a as usize].gen;
+                        self.idle[g].push_back((a, gen, self.t));
+                        self.pace(g);
+                        return;
+                    }
                     if self.idle_agents(g) >= reserve {
                         if let Some(account) = self.take_attempt(c) {
                             self.call_out(a, c, account);

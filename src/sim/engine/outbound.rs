@@ -3,6 +3,15 @@
 
 use super::*;
 
+/// Columns of [`RepStats::campaign`]: right-party answers.
+pub(super) const CONNECTED: usize = 0;
+/// Accounts an agent talked to.
+pub(super) const REACHED: usize = 1;
+/// Accounts on the day's list (counted at the day's start).
+pub(super) const PLANNED: usize = 2;
+/// Answered predictive calls dropped with no agent in time.
+pub(super) const DROPPED: usize = 3;
+
 /// One account of a campaign's day.
 #[derive(Debug, Clone, Copy, Default)]
 pub(super) struct Account {
@@ -49,8 +58,9 @@ impl Engine<'_, '_> {
     }
 
     /// Starts a campaign's day at interval `iv` if it has not started: its
-    /// accounts (the day's list over `attempts_per_day`), counted as planned
-    /// whether or not anyone calls them.
+    /// accounts (the day's list over the expected attempts of an account,
+    /// [`crate::dialer::expected_attempts`]), counted as planned whether or
+    /// not anyone calls them.
     fn campaign_day(&mut self, c: usize, iv: usize, camp: crate::dialer::Campaign) {
         let sim = self.sim;
         let date = sim.labels[iv].0;
@@ -61,48 +71,235 @@ impl Engine<'_, '_> {
             .filter(|&k| sim.labels[k].0 == date)
             .map(|k| u64::from(sim.call_lists[c].get(k).copied().unwrap_or(0)))
             .sum();
-        let n = total.div_ceil(u64::from(camp.attempts_per_day)) as u32;
+        // Accounts whose expected attempts (stopping once reached) fill
+        // the day's list.
+        let per = crate::dialer::expected_attempts(f64::from(camp.attempts_per_day), camp.reach);
+        let n = if total == 0 {
+            0
+        } else {
+            ((total as f64 / per).round() as u32).max(1)
+        };
         let d = &mut self.campaign_days[c];
         d.day = Some(date);
         d.accounts = vec![Account::default(); n as usize];
         d.queue = (0..n).collect();
-        self.stats.campaign[iv * self.stats.channels + c][2] += n;
+        self.stats.campaign[iv * self.stats.channels + c][PLANNED] += n;
     }
 
-    /// Agent `a` calls out on channel `c` now (`account` of its campaign).
-    pub(super) fn call_out(&mut self, a: u32, c: usize, account: u32) {
+    /// Counts attempt `account` of channel `c`'s campaign: `connected`
+    /// (answered by the right party) or not; `reached` says an agent talks
+    /// to it. An account not reached goes back on the day's queue while
+    /// under every daily cap (a dropped predictive call counts as a
+    /// connected call: the debtor answered).
+    fn account_result(
+        &mut self,
+        c: usize,
+        iv: usize,
+        account: u32,
+        connected: bool,
+        reached: bool,
+    ) {
+        let Some(camp) = self.sim.channels[c].campaign else {
+            return;
+        };
+        let k = iv * self.stats.channels + c;
+        let d = &mut self.campaign_days[c];
+        let acc = &mut d.accounts[account as usize];
+        if connected {
+            acc.connected += 1;
+            self.stats.campaign[k][CONNECTED] += 1;
+        } else {
+            acc.unanswered += 1;
+        }
+        if reached {
+            self.stats.campaign[k][REACHED] += 1;
+        } else if acc.attempts < camp.attempts_per_day
+            && acc.unanswered < camp.max_unanswered_per_day
+            && acc.connected < camp.max_connected_per_day
+        {
+            d.queue.push_back(account);
+        }
+    }
+
+    /// A new attempt on channel `c` to `account` (its day's counter
+    /// raised); the contact.
+    fn attempt(&mut self, c: usize, account: u32) -> u32 {
         let id = self.new_contact(c, self.t, 0);
         let iv = self.contacts[id as usize].iv as usize;
         self.stats.cell(iv, c).offered += 1;
+        self.contacts[id as usize].account = account;
+        if self.sim.channels[c].campaign.is_some() {
+            self.campaign_days[c].accounts[account as usize].attempts += 1;
+        }
+        id
+    }
+
+    /// Agent `a` calls out on channel `c` now (`account` of its campaign):
+    /// preview and progressive dialing, the agent through the ring.
+    pub(super) fn call_out(&mut self, a: u32, c: usize, account: u32) {
+        let id = self.attempt(c, account);
         if let Some(camp) = self.sim.channels[c].campaign {
             let key = self.contacts[id as usize].key;
             let connected = self.draw(key, 6).random::<f64>() < camp.reach;
-            let ct = &mut self.contacts[id as usize];
-            ct.account = account;
-            ct.connected = connected;
-            let d = &mut self.campaign_days[c];
-            let acc = &mut d.accounts[account as usize];
-            acc.attempts += 1;
-            if connected {
-                acc.connected += 1;
-                let k = iv * self.stats.channels + c;
-                self.stats.campaign[k][0] += 1;
-                self.stats.campaign[k][1] += 1;
-            } else {
-                acc.unanswered += 1;
-                if acc.attempts < camp.attempts_per_day
-                    && acc.unanswered < camp.max_unanswered_per_day
-                    && acc.connected < camp.max_connected_per_day
-                {
-                    d.queue.push_back(account);
-                }
-            }
+            self.contacts[id as usize].connected = connected;
+            let iv = self.contacts[id as usize].iv as usize;
+            self.account_result(c, iv, account, connected, connected);
         }
         self.begin_service(a, id, true);
     }
 
+    /// At the start of interval `i`: attempts the lists of the day's earlier
+    /// intervals left unmade move to this interval when its list is not
+    /// empty (the contact window: lists are empty outside it), so work an
+    /// inbound peak delayed is made later that day; they are lost at the
+    /// day's end (the accounts unreached).
+    pub(super) fn carry_lists(&mut self, i: usize) {
+        let sim = self.sim;
+        for c in 0..sim.channels.len() {
+            if sim.call_lists[c].is_empty() || i == 0 {
+                continue;
+            }
+            let left = std::mem::take(&mut self.list_left[c][i - 1]);
+            if sim.labels[i].0 != sim.labels[i - 1].0 {
+                self.list_carry[c] = 0;
+            } else {
+                self.list_carry[c] += left;
+            }
+            if sim.call_lists[c][i] > 0 {
+                self.list_left[c][i] += std::mem::take(&mut self.list_carry[c]);
+            }
+        }
+    }
+
+    /// Whether channel `c` is a predictive campaign.
+    pub(super) fn is_predictive(&self, c: usize) -> bool {
+        self.sim.channels[c]
+            .campaign
+            .is_some_and(|k| k.mode == DialerMode::Predictive)
+    }
+
+    /// Group `g`'s predictive dialer: while no answered call waits for an
+    /// agent, it keeps [`crate::dialer::lines_wanted`] lines ringing for
+    /// the idle agents beyond the reserve (the model of
+    /// [`crate::dialer::simulate_predictive`]).
+    pub(super) fn pace(&mut self, g: usize) {
+        let Some((c, reserve)) = self.sim.groups[g].outbound else {
+            return;
+        };
+        if !self.is_predictive(c) || self.live_answered(g) {
+            return;
+        }
+        let idle = self.idle_agents(g);
+        let free = idle.saturating_sub(reserve);
+        if free == 0 {
+            return;
+        }
+        let iv = self.interval_of(self.t) as usize;
+        let p = self.sim.pacing[c].get(iv).copied().unwrap_or(1.0);
+        let camp = self.sim.channels[c].campaign.expect("predictive");
+        let busy = self.present[g].saturating_sub(idle);
+        let want = crate::dialer::lines_wanted(p, free, busy, &camp);
+        while self.ringing[g] < want {
+            let Some(account) = self.take_attempt(c) else {
+                break;
+            };
+            let id = self.attempt(c, account);
+            let camp = self.sim.channels[c].campaign.expect("predictive");
+            let key = self.contacts[id as usize].key;
+            let ring: f64 = Exp1.sample(&mut self.draw(key, 7));
+            let ct = &mut self.contacts[id as usize];
+            ct.state = State::Ringing;
+            ct.group = g as u16;
+            let gen = ct.gen;
+            self.ringing[g] += 1;
+            self.push(self.t + ring * camp.dial_s, Kind::RingEnd, id, gen);
+        }
+    }
+
+    /// A predictive line stops ringing: unanswered, it is logged by the
+    /// dialer; answered, it takes an idle agent of the group at once or
+    /// waits up to `answer_wait_s` for one.
+    pub(super) fn ring_end(&mut self, id: u32, gen: u32) {
+        let ct = self.contacts[id as usize];
+        if ct.gen != gen || ct.state != State::Ringing {
+            return;
+        }
+        let (c, g, iv) = (ct.ch as usize, ct.group as usize, ct.iv as usize);
+        self.ringing[g] -= 1;
+        let camp = self.sim.channels[c].campaign.expect("predictive");
+        let connected = self.draw(ct.key, 6).random::<f64>() < camp.reach;
+        if !connected {
+            self.account_result(c, iv, ct.account, false, false);
+            if self.trace.is_some() {
+                let group = self.sim.groups[g].name.clone();
+                self.trace_row(&ct, "no answer", 0.0, 0.0, &group);
+            }
+            self.free_contact(id);
+        } else {
+            let x = &mut self.contacts[id as usize];
+            x.connected = true;
+            x.state = State::Answered;
+            x.join = self.t;
+            match self.take_idle(g) {
+                Some(a) => self.connect(a, id),
+                None => {
+                    self.answered[g].push_back((id, gen));
+                    self.push(self.t + camp.answer_wait_s, Kind::Drop, id, gen);
+                }
+            }
+        }
+        self.pace(g);
+    }
+
+    /// An answered predictive call still without an agent is dropped (a
+    /// silent call, counted against the campaign's abandonment cap).
+    pub(super) fn drop_call(&mut self, id: u32, gen: u32) {
+        let ct = self.contacts[id as usize];
+        if ct.gen != gen || ct.state != State::Answered {
+            return;
+        }
+        let (c, g, iv) = (ct.ch as usize, ct.group as usize, ct.iv as usize);
+        self.account_result(c, iv, ct.account, true, false);
+        self.stats.campaign[iv * self.stats.channels + c][DROPPED] += 1;
+        if self.trace.is_some() {
+            let group = self.sim.groups[g].name.clone();
+            self.trace_row(&ct, "dropped", self.t - ct.join, 0.0, &group);
+        }
+        self.free_contact(id);
+        self.pace(g);
+    }
+
+    /// Whether an answered predictive call waits for an agent of group `g`
+    /// (stale entries cleaned).
+    fn live_answered(&mut self, g: usize) -> bool {
+        while let Some(&(id, gen)) = self.answered[g].front() {
+            let ct = self.contacts[id as usize];
+            if ct.gen == gen && ct.state == State::Answered {
+                return true;
+            }
+            self.answered[g].pop_front();
+        }
+        false
+    }
+
+    /// The oldest answered predictive call waiting for group `g`.
+    pub(super) fn pop_answered(&mut self, g: usize) -> Option<u32> {
+        if self.answered[g].is_empty() || !self.live_answered(g) {
+            return None;
+        }
+        self.answered[g].pop_front().map(|(id, _)| id)
+    }
+
+    /// Agent `a` takes answered predictive call `id`: the account reached.
+    pub(super) fn connect(&mut self, a: u32, id: u32) {
+        let ct = self.contacts[id as usize];
+        self.account_result(ct.ch as usize, ct.iv as usize, ct.account, true, true);
+        self.begin_service(a, id, true);
+    }
+
     /// At an interval's start: idle agents of blended groups beyond their
-    /// reserve call out while the list has attempts.
+    /// reserve call out while the list has attempts (predictive: the
+    /// dialer paces).
     pub(super) fn blend_wake(&mut self) {
         let sim = self.sim;
         let iv = self.interval_of(self.t) as usize;
@@ -115,6 +312,10 @@ impl Engine<'_, '_> {
             let Some((c, reserve)) = sim.groups[g].outbound else {
                 continue;
             };
+            if self.is_predictive(c) {
+                self.pace(g);
+                continue;
+            }
             while self.idle_agents(g) > reserve {
                 let Some(account) = self.take_attempt(c) else {
                     break;
