@@ -350,6 +350,21 @@ impl ChannelsFile {
     }
 }
 
+/// A blend kept by [`ChannelBook::per_channel_with_blends`]: the agents of
+/// `inbound` also call out on `outbound`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanBlend {
+    /// The `[group.NAME]` table it came from.
+    pub group: String,
+    /// The inbound channel whose agents blend.
+    pub inbound: String,
+    /// The outbound channel they call out on.
+    pub outbound: String,
+    /// Agents kept idle for inbound (the table's; a plan or review then
+    /// chooses its own by simulation).
+    pub reserve: u32,
+}
+
 /// Resolves channel names to settings: the file's table for the channel,
 /// then `defaults`, then [`ChannelSettings::builtin`].
 #[derive(Debug, Clone, Default)]
@@ -370,6 +385,102 @@ impl ChannelBook {
         let mut file = self.file.clone();
         file.group.clear();
         ChannelBook::new(file, &self.source, self.defaults.clone())
+    }
+
+    /// One agent group per channel, as [`ChannelBook::one_group_per_channel`],
+    /// keeping the file's **blending**: a `[group.NAME]` table with
+    /// `blend = "out"` and one other channel `inb` makes the agents of
+    /// `inb` (the group named `inb`) also call out on `out` under the
+    /// table's `reserve`, and the agents of `out` (its collectors, the group
+    /// named `out`) call out whenever free (reserve 0). `channels` names the
+    /// channels the book must cover (the forecast's): each gets its group.
+    /// How the plan and the review simulate a centre whose phone agents
+    /// blend with collections; returns the book and the blends found
+    /// (`[group.NAME]`, inbound channel, outbound channel, reserve). A
+    /// blended table with more or fewer than one inbound channel is an error
+    /// at its `channels` key (multi-skill blending: `wfm simulate`).
+    pub fn per_channel_with_blends(
+        &self,
+        channels: &[String],
+    ) -> Result<(ChannelBook, Vec<PlanBlend>), InputError> {
+        let mut blends = Vec::new();
+        for (name, g) in &self.file.group {
+            let Some(out) = &g.blend else { continue };
+            let inbound: Vec<&String> = g.channels.iter().filter(|c| *c != out).collect();
+            if inbound.len() != 1 {
+                return Err(InputError::at_key(
+                    &self.source,
+                    format!("[group.{name}] channels"),
+                    format!(
+                        "a plan or review blends one inbound channel with {out:?}: expected 2 channels, got {} (a multi-skill blended group: wfm simulate)",
+                        g.channels.len()
+                    ),
+                ));
+            }
+            if blends.iter().any(|b: &PlanBlend| &b.inbound == inbound[0]) {
+                return Err(InputError::at_key(
+                    &self.source,
+                    format!("[group.{name}] blend"),
+                    format!("{:?} is blended by two groups", inbound[0]),
+                ));
+            }
+            blends.push(PlanBlend {
+                group: name.clone(),
+                inbound: inbound[0].clone(),
+                outbound: out.clone(),
+                reserve: g.reserve.unwrap_or(0),
+            });
+        }
+        let mut file = self.file.clone();
+        file.group.clear();
+        if blends.is_empty() {
+            return Ok((
+                ChannelBook::new(file, &self.source, self.defaults.clone()),
+                blends,
+            ));
+        }
+        for c in channels {
+            let ch = self.resolve(c)?;
+            let mut g = GroupSettings {
+                channels: vec![c.clone()],
+                concurrency: None,
+                cost_per_hour: None,
+                overflow_from: Vec::new(),
+                blend: None,
+                reserve: None,
+            };
+            if let Some(b) = blends.iter().find(|b| &b.inbound == c) {
+                g.channels.push(b.outbound.clone());
+                g.blend = Some(b.outbound.clone());
+                g.reserve = Some(b.reserve);
+            } else if ch.outbound.is_some() {
+                g.blend = Some(c.clone());
+                g.reserve = Some(0);
+            }
+            file.group.insert(c.clone(), g);
+        }
+        for b in &blends {
+            if !channels.contains(&b.inbound) || !channels.contains(&b.outbound) {
+                return Err(InputError::at_key(
+                    &self.source,
+                    format!("[group.{}] channels", b.group),
+                    format!(
+                        "blends {:?} with {:?}, but the forecast has no channel {:?}",
+                        b.inbound,
+                        b.outbound,
+                        if channels.contains(&b.inbound) {
+                            &b.outbound
+                        } else {
+                            &b.inbound
+                        }
+                    ),
+                ));
+            }
+        }
+        Ok((
+            ChannelBook::new(file, &self.source, self.defaults.clone()),
+            blends,
+        ))
     }
 
     /// A book over `file` (named `source`) with `defaults` for what it leaves out.

@@ -593,6 +593,18 @@ impl Requirement {
         self.channels.get(channel)?.get(i).copied()
     }
 
+    /// Sets `channel`'s requirement in interval `i` to `agents` (at most
+    /// [`MAX_AGENTS`]); false when there is no such channel or interval.
+    pub fn set(&mut self, channel: &str, i: usize, agents: u32) -> bool {
+        match self.channels.get_mut(channel).and_then(|v| v.get_mut(i)) {
+            Some(a) => {
+                *a = agents.min(MAX_AGENTS);
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Adds `agents` to `channel` in interval `i` (saturating at
     /// [`MAX_AGENTS`]); false when there is no such channel or interval.
     pub fn raise(&mut self, channel: &str, i: usize, agents: u32) -> bool {

@@ -67,6 +67,9 @@ pub struct PlanArgs {
     /// Plan by the channels file's [group.NAME] agent groups (multi-skill), next to planning each channel on its own; adds groups.csv and comparison.csv
     #[arg(long)]
     groups: bool,
+    /// Ignore the channels file's blends ([group.NAME] blend = ...): the campaigns' collectors make every attempt (to compare)
+    #[arg(long)]
+    no_blend: bool,
     /// --groups: replications per candidate staffing of the group search
     #[arg(long, default_value_t = 12, value_name = "N")]
     group_replications: usize,
@@ -155,6 +158,7 @@ fn run_in(a: &PlanArgs) -> Result<i32> {
         seed: a.seed,
         threads: a.threads,
         limits: a.limits.limits()?,
+        no_blend: a.no_blend,
         ..PlanOptions::default()
     };
     opts.schedule.node_limit = a.node_limit.0;
@@ -211,6 +215,19 @@ fn run_in(a: &PlanArgs) -> Result<i32> {
                 100.0 * r.gap,
                 r.misses
             );
+        if r.outbound_behind > 0 || !r.reserves.is_empty() {
+            let reserves: Vec<String> = r
+                .reserves
+                .iter()
+                .map(|(g, n)| format!("{g} blends with reserve {n}"))
+                .collect();
+            diag!(
+                "wfm: plan: {which}round {}: {}; {} campaign day(s) behind their list",
+                r.round,
+                reserves.join(", "),
+                r.outbound_behind
+            );
+        }
     };
     let title = format!(
         "Plan: {}",
@@ -260,6 +277,18 @@ fn run_in(a: &PlanArgs) -> Result<i32> {
         (result, page)
     };
     super::print_campaign_days("wfm: plan: ", &result.simulation);
+    for b in &result.blends {
+        diag!(
+            "wfm: plan: blend {}: {} agents call out on {} with reserve {}: {:.0} outbound calls by them, {:.0} by the collectors ({} collector agent-intervals credited to the blend)",
+            b.blend.group,
+            b.blend.inbound,
+            b.blend.outbound,
+            b.blend.reserve,
+            b.calls_by_blended,
+            b.calls_by_collectors,
+            b.collector_intervals_saved
+        );
+    }
     // Everything is computed; now write the files.
     let final_table = result.final_requirement.to_table();
     outs.fill(ids[0], |b| result.forecast.write(b))?;

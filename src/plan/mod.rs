@@ -34,7 +34,9 @@ use crate::schedule::{schedule, Roster, ScheduleError, ScheduleOptions};
 use crate::shifts::ShiftRules;
 use crate::sim::{from_forecast, misses_target, SimError, SimLimits, SimResult};
 
+pub mod blend;
 mod groups;
+pub use blend::BlendOutcome;
 pub use groups::{
     compare_with_single, write_comparison, write_groups, ChannelService, GroupOutcome, GroupPlan,
 };
@@ -65,6 +67,10 @@ pub struct PlanOptions {
     /// the module documentation); `None`: one group per channel.
     #[serde(default)]
     pub groups: Option<GroupStaffOptions>,
+    /// Ignore the channels file's blends (`[group.NAME] blend`): the
+    /// campaigns' collectors make every attempt (to compare with blending).
+    #[serde(default)]
+    pub no_blend: bool,
 }
 
 impl Default for PlanOptions {
@@ -84,6 +90,7 @@ impl Default for PlanOptions {
             },
             limits: SimLimits::default(),
             groups: None,
+            no_blend: false,
         }
     }
 }
@@ -106,6 +113,13 @@ pub struct PlanRound {
     pub gap: f64,
     /// Intervals (× channels) whose simulated service missed a target.
     pub misses: usize,
+    /// Days of blended campaigns whose list fell behind (more collectors
+    /// the next round).
+    #[serde(default)]
+    pub outbound_behind: usize,
+    /// Blends: the reserve chosen by simulation per blended group.
+    #[serde(default)]
+    pub reserves: Vec<(String, u32)>,
     /// The interval with the lowest simulated service level relative to its target.
     pub worst: Option<WorstInterval>,
 }
@@ -144,6 +158,9 @@ pub struct PlanResult {
     pub groups: Vec<GroupOutcome>,
     /// Planned by groups: how the search of the group requirement went.
     pub group_search: Option<crate::multiskill::GroupSearch>,
+    /// Blends of inbound agents with outbound campaigns (see
+    /// [`blend`]), as in the last round.
+    pub blends: Vec<BlendOutcome>,
 }
 
 /// Why a plan failed.
@@ -223,6 +240,7 @@ pub fn plan(
     names.sort_unstable();
     names.dedup();
     rules.check_against(&names, true, forecast.interval_min, rules_source)?;
+    let owned: Vec<String> = names.iter().map(|n| n.to_string()).collect();
     move_to_opening(&mut forecast, rules, rules_source)?;
     let im = forecast.interval_min;
     let file_book = ChannelBook::new(channels.clone(), channels_source, Default::default());
@@ -231,9 +249,12 @@ pub fn plan(
         Some(_) => Some(GroupSetup::new(&forecast, &file_book)?),
         None => None,
     };
-    let book = match setup {
-        Some(_) => file_book.clone(),
-        None => file_book.one_group_per_channel(),
+    // One group per channel keeps the file's blends (inbound agents calling
+    // out on a campaign).
+    let (book, blends) = match setup {
+        Some(_) => (file_book.clone(), Vec::new()),
+        None if opts.no_blend => (file_book.one_group_per_channel(), Vec::new()),
+        None => file_book.per_channel_with_blends(&owned)?,
     };
     let staff = staff_forecast(
         &forecast,
@@ -241,6 +262,9 @@ pub fn plan(
         None,
         "forecast",
     )?;
+    // The blended agents' spare time takes part of the campaigns' work.
+    let mut credit = blend::initial_credit(&staff, &blends, &file_book, im)?;
+    let (start, mut saved) = blend::apply_credit(&staff, &blends, &credit, &file_book, im)?;
     let mut group_search = None;
     let mut req = match opts.groups {
         Some(g) => {
@@ -249,7 +273,7 @@ pub fn plan(
             Requirement::from_table(&found.table, im, "group requirement")?
                 .ok_or(PlanError::Empty)?
         }
-        None => Requirement::from_staff_rows(&staff, im)?.ok_or(PlanError::Empty)?,
+        None => Requirement::from_staff_rows(&start, im)?.ok_or(PlanError::Empty)?,
     };
     let factor = |name: &str| {
         setup
@@ -267,13 +291,23 @@ pub fn plan(
             None => schedule(&req, rules, &sched_opts, rules_source)?,
         };
         let staffing = roster.staffing();
-        let sim = from_forecast(&forecast, &staffing, &book, "roster")?
+        let mut built = from_forecast(&forecast, &staffing, &book, "roster")?
             .replications(opts.replications)
             .seed(opts.seed)
             .threads(opts.threads)
             .limits(opts.limits)
-            .build()?
-            .run(None)?;
+            .build()?;
+        let mut reserves = Vec::new();
+        if !blends.is_empty() {
+            reserves = crate::sim::choose_reserves(&mut built, &|c: &str| {
+                book.resolve(c).ok().map(|x| x.targets)
+            })?
+            .chosen;
+            // The collectors' own group calls out whenever free: its
+            // reserve is news only if the search raised it.
+            reserves.retain(|(g, r)| *r > 0 || blends.iter().any(|b| &b.inbound == g));
+        }
+        let sim = built.run(None)?;
         // Find the misses.
         let grid = sim.labels.clone();
         let mut misses = Vec::new();
@@ -307,6 +341,8 @@ pub fn plan(
                 }
             }
         }
+        // Blended campaigns: days whose list fell behind.
+        let behind = blend::behind_days(&sim, &staff, &blends);
         let s = roster.summary();
         let r = PlanRound {
             round,
@@ -320,12 +356,26 @@ pub fn plan(
             headcount: s.headcount,
             gap: s.gap,
             misses: misses.len(),
+            outbound_behind: behind.len(),
+            reserves: reserves.clone(),
             worst,
         };
         on_round(&r);
         rounds.push(r);
-        let done = misses.is_empty() || round == opts.rounds.max(1);
+        let done = (misses.is_empty() && behind.is_empty()) || round == opts.rounds.max(1);
         if !done {
+            if !behind.is_empty() {
+                // The collectors make what the blended agents did not.
+                blend::lower_credit(&mut credit, &behind);
+                let (rows, s) = blend::apply_credit(&staff, &blends, &credit, &file_book, im)?;
+                saved = s;
+                let outs: Vec<&str> = blends.iter().map(|b| b.outbound.as_str()).collect();
+                for r in rows.iter().filter(|r| outs.contains(&r.channel.as_str())) {
+                    if let Some(idx) = req.grid().index(r.date, r.time) {
+                        req.set(&r.channel, idx, r.agents);
+                    }
+                }
+            }
             match (&setup, &loads, opts.groups) {
                 (Some(setup), Some(loads), Some(g)) => {
                     let raises = group_raises(setup, loads, &req, &staffing, &misses, &g)?;
@@ -340,13 +390,14 @@ pub fn plan(
                 }
             }
         }
-        last = Some((roster, sim));
+        last = Some((roster, sim, reserves));
         if done {
             break;
         }
     }
-    let (roster, simulation) = last.expect("at least one round");
+    let (roster, simulation, reserves) = last.expect("at least one round");
     let groups = group_outcomes(&roster, &simulation, &book, &factor);
+    let blends = blend::blend_outcomes(&simulation, &blends, &saved, &reserves);
     Ok(PlanResult {
         forecast,
         requirement: staff,
@@ -356,6 +407,7 @@ pub fn plan(
         rounds,
         groups,
         group_search,
+        blends,
     })
 }
 
@@ -409,7 +461,7 @@ pub fn move_to_opening(
 }
 
 /// The columns of the rounds CSV ([`write_rounds`]).
-pub const ROUND_COLUMNS: [&str; 11] = [
+pub const ROUND_COLUMNS: [&str; 13] = [
     "round",
     "required_agent_intervals",
     "paid_hours",
@@ -421,6 +473,8 @@ pub const ROUND_COLUMNS: [&str; 11] = [
     "worst_time",
     "worst_channel",
     "worst_service_level",
+    "campaign_days_behind",
+    "reserves",
 ];
 
 /// Writes one row per round with [`ROUND_COLUMNS`].
@@ -450,6 +504,12 @@ pub fn write_rounds<W: std::io::Write>(w: W, rounds: &[PlanRound]) -> std::io::R
             wt,
             wc,
             ws,
+            r.outbound_behind.to_string(),
+            r.reserves
+                .iter()
+                .map(|(g, n)| format!("{g}={n}"))
+                .collect::<Vec<_>>()
+                .join(";"),
         ])?;
     }
     out.flush()
@@ -579,6 +639,8 @@ mod tests {
             headcount: None,
             gap: 0.0,
             misses: 1,
+            outbound_behind: 2,
+            reserves: vec![("phone".into(), 3)],
             worst: Some(WorstInterval {
                 date: "2026-03-10".parse().unwrap(),
                 time: "09:00".parse().unwrap(),
@@ -590,7 +652,7 @@ mod tests {
         write_rounds(&mut buf, &[r]).unwrap();
         let text = String::from_utf8(buf).unwrap();
         assert!(
-            text.ends_with("1,10,8,8,,0,1,2026-03-10,09:00,\"a,b\",0.5\n"),
+            text.ends_with("1,10,8,8,,0,1,2026-03-10,09:00,\"a,b\",0.5,2,phone=3\n"),
             "{text}"
         );
     }

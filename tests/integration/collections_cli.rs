@@ -87,7 +87,7 @@ fn staff_turns_attempts_into_collectors_by_dialer_mode() {
         "--out",
         s(&f),
     ]);
-    let base = std::fs::read_to_string("scenarios/channels_collections.toml").unwrap();
+    let base = shipped_channels_without_groups();
     let mut total = Vec::new();
     for mode in ["preview", "progressive", "predictive"] {
         let (_d, ch) = temp_file(
@@ -136,7 +136,7 @@ fn bad_dialer_settings_are_located_errors() {
         "--out",
         s(&f),
     ]);
-    let base = std::fs::read_to_string("scenarios/channels_collections.toml").unwrap();
+    let base = shipped_channels_without_groups();
     for (from, to, want) in [
         (
             "reach = 0.35",
@@ -223,7 +223,7 @@ fn blended_outbound_stays_inside_the_window_and_the_list() {
             ));
         }
     }
-    let base = std::fs::read_to_string("scenarios/channels_collections.toml").unwrap();
+    let base = shipped_channels_without_groups();
     let channels = format!(
         "{base}\n[group.phone_blend]\nchannels = [\"phone\", \"cash_call\"]\nblend = \"cash_call\"\nreserve = 2\n\n[group.messages]\nchannels = [\"cash_message\"]\n"
     );
@@ -459,4 +459,76 @@ fn plan_schedules_and_simulates_the_collectors() {
     assert!(req
         .lines()
         .any(|l| l.contains(",cash_call,") && l.ends_with(",predictive")));
+}
+
+/// The shipped channels blend the phone agents with the collections calls
+/// (`[group.phone_collect] blend = "cash_call"`): `wfm plan` credits their
+/// spare time to the campaign, chooses the reserve by simulation, meets
+/// every phone target with the campaign's day made, and costs no more
+/// than planning the collectors alone (`--no-blend`).
+#[test]
+fn plan_blends_phone_agents_with_the_collections() {
+    let dir = tempfile::tempdir().unwrap();
+    let cost = |extra: &[&str], out: &str| {
+        let out = dir.path().join(out);
+        let mut args = vec![
+            "plan",
+            "--scenario",
+            "scenarios/collections_week.toml",
+            "--to",
+            "2026-03-11",
+            "--replications",
+            "10",
+            "--out",
+            s(&out),
+        ];
+        args.extend_from_slice(extra);
+        let o = wfm(&args);
+        let err = String::from_utf8_lossy(&o.stderr).to_string();
+        assert_eq!(o.status.code(), Some(0), "{err}");
+        let rounds = std::fs::read_to_string(out.join("rounds.csv")).unwrap();
+        assert!(
+            rounds.starts_with("round,")
+                && rounds
+                    .lines()
+                    .next()
+                    .unwrap()
+                    .ends_with(",campaign_days_behind,reserves")
+        );
+        let last = rounds.lines().last().unwrap().to_string();
+        let c: Vec<&str> = last.split(',').collect();
+        (
+            c[3].parse::<f64>().unwrap(),
+            c[6].to_string(),
+            c[11].to_string(),
+            c[12].to_string(),
+            err,
+        )
+    };
+    let (blended, misses, behind, reserves, err) = cost(&[], "b");
+    assert_eq!((misses.as_str(), behind.as_str()), ("0", "0"), "{err}");
+    assert!(reserves.starts_with("phone="), "{reserves}");
+    assert!(
+        err.contains(
+            "wfm: plan: blend phone_collect: phone agents call out on cash_call with reserve "
+        ),
+        "{err}"
+    );
+    let (alone, _, _, none, err2) = cost(&["--no-blend"], "a");
+    assert!(
+        none.is_empty() && !err2.contains("wfm: plan: blend"),
+        "{err2}"
+    );
+    assert!(
+        blended <= alone + 1e-9,
+        "blended {blended}, collectors alone {alone}"
+    );
+}
+
+/// The shipped collections channels without their `[group]` tables (the
+/// tests add their own).
+fn shipped_channels_without_groups() -> String {
+    let text = std::fs::read_to_string("scenarios/channels_collections.toml").unwrap();
+    let cut = text.find("\n[group.").unwrap_or(text.len());
+    text[..cut].to_string()
 }

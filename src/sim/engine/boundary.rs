@@ -47,8 +47,16 @@ impl Engine<'_, '_> {
             let backlog = if self.sim.channels[c].kind == ChannelKind::Deferred {
                 self.waiting[c]
             } else {
-                // An outbound channel: the interval's attempts not made.
-                self.list_left[c].get(i).copied().unwrap_or(0)
+                // An outbound channel: the attempts listed so far today not
+                // made, while accounts wait to be called (none waiting: the
+                // day's accounts are reached, capped or being called, and
+                // nothing is behind for want of agents).
+                let left = self.list_left[c].get(i).copied().unwrap_or(0);
+                if self.sim.channels[c].campaign.is_some() && self.campaign_days[c].is_idle() {
+                    0
+                } else {
+                    left
+                }
             };
             let cell = self.stats.cell(i, c);
             cell.backlog = backlog + pending_callbacks;

@@ -29,6 +29,13 @@ pub(super) struct CampaignDay {
     queue: VecDeque<u32>,
 }
 
+impl CampaignDay {
+    /// No account waits to be called.
+    pub(super) fn is_idle(&self) -> bool {
+        self.queue.is_empty()
+    }
+}
+
 impl Engine<'_, '_> {
     /// Takes one attempt off channel `c`'s call list for this interval:
     /// `None` when the list is empty, else the account to call (`u32::MAX`
