@@ -155,7 +155,16 @@ pub struct CapacityReview {
     /// Per day and group: on the books, on leave, rostered, paid hours and
     /// cost (empty when the supply is a staffing table).
     pub supply: Vec<DaySupply>,
+    /// Per outbound campaign and day: attempts, connected, dropped,
+    /// accounts reached and unreached.
+    #[serde(default)]
+    pub campaigns: Vec<CampaignDay>,
+    /// Inbound agents blending with a campaign, with the reserve chosen.
+    #[serde(default)]
+    pub blends: Vec<crate::plan::BlendOutcome>,
 }
+
+pub use crate::sim::CampaignDay;
 
 /// Runs the capacity review.
 pub fn capacity_review(
@@ -269,8 +278,9 @@ pub fn capacity_review(
             .cloned()
             .collect(),
     };
-    let (intervals, sim, _) =
+    let (intervals, sim, _, blends) =
         review_with_sim(&forecast, &staffing, inputs.book, &source, opening, opts)?;
+    let campaigns = sim.campaigns();
     let book = inputs.book.one_group_per_channel();
     let h = f64::from(im) / 60.0;
     // Per day and channel.
@@ -365,6 +375,8 @@ pub fn capacity_review(
         channels: summaries,
         available: staffing,
         supply,
+        campaigns,
+        blends,
     })
 }
 
@@ -404,6 +416,41 @@ pub fn write_days<W: std::io::Write>(w: W, days: &[DayReview]) -> std::io::Resul
             num(d.abandon_rate.ci95, 4),
             num(d.abandoned.mean, 2),
             num(d.backlog.mean, 2),
+        ])?;
+    }
+    out.flush()
+}
+
+/// Writes the per-campaign-day CSV: `date,channel,attempts,connected,
+/// dropped,abandon_share,accounts,accounts_reached,accounts_unreached`
+/// (means over replications; `dropped` and `abandon_share` are the
+/// predictive dialer's silent calls).
+pub fn write_campaigns<W: std::io::Write>(w: W, days: &[CampaignDay]) -> std::io::Result<()> {
+    use crate::textio::fmt_cell as num;
+    let mut out = csv::Writer::from_writer(w);
+    out.write_record([
+        "date",
+        "channel",
+        "attempts",
+        "connected",
+        "dropped",
+        "abandon_share",
+        "accounts",
+        "accounts_reached",
+        "accounts_unreached",
+    ])?;
+    for c in days {
+        let d = &c.day;
+        out.write_record([
+            d.date.to_string(),
+            c.channel.clone(),
+            num(d.attempts, 2),
+            num(d.connected, 2),
+            num(d.dropped, 2),
+            num(d.abandon_share(), 4),
+            num(d.accounts, 2),
+            num(d.accounts_reached, 2),
+            num(d.unreached(), 2),
         ])?;
     }
     out.flush()

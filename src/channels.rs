@@ -609,13 +609,27 @@ impl ChannelBook {
         Ok(Channel {
             name: name.to_string(),
             kind,
-            targets: Targets {
-                service_level: s.service_level.filter(|&v| v > 0.0),
-                answer_within_s: s.answer_within_s.unwrap_or(20.0),
-                max_asa_s: s.max_asa_s,
-                max_abandon: s.max_abandon,
-                max_occupancy: s.max_occupancy,
-                sl_definition: s.sl_definition.unwrap_or_default(),
+            // An outbound campaign has no queue targets (its volume is
+            // attempts; its own limits are the dialer's abandonment cap and
+            // the per-account caps), whatever the defaults say.
+            targets: if s.outbound.is_some() {
+                Targets {
+                    service_level: None,
+                    answer_within_s: s.answer_within_s.unwrap_or(20.0),
+                    max_asa_s: None,
+                    max_abandon: None,
+                    max_occupancy: None,
+                    sl_definition: s.sl_definition.unwrap_or_default(),
+                }
+            } else {
+                Targets {
+                    service_level: s.service_level.filter(|&v| v > 0.0),
+                    answer_within_s: s.answer_within_s.unwrap_or(20.0),
+                    max_asa_s: s.max_asa_s,
+                    max_abandon: s.max_abandon,
+                    max_occupancy: s.max_occupancy,
+                    sl_definition: s.sl_definition.unwrap_or_default(),
+                }
             },
             patience_s: s.patience_s,
             shrinkage: s.shrinkage.unwrap_or(0.0),

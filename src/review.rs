@@ -14,6 +14,8 @@ use serde::{Deserialize, Serialize};
 use crate::channels::ChannelBook;
 use crate::forecast::Forecast;
 use crate::input::InputError;
+use crate::plan::blend::{apply_credit, blend_outcomes, initial_credit};
+use crate::plan::BlendOutcome;
 use crate::requirement::{staff_forecast, StaffingTable};
 use crate::shifts::ShiftRules;
 use crate::sim::{from_forecast, misses_target, Estimate, SimError, SimResult};
@@ -107,7 +109,10 @@ pub fn review(
     review_with_sim(forecast, staffing, book, staffing_source, opening, opts).map(|r| r.0)
 }
 
-/// [`review`], also returning the simulation and the forecast it ran on.
+/// [`review`], also returning the simulation, the forecast it ran on and
+/// the blends of inbound agents with outbound campaigns (the channels
+/// file's `[group.NAME] blend` tables, as in the plan: see
+/// [`crate::plan::blend`]; the reserve chosen by simulation).
 pub(crate) fn review_with_sim(
     forecast: &Forecast,
     staffing: &StaffingTable,
@@ -115,7 +120,7 @@ pub(crate) fn review_with_sim(
     staffing_source: &str,
     opening: Option<(&ShiftRules, &str)>,
     opts: &ReviewOptions,
-) -> Result<(Vec<ReviewRow>, SimResult, Forecast), ReviewError> {
+) -> Result<(Vec<ReviewRow>, SimResult, Forecast, Vec<BlendOutcome>), ReviewError> {
     let mut moved;
     let forecast = match opening {
         Some((rules, rules_source)) => {
@@ -125,15 +130,32 @@ pub(crate) fn review_with_sim(
         }
         None => forecast,
     };
+    let mut names: Vec<String> = forecast.rows.iter().map(|r| r.channel.clone()).collect();
+    names.sort();
+    names.dedup();
+    let (sim_book, blends) = book.per_channel_with_blends(&names)?;
     let book = book.one_group_per_channel();
-    let required = staff_forecast(forecast, &book, None, "forecast")?;
-    let sim = from_forecast(forecast, staffing, &book, staffing_source)?
+    let formulas = staff_forecast(forecast, &book, None, "forecast")?;
+    // Collectors beside blended agents: the campaign's work their spare
+    // time leaves.
+    let credit = initial_credit(&formulas, &blends, &book, forecast.interval_min)?;
+    let (required, saved) =
+        apply_credit(&formulas, &blends, &credit, &book, forecast.interval_min)?;
+    let mut built = from_forecast(forecast, staffing, &sim_book, staffing_source)?
         .replications(opts.replications)
         .seed(opts.seed)
         .threads(opts.threads)
         .limits(opts.limits)
-        .build()?
-        .run(None)?;
+        .build()?;
+    let mut chosen = Vec::new();
+    if !blends.is_empty() {
+        chosen = crate::sim::choose_reserves(&mut built, &|c: &str| {
+            book.resolve(c).ok().map(|x| x.targets)
+        })?
+        .chosen;
+    }
+    let sim = built.run(None)?;
+    let blends = blend_outcomes(&sim, &blends, &saved, &chosen);
     let scheduled: std::collections::HashMap<(Date, Time, &str), u32> = staffing
         .rows
         .iter()
@@ -170,7 +192,7 @@ pub(crate) fn review_with_sim(
             misses_target: misses,
         });
     }
-    Ok((rows, sim, forecast.clone()))
+    Ok((rows, sim, forecast.clone(), blends))
 }
 
 /// Writes the review CSV: `date,time,channel,volume,required,scheduled,short,

@@ -126,31 +126,30 @@ impl LimitFlags {
     }
 }
 
-/// Prints each outbound campaign's days of a simulation (attempts,
-/// connected calls, predictive drops, accounts reached and unreached)
-/// after `prefix`.
-fn print_campaign_days(prefix: &str, r: &wfm::sim::SimResult) {
-    for (c, name) in r.channels.iter().enumerate() {
-        for d in r.campaign_days(c) {
-            let dropped = if d.dropped > 0.0 {
-                format!(
-                    ", {:.1} dropped ({:.2}% of answered)",
-                    d.dropped,
-                    100.0 * d.abandon_share()
-                )
-            } else {
-                String::new()
-            };
-            diag!(
-                "{prefix}campaign {name} {}: {:.0} attempts, {:.0} connected{dropped}, {:.0} of {:.0} accounts reached, {:.0} unreached",
-                d.date,
-                d.attempts,
-                d.connected,
-                d.accounts_reached,
-                d.accounts,
-                d.unreached()
-            );
-        }
+/// Prints each outbound campaign's days (attempts, connected calls,
+/// predictive drops, accounts reached and unreached) after `prefix`.
+fn print_campaign_days(prefix: &str, days: &[wfm::sim::CampaignDay]) {
+    for c in days {
+        let d = &c.day;
+        let dropped = if d.dropped > 0.0 {
+            format!(
+                ", {:.1} dropped ({:.2}% of answered)",
+                d.dropped,
+                100.0 * d.abandon_share()
+            )
+        } else {
+            String::new()
+        };
+        diag!(
+            "{prefix}campaign {} {}: {:.0} attempts, {:.0} connected{dropped}, {:.0} of {:.0} accounts reached, {:.0} unreached",
+            c.channel,
+            d.date,
+            d.attempts,
+            d.connected,
+            d.accounts_reached,
+            d.accounts,
+            d.unreached()
+        );
     }
 }
 

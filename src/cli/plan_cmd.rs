@@ -85,7 +85,7 @@ pub struct PlanArgs {
 pub const GROUP_FILES: [&str; 2] = ["groups.csv", "comparison.csv"];
 
 /// The files `wfm plan` writes into its directory, in order.
-pub const PLAN_FILES: [&str; 10] = [
+pub const PLAN_FILES: [&str; 11] = [
     "forecast.csv",
     "requirement.csv",
     "requirement_final.csv",
@@ -96,6 +96,7 @@ pub const PLAN_FILES: [&str; 10] = [
     "simulated_summary.csv",
     "rounds.csv",
     "index.html",
+    "campaigns.csv",
 ];
 
 pub fn run(a: PlanArgs) -> Result<i32> {
@@ -276,7 +277,7 @@ fn run_in(a: &PlanArgs) -> Result<i32> {
         let page = wfm::report::plan_page(&result, &title)?;
         (result, page)
     };
-    super::print_campaign_days("wfm: plan: ", &result.simulation);
+    super::print_campaign_days("wfm: plan: ", &result.simulation.campaigns());
     for b in &result.blends {
         diag!(
             "wfm: plan: blend {}: {} agents call out on {} with reserve {}: {:.0} outbound calls by them, {:.0} by the collectors ({} collector agent-intervals credited to the blend)",
@@ -305,6 +306,8 @@ fn run_in(a: &PlanArgs) -> Result<i32> {
     outs.fill(ids[7], |b| result.simulation.write_summary(b))?;
     outs.fill(ids[8], |b| wfm::plan::write_rounds(b, &result.rounds))?;
     outs.set(ids[9], page.into_bytes());
+    let campaigns = result.simulation.campaigns();
+    outs.fill(ids[10], |b| wfm::capacity::write_campaigns(b, &campaigns))?;
     outs.commit()?;
     diag!(
         "wfm: plan: wrote {} files to {}",

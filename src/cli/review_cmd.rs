@@ -71,7 +71,7 @@ pub struct ReviewArgs {
     #[arg(long, default_value_t = 500, value_name = "N")]
     fix_node_limit: u64,
     /// Output directory: index.html, intervals.csv, days.csv, available.csv,
-    /// supply.csv [default: the interval CSV on stdout]
+    /// supply.csv, variants.csv, fix.csv, campaigns.csv [default: the interval CSV on stdout]
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     #[command(flatten)]
@@ -79,7 +79,7 @@ pub struct ReviewArgs {
 }
 
 /// The files of a review directory, in order.
-const REVIEW_FILES: [&str; 7] = [
+const REVIEW_FILES: [&str; 8] = [
     "index.html",
     "intervals.csv",
     "days.csv",
@@ -87,6 +87,7 @@ const REVIEW_FILES: [&str; 7] = [
     "supply.csv",
     "variants.csv",
     "fix.csv",
+    "campaigns.csv",
 ];
 
 pub fn run(a: ReviewArgs) -> Result<i32> {
@@ -271,7 +272,16 @@ fn run_in(a: &ReviewArgs) -> Result<i32> {
         short,
         misses
     );
-    for c in &review.channels {
+    let outbound: Vec<&str> = review
+        .campaigns
+        .iter()
+        .map(|c| c.channel.as_str())
+        .collect();
+    for c in review
+        .channels
+        .iter()
+        .filter(|c| !outbound.contains(&c.channel.as_str()))
+    {
         let sl = c.service_level.mean;
         diag!(
             "wfm: review: {}: service level {}, {:.0} agent-hours short, worst day {}",
@@ -284,6 +294,18 @@ fn run_in(a: &ReviewArgs) -> Result<i32> {
             c.short_h,
             c.worst_day
                 .map_or("-".to_string(), |(d, v)| format!("{d} ({:.1}%)", 100.0 * v))
+        );
+    }
+    super::print_campaign_days("wfm: review: ", &review.campaigns);
+    for b in &review.blends {
+        diag!(
+            "wfm: review: blend {}: {} agents call out on {} with reserve {} (chosen by simulation): {:.0} outbound calls by them, {:.0} by the collectors",
+            b.blend.group,
+            b.blend.inbound,
+            b.blend.outbound,
+            b.blend.reserve,
+            b.calls_by_blended,
+            b.calls_by_collectors
         );
     }
     let mut fixed = None;
@@ -371,6 +393,9 @@ fn run_in(a: &ReviewArgs) -> Result<i32> {
                     b"date,shift,start,end,agents,breaks,channel\n".to_vec(),
                 ),
             }
+            outs.fill(ids[7], |b| {
+                wfm::capacity::write_campaigns(b, &review.campaigns)
+            })?;
             outs.commit()?;
             diag!(
                 "wfm: review: the report is {}",

@@ -189,7 +189,7 @@ pub fn run(a: SimulateArgs) -> Result<i32> {
     };
     let result = sim.run(Some(&tick))?;
     bar.finish_and_clear();
-    super::print_campaign_days("wfm: simulate: ", &result);
+    super::print_campaign_days("wfm: simulate: ", &result.campaigns());
 
     // Everything is computed before any file is written.
     if let Some(id) = trace_id {

@@ -530,6 +530,45 @@ fn page(title: &str, body: Markup) -> String {
     .into_string()
 }
 
+/// The outbound campaigns' days and the blends, as a review or plan page
+/// shows them.
+pub fn campaign_table(
+    days: &[crate::capacity::CampaignDay],
+    blends: &[crate::plan::BlendOutcome],
+) -> Markup {
+    html! {
+        @for b in blends {
+            p {
+                "The " (b.blend.inbound) " agents call out on " (b.blend.outbound)
+                " when no call waits and at least " strong { (b.blend.reserve) }
+                " other " (b.blend.inbound) " agents are idle (the reserve chosen by simulation: the least that adds no missed target and keeps the dialer's drops within its cap): "
+                (format!("{:.0}", b.calls_by_blended)) " outbound calls by them, "
+                (format!("{:.0}", b.calls_by_collectors)) " by the collectors."
+            }
+        }
+        table {
+            tr { th { "campaign" } th { "date" } th { "attempts" } th { "connected" }
+                 th { "dropped (share of answered)" } th { "accounts" } th { "reached" } th { "unreached" } }
+            @for c in days {
+                @let d = &c.day;
+                tr {
+                    td { (c.channel) }
+                    td { (d.date) }
+                    td { (format!("{:.0}", d.attempts)) }
+                    td { (format!("{:.0}", d.connected)) }
+                    td { (format!("{:.1}", d.dropped)) " (" (pct(d.abandon_share())) ")" }
+                    td { (format!("{:.0}", d.accounts)) }
+                    td { (format!("{:.0}", d.accounts_reached)) }
+                    td { (format!("{:.0}", d.unreached())) }
+                }
+            }
+        }
+        p class="note" {
+            "Means over the replications. An account is called at most its attempts of the day, never after it is reached, never above 3 connected or 6 unanswered calls a day, only inside the contact window; a dropped call is a predictive call answered with no agent free within its wait (capped share). Data: campaigns.csv."
+        }
+    }
+}
+
 /// The recommended fix as the report shows it.
 #[derive(Debug, Clone, Copy)]
 pub struct FixView<'a> {
@@ -565,7 +604,7 @@ pub fn capacity_page(
             tr { th { "channel" } th { "service level" } th { "target" } th { "abandoned" }
                  th { "worst day" } th { "worst hour (short)" } th { "agent-hours short" }
                  th { "intervals missing" } th { "backlog peak" } th { "cleared" } }
-            @for c in &r.channels {
+            @for c in r.channels.iter().filter(|c| !r.campaigns.iter().any(|k| k.channel == c.channel)) {
                 @let miss = c.targets.service_level.is_some_and(|t| c.service_level.mean < t);
                 tr {
                     td { (c.channel) }
@@ -601,6 +640,10 @@ pub fn capacity_page(
             figure { (PreEscaped(heat)) figcaption { "Agents short of the requirement by date and hour, all channels. Data: intervals.csv." } }
             h2 { "Service customers will get" }
             figure { (PreEscaped(service)) figcaption { "Simulated daily service level with its 95% band; the black line is the target. Data: days.csv." } }
+            @if !r.campaigns.is_empty() {
+                h2 { "Collections campaigns" }
+                (campaign_table(&r.campaigns, &r.blends))
+            }
             @if let Some(b) = backlog {
                 h2 { "Backlog of deferred work" }
                 figure { (PreEscaped(b)) figcaption { "E-mail and tickets waiting at the end of each day. Data: days.csv." } }
@@ -655,7 +698,7 @@ pub fn capacity_page(
                     }
                 }
             }
-            p class="note" { "Written by wfm. Files beside this page: intervals.csv, days.csv, available.csv, supply.csv, variants.csv, fix.csv." }
+            p class="note" { "Written by wfm. Files beside this page: intervals.csv, days.csv, available.csv, supply.csv, variants.csv, fix.csv, campaigns.csv." }
     };
     Ok(page(title, body))
 }

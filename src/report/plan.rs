@@ -284,6 +284,7 @@ fn plan_page_with(
         root.present().map_err(chart_err("service"))?;
     }
     let s = roster.summary();
+    let campaigns = sim.campaigns();
     let body = html! {
             h1 { (title) }
             p {
@@ -313,7 +314,11 @@ fn plan_page_with(
             figure { (PreEscaped(costs)) figcaption { "Cost of the roster's shifts by type, premiums included. Data: roster.csv." } }
             h2 { "Simulated service" }
             figure { (PreEscaped(service)) figcaption { "Daily service level of the roster in simulation. Data: simulated_summary.csv." } }
-            p class="note" { "Written by wfm plan. Files beside this page: forecast.csv, requirement.csv, requirement_final.csv, roster.csv, coverage.csv, staffing.csv, simulated_intervals.csv, simulated_summary.csv, rounds.csv." }
+            @if !campaigns.is_empty() {
+                h2 { "Collections campaigns" }
+                (super::campaign_table(&campaigns, &p.blends))
+            }
+            p class="note" { "Written by wfm plan. Files beside this page: forecast.csv, requirement.csv, requirement_final.csv, roster.csv, coverage.csv, staffing.csv, simulated_intervals.csv, simulated_summary.csv, rounds.csv, campaigns.csv." }
     };
     Ok(super::page(title, body))
 }

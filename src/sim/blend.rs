@@ -12,9 +12,11 @@
 //! dedicated one at the same pacing). [`choose_reserves`] searches it for each
 //! blended group in turn by bisection over `0..=most agents` (misses fall
 //! as the reserve grows) on the one built simulation (the same seed:
-//! common random numbers, so two reserves differ only by the reserve);
-//! when even the most agents miss, it keeps that (the group should not
-//! call out at all then: it needs more agents).
+//! common random numbers, so two reserves differ only by the reserve).
+//! When even the most agents (a reserve no idle count reaches: the group
+//! never calls out) miss some targets, as in a review of a short team, the
+//! rule is the least reserve that misses **no more** than that: blending
+//! adds no miss.
 
 use serde::{Deserialize, Serialize};
 
@@ -103,17 +105,23 @@ pub fn choose_reserves(
             });
             Ok(misses + over)
         };
-        // Misses fall as the reserve grows: the least reserve with none, by
-        // bisection; the most agents when even that misses.
-        let reserve = if misses_at(0, sim)? == 0 {
+        // Misses fall as the reserve grows: the least reserve with no more
+        // than at the most agents (where the group cannot call out), by
+        // bisection: none when the staffing meets every target; when it
+        // does not, blending must add no miss.
+        let at_zero = misses_at(0, sim)?;
+        let floor = if at_zero == 0 || most == 0 {
             0
-        } else if most == 0 || misses_at(most, sim)? > 0 {
-            most
+        } else {
+            misses_at(most, sim)?
+        };
+        let reserve = if at_zero <= floor {
+            0
         } else {
             let (mut lo, mut hi) = (0, most);
             while hi - lo > 1 {
                 let mid = lo + (hi - lo) / 2;
-                if misses_at(mid, sim)? == 0 {
+                if misses_at(mid, sim)? <= floor {
                     hi = mid;
                 } else {
                     lo = mid;

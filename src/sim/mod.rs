@@ -77,7 +77,7 @@ pub use crate::requirement::{StaffingRow, StaffingTable};
 pub use blend::{choose_reserves, ReserveChoice, ReserveTrial};
 pub use builder::{ChannelSpec, GroupSpec, SimBuilder, SimLimits, MAX_SLOTS};
 pub use from_forecast::{forecast_grid, from_forecast, MAX_SIM_INTERVALS};
-pub use result::{CampaignDayResult, Period, SimResult, SimRow};
+pub use result::{CampaignDay, CampaignDayResult, Period, SimResult, SimRow};
 pub use stats::{
     misses_target, t975, Cell, Estimate, Replication, SimMetrics, METRICS, MISS_CI_FACTOR,
 };

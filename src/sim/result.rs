@@ -65,6 +65,16 @@ impl CampaignDayResult {
     }
 }
 
+/// One day of an outbound campaign, with its channel
+/// ([`SimResult::campaigns`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CampaignDay {
+    /// The outbound channel.
+    pub channel: String,
+    /// What the simulation made of the day's list.
+    pub day: CampaignDayResult,
+}
+
 /// Where a summary row belongs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Period {
@@ -150,6 +160,21 @@ impl SimResult {
             return Vec::new();
         }
         out
+    }
+
+    /// Every outbound campaign's days ([`SimResult::campaign_days`]), in
+    /// channel order.
+    pub fn campaigns(&self) -> Vec<CampaignDay> {
+        (0..self.channels.len())
+            .flat_map(|c| {
+                self.campaign_days(c)
+                    .into_iter()
+                    .map(move |day| CampaignDay {
+                        channel: self.channels[c].clone(),
+                        day,
+                    })
+            })
+            .collect()
     }
 
     /// The index of channel `name`, if simulated.

@@ -532,3 +532,62 @@ fn shipped_channels_without_groups() -> String {
     let cut = text.find("\n[group.").unwrap_or(text.len());
     text[..cut].to_string()
 }
+
+/// The holiday review takes the collections workload: the shipped team
+/// (collectors on leave mid-week) reviewed with phone agents blending;
+/// `campaigns.csv` has each day's attempts, drops and accounts unreached,
+/// the report a collections section, and the outbound channel no queue
+/// service level.
+#[test]
+fn review_takes_the_collections_and_the_blend() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("review");
+    let o = wfm(&[
+        "review",
+        "--scenario",
+        "scenarios/collections_week.toml",
+        "--team",
+        "scenarios/team_collections.toml",
+        "--to",
+        "2026-03-12",
+        "--replications",
+        "8",
+        "--out",
+        s(&out),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{err}");
+    assert!(
+        err.contains(
+            "wfm: review: blend phone_collect: phone agents call out on cash_call with reserve "
+        ),
+        "{err}"
+    );
+    assert!(
+        !err.contains("wfm: review: cash_call: service level"),
+        "{err}"
+    );
+    let camp = std::fs::read_to_string(out.join("campaigns.csv")).unwrap();
+    let mut lines = camp.lines();
+    assert_eq!(
+        lines.next(),
+        Some("date,channel,attempts,connected,dropped,abandon_share,accounts,accounts_reached,accounts_unreached")
+    );
+    let rows: Vec<Vec<f64>> = lines
+        .map(|l| {
+            let c: Vec<&str> = l.split(',').collect();
+            assert_eq!(c[1], "cash_call", "{l}");
+            c[2..].iter().map(|x| x.parse().unwrap()).collect()
+        })
+        .collect();
+    assert_eq!(rows.len(), 2, "{camp}");
+    for r in &rows {
+        // attempts ≥ connected ≥ reached; reached + unreached = accounts;
+        // the dialer's drops within its 3% cap.
+        assert!(r[0] >= r[1] && r[1] >= r[5] && r[1] > 0.0, "{r:?}");
+        assert!((r[5] + r[6] - r[4]).abs() < 0.02, "{r:?}");
+        assert!(r[3] <= 0.03, "{r:?}");
+    }
+    let page = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(page.contains("Collections campaigns") && page.contains("campaigns.csv"));
+}
