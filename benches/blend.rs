@@ -24,6 +24,13 @@ fn channel(name: &str, volume: f64) -> ChannelSpec {
     }
 }
 
+/// Outbound attempts made in one run (every one is a contact of the loop,
+/// answered or not).
+fn attempts(sim: &Simulation, c: usize) -> u64 {
+    let r = sim.run(None).unwrap();
+    r.summary_all(c).map_or(0.0, |m| m.offered.mean) as u64
+}
+
 /// Contacts handled (answered inbound and outbound calls) in one run.
 fn handled(sim: &Simulation) -> u64 {
     let r = sim.run(None).unwrap();
@@ -66,6 +73,33 @@ fn blend(c: &mut Criterion) {
         .threads(Some(1))
         .build()
         .unwrap();
+    // Blended with a predictive campaign on accounts: the dialer keeps lines
+    // ringing for the idle agents beyond the reserve, 30% reach, per-account
+    // daily caps; a list longer than the agents can make.
+    let campaign = wfm::dialer::Campaign {
+        mode: wfm::dialer::DialerMode::Predictive,
+        pacing: Some(2.0),
+        ..wfm::dialer::Campaign::default()
+    };
+    let predictive = SimBuilder::new(30, N)
+        .channel(channel("phone", 700.0 * 1800.0 / 300.0))
+        .channel(ChannelSpec {
+            patience_s: vec![None; N],
+            ..channel("outbound", 0.0)
+        })
+        .group(GroupSpec {
+            name: "blend".into(),
+            channels: vec!["phone".into(), "outbound".into()],
+            concurrency: 1,
+            agents: vec![1000; N],
+        })
+        .blend("blend", "outbound", 10)
+        .call_list("outbound", vec![20_000; N])
+        .campaign("outbound", campaign)
+        .replications(1)
+        .threads(Some(1))
+        .build()
+        .unwrap();
     let mut g = c.benchmark_group("blend");
     g.sample_size(10);
     g.throughput(Throughput::Elements(handled(&inbound)));
@@ -76,6 +110,17 @@ fn blend(c: &mut Criterion) {
     g.bench_function("blended, 1,000 agents, reserve 10, one day", |b| {
         b.iter(|| blended.run(None).unwrap())
     });
+    // Contacts of the loop: inbound answered plus every attempt dialed.
+    g.throughput(Throughput::Elements(
+        handled(&predictive) - {
+            let r = predictive.run(None).unwrap();
+            r.summary_all(1).map_or(0.0, |m| m.answered.mean) as u64
+        } + attempts(&predictive, 1),
+    ));
+    g.bench_function(
+        "blended, predictive campaign on accounts, reserve 10, one day",
+        |b| b.iter(|| predictive.run(None).unwrap()),
+    );
     g.finish();
 }
 

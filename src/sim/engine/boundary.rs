@@ -132,6 +132,9 @@ impl Engine<'_, '_> {
                         if pass == 0 && ag.active > 0 {
                             continue;
                         }
+                        // Its free slots' idle entries die with the old
+                        // generation.
+                        self.idle_n[g] -= k - u32::from(ag.active);
                         let agent = &mut self.agents[a];
                         agent.gen = agent.gen.wrapping_add(1);
                         if agent.active == 0 {

@@ -132,6 +132,9 @@ pub(super) struct Engine<'a, 'w> {
     /// not depend on other groups (common random numbers across variants).
     free_agents: Vec<Vec<u32>>,
     idle: Vec<VecDeque<(u32, u32, f64)>>,
+    /// Live entries of each group's idle queue (its idle agents at
+    /// concurrency 1), kept so a dialer need not count them.
+    idle_n: Vec<u32>,
     present: Vec<u32>,
     cursors: Vec<ArrivalCursor>,
     /// Working time of each channel before `open_since` (time with agents).
@@ -180,6 +183,7 @@ impl<'a, 'w> Engine<'a, 'w> {
             agents: Vec::new(),
             free_agents: vec![Vec::new(); ng],
             idle: vec![VecDeque::new(); ng],
+            idle_n: vec![0; ng],
             present: vec![0; ng],
             cursors: Vec::with_capacity(nc),
             work_acc: vec![0.0; nc],
@@ -697,8 +701,7 @@ impl<'a, 'w> Engine<'a, 'w> {
             None => {
                 if let Some((c, reserve)) = self.sim.groups[g].outbound {
                     if self.is_predictive(c) {
-                        let gen = self.agents[a as usize].gen;
-                        self.idle[g].push_back((a, gen, self.t));
+                        self.push_idle(g, a);
                         self.pace(g);
                         return;
                     }
@@ -709,10 +712,16 @@ impl<'a, 'w> Engine<'a, 'w> {
                         }
                     }
                 }
-                let gen = self.agents[a as usize].gen;
-                self.idle[g].push_back((a, gen, self.t));
+                self.push_idle(g, a);
             }
         }
+    }
+
+    /// A slot of agent `a` of group `g` waits idle.
+    fn push_idle(&mut self, g: usize, a: u32) {
+        let gen = self.agents[a as usize].gen;
+        self.idle[g].push_back((a, gen, self.t));
+        self.idle_n[g] += 1;
     }
 
     /// The next contact for an agent of group g: the oldest live contact of
@@ -774,7 +783,11 @@ impl<'a, 'w> Engine<'a, 'w> {
 
     fn take_idle(&mut self, g: usize) -> Option<u32> {
         self.clean_idle(g);
-        self.idle[g].pop_front().map(|(a, _, _)| a)
+        let a = self.idle[g].pop_front().map(|(a, _, _)| a);
+        if a.is_some() {
+            self.idle_n[g] -= 1;
+        }
+        a
     }
 
     /// Busy time of group g from `from` to `to`.

@@ -335,14 +335,19 @@ impl Engine<'_, '_> {
         }
     }
 
-    /// Idle agents of group `g` now (the idle queue's live entries).
+    /// Idle agents of group `g` now (the idle queue's live entries; a
+    /// blended group takes one call at a time).
     pub(super) fn idle_agents(&self, g: usize) -> u32 {
-        self.idle[g]
-            .iter()
-            .filter(|&&(a, gen, _)| {
-                let ag = self.agents[a as usize];
-                ag.gen == gen && ag.present && !ag.leaving && ag.active == 0
-            })
-            .count() as u32
+        debug_assert_eq!(
+            self.idle_n[g],
+            self.idle[g]
+                .iter()
+                .filter(|&&(a, gen, _)| {
+                    let ag = self.agents[a as usize];
+                    ag.gen == gen && ag.present && !ag.leaving
+                })
+                .count() as u32
+        );
+        self.idle_n[g]
     }
 }
