@@ -421,10 +421,11 @@ pub fn write_days<W: std::io::Write>(w: W, days: &[DayReview]) -> std::io::Resul
     out.flush()
 }
 
-/// Writes the per-campaign-day CSV: `date,channel,attempts,connected,
-/// dropped,abandon_share,accounts,accounts_reached,accounts_unreached`
-/// (means over replications; `dropped` and `abandon_share` are the
-/// predictive dialer's silent calls).
+/// Writes the per-campaign-day CSV: `date,channel,attempts,connects,
+/// right_party,dropped,abandon_share,accounts,accounts_reached,
+/// accounts_unreached` (means over replications; `connects` are answers by
+/// anyone, `right_party` by the debtor; `dropped` and `abandon_share`,
+/// dropped over connects, are the predictive dialer's silent calls).
 pub fn write_campaigns<W: std::io::Write>(w: W, days: &[CampaignDay]) -> std::io::Result<()> {
     use crate::textio::fmt_cell as num;
     let mut out = csv::Writer::from_writer(w);
@@ -432,7 +433,8 @@ pub fn write_campaigns<W: std::io::Write>(w: W, days: &[CampaignDay]) -> std::io
         "date",
         "channel",
         "attempts",
-        "connected",
+        "connects",
+        "right_party",
         "dropped",
         "abandon_share",
         "accounts",
@@ -445,7 +447,8 @@ pub fn write_campaigns<W: std::io::Write>(w: W, days: &[CampaignDay]) -> std::io
             d.date.to_string(),
             c.channel.clone(),
             num(d.attempts, 2),
-            num(d.connected, 2),
+            num(d.connects, 2),
+            num(d.right_party, 2),
             num(d.dropped, 2),
             num(d.abandon_share(), 4),
             num(d.accounts, 2),

@@ -2,26 +2,31 @@
 //! mode, and a simulation of a predictive dialer that checks its pacing.
 //!
 //! A campaign makes `attempts` outbound calls in an interval of `I`
-//! seconds. Each attempt rings for `dial_s`; a share `reach` is answered by
-//! the right party and talks for `talk_s`; the agent then logs the attempt
-//! (`wrap_s`, every attempt). The three modes:
+//! seconds. Each attempt rings for `dial_s`; a share `connect` is answered
+//! by a person (a **connect**), of which a share `reach` of all attempts
+//! by the right party (a **right-party contact**, talking `talk_s`) and the
+//! rest, `w = connect − reach`, by someone else (a wrong number, a
+//! relative: `wrong_party_s`); the agent then logs the attempt (`wrap_s`,
+//! every attempt). Talk per attempt: `T = reach·talk_s + w·wrong_party_s`.
+//! The three modes:
 //!
 //! - **preview**: the agent reads the account (`preview_s`), dials and
 //!   waits through the ring: agent time per attempt
-//!   `t = preview_s + dial_s + reach·talk_s + wrap_s`;
+//!   `t = preview_s + dial_s + T + wrap_s`;
 //! - **progressive**: the dialer dials one line when an agent is free; the
-//!   agent still waits through the ring: `t = dial_s + reach·talk_s + wrap_s`;
+//!   agent still waits through the ring: `t = dial_s + T + wrap_s`;
 //!
 //! for both, agents `N = ⌈attempts·t / (I·max_occupancy)⌉` (fluid work,
 //! no queue: the dialer paces itself on free agents);
 //!
 //! - **predictive**: the dialer dials ahead on several lines per free
-//!   agent; agents only take answered calls, `h = talk_s + wrap_s` each. An
+//!   agent; agents only take answered calls (the connects),
+//!   `h = (T + connect·wrap_s) / connect` each on average. An
 //!   answered call with no free agent within `answer_wait_s` (2 s) is
 //!   abandoned (a "silent call"), whose share the regulator caps (3%).
 //!
 //!   *The Poisson bound* ([`poisson_bound`]): if answered calls arrived as
-//!   a Poisson stream, `λ = attempts·reach / I`, on `N` agents with load
+//!   a Poisson stream, `λ = attempts·connect / I`, on `N` agents with load
 //!   `A = λ·h`, a call would wait longer than `τ = answer_wait_s` with the
 //!   Erlang C tail `P(W > τ) = C(N, A)·exp(−(N − A)·τ / h)`; the least `N`
 //!   with `P(W > τ) ≤ abandon_cap` is safe but idle (a dialer paced on
@@ -84,8 +89,15 @@ impl std::fmt::Display for DialerMode {
 pub struct Campaign {
     /// Dialer mode.
     pub mode: DialerMode,
-    /// Share of attempts answered by the right party, `(0, 1]`.
+    /// Share of attempts answered by the right party (right-party
+    /// contacts), `(0, 1]`.
     pub reach: f64,
+    /// Share of attempts answered by a person, the right party or not
+    /// (connects), `[reach, 1]`; unset, `reach` (every answer is the right
+    /// party).
+    pub connect: Option<f64>,
+    /// Talk time of a connect that is not the right party, seconds.
+    pub wrong_party_s: f64,
     /// Talk time of an answered call, seconds.
     pub talk_s: f64,
     /// Logging an attempt's result, seconds (every attempt).
@@ -126,6 +138,8 @@ impl Default for Campaign {
         Campaign {
             mode: DialerMode::Preview,
             reach: 0.3,
+            connect: None,
+            wrong_party_s: 30.0,
             talk_s: 180.0,
             wrap_s: 30.0,
             dial_s: 20.0,
@@ -153,7 +167,19 @@ impl Campaign {
                 format!("expected a share in (0, 1], got {}", self.reach),
             ));
         }
+        if let Some(k) = self.connect {
+            if !(k.is_finite() && k >= self.reach && k <= 1.0) {
+                return Some((
+                    "connect",
+                    format!(
+                        "expected a share in [reach = {}, 1] (connects include the right-party contacts), got {k}",
+                        self.reach
+                    ),
+                ));
+            }
+        }
         if let Some(e) = nonneg("talk_s", self.talk_s)
+            .or_else(|| nonneg("wrong_party_s", self.wrong_party_s))
             .or_else(|| nonneg("wrap_s", self.wrap_s))
             .or_else(|| nonneg("dial_s", self.dial_s))
             .or_else(|| nonneg("preview_s", self.preview_s))
@@ -199,16 +225,32 @@ impl Campaign {
         None
     }
 
+    /// Share of attempts answered by a person: `connect`, else `reach`.
+    pub fn connect_rate(&self) -> f64 {
+        self.connect.unwrap_or(self.reach).max(self.reach)
+    }
+
+    /// Talk seconds per attempt, `T = reach·talk_s + (connect −
+    /// reach)·wrong_party_s`.
+    pub fn talk_per_attempt_s(&self) -> f64 {
+        self.reach * self.talk_s + (self.connect_rate() - self.reach) * self.wrong_party_s
+    }
+
+    /// Mean agent time of an answered call in predictive mode, `h = (T +
+    /// connect·wrap_s) / connect`.
+    pub fn answered_handle_s(&self) -> f64 {
+        self.talk_per_attempt_s() / self.connect_rate() + self.wrap_s
+    }
+
     /// Agent seconds one attempt takes in preview or progressive mode
     /// (see the module documentation); in predictive mode, per attempt on
-    /// average, `reach·(talk_s + wrap_s)`.
+    /// average, `T + connect·wrap_s`.
     pub fn agent_s_per_attempt(&self) -> f64 {
+        let talk = self.talk_per_attempt_s();
         match self.mode {
-            DialerMode::Preview => {
-                self.preview_s + self.dial_s + self.reach * self.talk_s + self.wrap_s
-            }
-            DialerMode::Progressive => self.dial_s + self.reach * self.talk_s + self.wrap_s,
-            DialerMode::Predictive => self.reach * (self.talk_s + self.wrap_s),
+            DialerMode::Preview => self.preview_s + self.dial_s + talk + self.wrap_s,
+            DialerMode::Progressive => self.dial_s + talk + self.wrap_s,
+            DialerMode::Predictive => talk + self.connect_rate() * self.wrap_s,
         }
     }
 }
@@ -243,8 +285,11 @@ pub struct DialerStaffing {
     pub abandon: f64,
     /// Lines ringing per idle agent (predictive; 1 progressive; 0 preview).
     pub pacing: f64,
-    /// Expected answered (right-party) calls.
+    /// Expected connects (calls answered by a person).
     pub connects: f64,
+    /// Expected right-party contacts.
+    #[serde(default)]
+    pub right_party: f64,
     /// Agent-seconds of work, `attempts × agent_s_per_attempt`.
     pub work_s: f64,
 }
@@ -301,7 +346,8 @@ pub fn staff_campaign(
     }
     let interval_s = f64::from(interval_min) * 60.0;
     let work_s = attempts * c.agent_s_per_attempt();
-    let connects = attempts * c.reach;
+    let connects = attempts * c.connect_rate();
+    let right_party = attempts * c.reach;
     let max = crate::staffing::MAX_AGENTS;
     if attempts == 0.0 {
         return Ok(DialerStaffing {
@@ -310,6 +356,7 @@ pub fn staff_campaign(
             abandon: 0.0,
             pacing: 0.0,
             connects: 0.0,
+            right_party: 0.0,
             work_s: 0.0,
         });
     }
@@ -332,6 +379,7 @@ pub fn staff_campaign(
                     0.0
                 },
                 connects,
+                right_party,
                 work_s,
             })
         }
@@ -352,6 +400,7 @@ pub fn staff_campaign(
                 abandon,
                 pacing,
                 connects,
+                right_party,
                 work_s,
             })
         }
@@ -366,8 +415,8 @@ pub fn poisson_bound(
     interval_s: f64,
     c: &Campaign,
 ) -> Result<(u32, f64), DialerError> {
-    let h = c.talk_s + c.wrap_s;
-    let a = attempts * c.reach * h / interval_s;
+    let h = c.answered_handle_s();
+    let a = attempts * c.agent_s_per_attempt() / interval_s;
     let max = crate::staffing::MAX_AGENTS;
     let mut n = (a.floor() as u32).saturating_add(1);
     loop {
@@ -443,12 +492,12 @@ fn paced(attempts: f64, interval_s: f64, c: &Campaign, bound: u32) -> (u32, f64,
     };
     // A margin against the optimism of choosing on few replications.
     let ok = |n: u32| least_pacing(n).filter(|&(_, ab)| ab <= PACED_MARGIN * c.abandon_cap);
-    let a = attempts * c.reach * (c.talk_s + c.wrap_s) / interval_s;
+    let a = attempts * c.agent_s_per_attempt() / interval_s;
     let Some(mut best) = ok(bound).map(|(p, ab)| (bound, p, ab)) else {
         let idle = (f64::from(bound) - a).max(1e-9);
         let (_, tail) = (
             bound,
-            predictive_abandon(bound, a, c.talk_s + c.wrap_s, c.answer_wait_s),
+            predictive_abandon(bound, a, c.answered_handle_s(), c.answer_wait_s),
         );
         return (bound, attempts / interval_s * c.dial_s / idle, tail);
     };
@@ -502,19 +551,20 @@ impl DialerRun {
 
 /// The lines a predictive dialer keeps ringing with `idle` agents free and
 /// `busy` talking or logging: `⌈pacing × idle⌉`, but no more than
-/// `⌈(idle + busy·dial_s/h) / reach⌉` (`h = talk_s + wrap_s`), so that the
+/// `⌈(idle + busy·dial_s/h) / connect⌉` (`h` the mean handle of an answered
+/// call, [`Campaign::answered_handle_s`]), so that the
 /// answers it expects do not exceed the agents it expects free during a
 /// ring. The second bound only binds when many agents are idle at once (a
 /// shift start, a list refilled): a dialer at its pacing would then put
-/// `pacing × reach` answers on each free agent. 0 with no agent idle.
+/// `pacing × connect` answers on each free agent. 0 with no agent idle.
 pub fn lines_wanted(pacing: f64, idle: u32, busy: u32, c: &Campaign) -> u32 {
     if idle == 0 {
         return 0;
     }
-    let h = c.talk_s + c.wrap_s;
+    let h = c.answered_handle_s();
     let paced = (pacing * f64::from(idle)).ceil();
     let free_soon = f64::from(idle) + f64::from(busy) * c.dial_s / h;
-    let answers = (free_soon / c.reach).ceil();
+    let answers = (free_soon / c.connect_rate()).ceil();
     paced.min(answers).max(1.0).min(f64::from(u32::MAX)) as u32
 }
 
@@ -522,9 +572,9 @@ pub fn lines_wanted(pacing: f64, idle: u32, busy: u32, c: &Campaign) -> u32 {
 /// seconds (after `warmup_s` of warm-up, not counted): the dialer
 /// keeps [`lines_wanted`] lines ringing (each line rings an
 /// exponential time of mean `dial_s`, is answered with probability
-/// `reach`); an answered call takes a free agent at once, else waits up to
-/// `answer_wait_s` for one and is dropped after; talk and wrap are
-/// exponential with mean `talk_s + wrap_s`. The call list is unlimited.
+/// `connect`); an answered call takes a free agent at once, else waits up
+/// to `answer_wait_s` for one and is dropped after; talk and wrap are
+/// exponential with mean [`Campaign::answered_handle_s`]. The call list is unlimited.
 /// Deterministic in `seed`.
 pub fn simulate_predictive(
     agents: u32,
@@ -553,7 +603,7 @@ pub fn simulate_predictive(
     const DONE: u8 = 1;
     const DROP: u8 = 2;
     let mut rng = crate::arrivals::stream_rng(seed, 0);
-    let h = c.talk_s + c.wrap_s;
+    let h = c.answered_handle_s();
     let mut heap: BinaryHeap<Ev> = BinaryHeap::new();
     let mut seq = 0u64;
     let (mut idle, mut ringing) = (agents, 0u32);
@@ -603,7 +653,7 @@ pub fn simulate_predictive(
         match kind {
             RING_END => {
                 ringing -= 1;
-                if rng.random::<f64>() < c.reach {
+                if rng.random::<f64>() < c.connect_rate() {
                     run.answered += u64::from(counted);
                     if idle > 0 && pending.is_empty() {
                         idle -= 1;
@@ -672,6 +722,33 @@ mod tests {
         assert_eq!(p.agents, 21);
         assert_eq!(p.pacing, 1.0);
         assert_eq!(staff_campaign(0.0, 30, &c).unwrap().agents, 0);
+    }
+
+    /// Wrong parties: connects above the right-party contacts add their
+    /// talk to every mode; a connect rate below reach is an error.
+    #[test]
+    fn wrong_parties_add_their_talk() {
+        let c = Campaign {
+            connect: Some(0.5),
+            ..Campaign::default()
+        };
+        // T = 0.3·180 + 0.2·30 = 60 s; preview 15 + 20 + 60 + 30 = 125 s.
+        assert!((c.talk_per_attempt_s() - 60.0).abs() < 1e-12);
+        assert!((c.agent_s_per_attempt() - 125.0).abs() < 1e-12);
+        let p = Campaign {
+            mode: DialerMode::Predictive,
+            ..c
+        };
+        // Predictive: 60 + 0.5·30 = 75 s an attempt; 150 s an answered call.
+        assert!((p.agent_s_per_attempt() - 75.0).abs() < 1e-12);
+        assert!((p.answered_handle_s() - 150.0).abs() < 1e-12);
+        let s = staff_campaign(600.0, 30, &p).unwrap();
+        assert!((s.connects - 300.0).abs() < 1e-9 && (s.right_party - 180.0).abs() < 1e-9);
+        let bad = Campaign {
+            connect: Some(0.2),
+            ..Campaign::default()
+        };
+        assert_eq!(bad.invalid().map(|e| e.0), Some("connect"));
     }
 
     /// The Poisson bound: the least agents with the Erlang C tail under

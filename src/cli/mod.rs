@@ -126,8 +126,9 @@ impl LimitFlags {
     }
 }
 
-/// Prints each outbound campaign's days (attempts, connected calls,
-/// predictive drops, accounts reached and unreached) after `prefix`.
+/// Prints each outbound campaign's days (attempts, connects, right-party
+/// contacts, predictive drops, accounts reached and unreached) after
+/// `prefix`.
 fn print_campaign_days(prefix: &str, days: &[wfm::sim::CampaignDay]) {
     for c in days {
         let d = &c.day;
@@ -141,11 +142,12 @@ fn print_campaign_days(prefix: &str, days: &[wfm::sim::CampaignDay]) {
             String::new()
         };
         diag!(
-            "{prefix}campaign {} {}: {:.0} attempts, {:.0} connected{dropped}, {:.0} of {:.0} accounts reached, {:.0} unreached",
+            "{prefix}campaign {} {}: {:.0} attempts, {:.0} connects, {:.0} right-party{dropped}, {:.0} of {:.0} accounts reached, {:.0} unreached",
             c.channel,
             d.date,
             d.attempts,
-            d.connected,
+            d.connects,
+            d.right_party,
             d.accounts_reached,
             d.accounts,
             d.unreached()

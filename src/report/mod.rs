@@ -547,7 +547,7 @@ pub fn campaign_table(
             }
         }
         table {
-            tr { th { "campaign" } th { "date" } th { "attempts" } th { "connected" }
+            tr { th { "campaign" } th { "date" } th { "attempts" } th { "connects" } th { "right party" }
                  th { "dropped (share of answered)" } th { "accounts" } th { "reached" } th { "unreached" } }
             @for c in days {
                 @let d = &c.day;
@@ -555,7 +555,8 @@ pub fn campaign_table(
                     td { (c.channel) }
                     td { (d.date) }
                     td { (format!("{:.0}", d.attempts)) }
-                    td { (format!("{:.0}", d.connected)) }
+                    td { (format!("{:.0}", d.connects)) }
+                    td { (format!("{:.0}", d.right_party)) }
                     td { (format!("{:.1}", d.dropped)) " (" (pct(d.abandon_share())) ")" }
                     td { (format!("{:.0}", d.accounts)) }
                     td { (format!("{:.0}", d.accounts_reached)) }

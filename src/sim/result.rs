@@ -35,9 +35,13 @@ pub struct CampaignDayResult {
     pub date: Date,
     /// Attempts made (mean over replications).
     pub attempts: f64,
-    /// Attempts answered by the right party (with a predictive dialer,
-    /// also those dropped for want of an agent).
-    pub connected: f64,
+    /// Connects: attempts answered by a person, the right party or not
+    /// (with a predictive dialer, also those dropped for want of an agent).
+    #[serde(default)]
+    pub connects: f64,
+    /// Right-party contacts: attempts answered by the right party (with a
+    /// predictive dialer, also those dropped).
+    pub right_party: f64,
     /// Accounts reached: an agent talked to the right party (once each).
     pub accounts_reached: f64,
     /// Accounts on the day's list.
@@ -54,11 +58,11 @@ impl CampaignDayResult {
         (self.accounts - self.accounts_reached).max(0.0)
     }
 
-    /// Predictive abandonment: dropped calls over answered calls (0 with
-    /// none answered), the share the regulator caps.
+    /// Predictive abandonment: dropped calls over connects (answered
+    /// calls; 0 with none), the share the regulator caps.
     pub fn abandon_share(&self) -> f64 {
-        if self.connected > 0.0 {
-            self.dropped / self.connected
+        if self.connects > 0.0 {
+            self.dropped / self.connects
         } else {
             0.0
         }
@@ -128,7 +132,8 @@ impl SimResult {
         let r = self.replications.len().max(1) as f64;
         let mut out: Vec<CampaignDayResult> = Vec::new();
         for (i, &(d, _)) in self.labels.iter().enumerate() {
-            let (mut att, mut con, mut rea, mut pla, mut dro) = (0.0, 0.0, 0.0, 0.0, 0.0);
+            let (mut att, mut con, mut rea, mut pla, mut dro, mut ans) =
+                (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
             for rep in &self.replications {
                 let k = i * nc + c;
                 att += rep.cells.get(k).map_or(0.0, |x| f64::from(x.offered));
@@ -137,13 +142,15 @@ impl SimResult {
                     rea += f64::from(v[1]);
                     pla += f64::from(v[2]);
                     dro += f64::from(v[3]);
+                    ans += f64::from(v[4]);
                 }
             }
             if out.last().is_none_or(|x| x.date != d) {
                 out.push(CampaignDayResult {
                     date: d,
                     attempts: 0.0,
-                    connected: 0.0,
+                    connects: 0.0,
+                    right_party: 0.0,
                     accounts_reached: 0.0,
                     accounts: 0.0,
                     dropped: 0.0,
@@ -151,7 +158,8 @@ impl SimResult {
             }
             let x = out.last_mut().expect("pushed");
             x.attempts += att / r;
-            x.connected += con / r;
+            x.right_party += con / r;
+            x.connects += ans / r;
             x.accounts_reached += rea / r;
             x.accounts += pla / r;
             x.dropped += dro / r;

@@ -125,7 +125,7 @@ pub(super) struct RepStats {
     pub start_busy: Vec<u32>,
     pub queue_area: Vec<f64>,
     pub served: Vec<u32>,
-    pub campaign: Vec<[u32; 4]>,
+    pub campaign: Vec<[u32; 5]>,
 }
 
 impl RepStats {
@@ -142,7 +142,7 @@ impl RepStats {
             start_busy: vec![0; channels],
             queue_area: vec![0.0; channels],
             served: vec![0; groups * channels],
-            campaign: vec![[0; 4]; intervals * channels],
+            campaign: vec![[0; 5]; intervals * channels],
         }
     }
 
@@ -226,10 +226,10 @@ pub struct Replication {
     #[serde(default)]
     pub served: Vec<u32>,
     /// An outbound campaign's counters per cell (`interval · channels +
-    /// channel`): connected calls, accounts reached, accounts planned (on
-    /// the day's first attempt).
+    /// channel`): right-party answers, accounts reached, accounts planned
+    /// (at the day's start), predictive drops, connects (answers by anyone).
     #[serde(default)]
-    pub campaign: Vec<[u32; 4]>,
+    pub campaign: Vec<[u32; 5]>,
 }
 
 /// A mean across replications with the half-width of its 95% confidence

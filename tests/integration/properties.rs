@@ -125,6 +125,7 @@ proptest! {
         per_day in 1u32..8,
         max_unanswered in 1u32..7,
         mode in 0usize..3,
+        wrong in 0.0f64..0.3,
     ) {
         use wfm::channels::{ChannelBook, ChannelKind};
         use wfm::dialer::{Campaign, DialerMode};
@@ -149,6 +150,7 @@ proptest! {
         let camp = Campaign {
             mode,
             reach,
+            connect: Some((reach + wrong).min(1.0)),
             attempts_per_day: per_day,
             max_unanswered_per_day: max_unanswered,
             ..Campaign::default()
@@ -184,7 +186,7 @@ proptest! {
             match c[3] {
                 "connected" => e[1] += 1,
                 "no answer" => e[2] += 1,
-                "dropped" => e[3] += 1,
+                "dropped" | "wrong party" => e[3] += 1,
                 other => prop_assert!(false, "outcome {other}: {l}"),
             }
         }
@@ -199,7 +201,7 @@ proptest! {
         }
         for ((day, a), [k, con, un, dropped]) in acc {
             prop_assert!(k <= per_day && con <= 1 && con + dropped <= 3 && un <= max_unanswered,
-                "day {day} account {a}: {k} attempts, {con} reached, {dropped} dropped, {un} unanswered");
+                "day {day} account {a}: {k} attempts, {con} reached, {dropped} dropped or wrong party, {un} unanswered");
         }
     }
 }

@@ -643,7 +643,8 @@ fn blended_groups_match_the_exact_markov_chain() {
 /// spare, an account called up to `k` times a day and not again once
 /// reached is reached with probability `1 − (1 − reach)^k`, the day has
 /// the list over `(1 − (1 − reach)^k) / reach` accounts, the connected
-/// calls are `reach` of the attempts, and the list is made.
+/// calls are `reach` of the attempts, the connects (answers by anyone,
+/// a wrong party too) `connect` of them, and the list is made.
 #[test]
 fn campaign_accounts_are_reached_as_the_closed_form_says() {
     use wfm::dialer::Campaign;
@@ -653,7 +654,12 @@ fn campaign_accounts_are_reached_as_the_closed_form_says() {
     let list: Vec<u32> = (0..iv)
         .map(|i| if (16..44).contains(&i) { 40 } else { 0 })
         .collect();
-    for (reach, k) in [(0.35, 2u32), (0.2, 3), (0.6, 1)] {
+    for (reach, k, connect) in [
+        (0.35, 2u32, None),
+        (0.2, 3, None),
+        (0.6, 1, None),
+        (0.3, 2, Some(0.5)),
+    ] {
         let r = SimBuilder::new(30, iv)
             .replications(40)
             .seed(5)
@@ -678,6 +684,7 @@ fn campaign_accounts_are_reached_as_the_closed_form_says() {
                 "out",
                 Campaign {
                     reach,
+                    connect,
                     attempts_per_day: k,
                     ..Campaign::default()
                 },
@@ -698,7 +705,14 @@ fn campaign_accounts_are_reached_as_the_closed_form_says() {
             (share - reached).abs() < 0.02,
             "reach {reach}, k {k}: {share:.4} vs {reached:.4}"
         );
-        assert!((d.connected / d.attempts - reach).abs() < 0.02, "{d:?}");
+        assert!((d.right_party / d.attempts - reach).abs() < 0.02, "{d:?}");
+        // Connects are `connect` of the attempts (without one, every
+        // connect is the debtor).
+        let c = connect.unwrap_or(reach);
+        assert!((d.connects / d.attempts - c).abs() < 0.02, "{d:?}");
+        if connect.is_none() {
+            assert_eq!(d.connects, d.right_party);
+        }
         // The list is made, and no more (to within the draws of reach).
         assert!(d.attempts <= 1120.0 + 1e-9);
         assert!(d.attempts >= 0.95 * 1120.0, "{d:?}");
@@ -750,7 +764,7 @@ fn predictive_dialer_in_the_centre_keeps_the_abandon_cap() {
             .iter()
             .map(|rep| {
                 let (con, dro) = rep.campaign.iter().fold((0.0, 0.0), |(a, b), v| {
-                    (a + f64::from(v[0]), b + f64::from(v[3]))
+                    (a + f64::from(v[4]), b + f64::from(v[3]))
                 });
                 dro / con
             })

@@ -73,6 +73,8 @@ struct Contact {
     account: u32,
     /// An outbound campaign's call: answered by the right party.
     connected: bool,
+    /// An outbound campaign's call: answered by someone else.
+    wrong: bool,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -387,6 +389,7 @@ impl<'a, 'w> Engine<'a, 'w> {
             join_work: 0.0,
             account: u32::MAX,
             connected: false,
+            wrong: false,
         };
         match self.free_contacts.pop() {
             Some(i) => {
@@ -629,6 +632,8 @@ impl<'a, 'w> Engine<'a, 'w> {
                 before
                     + if ct.connected {
                         talk * camp.talk_s
+                    } else if ct.wrong {
+                        talk * camp.wrong_party_s
                     } else {
                         0.0
                     }
@@ -658,6 +663,8 @@ impl<'a, 'w> Engine<'a, 'w> {
             } else if ct.account != u32::MAX {
                 if ct.connected {
                     "connected"
+                } else if ct.wrong {
+                    "wrong party"
                 } else {
                     "no answer"
                 }

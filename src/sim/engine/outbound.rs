@@ -11,6 +11,25 @@ pub(super) const REACHED: usize = 1;
 pub(super) const PLANNED: usize = 2;
 /// Answered predictive calls dropped with no agent in time.
 pub(super) const DROPPED: usize = 3;
+/// Calls answered by a person (connects: right party or not).
+pub(super) const ANSWERED: usize = 4;
+
+/// What became of one attempt on an account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Outcome {
+    /// Nobody answered.
+    NoAnswer,
+    /// Someone else answered and talked to an agent.
+    WrongParty,
+    /// The right party answered and talked to an agent.
+    Reached,
+    /// Answered (by the right party or not) and dropped by a predictive
+    /// dialer with no agent free in time.
+    Dropped {
+        /// Whether it was the right party.
+        right: bool,
+    },
+}
 
 /// One account of a campaign's day.
 #[derive(Debug, Clone, Copy, Default)]
@@ -93,39 +112,54 @@ impl Engine<'_, '_> {
         self.stats.campaign[iv * self.stats.channels + c][PLANNED] += n;
     }
 
-    /// Counts attempt `account` of channel `c`'s campaign: `connected`
-    /// (answered by the right party) or not; `reached` says an agent talks
-    /// to it. An account not reached goes back on the day's queue while
-    /// under every daily cap (a dropped predictive call counts as a
-    /// connected call: the debtor answered).
-    fn account_result(
-        &mut self,
-        c: usize,
-        iv: usize,
-        account: u32,
-        connected: bool,
-        reached: bool,
-    ) {
+    /// Counts an attempt on `account` of channel `c`'s campaign by its
+    /// outcome. Every answer counts against the account's connected calls
+    /// (a dropped or wrong-party call too: the number answered); an
+    /// account not reached goes back on the day's queue while under every
+    /// daily cap.
+    fn account_result(&mut self, c: usize, iv: usize, account: u32, outcome: Outcome) {
         let Some(camp) = self.sim.channels[c].campaign else {
             return;
         };
         let k = iv * self.stats.channels + c;
         let d = &mut self.campaign_days[c];
         let acc = &mut d.accounts[account as usize];
-        if connected {
-            acc.connected += 1;
-            self.stats.campaign[k][CONNECTED] += 1;
-        } else {
-            acc.unanswered += 1;
+        let st = &mut self.stats.campaign[k];
+        match outcome {
+            Outcome::NoAnswer => acc.unanswered += 1,
+            Outcome::WrongParty => {
+                acc.connected += 1;
+                st[ANSWERED] += 1;
+            }
+            Outcome::Reached => {
+                acc.connected += 1;
+                st[ANSWERED] += 1;
+                st[CONNECTED] += 1;
+                st[REACHED] += 1;
+                return;
+            }
+            Outcome::Dropped { right } => {
+                acc.connected += 1;
+                st[ANSWERED] += 1;
+                st[DROPPED] += 1;
+                if right {
+                    st[CONNECTED] += 1;
+                }
+            }
         }
-        if reached {
-            self.stats.campaign[k][REACHED] += 1;
-        } else if acc.attempts < camp.attempts_per_day
+        if acc.attempts < camp.attempts_per_day
             && acc.unanswered < camp.max_unanswered_per_day
             && acc.connected < camp.max_connected_per_day
         {
             d.queue.push_back(account);
         }
+    }
+
+    /// Whether the attempt with `key` is answered by the right party, by
+    /// someone else, or not at all, under campaign `camp`: `(right, wrong)`.
+    fn answer(&self, key: u64, camp: &crate::dialer::Campaign) -> (bool, bool) {
+        let u = self.draw(key, 6).random::<f64>();
+        (u < camp.reach, u >= camp.reach && u < camp.connect_rate())
     }
 
     /// A new attempt on channel `c` to `account` (its day's counter
@@ -147,10 +181,19 @@ impl Engine<'_, '_> {
         let id = self.attempt(c, account);
         if let Some(camp) = self.sim.channels[c].campaign {
             let key = self.contacts[id as usize].key;
-            let connected = self.draw(key, 6).random::<f64>() < camp.reach;
-            self.contacts[id as usize].connected = connected;
-            let iv = self.contacts[id as usize].iv as usize;
-            self.account_result(c, iv, account, connected, connected);
+            let (right, wrong) = self.answer(key, &camp);
+            let ct = &mut self.contacts[id as usize];
+            ct.connected = right;
+            ct.wrong = wrong;
+            let iv = ct.iv as usize;
+            let outcome = if right {
+                Outcome::Reached
+            } else if wrong {
+                Outcome::WrongParty
+            } else {
+                Outcome::NoAnswer
+            };
+            self.account_result(c, iv, account, outcome);
         }
         self.begin_service(a, id, true);
     }
@@ -234,9 +277,9 @@ impl Engine<'_, '_> {
         let (c, g, iv) = (ct.ch as usize, ct.group as usize, ct.iv as usize);
         self.ringing[g] -= 1;
         let camp = self.sim.channels[c].campaign.expect("predictive");
-        let connected = self.draw(ct.key, 6).random::<f64>() < camp.reach;
-        if !connected {
-            self.account_result(c, iv, ct.account, false, false);
+        let (right, wrong) = self.answer(ct.key, &camp);
+        if !(right || wrong) {
+            self.account_result(c, iv, ct.account, Outcome::NoAnswer);
             if self.trace.is_some() {
                 let group = self.sim.groups[g].name.clone();
                 self.trace_row(&ct, "no answer", 0.0, 0.0, &group);
@@ -244,7 +287,8 @@ impl Engine<'_, '_> {
             self.free_contact(id);
         } else {
             let x = &mut self.contacts[id as usize];
-            x.connected = true;
+            x.connected = right;
+            x.wrong = wrong;
             x.state = State::Answered;
             x.join = self.t;
             match self.take_idle(g) {
@@ -266,8 +310,14 @@ impl Engine<'_, '_> {
             return;
         }
         let (c, g, iv) = (ct.ch as usize, ct.group as usize, ct.iv as usize);
-        self.account_result(c, iv, ct.account, true, false);
-        self.stats.campaign[iv * self.stats.channels + c][DROPPED] += 1;
+        self.account_result(
+            c,
+            iv,
+            ct.account,
+            Outcome::Dropped {
+                right: ct.connected,
+            },
+        );
         if self.trace.is_some() {
             let group = self.sim.groups[g].name.clone();
             self.trace_row(&ct, "dropped", self.t - ct.join, 0.0, &group);
@@ -297,10 +347,16 @@ impl Engine<'_, '_> {
         self.answered[g].pop_front().map(|(id, _)| id)
     }
 
-    /// Agent `a` takes answered predictive call `id`: the account reached.
+    /// Agent `a` takes answered predictive call `id`: the account reached
+    /// (or a wrong party talked to).
     pub(super) fn connect(&mut self, a: u32, id: u32) {
         let ct = self.contacts[id as usize];
-        self.account_result(ct.ch as usize, ct.iv as usize, ct.account, true, true);
+        let outcome = if ct.connected {
+            Outcome::Reached
+        } else {
+            Outcome::WrongParty
+        };
+        self.account_result(ct.ch as usize, ct.iv as usize, ct.account, outcome);
         self.begin_service(a, id, true);
     }
 
