@@ -152,7 +152,7 @@ pub(crate) fn review_with_sim(
         chosen = crate::sim::choose_reserves(&mut built, &|c: &str| {
             book.resolve(c).ok().map(|x| x.targets)
         })?
-        .chosen;
+        .by_day;
     }
     let sim = built.run(None)?;
     let blends = blend_outcomes(&sim, &blends, &saved, &chosen);

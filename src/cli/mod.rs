@@ -126,6 +126,32 @@ impl LimitFlags {
     }
 }
 
+/// A blend's reserve for the console: `reserve 3`, or per day when the
+/// days differ (`reserve 3 (03-13: 10)`: the most common, then the others).
+fn reserve_text(b: &wfm::plan::BlendOutcome) -> String {
+    let mut counts: std::collections::BTreeMap<u32, usize> = Default::default();
+    for (_, r) in &b.reserve_by_day {
+        *counts.entry(*r).or_default() += 1;
+    }
+    let Some((&usual, _)) = counts
+        .iter()
+        .max_by_key(|(r, n)| (**n, std::cmp::Reverse(**r)))
+    else {
+        return format!("reserve {}", b.blend.reserve);
+    };
+    let others: Vec<String> = b
+        .reserve_by_day
+        .iter()
+        .filter(|(_, r)| *r != usual)
+        .map(|(d, r)| format!("{}: {r}", d.strftime("%m-%d")))
+        .collect();
+    if others.is_empty() {
+        format!("reserve {usual}")
+    } else {
+        format!("reserve {usual} ({})", others.join(", "))
+    }
+}
+
 /// Prints each outbound campaign's days (attempts, connects, right-party
 /// contacts, predictive drops, accounts reached and unreached) after
 /// `prefix`.

@@ -280,11 +280,11 @@ fn run_in(a: &PlanArgs) -> Result<i32> {
     super::print_campaign_days("wfm: plan: ", &result.simulation.campaigns());
     for b in &result.blends {
         diag!(
-            "wfm: plan: blend {}: {} agents call out on {} with reserve {}: {:.0} outbound calls by them, {:.0} by the collectors ({} collector agent-intervals credited to the blend)",
+            "wfm: plan: blend {}: {} agents call out on {} with {}: {:.0} outbound calls by them, {:.0} by the collectors ({} collector agent-intervals credited to the blend)",
             b.blend.group,
             b.blend.inbound,
             b.blend.outbound,
-            b.blend.reserve,
+            super::reserve_text(b),
             b.calls_by_blended,
             b.calls_by_collectors,
             b.collector_intervals_saved

@@ -299,11 +299,11 @@ fn run_in(a: &ReviewArgs) -> Result<i32> {
     super::print_campaign_days("wfm: review: ", &review.campaigns);
     for b in &review.blends {
         diag!(
-            "wfm: review: blend {}: {} agents call out on {} with reserve {} (chosen by simulation): {:.0} outbound calls by them, {:.0} by the collectors",
+            "wfm: review: blend {}: {} agents call out on {} with {} (chosen by simulation, day by day): {:.0} outbound calls by them, {:.0} by the collectors",
             b.blend.group,
             b.blend.inbound,
             b.blend.outbound,
-            b.blend.reserve,
+            super::reserve_text(b),
             b.calls_by_blended,
             b.calls_by_collectors
         );

@@ -156,15 +156,19 @@ pub fn run(a: SimulateArgs) -> Result<i32> {
                 String::new()
             };
             diag!(
-                "wfm: simulate: {} reserve {}: {} inbound interval(s) missing a target, {:.0} outbound calls{dropped}",
+                "wfm: simulate: {} reserves {}: {} inbound interval(s) missing a target, {:.0} outbound calls{dropped}",
                 t.group,
-                t.reserve,
+                t.by_day
+                    .iter()
+                    .map(|r| r.to_string())
+                    .collect::<Vec<_>>()
+                    .join(","),
                 t.inbound_misses,
                 t.outbound_calls
             );
         }
-        for (g, r) in &choice.chosen {
-            diag!("wfm: simulate: {g}: reserve {r} chosen");
+        for (g, d, r) in &choice.by_day {
+            diag!("wfm: simulate: {g}: {d} reserve {r} chosen");
         }
     }
 

@@ -43,6 +43,9 @@ pub struct BlendOutcome {
     pub calls_by_blended: f64,
     /// Outbound calls made by the collectors.
     pub calls_by_collectors: f64,
+    /// The reserve chosen for each day (its largest is `blend.reserve`).
+    #[serde(default)]
+    pub reserve_by_day: Vec<(jiff::civil::Date, u32)>,
     /// Agent-intervals of collectors the credit of the blend took off the
     /// dialer model's requirement (in the last round).
     pub collector_intervals_saved: u64,
@@ -231,12 +234,13 @@ pub fn lower_credit(credit: &mut Credit, behind: &[BehindDay]) {
 }
 
 /// What each blend did in `sim`: calls made by the blended agents and by
-/// the collectors (`saved` from [`apply_credit`], `chosen` the reserves).
+/// the collectors (`saved` from [`apply_credit`], `by_day` the reserves
+/// chosen per group and day, [`crate::sim::ReserveChoice::by_day`]).
 pub fn blend_outcomes(
     sim: &SimResult,
     blends: &[PlanBlend],
     saved: &[u64],
-    chosen: &[(String, u32)],
+    by_day: &[(String, jiff::civil::Date, u32)],
 ) -> Vec<BlendOutcome> {
     blends
         .iter()
@@ -251,11 +255,17 @@ pub fn blend_outcomes(
                 }
             };
             let mut blend = b.clone();
-            if let Some((_, r)) = chosen.iter().find(|(g, _)| *g == b.inbound) {
-                blend.reserve = *r;
+            let days: Vec<(jiff::civil::Date, u32)> = by_day
+                .iter()
+                .filter(|(g, _, _)| *g == b.inbound)
+                .map(|&(_, d, r)| (d, r))
+                .collect();
+            if let Some(r) = days.iter().map(|x| x.1).max() {
+                blend.reserve = r;
             }
             BlendOutcome {
                 blend,
+                reserve_by_day: days,
                 calls_by_blended: calls(&b.inbound),
                 calls_by_collectors: calls(&b.outbound),
                 collector_intervals_saved: n,

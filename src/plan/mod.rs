@@ -117,7 +117,8 @@ pub struct PlanRound {
     /// the next round).
     #[serde(default)]
     pub outbound_behind: usize,
-    /// Blends: the reserve chosen by simulation per blended group.
+    /// Blends: the largest reserve chosen by simulation per blended group
+    /// (each day has its own: [`BlendOutcome::reserve_by_day`]).
     #[serde(default)]
     pub reserves: Vec<(String, u32)>,
     /// The interval with the lowest simulated service level relative to its target.
@@ -298,11 +299,13 @@ pub fn plan(
             .limits(opts.limits)
             .build()?;
         let mut reserves = Vec::new();
+        let mut by_day = Vec::new();
         if !blends.is_empty() {
-            reserves = crate::sim::choose_reserves(&mut built, &|c: &str| {
+            let choice = crate::sim::choose_reserves(&mut built, &|c: &str| {
                 book.resolve(c).ok().map(|x| x.targets)
-            })?
-            .chosen;
+            })?;
+            reserves = choice.chosen;
+            by_day = choice.by_day;
             // The collectors' own group calls out whenever free: its
             // reserve is news only if the search raised it.
             reserves.retain(|(g, r)| *r > 0 || blends.iter().any(|b| &b.inbound == g));
@@ -390,14 +393,14 @@ pub fn plan(
                 }
             }
         }
-        last = Some((roster, sim, reserves));
+        last = Some((roster, sim, by_day));
         if done {
             break;
         }
     }
-    let (roster, simulation, reserves) = last.expect("at least one round");
+    let (roster, simulation, by_day) = last.expect("at least one round");
     let groups = group_outcomes(&roster, &simulation, &book, &factor);
-    let blends = blend::blend_outcomes(&simulation, &blends, &saved, &reserves);
+    let blends = blend::blend_outcomes(&simulation, &blends, &saved, &by_day);
     Ok(PlanResult {
         forecast,
         requirement: staff,

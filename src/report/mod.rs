@@ -540,8 +540,11 @@ pub fn campaign_table(
         @for b in blends {
             p {
                 "The " (b.blend.inbound) " agents call out on " (b.blend.outbound)
-                " when no call waits and at least " strong { (b.blend.reserve) }
-                " other " (b.blend.inbound) " agents are idle (the reserve chosen by simulation: the least that adds no missed target and keeps the dialer's drops within its cap): "
+                " when no call waits and at least " strong {
+                    @if b.reserve_by_day.iter().all(|x| x.1 == b.blend.reserve) { (b.blend.reserve) }
+                    @else { (b.reserve_by_day.iter().map(|(d, r)| format!("{r} on {}", d.strftime("%m-%d"))).collect::<Vec<_>>().join(", ")) }
+                }
+                " other " (b.blend.inbound) " agents are idle (the reserve chosen by simulation, day by day: the least that adds no missed target and keeps the dialer's drops within its cap): "
                 (format!("{:.0}", b.calls_by_blended)) " outbound calls by them, "
                 (format!("{:.0}", b.calls_by_collectors)) " by the collectors."
             }

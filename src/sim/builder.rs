@@ -474,6 +474,7 @@ impl SimBuilder {
                 concurrency: g.concurrency,
                 agents: g.agents.clone(),
                 outbound: None,
+                reserves: Vec::new(),
             });
         }
         for (c, gs) in groups_of.iter().enumerate() {

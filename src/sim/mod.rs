@@ -256,6 +256,9 @@ struct GroupRt {
     /// Blending: the outbound channel the group calls out on with an
     /// unlimited list, and how many agents it keeps idle for inbound.
     outbound: Option<(usize, u32)>,
+    /// Blending: the reserve per interval when it varies (set by
+    /// [`choose_reserves`] day by day); empty, `outbound`'s.
+    reserves: Vec<u32>,
 }
 
 impl Simulation {

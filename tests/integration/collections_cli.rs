@@ -353,13 +353,13 @@ fn blended_outbound_stays_inside_the_window_and_the_list() {
     assert_eq!(o.status.code(), Some(0), "{err}");
     let chosen: u32 = err
         .lines()
-        .find_map(|l| l.strip_prefix("wfm: simulate: phone_blend: reserve "))
+        .find_map(|l| l.strip_prefix("wfm: simulate: phone_blend: 2026-03-11 reserve "))
         .and_then(|l| l.split_whitespace().next())
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("{err}"));
     let misses = |r: u32| {
         err.lines()
-            .find_map(|l| l.strip_prefix(&format!("wfm: simulate: phone_blend reserve {r}: ")))
+            .find_map(|l| l.strip_prefix(&format!("wfm: simulate: phone_blend reserves {r}: ")))
             .map(|l| {
                 l.split_whitespace()
                     .next()

@@ -792,3 +792,83 @@ fn predictive_dialer_in_the_centre_keeps_the_abandon_cap() {
         );
     }
 }
+
+/// The reserve is chosen day by day: on a day with fewer agents for the
+/// same calls the blended group keeps more agents back, and the other day
+/// still calls out; with the chosen reserves no day misses more inbound
+/// targets than it would without blending.
+#[test]
+fn reserves_are_chosen_day_by_day() {
+    use wfm::staffing::Targets;
+    let n = 96;
+    let sim = ChannelBook::default().resolve("x").unwrap().sim;
+    // 40 calls a half hour of 240 s: 5.3 Erlangs; 9 agents on day one, 7 on
+    // day two.
+    let agents: Vec<u32> = (0..n).map(|i| if i < 48 { 9 } else { 7 }).collect();
+    let mut s = SimBuilder::new(30, n)
+        .replications(20)
+        .seed(3)
+        .channel(spec(
+            "in",
+            ChannelKind::Voice,
+            vec![40.0; n],
+            vec![240.0; n],
+            vec![Some(300.0); n],
+            20.0,
+            sim.clone(),
+        ))
+        .channel(spec(
+            "out",
+            ChannelKind::Voice,
+            vec![0.0; n],
+            vec![240.0; n],
+            vec![None; n],
+            20.0,
+            sim.clone(),
+        ))
+        .group(GroupSpec {
+            name: "g".into(),
+            channels: vec!["in".into(), "out".into()],
+            concurrency: 1,
+            agents,
+        })
+        .blend("g", "out", 0)
+        .build()
+        .unwrap();
+    let targets = |c: &str| {
+        (c == "in").then(|| Targets {
+            service_level: Some(0.8),
+            answer_within_s: 20.0,
+            ..Targets::default()
+        })
+    };
+    let choice = wfm::sim::choose_reserves(&mut s, &targets).unwrap();
+    let days: Vec<u32> = choice.by_day.iter().map(|x| x.2).collect();
+    assert_eq!(days.len(), 2, "{choice:?}");
+    assert!(days[0] < days[1], "reserves by day {days:?}");
+    // The chosen reserves, run again: no day worse than its floor (the
+    // search's run at the most agents, the last trial at `most`).
+    let r = s.run(None).unwrap();
+    let day_misses = |r: &SimResult, a: usize, b: usize| {
+        let t = targets("in").unwrap();
+        (a..b)
+            .filter(|&i| {
+                r.interval(0, i)
+                    .is_some_and(|m| wfm::sim::misses_target(&t, &m))
+            })
+            .count()
+    };
+    let floor = choice
+        .trials
+        .iter()
+        .find(|t| t.by_day == vec![9, 9])
+        .expect("a run at the most agents");
+    assert!(
+        day_misses(&r, 0, 48) + day_misses(&r, 48, 96) <= floor.inbound_misses,
+        "{choice:?}"
+    );
+    assert!(
+        r.summary_all(1).unwrap().answered.mean > 0.0,
+        "it calls out"
+    );
+}

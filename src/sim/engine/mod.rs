@@ -706,7 +706,8 @@ impl<'a, 'w> Engine<'a, 'w> {
         match self.next_work(g) {
             Some(id) => self.begin_service(a, id, true),
             None => {
-                if let Some((c, reserve)) = self.sim.groups[g].outbound {
+                if let Some((c, _)) = self.sim.groups[g].outbound {
+                    let reserve = self.reserve(g);
                     if self.is_predictive(c) {
                         self.push_idle(g, a);
                         self.pace(g);

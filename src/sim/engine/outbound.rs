@@ -233,9 +233,10 @@ impl Engine<'_, '_> {
     /// the idle agents beyond the reserve (the model of
     /// [`crate::dialer::simulate_predictive`]).
     pub(super) fn pace(&mut self, g: usize) {
-        let Some((c, reserve)) = self.sim.groups[g].outbound else {
+        let Some((c, _)) = self.sim.groups[g].outbound else {
             return;
         };
+        let reserve = self.reserve(g);
         if !self.is_predictive(c) || self.live_answered(g) {
             return;
         }
@@ -372,9 +373,10 @@ impl Engine<'_, '_> {
             }
         }
         for g in 0..sim.groups.len() {
-            let Some((c, reserve)) = sim.groups[g].outbound else {
+            let Some((c, _)) = sim.groups[g].outbound else {
                 continue;
             };
+            let reserve = self.reserve(g);
             if self.is_predictive(c) {
                 self.pace(g);
                 continue;
@@ -388,6 +390,15 @@ impl Engine<'_, '_> {
                     None => break,
                 }
             }
+        }
+    }
+
+    /// Blended group `g`'s reserve now (0 for a group that does not blend).
+    pub(super) fn reserve(&self, g: usize) -> u32 {
+        let grp = &self.sim.groups[g];
+        match grp.reserves.get(self.interval_of(self.t) as usize) {
+            Some(&r) => r,
+            None => grp.outbound.map_or(0, |(_, r)| r),
         }
     }
 
