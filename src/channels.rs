@@ -397,8 +397,9 @@ impl ChannelBook {
     /// How the plan and the review simulate a centre whose phone agents
     /// blend with collections; returns the book and the blends found
     /// (`[group.NAME]`, inbound channel, outbound channel, reserve). A
-    /// blended table with more or fewer than one inbound channel is an error
-    /// at its `channels` key (multi-skill blending: `wfm simulate`).
+    /// blended table with more than one inbound channel is an error at its
+    /// `channels` key (multi-skill blending: `wfm simulate`); one of the
+    /// campaign alone is its collectors, as one group per channel has them.
     pub fn per_channel_with_blends(
         &self,
         channels: &[String],
@@ -407,6 +408,10 @@ impl ChannelBook {
         for (name, g) in &self.file.group {
             let Some(out) = &g.blend else { continue };
             let inbound: Vec<&String> = g.channels.iter().filter(|c| *c != out).collect();
+            if inbound.is_empty() {
+                // The campaign's own collectors: one group per channel has them.
+                continue;
+            }
             if inbound.len() != 1 {
                 return Err(InputError::at_key(
                     &self.source,

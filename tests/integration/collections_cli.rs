@@ -153,6 +153,11 @@ fn bad_dialer_settings_are_located_errors() {
             "mode = \"psychic\"",
             "expected one of `preview`",
         ),
+        (
+            "connect = 0.45",
+            "connect = 0.2",
+            "[channel.cash_call] outbound.connect",
+        ),
     ] {
         let (_d, ch) = temp_file("c.toml", &base.replace(from, to));
         let out = dir.path().join("s.csv");
@@ -464,7 +469,7 @@ fn plan_schedules_and_simulates_the_collectors() {
 }
 
 /// The shipped channels blend the phone agents with the collections calls
-/// (`[group.phone_collect] blend = "cash_call"`): `wfm plan` credits their
+/// (`[group.phone] blend = "cash_call"`): `wfm plan` credits their
 /// spare time to the campaign, chooses the reserve by simulation, meets
 /// every phone target with the campaign's day made, and costs no more
 /// than planning the collectors alone (`--no-blend`).
@@ -511,9 +516,7 @@ fn plan_blends_phone_agents_with_the_collections() {
     assert_eq!((misses.as_str(), behind.as_str()), ("0", "0"), "{err}");
     assert!(reserves.starts_with("phone="), "{reserves}");
     assert!(
-        err.contains(
-            "wfm: plan: blend phone_collect: phone agents call out on cash_call with reserve "
-        ),
+        err.contains("wfm: plan: blend phone: phone agents call out on cash_call with reserve "),
         "{err}"
     );
     let (alone, _, _, none, err2) = cost(&["--no-blend"], "a");
@@ -560,9 +563,7 @@ fn review_takes_the_collections_and_the_blend() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(matches!(o.status.code(), Some(0 | 1)), "{err}");
     assert!(
-        err.contains(
-            "wfm: review: blend phone_collect: phone agents call out on cash_call with reserve "
-        ),
+        err.contains("wfm: review: blend phone: phone agents call out on cash_call with reserve "),
         "{err}"
     );
     assert!(
