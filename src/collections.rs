@@ -41,10 +41,23 @@ pub const MAX_DAYS_PAST_DUE: u32 = 3660;
 pub struct Collections {
     /// Name; the outbound channels are `<name>_call` and `<name>_message`.
     pub name: String,
-    /// Days of the month loans fall due.
+    /// Days of the month loans fall due (with `loans_due`).
+    #[serde(default)]
     pub due_days: Vec<u32>,
-    /// Loans falling due on each due date.
+    /// Loans falling due on each of `due_days`.
+    #[serde(default)]
     pub loans_due: f64,
+    /// Repayment products, each with its own due days and loans due
+    /// (`[[collections.product]]`), added to `due_days`/`loans_due`.
+    #[serde(default)]
+    pub product: Vec<Product>,
+    /// A daily series of loans falling due: a CSV `date,loans_due`
+    /// (relative to the scenario file), added to the above.
+    #[serde(default)]
+    pub loans_due_csv: Option<String>,
+    /// The series read from `loans_due_csv` (by [`crate::scenario::Scenario::from_path`]).
+    #[serde(skip)]
+    pub due_series: std::collections::BTreeMap<Date, f64>,
     /// `[days past due, share still overdue]` points, days increasing,
     /// shares not rising.
     pub delinquency: Vec<(u32, f64)>,
@@ -63,6 +76,53 @@ fn window_start() -> String {
 }
 fn window_end() -> String {
     "22:00".into()
+}
+
+/// A repayment product of a collections book.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Product {
+    /// Name (e.g. `cash_loan`, `installments`).
+    pub name: String,
+    /// Days of the month its loans fall due.
+    pub due_days: Vec<u32>,
+    /// Loans falling due on each of its due days.
+    pub loans_due: f64,
+}
+
+/// Reads a daily series of loans due: a CSV `date,loans_due` (loans
+/// falling due that day, ≥ 0; each date once). Errors name the file, the
+/// line and the column.
+pub fn read_due_series<R: std::io::Read>(
+    rdr: R,
+    source: &str,
+) -> Result<std::collections::BTreeMap<Date, f64>, InputError> {
+    use crate::textio::{csv_reader, each_record, read_header};
+    let mut rdr = csv_reader(rdr);
+    let (headers, idx, _) = read_header(&mut rdr, source, &["date", "loans_due"], &[])?;
+    let mut out = std::collections::BTreeMap::new();
+    let mut lines: std::collections::BTreeMap<Date, u64> = Default::default();
+    each_record(&mut rdr, source, &headers, |cell| {
+        let date = cell.date(idx[0].unwrap_or(0))?;
+        let n = cell.number(
+            idx[1].unwrap_or(1),
+            0.0,
+            "loans due that day, a number >= 0",
+        )?;
+        if n > 1e9 {
+            return Err(cell.err(idx[1].unwrap_or(1), "loans due that day, at most 1e9"));
+        }
+        if let Some(first) = lines.insert(date, cell.line) {
+            return Err(InputError::at(
+                source,
+                cell.line,
+                format!("{date} is listed twice (first on line {first})"),
+            ));
+        }
+        out.insert(date, n);
+        Ok(())
+    })?;
+    Ok(out)
 }
 
 /// A tier of overdue loans.
@@ -154,6 +214,33 @@ impl Collections {
             return bad(
                 "due_days",
                 format!("expected days of the month 1-31, got {d}"),
+            );
+        }
+        for p in &self.product {
+            let k = format!("product {}", p.name);
+            if !(p.loans_due.is_finite() && p.loans_due >= 0.0 && p.loans_due <= 1e9) {
+                return bad(
+                    &k,
+                    format!(
+                        "loans_due: expected loans from 0 to 1e9, got {}",
+                        p.loans_due
+                    ),
+                );
+            }
+            if p.due_days.is_empty() {
+                return bad(&k, "due_days: expected days of the month 1-31".into());
+            }
+            if let Some(d) = p.due_days.iter().find(|d| !(1..=31).contains(*d)) {
+                return bad(
+                    &k,
+                    format!("due_days: expected days of the month 1-31, got {d}"),
+                );
+            }
+        }
+        if self.due_days.is_empty() && self.product.is_empty() && self.loans_due_csv.is_none() {
+            return bad(
+                "due_days",
+                "expected the loans falling due: due_days with loans_due, [[collections.product]] tables, or loans_due_csv".into(),
             );
         }
         if self.delinquency.is_empty() {
@@ -275,6 +362,24 @@ impl Collections {
         ))
     }
 
+    /// Loans falling due on `d`: `loans_due` if its day of the month is one
+    /// of `due_days`, plus each product's likewise, plus the daily series.
+    pub fn loans_due_on(&self, d: Date) -> f64 {
+        let day = d.day() as u32;
+        let top = if self.due_days.contains(&day) {
+            self.loans_due
+        } else {
+            0.0
+        };
+        top + self
+            .product
+            .iter()
+            .filter(|p| p.due_days.contains(&day))
+            .map(|p| p.loans_due)
+            .sum::<f64>()
+            + self.due_series.get(&d).copied().unwrap_or(0.0)
+    }
+
     /// The share still overdue `k` days past due: linear between the
     /// curve's points, 1 before its first point (day 0: due), its last
     /// value after its last point.
@@ -344,10 +449,11 @@ pub fn outbound_rows(
                 let Ok(due) = d.checked_sub(jiff::Span::new().days(i64::from(k))) else {
                     continue;
                 };
-                if !b.due_days.contains(&(due.day() as u32)) {
+                let due_n = b.loans_due_on(due);
+                if due_n <= 0.0 {
                     continue;
                 }
-                let overdue = b.loans_due * b.overdue_share(k);
+                let overdue = due_n * b.overdue_share(k);
                 for t in &b.tier {
                     for tr in t
                         .treatment
@@ -428,6 +534,73 @@ mod tests {
             "#,
         )
         .unwrap()
+    }
+
+    /// Loans due from products and a daily series add up, and the
+    /// workload of a day follows them: day 1 past a date with 30,000 due
+    /// (a product) and 5,000 more (the series) is 35,000 × 6% overdue.
+    #[test]
+    fn products_and_a_daily_series_give_the_loans_due() {
+        let mut b = book();
+        b.due_days.clear();
+        b.loans_due = 0.0;
+        b.product = vec![
+            Product {
+                name: "cash".into(),
+                due_days: vec![10],
+                loans_due: 30_000.0,
+            },
+            Product {
+                name: "installments".into(),
+                due_days: vec![10, 25],
+                loans_due: 2_000.0,
+            },
+        ];
+        b.due_series = read_due_series(
+            "date,loans_due\n2026-03-10,3000\n2026-03-12,700\n".as_bytes(),
+            "due.csv",
+        )
+        .unwrap();
+        let d = |s: &str| s.parse::<Date>().unwrap();
+        assert_eq!(b.loans_due_on(d("2026-03-10")), 35_000.0);
+        assert_eq!(b.loans_due_on(d("2026-03-25")), 2_000.0);
+        assert_eq!(b.loans_due_on(d("2026-03-12")), 700.0);
+        assert_eq!(b.loans_due_on(d("2026-03-11")), 0.0);
+        // The book's small tier (70%) gets messages from day 4; on 14 March
+        // that is day 4 past the 10th (35,000 due), day 2 past the 12th (no
+        // work yet) and day 17 past 25 February (2,000 installments).
+        let rows = outbound_rows(&[b.clone()], d("2026-03-14"), d("2026-03-14"), 30, "s").unwrap();
+        let msgs: f64 = rows
+            .iter()
+            .filter(|r| r.channel == "cash_message")
+            .map(|r| r.volume)
+            .sum();
+        let want = (35_000.0 * b.overdue_share(4) + 2_000.0 * b.overdue_share(17)) * 0.7;
+        assert!((msgs - want).abs() < 1e-6, "{msgs} vs {want}");
+    }
+
+    /// A bad series: located errors (file, line, column); nothing to say
+    /// when loans fall due is an error too.
+    #[test]
+    fn a_bad_due_series_is_a_located_error() {
+        for (text, want) in [
+            ("date,loans_due\n2026-03-10,-5\n", "due.csv:2"),
+            ("date,loans_due\n2026-13-10,5\n", "due.csv:2"),
+            (
+                "date,loans_due\n2026-03-10,5\n2026-03-10,6\n",
+                "listed twice",
+            ),
+            ("day,loans\n2026-03-10,5\n", "date"),
+        ] {
+            let e = read_due_series(text.as_bytes(), "due.csv")
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains(want) && e.contains("due.csv"), "{text}: {e}");
+        }
+        let mut b = book();
+        b.due_days.clear();
+        let e = b.check("s.toml", 0).unwrap_err().to_string();
+        assert!(e.contains("[[collections]] #1 due_days"), "{e}");
     }
 
     #[test]

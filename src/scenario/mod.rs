@@ -426,6 +426,21 @@ impl Scenario {
             s.apply_workweek(&source)?;
             warnings.extend(w);
         }
+        for (i, b) in s.collections.iter_mut().enumerate() {
+            if let Some(p) = &b.loans_due_csv {
+                let path = resolve(&dir, p);
+                let text = crate::textio::read_text(&path).map_err(|e| InputError {
+                    column: e
+                        .column
+                        .or(Some(format!("[[collections]] #{} loans_due_csv", i + 1))),
+                    ..e
+                })?;
+                b.due_series = crate::collections::read_due_series(
+                    text.as_bytes(),
+                    &path.display().to_string(),
+                )?;
+            }
+        }
         for (name, ch) in s.channel.iter_mut() {
             if let Some(csv_path) = &ch.intraday.shares_csv {
                 let p = resolve(&dir, csv_path);
@@ -463,6 +478,11 @@ impl Scenario {
         let mut files: Vec<PathBuf> = self.calendar.iter().map(|c| resolve(&dir, c)).collect();
         for ch in self.channel.values() {
             if let Some(p) = &ch.intraday.shares_csv {
+                files.push(resolve(&dir, p));
+            }
+        }
+        for b in &self.collections {
+            if let Some(p) = &b.loans_due_csv {
                 files.push(resolve(&dir, p));
             }
         }

@@ -597,3 +597,64 @@ fn review_takes_the_collections_and_the_blend() {
     let page = std::fs::read_to_string(out.join("index.html")).unwrap();
     assert!(page.contains("Collections campaigns") && page.contains("campaigns.csv"));
 }
+
+/// Loans due as a daily series CSV beside the scenario (and products):
+/// the forecast follows it; a bad line is an error naming the file, the
+/// line and the column, exit 2, nothing written.
+#[test]
+fn loans_due_from_a_daily_series_and_products() {
+    let book = BOOK.replace(
+        "due_days = [10, 25]\nloans_due = 20000\n",
+        "loans_due_csv = \"due.csv\"\n",
+    )
+        + "[[collections.product]]\nname = \"installments\"\ndue_days = [25]\nloans_due = 5000\n";
+    let (dir, sc) = temp_file("s.toml", &book);
+    std::fs::write(
+        dir.path().join("due.csv"),
+        "date,loans_due\n2026-03-10,20000\n",
+    )
+    .unwrap();
+    let out = dir.path().join("f.csv");
+    let run = |out: &std::path::Path| {
+        wfm(&[
+            "forecast",
+            "--scenario",
+            s(&sc),
+            "--from",
+            "2026-03-14",
+            "--to",
+            "2026-03-14",
+            "--out",
+            s(out),
+        ])
+    };
+    let o = run(&out);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let text = std::fs::read_to_string(&out).unwrap();
+    let msgs: f64 = text
+        .lines()
+        .filter(|l| l.contains(",cash_message,"))
+        .map(|l| l.split(',').nth(3).unwrap().parse::<f64>().unwrap())
+        .sum();
+    // Day 4 past the 10th: 20,000 × (0.045 + (0.03 − 0.045)/4) = 843.75
+    // overdue; day 17 past 25 February: 5,000 × (0.03 − 0.015·10/23);
+    // 80% of them get a message.
+    let want = (20_000.0 * 0.04125 + 5_000.0 * (0.03 - 0.015 * 10.0 / 23.0)) * 0.8;
+    assert!((msgs - want).abs() < 1e-3, "{msgs} vs {want}");
+    std::fs::write(
+        dir.path().join("due.csv"),
+        "date,loans_due\n2026-03-10,20000\n2026-03-25,many\n",
+    )
+    .unwrap();
+    let out2 = dir.path().join("g.csv");
+    let o = run(&out2);
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{e}");
+    assert!(e.contains("due.csv:3") && e.contains("loans_due"), "{e}");
+    assert!(!out2.exists());
+}
