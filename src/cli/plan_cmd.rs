@@ -277,6 +277,14 @@ fn run_in(a: &PlanArgs) -> Result<i32> {
         let page = wfm::report::plan_page(&result, &title)?;
         (result, page)
     };
+    super::warn_all(&wfm::dialer::forecast_time_warnings(
+        &result.forecast,
+        &wfm::channels::ChannelBook::new(
+            channels.clone(),
+            &channels_path.display().to_string(),
+            Default::default(),
+        ),
+    ));
     super::print_campaign_days("wfm: plan: ", &result.simulation.campaigns());
     for b in &result.blends {
         diag!(

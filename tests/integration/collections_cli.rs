@@ -658,3 +658,42 @@ fn loans_due_from_a_daily_series_and_products() {
     assert!(e.contains("due.csv:3") && e.contains("loans_due"), "{e}");
     assert!(!out2.exists());
 }
+
+/// A campaign whose times disagree with the collections book's by more
+/// than 15% is staffed (by the campaign's) with a warning naming both.
+#[test]
+fn campaign_times_far_from_the_books_are_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("f.csv");
+    wfm_ok(&[
+        "forecast",
+        "--scenario",
+        "scenarios/collections_week.toml",
+        "--to",
+        "2026-03-11",
+        "--out",
+        s(&f),
+    ]);
+    let base = shipped_channels_without_groups();
+    let staff = |text: &str, out: &str| {
+        let (_d, ch) = temp_file("c.toml", text);
+        let o = wfm(&[
+            "staff",
+            "--forecast",
+            s(&f),
+            "--channels",
+            s(&ch),
+            "--out",
+            s(&dir.path().join(out)),
+        ]);
+        assert_eq!(o.status.code(), Some(0));
+        String::from_utf8_lossy(&o.stderr).to_string()
+    };
+    assert!(!staff(&base, "a.csv").contains("warning"));
+    let e = staff(&base.replace("talk_s = 240", "talk_s = 400"), "b.csv");
+    assert!(
+        e.contains("wfm: warning: cash_call: the forecast's agent time per attempt (134 s")
+            && e.contains("c.toml (194 s)"),
+        "{e}"
+    );
+}
