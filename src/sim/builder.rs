@@ -207,7 +207,8 @@ impl SimBuilder {
     /// ringing per idle agent beyond the group's reserve. Without it each
     /// interval takes the campaign's `pacing`, else the pacing
     /// [`crate::dialer::staff_campaign`] chose for the interval's call list
-    /// (what the staffing model planned; an unlimited list then needs one).
+    /// (what the staffing model planned, for the attempts rounded up to the
+    /// next power of 1.05 above 20; an unlimited list then needs one).
     pub fn pacing(mut self, channel: &str, pacing: Vec<f64>) -> Self {
         self.pacings.push((channel.to_string(), pacing));
         self
@@ -682,23 +683,44 @@ impl SimBuilder {
                     "a predictive dialer with an unlimited call list needs outbound.pacing".into(),
                 ));
             } else {
-                // The staffing model's pacing of each interval's attempts;
-                // an interval without attempts keeps its neighbour's (no
-                // line is dialed there anyway).
-                let mut memo: std::collections::HashMap<u32, f64> = Default::default();
-                let mut v = Vec::with_capacity(n);
-                for &k in &call_lists[c] {
-                    let p = match memo.get(&k) {
-                        Some(p) => *p,
-                        None => {
-                            let s = staff_campaign(f64::from(k), self.interval_min, &camp)
-                                .map_err(|e| why(&ch.name, e.to_string()))?;
-                            memo.insert(k, s.pacing);
-                            s.pacing
+                // The staffing model's pacing of each interval's attempts,
+                // by relative buckets (the next power of 1.05 above the
+                // attempts, exact below 20: the pacing is a ratio that
+                // moves slowly with the load, and each search simulates),
+                // the buckets searched in parallel.
+                let bucket = |k: u32| -> u32 {
+                    if k <= 20 {
+                        k
+                    } else {
+                        let b = (f64::from(k).ln() / 1.05f64.ln()).ceil();
+                        (1.05f64.powf(b).round() as u32).max(k)
+                    }
+                };
+                let mut keys: Vec<u32> = call_lists[c].iter().map(|&k| bucket(k)).collect();
+                keys.sort_unstable();
+                keys.dedup();
+                use rayon::prelude::*;
+                let found: Vec<(u32, f64)> = keys
+                    .par_iter()
+                    .map(|&k| {
+                        staff_campaign(f64::from(k), self.interval_min, &camp)
+                            .map(|s| (k, s.pacing))
+                            .map_err(|e| why(&ch.name, e.to_string()))
+                    })
+                    .collect::<Result<_, _>>()?;
+                let memo: std::collections::HashMap<u32, f64> = found.into_iter().collect();
+                let v: Vec<f64> = call_lists[c]
+                    .iter()
+                    .map(|&k| {
+                        let p = memo[&bucket(k)];
+                        // An interval without attempts dials nothing anyway.
+                        if p > 0.0 {
+                            p
+                        } else {
+                            1.0
                         }
-                    };
-                    v.push(if p > 0.0 { p } else { 1.0 });
-                }
+                    })
+                    .collect();
                 out[c] = v;
             }
         }

@@ -754,6 +754,9 @@ fn predictive_dialer_in_the_centre_keeps_the_abandon_cap() {
             .blend("out", "out", 0)
             .call_list("out", vec![attempts; iv])
             .campaign("out", camp)
+            // Exactly the staffing model's pacing (without it, the builder
+            // takes the model's pacing of the nearest 5% bucket).
+            .pacing("out", vec![s.pacing; iv])
             .build()
             .unwrap()
             .run(None)
