@@ -40,6 +40,26 @@ fn handled(sim: &Simulation) -> u64 {
         .sum::<f64>() as u64
 }
 
+/// 1,000 agents blending 700 Erlangs inbound with an outbound channel,
+/// reserve 10, one replication on one thread.
+fn blended_centre() -> SimBuilder {
+    SimBuilder::new(30, N)
+        .channel(channel("phone", 700.0 * 1800.0 / 300.0))
+        .channel(ChannelSpec {
+            patience_s: vec![None; N],
+            ..channel("outbound", 0.0)
+        })
+        .group(GroupSpec {
+            name: "blend".into(),
+            channels: vec!["phone".into(), "outbound".into()],
+            concurrency: 1,
+            agents: vec![1000; N],
+        })
+        .blend("blend", "outbound", 10)
+        .replications(1)
+        .threads(Some(1))
+}
+
 fn blend(c: &mut Criterion) {
     // Inbound only: 1,000 agents, 980 Erlangs of 300 s calls.
     let inbound = SimBuilder::new(30, N)
@@ -56,23 +76,7 @@ fn blend(c: &mut Criterion) {
         .unwrap();
     // Blended: the same agents, 700 Erlangs inbound, an unlimited outbound
     // list worked whenever 10 agents are idle.
-    let blended = SimBuilder::new(30, N)
-        .channel(channel("phone", 700.0 * 1800.0 / 300.0))
-        .channel(ChannelSpec {
-            patience_s: vec![None; N],
-            ..channel("outbound", 0.0)
-        })
-        .group(GroupSpec {
-            name: "blend".into(),
-            channels: vec!["phone".into(), "outbound".into()],
-            concurrency: 1,
-            agents: vec![1000; N],
-        })
-        .blend("blend", "outbound", 10)
-        .replications(1)
-        .threads(Some(1))
-        .build()
-        .unwrap();
+    let blended = blended_centre().build().unwrap();
     // Blended with a predictive campaign on accounts: the dialer keeps lines
     // ringing for the idle agents beyond the reserve, 30% reach, per-account
     // daily caps; a list longer than the agents can make.
@@ -81,23 +85,9 @@ fn blend(c: &mut Criterion) {
         pacing: Some(2.0),
         ..wfm::dialer::Campaign::default()
     };
-    let predictive = SimBuilder::new(30, N)
-        .channel(channel("phone", 700.0 * 1800.0 / 300.0))
-        .channel(ChannelSpec {
-            patience_s: vec![None; N],
-            ..channel("outbound", 0.0)
-        })
-        .group(GroupSpec {
-            name: "blend".into(),
-            channels: vec!["phone".into(), "outbound".into()],
-            concurrency: 1,
-            agents: vec![1000; N],
-        })
-        .blend("blend", "outbound", 10)
+    let predictive = blended_centre()
         .call_list("outbound", vec![20_000; N])
         .campaign("outbound", campaign)
-        .replications(1)
-        .threads(Some(1))
         .build()
         .unwrap();
     let mut g = c.benchmark_group("blend");

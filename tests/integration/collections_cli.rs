@@ -125,17 +125,7 @@ fn staff_turns_attempts_into_collectors_by_dialer_mode() {
 /// A reach above 1 and a cap of 0 in the channels file: located errors.
 #[test]
 fn bad_dialer_settings_are_located_errors() {
-    let dir = tempfile::tempdir().unwrap();
-    let f = dir.path().join("f.csv");
-    wfm_ok(&[
-        "forecast",
-        "--scenario",
-        "scenarios/collections_week.toml",
-        "--to",
-        "2026-03-11",
-        "--out",
-        s(&f),
-    ]);
+    let (dir, f) = first_day_forecast();
     let base = shipped_channels_without_groups();
     for (from, to, want) in [
         (
@@ -199,17 +189,7 @@ fn bad_dialer_settings_are_located_errors() {
 /// above its call list; what is not reached is in the backlog column.
 #[test]
 fn blended_outbound_stays_inside_the_window_and_the_list() {
-    let dir = tempfile::tempdir().unwrap();
-    let f = dir.path().join("f.csv");
-    wfm_ok(&[
-        "forecast",
-        "--scenario",
-        "scenarios/collections_week.toml",
-        "--to",
-        "2026-03-11",
-        "--out",
-        s(&f),
-    ]);
+    let (dir, f) = first_day_forecast();
     let forecast = std::fs::read_to_string(&f).unwrap();
     // The call list per interval start (seconds of the day).
     let mut list: std::collections::BTreeMap<u32, f64> = Default::default();
@@ -663,17 +643,7 @@ fn loans_due_from_a_daily_series_and_products() {
 /// than 15% is staffed (by the campaign's) with a warning naming both.
 #[test]
 fn campaign_times_far_from_the_books_are_a_warning() {
-    let dir = tempfile::tempdir().unwrap();
-    let f = dir.path().join("f.csv");
-    wfm_ok(&[
-        "forecast",
-        "--scenario",
-        "scenarios/collections_week.toml",
-        "--to",
-        "2026-03-11",
-        "--out",
-        s(&f),
-    ]);
+    let (dir, f) = first_day_forecast();
     let base = shipped_channels_without_groups();
     let staff = |text: &str, out: &str| {
         let (_d, ch) = temp_file("c.toml", text);
@@ -696,4 +666,21 @@ fn campaign_times_far_from_the_books_are_a_warning() {
             && e.contains("c.toml (194 s)"),
         "{e}"
     );
+}
+
+/// The shipped collections week's first day, forecast into a temporary
+/// directory: the directory and the forecast CSV.
+fn first_day_forecast() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("f.csv");
+    wfm_ok(&[
+        "forecast",
+        "--scenario",
+        "scenarios/collections_week.toml",
+        "--to",
+        "2026-03-11",
+        "--out",
+        s(&f),
+    ]);
+    (dir, f)
 }
