@@ -50,7 +50,8 @@
 //! The simulator of the whole centre (`wfm simulate`) runs the same dialer
 //! ([`lines_wanted`]) for a group blending a predictive campaign, at the
 //! pacing chosen here unless told otherwise
-//! ([`crate::sim::SimBuilder::pacing`]); [`simulate_predictive`] is this
+//! ([`crate::sim::SimBuilder::pacing`]), stepping down to one line per idle
+//! agent while the day's drops run above 90% of the cap; [`simulate_predictive`] is this
 //! module's own event loop for the search.
 
 use rand::RngExt;

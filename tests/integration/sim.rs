@@ -875,3 +875,44 @@ fn reserves_are_chosen_day_by_day() {
         "it calls out"
     );
 }
+
+/// A pacing far too aggressive for the agents (8 lines per idle agent for
+/// 13 agents): the dialer's abandonment control steps down to one line per
+/// idle agent while the day's drops run above 90% of the cap, so the day
+/// ends near the cap instead of many times over it.
+#[test]
+fn the_dialer_steps_down_when_drops_near_the_cap() {
+    use wfm::dialer::{Campaign, DialerMode};
+    let iv = 16;
+    let sim = ChannelBook::default().resolve("x").unwrap().sim;
+    let camp = Campaign {
+        mode: DialerMode::Predictive,
+        attempts_per_day: 1,
+        pacing: Some(8.0),
+        ..Campaign::default()
+    };
+    let r = SimBuilder::new(30, iv)
+        .replications(20)
+        .seed(5)
+        .channel(spec(
+            "out",
+            ChannelKind::Voice,
+            vec![0.0; iv],
+            vec![240.0; iv],
+            vec![None; iv],
+            20.0,
+            sim.clone(),
+        ))
+        .group(group("out", 1, vec![13; iv]))
+        .blend("out", "out", 0)
+        .call_list("out", vec![400; iv])
+        .campaign("out", camp)
+        .build()
+        .unwrap()
+        .run(None)
+        .unwrap();
+    let d = &r.campaign_days(0)[0];
+    eprintln!("{d:?} share {}", d.abandon_share());
+    assert!(d.abandon_share() < 1.5 * camp.abandon_cap, "{d:?}");
+    assert!(d.dropped > 0.0, "the pacing was aggressive: {d:?}");
+}

@@ -114,6 +114,9 @@ pub(super) struct Engine<'a, 'w> {
     campaign_days: Vec<CampaignDay>,
     /// Per group: its predictive dialer's lines ringing.
     ringing: Vec<u32>,
+    /// Per group: its predictive dialer's day so far (date, connects,
+    /// drops), for the abandonment cap.
+    dialer_day: Vec<(Option<jiff::civil::Date>, u32, u32)>,
     /// Per group: answered predictive calls waiting for an agent, oldest
     /// first (contact, generation; cleaned lazily).
     answered: Vec<VecDeque<(u32, u32)>>,
@@ -170,6 +173,7 @@ impl<'a, 'w> Engine<'a, 'w> {
             list_carry: vec![0; nc],
             campaign_days: vec![CampaignDay::default(); nc],
             ringing: vec![0; ng],
+            dialer_day: vec![(None, 0, 0); ng],
             answered: vec![VecDeque::new(); ng],
             t: 0.0,
             inv_interval_s: 1.0 / sim.interval_s,

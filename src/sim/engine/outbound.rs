@@ -11,6 +11,9 @@ pub(super) const REACHED: usize = 1;
 pub(super) const PLANNED: usize = 2;
 /// Answered predictive calls dropped with no agent in time.
 pub(super) const DROPPED: usize = 3;
+/// Connects of a day before a predictive dialer watches its drops against
+/// the cap.
+const DIALER_CAP_MIN_CONNECTS: u32 = 20;
 /// Calls answered by a person (connects: right party or not).
 pub(super) const ANSWERED: usize = 4;
 
@@ -231,7 +234,9 @@ impl Engine<'_, '_> {
     /// Group `g`'s predictive dialer: while no answered call waits for an
     /// agent, it keeps [`crate::dialer::lines_wanted`] lines ringing for
     /// the idle agents beyond the reserve (the model of
-    /// [`crate::dialer::simulate_predictive`]).
+    /// [`crate::dialer::simulate_predictive`]), at its pacing, or at one
+    /// line per idle agent while the day's drops run above 90% of the
+    /// campaign's cap (a dialer's abandonment control).
     pub(super) fn pace(&mut self, g: usize) {
         let Some((c, _)) = self.sim.groups[g].outbound else {
             return;
@@ -246,8 +251,21 @@ impl Engine<'_, '_> {
             return;
         }
         let iv = self.interval_of(self.t) as usize;
-        let p = self.sim.pacing[c].get(iv).copied().unwrap_or(1.0);
+        let mut p = self.sim.pacing[c].get(iv).copied().unwrap_or(1.0);
         let camp = self.sim.channels[c].campaign.expect("predictive");
+        // The cap: while the day's drops run above 90% of it (after 20
+        // connects), one line per idle agent (expected answers below the
+        // idle agents).
+        let date = self.sim.labels[iv].0;
+        let day = &mut self.dialer_day[g];
+        if day.0 != Some(date) {
+            *day = (Some(date), 0, 0);
+        }
+        if day.1 >= DIALER_CAP_MIN_CONNECTS
+            && f64::from(day.2) > 0.9 * camp.abandon_cap * f64::from(day.1)
+        {
+            p = p.min(1.0);
+        }
         let busy = self.present[g].saturating_sub(idle);
         let want = crate::dialer::lines_wanted(p, free, busy, &camp);
         while self.ringing[g] < want {
@@ -287,6 +305,7 @@ impl Engine<'_, '_> {
             }
             self.free_contact(id);
         } else {
+            self.dialer_count(g, false);
             let x = &mut self.contacts[id as usize];
             x.connected = right;
             x.wrong = wrong;
@@ -319,12 +338,27 @@ impl Engine<'_, '_> {
                 right: ct.connected,
             },
         );
+        self.dialer_count(g, true);
         if self.trace.is_some() {
             let group = self.sim.groups[g].name.clone();
             self.trace_row(&ct, "dropped", self.t - ct.join, 0.0, &group);
         }
         self.free_contact(id);
         self.pace(g);
+    }
+
+    /// Counts a connect (or, `dropped`, a drop) of group `g`'s dialer today.
+    fn dialer_count(&mut self, g: usize, dropped: bool) {
+        let date = self.sim.labels[self.interval_of(self.t) as usize].0;
+        let day = &mut self.dialer_day[g];
+        if day.0 != Some(date) {
+            *day = (Some(date), 0, 0);
+        }
+        if dropped {
+            day.2 += 1;
+        } else {
+            day.1 += 1;
+        }
     }
 
     /// Whether an answered predictive call waits for an agent of group `g`
