@@ -393,7 +393,8 @@ impl ChannelBook {
     /// `inb` (the group named `inb`) also call out on `out` under the
     /// table's `reserve`, and the agents of `out` (its collectors, the group
     /// named `out`) call out whenever free (reserve 0). `channels` names the
-    /// channels the book must cover (the forecast's): each gets its group.
+    /// channels the book must cover (the forecast's): each gets its group;
+    /// a table whose channels the forecast does not all have is left out.
     /// How the plan and the review simulate a centre whose phone agents
     /// blend with collections; returns the book and the blends found
     /// (`[group.NAME]`, inbound channel, outbound channel, reserve). A
@@ -408,6 +409,11 @@ impl ChannelBook {
         for (name, g) in &self.file.group {
             let Some(out) = &g.blend else { continue };
             let inbound: Vec<&String> = g.channels.iter().filter(|c| *c != out).collect();
+            if !channels.contains(out) || inbound.iter().any(|c| !channels.contains(c)) {
+                // The forecast lacks the campaign or the inbound channel:
+                // nothing to blend in it.
+                continue;
+            }
             if inbound.is_empty() {
                 // The campaign's own collectors: one group per channel has them.
                 continue;
@@ -463,24 +469,6 @@ impl ChannelBook {
                 g.reserve = Some(0);
             }
             file.group.insert(c.clone(), g);
-        }
-        for b in &blends {
-            if !channels.contains(&b.inbound) || !channels.contains(&b.outbound) {
-                return Err(InputError::at_key(
-                    &self.source,
-                    format!("[group.{}] channels", b.group),
-                    format!(
-                        "blends {:?} with {:?}, but the forecast has no channel {:?}",
-                        b.inbound,
-                        b.outbound,
-                        if channels.contains(&b.inbound) {
-                            &b.outbound
-                        } else {
-                            &b.inbound
-                        }
-                    ),
-                ));
-            }
         }
         Ok((
             ChannelBook::new(file, &self.source, self.defaults.clone()),
