@@ -182,6 +182,33 @@ pub fn staff_forecast(
             InputError::file(source, msg)
         }
     };
+    // Outbound campaigns: each distinct (channel, attempts) once (a
+    // collections forecast spreads a day's attempts evenly: one search a
+    // day instead of one an interval), in parallel.
+    let mut keys: Vec<(&str, u64, u64)> = forecast
+        .rows
+        .iter()
+        .filter(|r| channels[r.channel.as_str()].outbound.is_some())
+        .map(|r| (r.channel.as_str(), r.volume.to_bits(), r.line))
+        .collect();
+    keys.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)).then(a.2.cmp(&b.2)));
+    keys.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
+    let dialed: HashMap<(&str, u64), crate::dialer::DialerStaffing> = keys
+        .par_iter()
+        .map(|&(name, bits, line)| {
+            let c = channels[name].outbound.as_ref().expect("outbound");
+            crate::dialer::staff_campaign(f64::from_bits(bits), forecast.interval_min, c)
+                .map(|d| ((name, bits), d))
+                .map_err(|e| {
+                    let msg = format!("channel {name}: {e}");
+                    if line > 0 {
+                        InputError::at(source, line, msg)
+                    } else {
+                        InputError::file(source, msg)
+                    }
+                })
+        })
+        .collect::<Result<_, _>>()?;
     let mut out: Vec<Option<StaffRow>> = forecast
         .rows
         .par_iter()
@@ -192,16 +219,7 @@ pub fn staff_forecast(
             }
             if let Some(c) = &ch.outbound {
                 // An outbound campaign: the volume is attempts.
-                let d = crate::dialer::staff_campaign(r.volume, forecast.interval_min, c).map_err(
-                    |e| {
-                        let msg = format!("channel {}: {e}", r.channel);
-                        if r.line > 0 {
-                            InputError::at(source, r.line, msg)
-                        } else {
-                            InputError::file(source, msg)
-                        }
-                    },
-                )?;
+                let d = dialed[&(r.channel.as_str(), r.volume.to_bits())];
                 return Ok(Some(StaffRow {
                     date: r.date,
                     time: r.time,
