@@ -323,6 +323,9 @@ fn run_in(a: &PlanArgs) -> Result<i32> {
         a.out.display()
     );
     let code = super::schedule_cmd::report(&result.roster);
-    let misses = result.rounds.last().map_or(0, |r| r.misses);
+    let misses = result
+        .rounds
+        .last()
+        .map_or(0, |r| r.misses + r.outbound_behind);
     Ok(if misses > 0 || code != 0 { 1 } else { 0 })
 }

@@ -6,8 +6,8 @@
 //! `inb` ([`ChannelBook::per_channel_with_blends`]) makes `inb`'s agents a
 //! blended group. The plan then:
 //!
-//! 1. **credits the blend** ([`initial_credit`], [`apply_credit`]): the blended agents'
-//!    expected spare time, `(N − A − reserve) · I · max_occupancy`
+//! 1. **credits the blend** ([`initial_credit`], [`apply_credit`]): the
+//!    blended agents' expected spare time, `(N − A − reserve) · I · max_occupancy`
 //!    agent-seconds per interval (`N` the inbound requirement, `A` its load
 //!    in Erlangs, `I` the interval), summed over the day's intervals with
 //!    a call list, takes that share of the day's campaign work
@@ -15,10 +15,10 @@
 //!    interval leaves unmade carry to its later intervals), and each
 //!    interval's collectors are staffed by the dialer model for the
 //!    attempts left ([`crate::dialer::staff_campaign`]);
-//! 2. each round **chooses the reserve** by simulation
-//!    ([`crate::sim::choose_reserves`]: the least reserve that misses no
-//!    inbound target and keeps each day's predictive drops within the cap,
-//!    i.e. the most outbound calls);
+//! 2. each round **chooses the reserve** by simulation, day by day
+//!    ([`crate::sim::choose_reserves`]: the least reserve that adds no
+//!    missed inbound target and keeps the day's predictive drops within
+//!    the cap, i.e. the most outbound calls);
 //! 3. **lowers the credit** of a day the simulation leaves listed attempts
 //!    unmade at the close of the window while accounts wait to be called
 //!    ([`behind_days`], [`lower_credit`]: by the unmade share of the day's
