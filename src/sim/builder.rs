@@ -169,11 +169,16 @@ impl SimBuilder {
         self
     }
     /// Blending (Bhulai & Koole 2003): `group` also calls out on channel
-    /// `outbound` (which it must serve; its volumes should be 0: the call
-    /// list is unlimited, nothing arrives). An agent of the group who comes
-    /// free with no inbound contact waiting starts an outbound call when at
-    /// least `reserve` other agents of the group are idle, so `reserve`
-    /// agents stay idle for inbound while the list is worked. Voice groups
+    /// `outbound` (which it must serve; its volumes should be 0: nothing
+    /// arrives; its [`SimBuilder::call_list`] bounds the attempts, else the
+    /// list is unlimited). An agent of the group who comes free with no
+    /// inbound contact waiting starts an outbound call when at least
+    /// `reserve` other agents of the group are idle, so `reserve` agents
+    /// stay idle for inbound while the list is worked; with a predictive
+    /// [`SimBuilder::campaign`] the group's dialer instead keeps lines
+    /// ringing for its idle agents beyond the reserve
+    /// ([`crate::dialer::lines_wanted`]) and an answered call takes any idle
+    /// agent of the group or is dropped after `answer_wait_s`. Voice groups
     /// only (concurrency 1).
     pub fn blend(mut self, group: &str, outbound: &str, reserve: u32) -> Self {
         self.blend
@@ -191,13 +196,16 @@ impl SimBuilder {
     }
     /// The call model of a blended outbound channel: each attempt calls an
     /// account of the day's list (the day's attempts over
-    /// `attempts_per_day` accounts, round robin), rings `dial_s`
-    /// (exponential), is answered by the right party with probability
-    /// `reach` and then talks `talk_s` (exponential), and is logged
-    /// `wrap_s`; an answered account is not called again that day, and no
-    /// account gets more than `attempts_per_day` attempts,
-    /// `max_connected_per_day` connected calls or `max_unanswered_per_day`
-    /// unanswered attempts in a day (compliance by construction). Without
+    /// [`crate::dialer::expected_attempts`] accounts, round robin), rings
+    /// `dial_s` (exponential), is answered by the right party with
+    /// probability `reach` (then talks `talk_s`, exponential), by someone
+    /// else with probability `connect − reach` (`wrong_party_s`) or by
+    /// nobody, and is logged `wrap_s`; a reached account is not called
+    /// again that day, and no account gets more than `attempts_per_day`
+    /// attempts, `max_connected_per_day` answered calls or
+    /// `max_unanswered_per_day` unanswered attempts in a day (compliance by
+    /// construction). The dialer mode decides who waits through the ring
+    /// (preview and progressive: the agent; predictive: nobody). Without
     /// it an outbound call is one agent time of the channel's `aht_s`.
     pub fn campaign(mut self, channel: &str, c: crate::dialer::Campaign) -> Self {
         self.campaigns.push((channel.to_string(), c));
