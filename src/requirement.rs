@@ -123,6 +123,45 @@ pub const STAFF_COLUMNS: [&str; 14] = [
     "model",
 ];
 
+/// Warnings where a forecast's outbound channel and its campaign disagree:
+/// the forecast's mean `aht_s` of a campaign channel (the collections
+/// book writes the preview agent time of an attempt, `dial_s + reach ×
+/// talk_s + wrap_s`, from its tier's times) against the campaign's own
+/// `dial_s + T + wrap_s` (`T` the talk per attempt), when they differ by
+/// more than 15%: staffing and simulation use the campaign's times, so
+/// the book and the channels file should tell the same story.
+pub fn outbound_time_warnings(
+    forecast: &crate::forecast::Forecast,
+    book: &crate::channels::ChannelBook,
+) -> Vec<crate::input::Warning> {
+    let mut sums: std::collections::BTreeMap<&str, (f64, f64)> = Default::default();
+    for r in forecast
+        .rows
+        .iter()
+        .filter(|r| r.volume > 0.0 && r.aht_s.is_finite())
+    {
+        let e = sums.entry(r.channel.as_str()).or_default();
+        e.0 += r.volume * r.aht_s;
+        e.1 += r.volume;
+    }
+    let mut out = Vec::new();
+    for (name, (work, n)) in sums {
+        let Some(c) = book.resolve(name).ok().and_then(|ch| ch.outbound) else {
+            continue;
+        };
+        let forecast_s = work / n;
+        let campaign_s = c.dial_s + c.talk_per_attempt_s() + c.wrap_s;
+        if campaign_s > 0.0 && (forecast_s / campaign_s - 1.0).abs() > 0.15 {
+            out.push(crate::input::Warning(format!(
+                "{name}: the forecast's agent time per attempt ({forecast_s:.0} s, dial + reach × talk + wrap) differs from its campaign's in {} ({campaign_s:.0} s) by {:.0}%; staffing and simulation use the campaign's",
+                book.source,
+                100.0 * (forecast_s / campaign_s - 1.0).abs()
+            )));
+        }
+    }
+    out
+}
+
 /// Writes staffing rows as CSV with [`STAFF_COLUMNS`].
 pub fn write_staffing<W: Write>(w: W, rows: &[StaffRow]) -> std::io::Result<()> {
     let mut out = csv::Writer::from_writer(w);

@@ -147,14 +147,14 @@ pub(crate) fn review_with_sim(
         .threads(opts.threads)
         .limits(opts.limits)
         .build()?;
-    let mut chosen = Vec::new();
-    if !blends.is_empty() {
-        chosen = crate::sim::choose_reserves(&mut built, &|c: &str| {
+    let (sim, chosen) = if blends.is_empty() {
+        (built.run(None)?, Vec::new())
+    } else {
+        let (choice, sim) = crate::sim::choose_reserves_and_run(&mut built, &|c: &str| {
             book.resolve(c).ok().map(|x| x.targets)
-        })?
-        .by_day;
-    }
-    let sim = built.run(None)?;
+        })?;
+        (sim, choice.by_day)
+    };
     let blends = blend_outcomes(&sim, &blends, &saved, &chosen);
     let scheduled: std::collections::HashMap<(Date, Time, &str), u32> = staffing
         .rows

@@ -277,7 +277,7 @@ fn run_in(a: &PlanArgs) -> Result<i32> {
         let page = wfm::report::plan_page(&result, &title)?;
         (result, page)
     };
-    super::warn_all(&wfm::dialer::forecast_time_warnings(
+    super::warn_all(&wfm::requirement::outbound_time_warnings(
         &result.forecast,
         &wfm::channels::ChannelBook::new(
             channels.clone(),

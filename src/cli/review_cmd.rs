@@ -178,7 +178,7 @@ fn run_in(a: &ReviewArgs) -> Result<i32> {
         None => None,
     };
     let book = super::channel_book(channels_path.as_deref(), &a.flags)?;
-    super::warn_all(&wfm::dialer::forecast_time_warnings(&forecast, &book));
+    super::warn_all(&wfm::requirement::outbound_time_warnings(&forecast, &book));
     let team = match &a.team {
         Some(p) => {
             let Some((r, _)) = &rules else {

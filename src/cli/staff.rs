@@ -59,7 +59,7 @@ pub fn run(a: StaffArgs) -> Result<i32> {
     let (forecast, warnings) = Forecast::from_path(&a.forecast, a.interval_min)?;
     super::warn_all(&warnings);
     let book = super::channel_book(a.channels.as_deref(), &a.flags)?;
-    super::warn_all(&wfm::dialer::forecast_time_warnings(&forecast, &book));
+    super::warn_all(&wfm::requirement::outbound_time_warnings(&forecast, &book));
     if a.groups {
         if a.replications == 0 {
             anyhow::bail!("--replications: expected at least 1");

@@ -300,8 +300,10 @@ pub fn plan(
             .build()?;
         let mut reserves = Vec::new();
         let mut by_day = Vec::new();
-        if !blends.is_empty() {
-            let choice = crate::sim::choose_reserves(&mut built, &|c: &str| {
+        let sim = if blends.is_empty() {
+            built.run(None)?
+        } else {
+            let (choice, sim) = crate::sim::choose_reserves_and_run(&mut built, &|c: &str| {
                 book.resolve(c).ok().map(|x| x.targets)
             })?;
             reserves = choice.chosen;
@@ -309,8 +311,8 @@ pub fn plan(
             // The collectors' own group calls out whenever free: its
             // reserve is news only if the search raised it.
             reserves.retain(|(g, r)| *r > 0 || blends.iter().any(|b| &b.inbound == g));
-        }
-        let sim = built.run(None)?;
+            sim
+        };
         // Find the misses.
         let grid = sim.labels.clone();
         let mut misses = Vec::new();

@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 
 use jiff::civil::Date;
 
-use super::{misses_target, SimError, Simulation};
+use super::{misses_target, SimError, SimResult, Simulation};
 use crate::staffing::Targets;
 
 /// One run of the search: a reserve for every day.
@@ -76,6 +76,31 @@ pub fn choose_reserves(
     sim: &mut Simulation,
     targets: &dyn Fn(&str) -> Option<Targets>,
 ) -> Result<ReserveChoice, SimError> {
+    search(sim, targets).map(|x| x.0)
+}
+
+/// [`choose_reserves`], then the simulation with the reserves chosen: the
+/// search's last run when it was already at them (it usually is: the
+/// reserves are checked together at the end), else one more run.
+pub fn choose_reserves_and_run(
+    sim: &mut Simulation,
+    targets: &dyn Fn(&str) -> Option<Targets>,
+) -> Result<(ReserveChoice, SimResult), SimError> {
+    let (choice, last) = search(sim, targets)?;
+    let r = match last {
+        Some(r) => r,
+        None => sim.run(None)?,
+    };
+    Ok((choice, r))
+}
+
+/// The search behind [`choose_reserves`], with its last run if it was at
+/// the reserves chosen.
+fn search(
+    sim: &mut Simulation,
+    targets: &dyn Fn(&str) -> Option<Targets>,
+) -> Result<(ReserveChoice, Option<SimResult>), SimError> {
+    let mut final_run: Option<SimResult> = None;
     let mut out = ReserveChoice {
         trials: Vec::new(),
         chosen: Vec::new(),
@@ -102,6 +127,7 @@ pub fn choose_reserves(
             .map(|k| k.abandon_cap);
         // One run at the given reserve per day: per day, the inbound misses
         // and whether its drops are over the cap.
+        let mut last: Option<(Vec<u32>, SimResult)> = None;
         let mut run =
             |by_day: &[u32], sim: &mut Simulation| -> Result<Vec<(usize, bool)>, SimError> {
                 let mut per = vec![0u32; sim.intervals];
@@ -147,6 +173,7 @@ pub fn choose_reserves(
                     abandon_share: days_.iter().map(|d| d.abandon_share()).fold(0.0, f64::max),
                     days_over_cap: over.len(),
                 });
+                last = Some((by_day.to_vec(), r));
                 Ok(res)
             };
         // Misses fall as the reserve grows: per day, the least reserve with
@@ -215,6 +242,9 @@ pub fn choose_reserves(
         sim.groups[g].reserves = per;
         sim.groups[g].outbound = Some((oc, top));
         out.chosen.push((name, top));
+        // Earlier groups are set already: the last run stands for the whole
+        // choice if it was at this group's reserves.
+        final_run = last.filter(|(v, _)| *v == chosen).map(|(_, r)| r);
     }
-    Ok(out)
+    Ok((out, final_run))
 }

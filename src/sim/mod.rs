@@ -74,7 +74,7 @@ use jiff::civil::{Date, Time};
 use rayon::prelude::*;
 
 pub use crate::requirement::{StaffingRow, StaffingTable};
-pub use blend::{choose_reserves, ReserveChoice, ReserveTrial};
+pub use blend::{choose_reserves, choose_reserves_and_run, ReserveChoice, ReserveTrial};
 pub use builder::{ChannelSpec, GroupSpec, SimBuilder, SimLimits, MAX_SLOTS};
 pub use from_forecast::{forecast_grid, from_forecast, MAX_SIM_INTERVALS};
 pub use result::{CampaignDay, CampaignDayResult, Period, SimResult, SimRow};

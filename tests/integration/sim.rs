@@ -28,6 +28,20 @@ fn spec(
     }
 }
 
+/// An outbound channel `out` of `n` intervals: nothing arrives, its call
+/// list or campaign says what is dialed.
+fn outbound(n: usize) -> ChannelSpec {
+    spec(
+        "out",
+        ChannelKind::Voice,
+        vec![0.0; n],
+        vec![240.0; n],
+        vec![None; n],
+        20.0,
+        ChannelBook::default().resolve("x").unwrap().sim,
+    )
+}
+
 /// A single-skill group named after its channel.
 fn group(name: &str, concurrency: u32, agents: Vec<u32>) -> GroupSpec {
     GroupSpec {
@@ -649,7 +663,6 @@ fn blended_groups_match_the_exact_markov_chain() {
 fn campaign_accounts_are_reached_as_the_closed_form_says() {
     use wfm::dialer::Campaign;
     let iv = 48;
-    let sim = ChannelBook::default().resolve("x").unwrap().sim;
     // 08:00-22:00: 40 attempts a half hour, 1,120 a day.
     let list: Vec<u32> = (0..iv)
         .map(|i| if (16..44).contains(&i) { 40 } else { 0 })
@@ -663,15 +676,7 @@ fn campaign_accounts_are_reached_as_the_closed_form_says() {
         let r = SimBuilder::new(30, iv)
             .replications(40)
             .seed(5)
-            .channel(spec(
-                "out",
-                ChannelKind::Voice,
-                vec![0.0; iv],
-                vec![240.0; iv],
-                vec![None; iv],
-                20.0,
-                sim.clone(),
-            ))
+            .channel(outbound(iv))
             .group(GroupSpec {
                 name: "collectors".into(),
                 channels: vec!["out".into()],
@@ -729,7 +734,6 @@ fn campaign_accounts_are_reached_as_the_closed_form_says() {
 fn predictive_dialer_in_the_centre_keeps_the_abandon_cap() {
     use wfm::dialer::{staff_campaign, Campaign, DialerMode};
     let iv = 8;
-    let sim = ChannelBook::default().resolve("x").unwrap().sim;
     let camp = Campaign {
         mode: DialerMode::Predictive,
         attempts_per_day: 1,
@@ -741,15 +745,7 @@ fn predictive_dialer_in_the_centre_keeps_the_abandon_cap() {
         let r = SimBuilder::new(30, iv)
             .replications(reps)
             .seed(11)
-            .channel(spec(
-                "out",
-                ChannelKind::Voice,
-                vec![0.0; iv],
-                vec![240.0; iv],
-                vec![None; iv],
-                20.0,
-                sim.clone(),
-            ))
+            .channel(outbound(iv))
             .group(group("out", 1, vec![s.agents; iv]))
             .blend("out", "out", 0)
             .call_list("out", vec![attempts; iv])
@@ -820,15 +816,7 @@ fn reserves_are_chosen_day_by_day() {
             20.0,
             sim.clone(),
         ))
-        .channel(spec(
-            "out",
-            ChannelKind::Voice,
-            vec![0.0; n],
-            vec![240.0; n],
-            vec![None; n],
-            20.0,
-            sim.clone(),
-        ))
+        .channel(outbound(n))
         .group(GroupSpec {
             name: "g".into(),
             channels: vec!["in".into(), "out".into()],
@@ -845,6 +833,7 @@ fn reserves_are_chosen_day_by_day() {
             ..Targets::default()
         })
     };
+    let mut twin = s.clone();
     let choice = wfm::sim::choose_reserves(&mut s, &targets).unwrap();
     let days: Vec<u32> = choice.by_day.iter().map(|x| x.2).collect();
     assert_eq!(days.len(), 2, "{choice:?}");
@@ -874,6 +863,12 @@ fn reserves_are_chosen_day_by_day() {
         r.summary_all(1).unwrap().answered.mean > 0.0,
         "it calls out"
     );
+    // The search with its run: the same choice, and the same numbers as
+    // running the chosen reserves afresh.
+    let (choice2, r2) = wfm::sim::choose_reserves_and_run(&mut twin, &targets).unwrap();
+    assert_eq!(choice2.by_day, choice.by_day);
+    assert_eq!(r2.summary_all(0), r.summary_all(0));
+    assert_eq!(r2.summary_all(1), r.summary_all(1));
 }
 
 /// A pacing far too aggressive for the agents (8 lines per idle agent for
@@ -884,7 +879,6 @@ fn reserves_are_chosen_day_by_day() {
 fn the_dialer_steps_down_when_drops_near_the_cap() {
     use wfm::dialer::{Campaign, DialerMode};
     let iv = 16;
-    let sim = ChannelBook::default().resolve("x").unwrap().sim;
     let camp = Campaign {
         mode: DialerMode::Predictive,
         attempts_per_day: 1,
@@ -894,15 +888,7 @@ fn the_dialer_steps_down_when_drops_near_the_cap() {
     let r = SimBuilder::new(30, iv)
         .replications(20)
         .seed(5)
-        .channel(spec(
-            "out",
-            ChannelKind::Voice,
-            vec![0.0; iv],
-            vec![240.0; iv],
-            vec![None; iv],
-            20.0,
-            sim.clone(),
-        ))
+        .channel(outbound(iv))
         .group(group("out", 1, vec![13; iv]))
         .blend("out", "out", 0)
         .call_list("out", vec![400; iv])

@@ -696,112 +696,6 @@ impl<'a, 'w> Engine<'a, 'w> {
         self.slot_free(a);
     }
 
-    /// A slot of agent `a` is free: take the next work, or (a blended
-    /// group with at least `reserve` other agents idle) call out, or wait
-    /// idle.
-    fn slot_free(&mut self, a: u32) {
-        let g = self.agents[a as usize].group as usize;
-        // A predictive call answered and waiting (dropped within seconds)
-        // comes before the queue.
-        if let Some(id) = self.pop_answered(g) {
-            self.connect(a, id);
-            return;
-        }
-        match self.next_work(g) {
-            Some(id) => self.begin_service(a, id, true),
-            None => {
-                if let Some((c, _)) = self.sim.groups[g].outbound {
-                    let reserve = self.reserve(g);
-                    if self.is_predictive(c) {
-                        self.push_idle(g, a);
-                        self.pace(g);
-                        return;
-                    }
-                    if self.idle_agents(g) >= reserve {
-                        if let Some(account) = self.take_attempt(c) {
-                            self.call_out(a, c, account);
-                            return;
-                        }
-                    }
-                }
-                self.push_idle(g, a);
-            }
-        }
-    }
-
-    /// A slot of agent `a` of group `g` waits idle.
-    fn push_idle(&mut self, g: usize, a: u32) {
-        let gen = self.agents[a as usize].gen;
-        self.idle[g].push_back((a, gen, self.t));
-        self.idle_n[g] += 1;
-    }
-
-    /// The next contact for an agent of group g: the oldest live contact of
-    /// its highest-priority real-time channel, then the oldest callback, then
-    /// deferred work in priority order.
-    fn next_work(&mut self, g: usize) -> Option<u32> {
-        let sim = self.sim;
-        for &c in &sim.groups[g].realtime {
-            if let Some(id) = self.pop_queue(c) {
-                return Some(id);
-            }
-        }
-        let mut best: Option<(usize, f64)> = None;
-        for &c in &sim.groups[g].realtime {
-            while let Some(&(id, gen)) = self.callbacks[c].front() {
-                let ct = self.contacts[id as usize];
-                if ct.gen == gen && ct.state == State::CallbackWaiting {
-                    if best.is_none_or(|(_, j)| ct.join < j) {
-                        best = Some((c, ct.join));
-                    }
-                    break;
-                }
-                self.callbacks[c].pop_front();
-            }
-        }
-        if let Some((c, _)) = best {
-            let (id, _) = self.callbacks[c].pop_front().expect("front");
-            return Some(id);
-        }
-        for &c in &sim.groups[g].deferred {
-            if let Some(id) = self.pop_queue(c) {
-                return Some(id);
-            }
-        }
-        None
-    }
-
-    fn pop_queue(&mut self, c: usize) -> Option<u32> {
-        while let Some((id, gen)) = self.queues[c].pop_front() {
-            let ct = self.contacts[id as usize];
-            if ct.gen == gen && ct.state == State::Waiting {
-                self.touch_queue(c);
-                self.waiting[c] -= 1;
-                return Some(id);
-            }
-        }
-        None
-    }
-
-    fn clean_idle(&mut self, g: usize) {
-        while let Some(&(a, gen, _)) = self.idle[g].front() {
-            let ag = self.agents[a as usize];
-            if ag.gen == gen && ag.present && !ag.leaving {
-                return;
-            }
-            self.idle[g].pop_front();
-        }
-    }
-
-    fn take_idle(&mut self, g: usize) -> Option<u32> {
-        self.clean_idle(g);
-        let a = self.idle[g].pop_front().map(|(a, _, _)| a);
-        if a.is_some() {
-            self.idle_n[g] -= 1;
-        }
-        a
-    }
-
     /// Busy time of group g from `from` to `to`.
     #[inline]
     fn trace_row(&mut self, ct: &Contact, outcome: &str, wait: f64, handle: f64, group: &str) {
@@ -835,6 +729,7 @@ impl RepStats {
     }
 }
 
+mod agents;
 mod boundary;
 mod outbound;
 use outbound::CampaignDay;

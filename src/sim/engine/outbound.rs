@@ -256,11 +256,7 @@ impl Engine<'_, '_> {
         // The cap: while the day's drops run above 90% of it (after 20
         // connects), one line per idle agent (expected answers below the
         // idle agents).
-        let date = self.sim.labels[iv].0;
-        let day = &mut self.dialer_day[g];
-        if day.0 != Some(date) {
-            *day = (Some(date), 0, 0);
-        }
+        let day = *self.dialer_today(g);
         if day.1 >= DIALER_CAP_MIN_CONNECTS
             && f64::from(day.2) > 0.9 * camp.abandon_cap * f64::from(day.1)
         {
@@ -273,7 +269,6 @@ impl Engine<'_, '_> {
                 break;
             };
             let id = self.attempt(c, account);
-            let camp = self.sim.channels[c].campaign.expect("predictive");
             let key = self.contacts[id as usize].key;
             let ring: f64 = Exp1.sample(&mut self.draw(key, 7));
             let ct = &mut self.contacts[id as usize];
@@ -347,13 +342,20 @@ impl Engine<'_, '_> {
         self.pace(g);
     }
 
-    /// Counts a connect (or, `dropped`, a drop) of group `g`'s dialer today.
-    fn dialer_count(&mut self, g: usize, dropped: bool) {
+    /// Group `g`'s dialer today: (date, connects, drops), started afresh
+    /// on a new day.
+    fn dialer_today(&mut self, g: usize) -> &mut (Option<jiff::civil::Date>, u32, u32) {
         let date = self.sim.labels[self.interval_of(self.t) as usize].0;
         let day = &mut self.dialer_day[g];
         if day.0 != Some(date) {
             *day = (Some(date), 0, 0);
         }
+        day
+    }
+
+    /// Counts a connect (or, `dropped`, a drop) of group `g`'s dialer today.
+    fn dialer_count(&mut self, g: usize, dropped: bool) {
+        let day = self.dialer_today(g);
         if dropped {
             day.2 += 1;
         } else {
@@ -425,30 +427,5 @@ impl Engine<'_, '_> {
                 }
             }
         }
-    }
-
-    /// Blended group `g`'s reserve now (0 for a group that does not blend).
-    pub(super) fn reserve(&self, g: usize) -> u32 {
-        let grp = &self.sim.groups[g];
-        match grp.reserves.get(self.interval_of(self.t) as usize) {
-            Some(&r) => r,
-            None => grp.outbound.map_or(0, |(_, r)| r),
-        }
-    }
-
-    /// Idle agents of group `g` now (the idle queue's live entries; a
-    /// blended group takes one call at a time).
-    pub(super) fn idle_agents(&self, g: usize) -> u32 {
-        debug_assert_eq!(
-            self.idle_n[g],
-            self.idle[g]
-                .iter()
-                .filter(|&&(a, gen, _)| {
-                    let ag = self.agents[a as usize];
-                    ag.gen == gen && ag.present && !ag.leaving
-                })
-                .count() as u32
-        );
-        self.idle_n[g]
     }
 }
