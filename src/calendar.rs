@@ -223,6 +223,34 @@ impl Calendar {
         Ok((cal, warnings))
     }
 
+    /// The years with at least one day in this calendar: a year not listed
+    /// has no holidays or make-up workdays as far as the calendar knows.
+    pub fn years(&self) -> std::collections::BTreeSet<i16> {
+        self.days.keys().map(|d| d.year()).collect()
+    }
+
+    /// Adds `other`'s days (another year's file, say). A date in both must
+    /// agree; `source` names `other` in the error.
+    pub fn merge(&mut self, other: Calendar, source: &str) -> Result<(), InputError> {
+        for (d, day) in other.days {
+            match self.days.get(&d) {
+                Some(old) if *old != day => {
+                    return Err(InputError::file(
+                        source,
+                        format!("{d} is listed differently in an earlier calendar of the centre"),
+                    ))
+                }
+                _ => {
+                    self.days.insert(d, day);
+                }
+            }
+        }
+        if other.weekend.is_some() {
+            self.weekend = other.weekend;
+        }
+        Ok(())
+    }
+
     /// Reads a calendar file.
     pub fn from_path(path: &Path) -> Result<(Calendar, Vec<Warning>), InputError> {
         let text = crate::textio::read_text(path)?;

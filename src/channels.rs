@@ -30,7 +30,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::dist::DistSpec;
 use crate::erlang::SlDefinition;
-use crate::input::InputError;
+use crate::input::{InputError, Warning};
 use crate::staffing::{Model, Targets};
 
 /// How a channel's work is handled, which decides its staffing model.
@@ -483,6 +483,30 @@ impl ChannelBook {
             source: source.to_string(),
             defaults,
         }
+    }
+
+    /// One warning per channel of `names` that has no `[channel.NAME]`
+    /// table (or no channels file at all): such a channel is staffed with
+    /// the defaults (the command's flags, then voice, 80% within 20 s, no
+    /// shrinkage, no containment, one contact at a time), which is rarely
+    /// what a chat or e-mail channel needs.
+    pub fn defaulted<'a>(&self, names: impl IntoIterator<Item = &'a str>) -> Vec<Warning> {
+        let mut seen = std::collections::BTreeSet::new();
+        let mut out = Vec::new();
+        for n in names {
+            if self.file.channel.contains_key(n) || !seen.insert(n) {
+                continue;
+            }
+            let whose = if self.source.is_empty() {
+                "no channels file is given".to_string()
+            } else {
+                format!("{} has no [channel.{n}] table", self.source)
+            };
+            out.push(Warning(format!(
+                "channel {n}: {whose}: staffed with the defaults (voice, 80% within 20 s, no shrinkage, no containment, one contact at a time, unless a flag sets them); set `channels` in the centre file or add the table"
+            )));
+        }
+        out
     }
 
     /// The checked settings of `name`.

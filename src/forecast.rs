@@ -127,6 +127,14 @@ impl Forecast {
         Ok((Forecast { interval_min, rows }, warnings))
     }
 
+    /// The channels of the forecast, each once, sorted.
+    pub fn channels(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = self.rows.iter().map(|r| r.channel.as_str()).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
     /// Reads a forecast CSV file.
     pub fn from_path(
         path: &Path,

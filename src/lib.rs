@@ -3,7 +3,8 @@
 //! The modules are the concepts a planner meets, lowest first (no module
 //! imports one above it):
 //!
-//! - [`input`]: positioned input errors; [`textio`]: dates, times, the CSV
+//! - [`centre`]: the centre file `wfm.toml` that names every input once;
+//!   [`input`]: positioned input errors; [`textio`]: dates, times, the CSV
 //!   record loop, numbers, the size-capped reader; [`grid`]: the interval
 //!   grid; [`prec`]: the tests' tolerance policy.
 //! - [`erlang`]: exact Erlang B, C and A; [`staffing`]: the fewest agents
@@ -19,7 +20,9 @@
 //!   and candidate shifts; [`schedule`]: the roster optimizer.
 //! - [`team`]: the team as it is (standing roster, leave, changes) and the
 //!   agents it has on duty.
-//! - [`plan`]: forecast → requirement → roster → simulation in rounds;
+//! - [`opening`]: the opening rule (closed hours' work moves to the
+//!   opening);
+//!   [`plan`]: forecast → requirement → roster → simulation in rounds;
 //!   [`review`]: the interval review of a staffing; [`capacity`]: the
 //!   holiday capacity review; [`whatif`]: variants on common random numbers
 //!   and the cheapest fix; [`report`]: the HTML pages; [`output`]: output
@@ -46,6 +49,7 @@ pub mod arrivals;
 pub mod backtest;
 pub mod calendar;
 pub mod capacity;
+pub mod centre;
 pub mod channels;
 pub mod collections;
 pub mod dialer;
@@ -57,6 +61,7 @@ pub mod grid;
 pub mod input;
 pub mod longrange;
 pub mod multiskill;
+pub mod opening;
 pub mod output;
 pub mod plan;
 pub mod prec;

@@ -2,9 +2,11 @@
 
 use std::path::PathBuf;
 
+use super::centre_ctx::Ctx;
 use anyhow::Result;
 use clap::Args;
 use wfm::backtest::{backtest, write_backtest, BacktestOptions, METHODS};
+use wfm::centre::Item;
 use wfm::fit::FitOptions;
 use wfm::forecast::Forecast;
 use wfm::output::OutputSet;
@@ -14,7 +16,7 @@ use wfm::output::OutputSet;
 pub struct BacktestArgs {
     /// History CSV with the forecast's columns (actual volumes)
     #[arg(long, value_name = "FILE")]
-    history: PathBuf,
+    history: Option<PathBuf>,
     /// Origins, a week apart, the last one a horizon before the history's end
     #[arg(long, default_value_t = 4, value_name = "N")]
     origins: usize,
@@ -36,10 +38,18 @@ pub struct BacktestArgs {
     out: Option<PathBuf>,
 }
 
-pub fn run(a: BacktestArgs) -> Result<i32> {
+pub fn run(a: BacktestArgs, ctx: &Ctx) -> Result<i32> {
+    let history = ctx.need(Item::History, a.history.as_deref(), "--history")?;
+    let template = ctx.pick(Item::Scenario, a.template.as_deref(), "--template");
+    let calendar = match (&a.calendar, &ctx.centre) {
+        (Some(c), _) => Some(c.clone()),
+        (None, Some(c)) if template.is_none() => c.calendar_paths().into_iter().next(),
+        _ => None,
+    };
     let mut outs = OutputSet::new();
-    outs.input("--history", &a.history);
-    for (flag, p) in [("--calendar", &a.calendar), ("--template", &a.template)] {
+    ctx.protect(&mut outs);
+    outs.input("--history", &history);
+    for (flag, p) in [("--calendar", &calendar), ("--template", &template)] {
         if let Some(p) = p {
             outs.input(flag, p);
         }
@@ -49,18 +59,17 @@ pub fn run(a: BacktestArgs) -> Result<i32> {
         Some(p) => Some(outs.claim(Some(p), "--out")?),
         None => None,
     };
-    let (history, w) = Forecast::from_path(&a.history, a.interval_min)?;
+    let (hist, w) = Forecast::from_path(&history, a.interval_min)?;
     super::warn_all(&w);
     let mut fit = FitOptions::default();
-    super::fit_cmd::template_and_calendar(&mut fit, a.template.as_deref(), a.calendar.as_deref())?;
+    super::fit_cmd::template_and_calendar(&mut fit, template.as_deref(), calendar.as_deref())?;
     let opts = BacktestOptions {
         origins: a.origins,
         horizon_days: a.horizon_days,
         fit,
         ..BacktestOptions::default()
     };
-    let rows =
-        backtest(&history, &opts).map_err(|e| anyhow::anyhow!("{}: {e}", a.history.display()))?;
+    let rows = backtest(&hist, &opts).map_err(|e| anyhow::anyhow!("{}: {e}", history.display()))?;
     let pct = |v: f64| {
         if v.is_finite() {
             format!("{:7.1}%", 100.0 * v)

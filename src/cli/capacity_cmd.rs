@@ -1,12 +1,13 @@
 //! `wfm capacity`: the long-range capacity plan.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
+use super::centre_ctx::Ctx;
 use anyhow::{bail, Result};
 use clap::Args;
+use wfm::centre::Item;
 use wfm::longrange::{write_capacity, write_hiring, write_variants, HiringFile, LongRangeOptions};
 use wfm::output::OutputSet;
-use wfm::scenario::{resolve, Scenario};
 use wfm::shifts::ShiftRules;
 use wfm::team::Team;
 
@@ -15,9 +16,10 @@ use super::{parse_date_flag, ChannelFlags, NodeLimit};
 /// Arguments of `wfm capacity`.
 #[derive(Debug, Args)]
 pub struct CapacityArgs {
-    /// Scenario TOML: the demand over the horizon (26–104 weeks), its calendar
+    /// Scenario TOML: the demand over the horizon (26–104 weeks), its
+    /// calendar [default: the centre's `capacity.scenario`, else `scenario`]
     #[arg(long, value_name = "FILE")]
-    scenario: PathBuf,
+    scenario: Option<PathBuf>,
     /// Channel settings TOML [default: the scenario's channels_file]
     #[arg(long, value_name = "FILE")]
     channels: Option<PathBuf>,
@@ -25,8 +27,9 @@ pub struct CapacityArgs {
     #[arg(long, value_name = "FILE")]
     shifts: Option<PathBuf>,
     /// The team as it is (the capacity review's team file: headcount, leave, changes)
+    /// [default: the centre's `capacity.team`, else `team`]
     #[arg(long, value_name = "FILE")]
-    team: PathBuf,
+    team: Option<PathBuf>,
     /// Attrition and the hiring pipeline (TOML) [default: every key's default]
     #[arg(long, value_name = "FILE")]
     hiring: Option<PathBuf>,
@@ -68,43 +71,40 @@ pub struct CapacityArgs {
 /// The files of a capacity directory, in order.
 const FILES: [&str; 4] = ["index.html", "capacity.csv", "hiring.csv", "variants.csv"];
 
-pub fn run(a: CapacityArgs) -> Result<i32> {
-    super::in_out_dir(a.out.as_deref(), || run_in(&a))
+pub fn run(a: CapacityArgs, ctx: &Ctx) -> Result<i32> {
+    super::in_out_dir(a.out.as_deref(), || run_in(&a, ctx))
 }
 
-fn run_in(a: &CapacityArgs) -> Result<i32> {
+fn run_in(a: &CapacityArgs, ctx: &Ctx) -> Result<i32> {
     let mut outs = OutputSet::new();
-    outs.input("--scenario", &a.scenario);
-    outs.input("--team", &a.team);
+    ctx.protect(&mut outs);
+    let scenario_path = ctx.need(Item::CapacityScenario, a.scenario.as_deref(), "--scenario")?;
+    let team_path = ctx.need(Item::CapacityTeam, a.team.as_deref(), "--team")?;
+    let hiring = ctx.pick(Item::Hiring, a.hiring.as_deref(), "--hiring");
+    outs.input("--team", &team_path);
+    if let Some(p) = &hiring {
+        outs.input("--hiring", p);
+    }
+    let scenario = ctx.scenario(&scenario_path, &mut outs)?;
+    let source = scenario_path.display().to_string();
+    let (channels_path, shifts_path) = ctx.scenario_files(
+        Some((&scenario, &scenario_path)),
+        a.channels.as_deref(),
+        a.shifts.as_deref(),
+    );
+    let Some(shifts_path) = shifts_path else {
+        bail!(
+            "{source}: shifts_file: no shift rules; give `shifts_file` in the scenario, --shifts, or `shifts` in the centre file"
+        );
+    };
     for (flag, p) in [
-        ("--channels", &a.channels),
-        ("--shifts", &a.shifts),
-        ("--hiring", &a.hiring),
+        ("--channels", &channels_path),
+        ("--shifts", &Some(shifts_path.clone())),
     ] {
         if let Some(p) = p {
             outs.input(flag, p);
         }
     }
-    let (scenario, w) = Scenario::from_path(&a.scenario)?;
-    super::warn_all(&w);
-    for f in scenario.input_files(&a.scenario) {
-        outs.input(f.display().to_string(), &f);
-    }
-    let dir = a.scenario.parent().unwrap_or(Path::new("")).to_path_buf();
-    let source = a.scenario.display().to_string();
-    let channels_path = a
-        .channels
-        .clone()
-        .or_else(|| scenario.channels_file.as_ref().map(|c| resolve(&dir, c)));
-    let Some(shifts_path) = a
-        .shifts
-        .clone()
-        .or_else(|| scenario.shifts_file.as_ref().map(|c| resolve(&dir, c)))
-    else {
-        bail!(
-            "{source}: shifts_file: no shift rules; give `shifts_file` in the scenario or --shifts"
-        );
-    };
     let ids = match &a.out {
         Some(dir) => {
             let mut ids = Vec::new();
@@ -116,8 +116,12 @@ fn run_in(a: &CapacityArgs) -> Result<i32> {
         None => vec![outs.claim(None, "--out")?],
     };
     let rules = ShiftRules::from_path(&shifts_path)?;
-    let book = super::channel_book(channels_path.as_deref(), &a.flags)?;
-    let (mut team, w) = Team::from_path(&a.team, &rules)?;
+    let book = super::channel_book(
+        channels_path.as_deref(),
+        &a.flags,
+        scenario.channel.keys().map(String::as_str),
+    )?;
+    let (mut team, w) = Team::from_path(&team_path, &rules)?;
     super::warn_all(&w);
     if team.calendar.days.is_empty() {
         team.calendar = scenario.calendar_data.clone();
@@ -138,7 +142,7 @@ fn run_in(a: &CapacityArgs) -> Result<i32> {
             }
             sets.push(format!("attrition.weekly={x}"));
         }
-        hirings.push(match &a.hiring {
+        hirings.push(match &hiring {
             Some(p) => HiringFile::from_path(p, &sets)?,
             None => HiringFile::parse("", "--hiring", &sets)?,
         });

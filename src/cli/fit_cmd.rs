@@ -2,9 +2,11 @@
 
 use std::path::{Path, PathBuf};
 
+use super::centre_ctx::Ctx;
 use anyhow::{Context, Result};
 use clap::Args;
 use wfm::calendar::Calendar;
+use wfm::centre::Item;
 use wfm::fit::{fit, FitOptions};
 use wfm::forecast::Forecast;
 use wfm::scenario::{Repayment, Scenario, WhenClosed};
@@ -16,7 +18,7 @@ use wfm::output::OutputSet;
 pub struct FitArgs {
     /// History CSV with the forecast's columns (actual volumes)
     #[arg(long, value_name = "FILE")]
-    history: PathBuf,
+    history: Option<PathBuf>,
     /// Output scenario TOML [default: stdout]
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
@@ -93,17 +95,25 @@ pub fn template_and_calendar(
     Ok(calendar_path)
 }
 
-pub fn run(a: FitArgs) -> Result<i32> {
-    let history_name = a.history.display().to_string();
+pub fn run(a: FitArgs, ctx: &Ctx) -> Result<i32> {
+    let history = ctx.need(Item::History, a.history.as_deref(), "--history")?;
+    let template = ctx.pick(Item::Scenario, a.template.as_deref(), "--template");
+    let calendar = match (&a.calendar, &ctx.centre) {
+        (Some(c), _) => Some(c.clone()),
+        (None, Some(c)) if template.is_none() => c.calendar_paths().into_iter().next(),
+        _ => None,
+    };
+    let history_name = history.display().to_string();
     let mut outs = OutputSet::new();
-    outs.input("--history", &a.history);
-    for (flag, p) in [("--template", &a.template), ("--calendar", &a.calendar)] {
+    ctx.protect(&mut outs);
+    outs.input("--history", &history);
+    for (flag, p) in [("--template", &template), ("--calendar", &calendar)] {
         if let Some(p) = p {
             outs.input(flag, p);
         }
     }
     let out = outs.claim(a.out.as_deref(), "--out")?;
-    let (history, warnings) = Forecast::from_path(&a.history, a.interval_min)?;
+    let (hist, warnings) = Forecast::from_path(&history, a.interval_min)?;
     super::warn_all(&warnings);
     let mut calendar_path: Option<PathBuf> = None;
     if a.fit_days == Some(0) {
@@ -114,8 +124,7 @@ pub fn run(a: FitArgs) -> Result<i32> {
         fit_days: a.fit_days,
         ..FitOptions::default()
     };
-    if let Some(p) = template_and_calendar(&mut opts, a.template.as_deref(), a.calendar.as_deref())?
-    {
+    if let Some(p) = template_and_calendar(&mut opts, template.as_deref(), calendar.as_deref())? {
         calendar_path = Some(p);
     }
     if !a.due_days.is_empty() {
@@ -143,7 +152,7 @@ pub fn run(a: FitArgs) -> Result<i32> {
     if a.month_end_days.is_some() {
         opts.month_end_days = a.month_end_days;
     }
-    let report = fit(&history, &opts).with_context(|| format!("{history_name}: cannot fit"))?;
+    let report = fit(&hist, &opts).with_context(|| format!("{history_name}: cannot fit"))?;
     for w in &report.warnings {
         diag!("wfm: warning: {w}");
     }

@@ -2,9 +2,10 @@
 
 use std::path::PathBuf;
 
+use super::centre_ctx::Ctx;
 use anyhow::Result;
 use clap::Args;
-use wfm::scenario::Scenario;
+use wfm::centre::Item;
 
 use wfm::output::OutputSet;
 
@@ -13,9 +14,9 @@ use super::parse_date_flag;
 /// Arguments of `wfm forecast`.
 #[derive(Debug, Args)]
 pub struct ForecastArgs {
-    /// Scenario TOML
+    /// Scenario TOML [default: the centre's `scenario`]
     #[arg(long, value_name = "FILE")]
-    scenario: PathBuf,
+    scenario: Option<PathBuf>,
     /// First date, YYYY-MM-DD [default: the scenario's `from`]
     #[arg(long, value_parser = parse_date_flag, value_name = "DATE")]
     from: Option<jiff::civil::Date>,
@@ -46,21 +47,19 @@ pub struct ForecastArgs {
     out: Option<PathBuf>,
 }
 
-pub fn run(a: ForecastArgs) -> Result<i32> {
-    let source = a.scenario.display().to_string();
+pub fn run(a: ForecastArgs, ctx: &Ctx) -> Result<i32> {
+    let path = ctx.need(Item::Scenario, a.scenario.as_deref(), "--scenario")?;
+    let source = path.display().to_string();
     let mut outs = OutputSet::new();
-    outs.input("--scenario", &a.scenario);
-    let (mut scenario, warnings) = Scenario::from_path(&a.scenario)?;
-    super::warn_all(&warnings);
-    for f in scenario.input_files(&a.scenario) {
-        outs.input(f.display().to_string(), &f);
-    }
+    ctx.protect(&mut outs);
+    let mut scenario = ctx.scenario(&path, &mut outs)?;
     let out = outs.claim(a.out.as_deref(), "--out")?;
     if let Some(im) = a.interval_min {
         scenario.interval_min = im;
         scenario.compile(&source)?;
     }
     let (from, to) = scenario.date_range(a.from, a.to, &source)?;
+    ctx.check_calendar(&scenario, &path, from, to);
     let max_rows = a
         .max_rows
         .unwrap_or(wfm::scenario::DEFAULT_MAX_FORECAST_ROWS);

@@ -9,6 +9,7 @@ macro_rules! diag {
 
 mod backtest_cmd;
 mod capacity_cmd;
+mod centre_ctx;
 mod erlang_cmd;
 mod fit_cmd;
 mod forecast_cmd;
@@ -29,6 +30,10 @@ use wfm::staffing::Model;
 #[derive(Debug, Parser)]
 #[command(name = "wfm", version, about, long_about = None)]
 pub struct Cli {
+    /// The centre file (wfm.toml) naming every input [default: wfm.toml in
+    /// this folder or a parent, or $WFM_CENTRE; WFM_CENTRE=none for none]
+    #[arg(long, global = true, value_name = "FILE")]
+    centre: Option<std::path::PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -266,10 +271,12 @@ fn warn_all(warnings: &[wfm::input::Warning]) {
     }
 }
 
-/// The channel settings: the file's tables, then the flags as defaults.
-fn channel_book(
+/// The channel settings: the file's tables, then the flags as defaults; a
+/// warning for each of `channels` that has no table of its own.
+fn channel_book<'a>(
     path: Option<&std::path::Path>,
     flags: &ChannelFlags,
+    channels: impl IntoIterator<Item = &'a str>,
 ) -> anyhow::Result<wfm::channels::ChannelBook> {
     let (file, source) = match path {
         Some(p) => (
@@ -278,11 +285,9 @@ fn channel_book(
         ),
         None => (wfm::channels::ChannelsFile::default(), String::new()),
     };
-    Ok(wfm::channels::ChannelBook::new(
-        file,
-        &source,
-        flags.settings(),
-    ))
+    let book = wfm::channels::ChannelBook::new(file, &source, flags.settings());
+    warn_all(&book.defaulted(channels));
+    Ok(book)
 }
 
 /// Runs the command line and returns the exit code.
@@ -328,20 +333,20 @@ pub fn run() -> i32 {
             return 0;
         }
     };
-    let result = match cli.command {
-        Command::Staff(a) => staff::run(a),
+    let result = centre_ctx::Ctx::locate(cli.centre.as_deref()).and_then(|ctx| match cli.command {
+        Command::Staff(a) => staff::run(a, &ctx),
         Command::Erlang(a) => erlang_cmd::run(a),
-        Command::Forecast(a) => forecast_cmd::run(a),
-        Command::Fit(a) => fit_cmd::run(a),
-        Command::Backtest(a) => backtest_cmd::run(a),
-        Command::Simulate(a) => simulate_cmd::run(a),
-        Command::Schedule(a) => schedule_cmd::run(a),
-        Command::Plan(a) => plan_cmd::run(a),
-        Command::Review(a) => review_cmd::run(a),
-        Command::Capacity(a) => capacity_cmd::run(a),
-        Command::Roster(a) => roster_cmd::run(a),
-        Command::CheckRoster(a) => roster_cmd::run_check(a),
-    };
+        Command::Forecast(a) => forecast_cmd::run(a, &ctx),
+        Command::Fit(a) => fit_cmd::run(a, &ctx),
+        Command::Backtest(a) => backtest_cmd::run(a, &ctx),
+        Command::Simulate(a) => simulate_cmd::run(a, &ctx),
+        Command::Schedule(a) => schedule_cmd::run(a, &ctx),
+        Command::Plan(a) => plan_cmd::run(a, &ctx),
+        Command::Review(a) => review_cmd::run(a, &ctx),
+        Command::Capacity(a) => capacity_cmd::run(a, &ctx),
+        Command::Roster(a) => roster_cmd::run(a, &ctx),
+        Command::CheckRoster(a) => roster_cmd::run_check(a, &ctx),
+    });
     match result {
         Ok(code) => code,
         Err(e) => {

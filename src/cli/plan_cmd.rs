@@ -1,24 +1,26 @@
 //! `wfm plan`: forecast → requirement → roster → simulation, in rounds.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{bail, Result};
 use clap::Args;
 use wfm::channels::ChannelsFile;
 use wfm::plan::{plan, PlanInputs, PlanOptions, PlanRound};
 use wfm::requirement::write_staffing_table;
-use wfm::scenario::{resolve, Scenario};
 use wfm::shifts::ShiftRules;
 
+use super::centre_ctx::Ctx;
 use super::parse_date_flag;
+use wfm::centre::Item;
 use wfm::output::OutputSet;
 
 /// Arguments of `wfm plan`.
 #[derive(Debug, Args)]
 pub struct PlanArgs {
-    /// Scenario TOML (with `channels_file` and `shifts_file`, or give the flags)
+    /// Scenario TOML (with `channels_file` and `shifts_file`, or give the
+    /// flags) [default: the centre's `scenario`]
     #[arg(long, value_name = "FILE")]
-    scenario: PathBuf,
+    scenario: Option<PathBuf>,
     /// Output directory
     #[arg(long, default_value = "plan", value_name = "DIR")]
     out: PathBuf,
@@ -99,32 +101,27 @@ pub const PLAN_FILES: [&str; 11] = [
     "campaigns.csv",
 ];
 
-pub fn run(a: PlanArgs) -> Result<i32> {
-    super::in_out_dir(Some(&a.out), || run_in(&a))
+pub fn run(a: PlanArgs, ctx: &Ctx) -> Result<i32> {
+    super::in_out_dir(Some(&a.out), || run_in(&a, ctx))
 }
 
-fn run_in(a: &PlanArgs) -> Result<i32> {
+fn run_in(a: &PlanArgs, ctx: &Ctx) -> Result<i32> {
     let mut outs = OutputSet::new();
-    outs.input("--scenario", &a.scenario);
-    let source = a.scenario.display().to_string();
-    let (scenario, warnings) = Scenario::from_path(&a.scenario)?;
-    super::warn_all(&warnings);
-    let dir = a.scenario.parent().unwrap_or(Path::new("")).to_path_buf();
-    let channels_path = match (&a.channels, &scenario.channels_file) {
-        (Some(p), _) => p.clone(),
-        (None, Some(p)) => resolve(&dir, p),
-        (None, None) => bail!("{source}: channels_file: no channel settings; give `channels_file` in the scenario or --channels"),
+    ctx.protect(&mut outs);
+    let scenario_path = ctx.need(Item::Scenario, a.scenario.as_deref(), "--scenario")?;
+    let source = scenario_path.display().to_string();
+    let scenario = ctx.scenario(&scenario_path, &mut outs)?;
+    let (channels_path, shifts_path) = ctx.scenario_files(
+        Some((&scenario, &scenario_path)),
+        a.channels.as_deref(),
+        a.shifts.as_deref(),
+    );
+    let Some(channels_path) = channels_path else {
+        bail!("{source}: channels_file: no channel settings; give `channels_file` in the scenario, --channels, or `channels` in the centre file");
     };
-    let shifts_path = match (&a.shifts, &scenario.shifts_file) {
-        (Some(p), _) => p.clone(),
-        (None, Some(p)) => resolve(&dir, p),
-        (None, None) => bail!(
-            "{source}: shifts_file: no shift rules; give `shifts_file` in the scenario or --shifts"
-        ),
+    let Some(shifts_path) = shifts_path else {
+        bail!("{source}: shifts_file: no shift rules; give `shifts_file` in the scenario, --shifts, or `shifts` in the centre file");
     };
-    for f in scenario.input_files(&a.scenario) {
-        outs.input(f.display().to_string(), &f);
-    }
     outs.input("--channels", &channels_path);
     outs.input("--shifts", &shifts_path);
     let mut ids = Vec::new();
@@ -149,6 +146,15 @@ fn run_in(a: &PlanArgs) -> Result<i32> {
     let channels = ChannelsFile::from_path(&channels_path)?;
     let rules = ShiftRules::from_path(&shifts_path)?;
     let (from, to) = scenario.date_range(a.from, a.to, &source)?;
+    ctx.check_calendar(&scenario, &scenario_path, from, to);
+    super::warn_all(
+        &wfm::channels::ChannelBook::new(
+            channels.clone(),
+            &channels_path.display().to_string(),
+            Default::default(),
+        )
+        .defaulted(scenario.channel.keys().map(String::as_str)),
+    );
     if a.replications == 0 {
         bail!("--replications: expected at least 1");
     }

@@ -1,15 +1,16 @@
 //! `wfm review`: the holiday capacity review.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
+use super::centre_ctx::Ctx;
 use anyhow::{bail, Result};
 use clap::Args;
 use wfm::capacity::{capacity_review, write_days, write_supply, CapacityInputs, SupplySource};
+use wfm::centre::Item;
 use wfm::forecast::Forecast;
 use wfm::output::OutputSet;
 use wfm::requirement::StaffingTable;
 use wfm::review::{write_review, ReviewOptions};
-use wfm::scenario::{resolve, Scenario};
 use wfm::shifts::ShiftRules;
 use wfm::team::Team;
 
@@ -17,8 +18,8 @@ use super::{parse_date_flag, ChannelFlags};
 
 /// Arguments of `wfm review`.
 #[derive(Debug, Args)]
-#[command(group(clap::ArgGroup::new("demand").required(true).args(["scenario", "forecast"])))]
-#[command(group(clap::ArgGroup::new("supply").required(true).args(["team", "staffing"])))]
+#[command(group(clap::ArgGroup::new("demand").args(["scenario", "forecast"])))]
+#[command(group(clap::ArgGroup::new("supply").args(["team", "staffing"])))]
 pub struct ReviewArgs {
     /// Scenario TOML of the holiday (its forecast, calendar, channels_file and shifts_file)
     #[arg(long, value_name = "FILE")]
@@ -90,51 +91,47 @@ const REVIEW_FILES: [&str; 8] = [
     "campaigns.csv",
 ];
 
-pub fn run(a: ReviewArgs) -> Result<i32> {
-    super::in_out_dir(a.out.as_deref(), || run_in(&a))
+pub fn run(a: ReviewArgs, ctx: &Ctx) -> Result<i32> {
+    super::in_out_dir(a.out.as_deref(), || run_in(&a, ctx))
 }
 
-fn run_in(a: &ReviewArgs) -> Result<i32> {
+fn run_in(a: &ReviewArgs, ctx: &Ctx) -> Result<i32> {
     let mut outs = OutputSet::new();
+    ctx.protect(&mut outs);
+    // Demand: a scenario's forecast, or a forecast CSV; the flags, else the
+    // centre's scenario, else its forecast.
+    let (scenario_path, forecast_path) = match (&a.scenario, &a.forecast) {
+        (Some(p), _) => (ctx.pick(Item::Scenario, Some(p), "--scenario"), None),
+        (None, Some(p)) => (None, ctx.pick(Item::Forecast, Some(p), "--forecast")),
+        (None, None) => match ctx.pick(Item::Scenario, None, "--scenario") {
+            Some(p) => (Some(p), None),
+            None => (None, ctx.pick(Item::Forecast, None, "--forecast")),
+        },
+    };
+    let (team_path, staffing_path) = match (&a.team, &a.staffing) {
+        (Some(p), _) => (ctx.pick(Item::Team, Some(p), "--team"), None),
+        (None, Some(p)) => (None, Some(p.clone())),
+        (None, None) => (ctx.pick(Item::Team, None, "--team"), None),
+    };
     for (flag, p) in [
-        ("--scenario", &a.scenario),
-        ("--forecast", &a.forecast),
-        ("--team", &a.team),
-        ("--staffing", &a.staffing),
-        ("--channels", &a.channels),
-        ("--shifts", &a.shifts),
+        ("--forecast", &forecast_path),
+        ("--team", &team_path),
+        ("--staffing", &staffing_path),
         ("--what-if", &a.what_if),
     ] {
         if let Some(p) = p {
             outs.input(flag, p);
         }
     }
-    // Demand: a scenario's forecast, or a forecast CSV.
-    let scenario = match &a.scenario {
-        Some(p) => {
-            let (s, w) = Scenario::from_path(p)?;
-            super::warn_all(&w);
-            for f in s.input_files(p) {
-                outs.input(f.display().to_string(), &f);
-            }
-            Some((s, p.clone()))
-        }
+    let scenario = match &scenario_path {
+        Some(p) => Some((ctx.scenario(p, &mut outs)?, p.clone())),
         None => None,
     };
-    let dir_of = |p: &Path| p.parent().unwrap_or(Path::new("")).to_path_buf();
-    // A path the scenario names, relative to the scenario's folder.
-    let from_scenario = |key: Option<&String>| -> Option<PathBuf> {
-        let (_, p) = scenario.as_ref()?;
-        key.map(|k| resolve(&dir_of(p), k))
-    };
-    let channels_path = a
-        .channels
-        .clone()
-        .or_else(|| from_scenario(scenario.as_ref().and_then(|s| s.0.channels_file.as_ref())));
-    let shifts_path = a
-        .shifts
-        .clone()
-        .or_else(|| from_scenario(scenario.as_ref().and_then(|s| s.0.shifts_file.as_ref())));
+    let (channels_path, shifts_path) = ctx.scenario_files(
+        scenario.as_ref().map(|(s, p)| (s, p.as_path())),
+        a.channels.as_deref(),
+        a.shifts.as_deref(),
+    );
     for (what, p) in [
         ("channels_file", &channels_path),
         ("shifts_file", &shifts_path),
@@ -156,9 +153,10 @@ fn run_in(a: &ReviewArgs) -> Result<i32> {
     if a.replications == 0 {
         bail!("--replications: expected at least 1");
     }
-    let forecast = match (&scenario, &a.forecast) {
+    let forecast = match (&scenario, &forecast_path) {
         (Some((s, p)), _) => {
             let (from, to) = s.date_range(a.from, a.to, &p.display().to_string())?;
+            ctx.check_calendar(s, p, from, to);
             s.forecast(from, to)?
         }
         (None, Some(p)) => {
@@ -168,7 +166,10 @@ fn run_in(a: &ReviewArgs) -> Result<i32> {
                 .retain(|r| a.from.is_none_or(|d| r.date >= d) && a.to.is_none_or(|d| r.date <= d));
             f
         }
-        (None, None) => bail!("give --scenario or --forecast"),
+        (None, None) => bail!(
+            "{}",
+            ctx.missing(Item::Scenario, "--scenario (or --forecast)")
+        ),
     };
     if forecast.rows.is_empty() {
         bail!("the forecast has no rows in the review's dates");
@@ -177,9 +178,9 @@ fn run_in(a: &ReviewArgs) -> Result<i32> {
         Some(p) => Some((ShiftRules::from_path(p)?, p.display().to_string())),
         None => None,
     };
-    let book = super::channel_book(channels_path.as_deref(), &a.flags)?;
+    let book = super::channel_book(channels_path.as_deref(), &a.flags, forecast.channels())?;
     super::warn_all(&wfm::requirement::outbound_time_warnings(&forecast, &book));
-    let team = match &a.team {
+    let team = match &team_path {
         Some(p) => {
             let Some((r, _)) = &rules else {
                 bail!(
@@ -198,7 +199,7 @@ fn run_in(a: &ReviewArgs) -> Result<i32> {
         }
         None => None,
     };
-    let staffing = match &a.staffing {
+    let staffing = match &staffing_path {
         Some(p) => {
             let (t, w) = StaffingTable::from_path(p, forecast.interval_min)?;
             super::warn_all(&w);
@@ -209,7 +210,7 @@ fn run_in(a: &ReviewArgs) -> Result<i32> {
     let supply = match (&team, &staffing) {
         (Some(t), _) => SupplySource::Team(t),
         (None, Some((t, name))) => SupplySource::Staffing(t, name),
-        (None, None) => bail!("give --team or --staffing"),
+        (None, None) => bail!("{}", ctx.missing(Item::Team, "--team (or --staffing)")),
     };
     let inputs = CapacityInputs {
         forecast: &forecast,

@@ -2,8 +2,10 @@
 
 use std::path::PathBuf;
 
+use super::centre_ctx::Ctx;
 use anyhow::{bail, Result};
 use clap::Args;
+use wfm::centre::Item;
 use wfm::output::OutputSet;
 use wfm::requirement::{Requirement, StaffingTable};
 use wfm::rostering::{
@@ -21,13 +23,13 @@ use super::parse_date_flag;
 pub struct RosterArgs {
     /// Requirement CSV: date,time,channel (or group),agents
     #[arg(long, value_name = "FILE")]
-    requirements: PathBuf,
+    requirements: Option<PathBuf>,
     /// Shift rules TOML (the shift types, breaks, premiums)
     #[arg(long, value_name = "FILE")]
-    shifts: PathBuf,
+    shifts: Option<PathBuf>,
     /// Agents CSV: agent,name,groups,contract,hours_per_week,seniority,unavailable,prefer
     #[arg(long, value_name = "FILE")]
-    agents: PathBuf,
+    agents: Option<PathBuf>,
     /// Labour rules TOML [default: Chinese standard working-hours system]
     #[arg(long, value_name = "FILE")]
     rules: Option<PathBuf>,
@@ -69,19 +71,33 @@ const FILES: [&str; 6] = [
     "leave_refused.csv",
 ];
 
-pub fn run(a: RosterArgs) -> Result<i32> {
-    super::in_out_dir(Some(&a.out), || run_in(&a))
+pub fn run(a: RosterArgs, ctx: &Ctx) -> Result<i32> {
+    super::in_out_dir(Some(&a.out), || run_in(&a, ctx))
 }
 
-fn run_in(a: &RosterArgs) -> Result<i32> {
+fn run_in(a: &RosterArgs, ctx: &Ctx) -> Result<i32> {
+    let requirements = ctx.need(
+        Item::Requirements,
+        a.requirements.as_deref(),
+        "--requirements",
+    )?;
+    let shifts = ctx.need(Item::Shifts, a.shifts.as_deref(), "--shifts")?;
+    let agents = ctx.need(Item::RosterAgents, a.agents.as_deref(), "--agents")?;
+    let rules = ctx.pick(Item::LabourRules, a.rules.as_deref(), "--rules");
+    let leave_requests = ctx.pick(
+        Item::RosterLeaveRequests,
+        a.leave_requests.as_deref(),
+        "--leave-requests",
+    );
+    let calendar = centre_calendar(ctx, &shifts, a.calendar.as_deref())?;
     let mut outs = OutputSet::new();
-    outs.input("--requirements", &a.requirements);
-    outs.input("--shifts", &a.shifts);
-    outs.input("--agents", &a.agents);
+    outs.input("--requirements", &requirements);
+    outs.input("--shifts", &shifts);
+    outs.input("--agents", &agents);
     for (flag, p) in [
-        ("--rules", &a.rules),
-        ("--leave-requests", &a.leave_requests),
-        ("--calendar", &a.calendar),
+        ("--rules", &rules),
+        ("--leave-requests", &leave_requests),
+        ("--calendar", &calendar),
     ] {
         if let Some(p) = p {
             outs.input(flag, p);
@@ -91,32 +107,29 @@ fn run_in(a: &RosterArgs) -> Result<i32> {
         .iter()
         .map(|f| outs.claim(Some(&a.out.join(f)), "--out"))
         .collect::<Result<_, _>>()?;
-    let source = a.shifts.display().to_string();
-    let (shift_rules, rules) = load_rules(&a.shifts, a.calendar.as_deref(), a.rules.as_deref())?;
-    let (mut table, w) = StaffingTable::from_path(&a.requirements, a.interval_min)?;
+    let source = shifts.display().to_string();
+    let (shift_rules, rules) = load_rules(&shifts, calendar.as_deref(), rules.as_deref())?;
+    let (mut table, w) = StaffingTable::from_path(&requirements, a.interval_min)?;
     super::warn_all(&w);
     table
         .rows
         .retain(|r| a.from.is_none_or(|d| r.date >= d) && a.to.is_none_or(|d| r.date <= d));
-    let Some(req) = Requirement::from_table(
-        &table,
-        a.interval_min,
-        &a.requirements.display().to_string(),
-    )?
+    let Some(req) =
+        Requirement::from_table(&table, a.interval_min, &requirements.display().to_string())?
     else {
         bail!(
             "{}: the requirement has no rows in the roster's dates",
-            a.requirements.display()
+            requirements.display()
         );
     };
     let groups: Vec<&str> = req.channels().keys().map(String::as_str).collect();
-    let agents_src = a.agents.display().to_string();
-    let text = wfm::textio::read_text(&a.agents)?;
+    let agents_src = agents.display().to_string();
+    let text = wfm::textio::read_text(&agents)?;
     let (agents, w) = read_agents(text.as_bytes(), &agents_src)?;
     super::warn_all(&w);
     check_agents(&agents, &rules, &groups, &agents_src)?;
     wfm::rostering::check_size(agents.len(), req.grid().days() as usize, a.max_agent_days)?;
-    let leave = match &a.leave_requests {
+    let leave = match &leave_requests {
         Some(p) => {
             let text = wfm::textio::read_text(p)?;
             let (l, w) = read_leave_requests(text.as_bytes(), &p.display().to_string(), &agents)?;
@@ -201,13 +214,13 @@ fn run_in(a: &RosterArgs) -> Result<i32> {
 pub struct CheckRosterArgs {
     /// Assignments CSV: agent,date,shift,start,end,breaks,group,paid_h
     #[arg(long, value_name = "FILE")]
-    assignments: PathBuf,
+    assignments: Option<PathBuf>,
     /// Agents CSV
     #[arg(long, value_name = "FILE")]
-    agents: PathBuf,
+    agents: Option<PathBuf>,
     /// Shift rules TOML (for its calendar)
     #[arg(long, value_name = "FILE")]
-    shifts: PathBuf,
+    shifts: Option<PathBuf>,
     /// Labour rules TOML [default: Chinese standard working-hours system]
     #[arg(long, value_name = "FILE")]
     rules: Option<PathBuf>,
@@ -225,15 +238,22 @@ pub struct CheckRosterArgs {
     leave: Option<PathBuf>,
 }
 
-pub fn run_check(a: CheckRosterArgs) -> Result<i32> {
+pub fn run_check(a: CheckRosterArgs, ctx: &Ctx) -> Result<i32> {
+    let Some(assignments) = a.assignments.clone() else {
+        bail!("give --assignments (wfm roster's assignments.csv)");
+    };
+    let shifts = ctx.need(Item::Shifts, a.shifts.as_deref(), "--shifts")?;
+    let agents = ctx.need(Item::RosterAgents, a.agents.as_deref(), "--agents")?;
+    let rules = ctx.pick(Item::LabourRules, a.rules.as_deref(), "--rules");
+    let calendar = centre_calendar(ctx, &shifts, a.calendar.as_deref())?;
     let mut outs = OutputSet::new();
-    outs.input("--assignments", &a.assignments);
-    outs.input("--agents", &a.agents);
-    outs.input("--shifts", &a.shifts);
+    outs.input("--assignments", &assignments);
+    outs.input("--agents", &agents);
+    outs.input("--shifts", &shifts);
     let out = outs.claim(None, "stdout")?;
-    let (shift_rules, rules) = load_rules(&a.shifts, a.calendar.as_deref(), a.rules.as_deref())?;
-    let text = wfm::textio::read_text(&a.agents)?;
-    let (mut agents, w) = read_agents(text.as_bytes(), &a.agents.display().to_string())?;
+    let (shift_rules, rules) = load_rules(&shifts, calendar.as_deref(), rules.as_deref())?;
+    let text = wfm::textio::read_text(&agents)?;
+    let (mut agents, w) = read_agents(text.as_bytes(), &agents.display().to_string())?;
     super::warn_all(&w);
     if let Some(p) = &a.leave {
         outs.input("--leave", p);
@@ -246,8 +266,8 @@ pub fn run_check(a: CheckRosterArgs) -> Result<i32> {
             }
         }
     }
-    let text = wfm::textio::read_text(&a.assignments)?;
-    let (rows, w) = read_assignments(text.as_bytes(), &a.assignments.display().to_string())?;
+    let text = wfm::textio::read_text(&assignments)?;
+    let (rows, w) = read_assignments(text.as_bytes(), &assignments.display().to_string())?;
     super::warn_all(&w);
     let (Some(first), Some(last)) = (
         rows.iter().map(|r| r.date).min(),
@@ -288,4 +308,31 @@ fn load_rules(
         None => LabourRules::default(),
     };
     Ok((shift_rules, rules))
+}
+
+/// The calendar of a roster: `--calendar`, else the shift rules' own
+/// `calendar` (None here: the rules load it), else the centre's first.
+fn centre_calendar(
+    ctx: &Ctx,
+    shifts: &std::path::Path,
+    flag: Option<&std::path::Path>,
+) -> Result<Option<PathBuf>> {
+    if let Some(p) = flag {
+        return Ok(Some(p.to_path_buf()));
+    }
+    let rules = wfm::shifts::ShiftRules::from_path(shifts)?;
+    if rules.calendar.is_some() {
+        return Ok(None);
+    }
+    let Some(c) = &ctx.centre else {
+        return Ok(None);
+    };
+    let paths = c.calendar_paths();
+    if paths.len() > 1 {
+        diag!(
+            "wfm: warning: a roster takes one calendar: the centre's first, {}, is used",
+            paths[0].display()
+        );
+    }
+    Ok(paths.into_iter().next())
 }

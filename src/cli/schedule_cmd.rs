@@ -9,17 +9,20 @@ use wfm::requirement::{write_staffing_table, Requirement};
 use wfm::schedule::{schedule, Roster, ScheduleOptions, SolverChoice};
 use wfm::shifts::ShiftRules;
 
+use super::centre_ctx::Ctx;
+use wfm::centre::Item;
 use wfm::output::OutputSet;
 
 /// Arguments of `wfm schedule`.
 #[derive(Debug, Args)]
 pub struct ScheduleArgs {
-    /// Requirement CSV: date,time,channel,agents (or group); `wfm staff` output as is
+    /// Requirement CSV: date,time,channel,agents (or group); `wfm staff`
+    /// output as is [default: the centre's `requirements`]
     #[arg(long, value_name = "FILE")]
-    requirements: PathBuf,
-    /// Shift rules TOML
+    requirements: Option<PathBuf>,
+    /// Shift rules TOML [default: the centre's `shifts`]
     #[arg(long, value_name = "FILE")]
-    shifts: PathBuf,
+    shifts: Option<PathBuf>,
     /// Interval length of the requirement, minutes
     #[arg(long, default_value_t = 30, value_name = "MIN")]
     interval_min: u32,
@@ -44,7 +47,8 @@ pub struct ScheduleArgs {
     /// Per-interval staffing for `wfm simulate`: date,time,channel,agents
     #[arg(long, value_name = "FILE")]
     staffing_out: Option<PathBuf>,
-    /// Calendar CSV for `[[premium]] day_types` (statutory holidays, rest days) [default: the rules' `calendar`]
+    /// Calendar CSV for `[[premium]] day_types` (statutory holidays, rest
+    /// days) [default: the rules' `calendar`, else the centre's `calendars`]
     #[arg(long, value_name = "FILE")]
     calendar: Option<PathBuf>,
     /// MIP solver: microlp, or cbc when built with `--features cbc` [default: cbc if built, else microlp]
@@ -92,11 +96,18 @@ pub fn report(roster: &Roster) -> i32 {
     }
 }
 
-pub fn run(a: ScheduleArgs) -> Result<i32> {
-    let source = a.shifts.display().to_string();
+pub fn run(a: ScheduleArgs, ctx: &Ctx) -> Result<i32> {
+    let requirements = ctx.need(
+        Item::Requirements,
+        a.requirements.as_deref(),
+        "--requirements",
+    )?;
+    let shifts = ctx.need(Item::Shifts, a.shifts.as_deref(), "--shifts")?;
+    let source = shifts.display().to_string();
     let mut outs = OutputSet::new();
-    outs.input("--requirements", &a.requirements);
-    outs.input("--shifts", &a.shifts);
+    ctx.protect(&mut outs);
+    outs.input("--requirements", &requirements);
+    outs.input("--shifts", &shifts);
     if let Some(c) = &a.calendar {
         outs.input("--calendar", c);
     }
@@ -109,22 +120,44 @@ pub fn run(a: ScheduleArgs) -> Result<i32> {
         Some(p) => Some(outs.claim(Some(p), "--staffing-out")?),
         None => None,
     };
-    let mut rules = ShiftRules::from_path(&a.shifts)?;
-    if let Some(c) = &a.calendar {
+    let mut rules = ShiftRules::from_path(&shifts)?;
+    let _currency = ctx.currency();
+    let calendar_name = if let Some(c) = &a.calendar {
         let (cal, w) = wfm::calendar::Calendar::from_path(c)?;
         super::warn_all(&w);
         rules = rules.with_calendar(cal);
-    }
-    let (table, warnings) = StaffingTable::from_path(&a.requirements, a.interval_min)?;
-    super::warn_all(&warnings);
-    let Some(req) = Requirement::from_table(
-        &table,
-        a.interval_min,
-        &a.requirements.display().to_string(),
-    )?
-    else {
-        bail!("{}: the requirement has no rows", a.requirements.display());
+        c.display().to_string()
+    } else if let Some(c) = &rules.calendar {
+        c.clone()
+    } else if let Some((cal, name)) = ctx.calendar()? {
+        rules = rules.with_calendar(cal);
+        name
+    } else {
+        String::new()
     };
+    let (table, warnings) = StaffingTable::from_path(&requirements, a.interval_min)?;
+    super::warn_all(&warnings);
+    let Some(req) =
+        Requirement::from_table(&table, a.interval_min, &requirements.display().to_string())?
+    else {
+        bail!("{}: the requirement has no rows", requirements.display());
+    };
+    let grid = req.grid();
+    if calendar_name.is_empty() {
+        diag!(
+            "wfm: warning: no calendar: holidays in {} to {} are priced as ordinary days; give --calendar or set `calendars` in the centre file",
+            grid.first(),
+            grid.last()
+        );
+    } else {
+        super::warn_all(&wfm::centre::calendar_coverage(
+            &rules.calendar_data,
+            &calendar_name,
+            grid.first(),
+            grid.last(),
+        ));
+    }
+    super::warn_all(&wfm::opening::outside_opening(&req, &rules, &source)?);
     let names: Vec<&str> = req.channels().keys().map(String::as_str).collect();
     for n in rules.unused_open(&names) {
         diag!("wfm: warning: {source}: [open.{n}]: no channel {n:?} in the requirement; ignored");

@@ -7,22 +7,25 @@ use anyhow::{bail, Context, Result};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use wfm::arrivals::Overdispersion;
-use wfm::forecast::Forecast;
 use wfm::sim::{from_forecast, StaffingTable};
 
+use super::centre_ctx::Ctx;
 use super::ChannelFlags;
 use wfm::output::OutputSet;
 
 /// Arguments of `wfm simulate`.
 #[derive(Debug, Args)]
 pub struct SimulateArgs {
-    /// Forecast CSV: date,time,channel,volume,aht_s[,patience_s]
+    /// Forecast CSV: date,time,channel,volume,aht_s[,patience_s] [default:
+    /// the centre's `forecast`, else its `scenario`'s forecast]
     #[arg(long, value_name = "FILE")]
-    forecast: PathBuf,
-    /// Staffing CSV: date,time,group,agents (or channel; `wfm staff` output as is)
+    forecast: Option<PathBuf>,
+    /// Staffing CSV: date,time,group,agents (or channel; `wfm staff` output
+    /// as is) [default: the Erlang requirement of the forecast, as `wfm
+    /// staff` gives it]
     #[arg(long, value_name = "FILE")]
-    staffing: PathBuf,
-    /// Channel settings TOML ([channel.NAME] and [group.NAME] tables)
+    staffing: Option<PathBuf>,
+    /// Channel settings TOML ([channel.NAME] and [group.NAME] tables) [default: the centre's `channels`]
     #[arg(long, value_name = "FILE")]
     channels: Option<PathBuf>,
     /// Interval length, minutes
@@ -78,12 +81,18 @@ fn pair(flag: &str, s: &str) -> Result<(String, u32)> {
     Ok((c.trim().to_string(), n))
 }
 
-pub fn run(a: SimulateArgs) -> Result<i32> {
+pub fn run(a: SimulateArgs, ctx: &Ctx) -> Result<i32> {
     let mut outs = OutputSet::new();
-    outs.input("--forecast", &a.forecast);
-    outs.input("--staffing", &a.staffing);
-    if let Some(c) = &a.channels {
+    ctx.protect(&mut outs);
+    let (forecast, source, scenario) =
+        ctx.demand(a.forecast.as_deref(), a.interval_min, &mut outs)?;
+    let sc = scenario.as_ref().map(|(s, p)| (s, p.as_path()));
+    let (channels, _) = ctx.scenario_files(sc, a.channels.as_deref(), None);
+    if let Some(c) = &channels {
         outs.input("--channels", c);
+    }
+    if let Some(p) = &a.staffing {
+        outs.input("--staffing", p);
     }
     let trace_id = match &a.trace {
         Some(p) => Some(outs.claim(Some(p), "--trace")?),
@@ -94,28 +103,39 @@ pub fn run(a: SimulateArgs) -> Result<i32> {
         None => None,
     };
     let summary_id = outs.claim(a.summary.as_deref(), "--summary")?;
-    let (forecast, warnings) = Forecast::from_path(&a.forecast, a.interval_min)?;
-    super::warn_all(&warnings);
     if forecast.rows.is_empty() {
-        bail!("{}: the forecast has no rows", a.forecast.display());
+        bail!("{source}: the forecast has no rows");
     }
-    let (staffing, warnings) = StaffingTable::from_path(&a.staffing, a.interval_min)?;
-    super::warn_all(&warnings);
-    let book = super::channel_book(a.channels.as_deref(), &a.flags)?;
-    let mut builder = from_forecast(
-        &forecast,
-        &staffing,
-        &book,
-        &a.staffing.display().to_string(),
-    )?
-    .replications(a.replications)
-    .seed(a.seed)
-    .threads(a.threads)
-    .limits(a.limits.limits()?)
-    .overdispersion(Overdispersion {
-        day_cv: a.day_cv,
-        interval_cv: a.interval_cv,
-    });
+    let book = super::channel_book(channels.as_deref(), &a.flags, forecast.channels())?;
+    let (staffing, staffing_source) = match &a.staffing {
+        Some(p) => {
+            let (t, warnings) = StaffingTable::from_path(p, a.interval_min)?;
+            super::warn_all(&warnings);
+            (t, p.display().to_string())
+        }
+        None => {
+            diag!("wfm: note: no --staffing: simulating the Erlang requirement of the forecast (wfm staff's agents per interval)");
+            let rows = wfm::requirement::staff_forecast(&forecast, &book, None, &source)?;
+            let t = StaffingTable {
+                rows: rows
+                    .iter()
+                    .map(|r| {
+                        wfm::requirement::StaffingRow::new(r.date, r.time, &r.channel, r.agents)
+                    })
+                    .collect(),
+            };
+            (t, "the Erlang requirement".to_string())
+        }
+    };
+    let mut builder = from_forecast(&forecast, &staffing, &book, &staffing_source)?
+        .replications(a.replications)
+        .seed(a.seed)
+        .threads(a.threads)
+        .limits(a.limits.limits()?)
+        .overdispersion(Overdispersion {
+            day_cv: a.day_cv,
+            interval_cv: a.interval_cv,
+        });
     for s in &a.start_waiting {
         let (c, n) = pair("--start-waiting", s)?;
         builder = builder.start_waiting(&c, n);
@@ -128,7 +148,7 @@ pub fn run(a: SimulateArgs) -> Result<i32> {
         bail!("--replications: expected at least 1");
     }
     // Routing and distribution errors come from the channels file's tables.
-    let mut sim = builder.build().map_err(|e| match (&a.channels, &e) {
+    let mut sim = builder.build().map_err(|e| match (&channels, &e) {
         (
             Some(p),
             wfm::sim::SimError::Channel { .. }

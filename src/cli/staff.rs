@@ -4,23 +4,29 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::Args;
-use wfm::forecast::Forecast;
 use wfm::requirement::staff_forecast;
 use wfm::staffing::Model;
 
 use wfm::output::OutputSet;
 
+use super::centre_ctx::Ctx;
 use super::{parse_model, ChannelFlags};
 
 /// Arguments of `wfm staff`.
 #[derive(Debug, Args)]
 pub struct StaffArgs {
-    /// Forecast CSV: date,time,channel,volume,aht_s[,patience_s]
+    /// Forecast CSV: date,time,channel,volume,aht_s[,patience_s] [default:
+    /// the centre's `forecast`, else its `scenario`'s forecast]
     #[arg(long, value_name = "FILE")]
-    forecast: PathBuf,
-    /// Channel settings TOML ([channel.NAME] tables)
+    forecast: Option<PathBuf>,
+    /// Channel settings TOML ([channel.NAME] tables) [default: the centre's `channels`]
     #[arg(long, value_name = "FILE")]
     channels: Option<PathBuf>,
+    /// Shift rules whose opening hours the requirement keeps to: volume
+    /// arriving while a channel is closed moves to its next opening, as in
+    /// `wfm plan` [default: the centre's `shifts`]
+    #[arg(long, value_name = "FILE")]
+    shifts: Option<PathBuf>,
     /// Interval length, minutes; forecast times must be on this grid
     #[arg(long, default_value_t = 30, value_name = "MIN")]
     interval_min: u32,
@@ -49,16 +55,24 @@ pub struct StaffArgs {
     flags: ChannelFlags,
 }
 
-pub fn run(a: StaffArgs) -> Result<i32> {
+pub fn run(a: StaffArgs, ctx: &Ctx) -> Result<i32> {
     let mut outs = OutputSet::new();
-    outs.input("--forecast", &a.forecast);
-    if let Some(c) = &a.channels {
-        outs.input("--channels", c);
+    ctx.protect(&mut outs);
+    let (mut forecast, source, scenario) =
+        ctx.demand(a.forecast.as_deref(), a.interval_min, &mut outs)?;
+    let sc = scenario.as_ref().map(|(s, p)| (s, p.as_path()));
+    let (channels, shifts) = ctx.scenario_files(sc, a.channels.as_deref(), a.shifts.as_deref());
+    for (what, p) in [("--channels", &channels), ("--shifts", &shifts)] {
+        if let Some(p) = p {
+            outs.input(what, p);
+        }
     }
     let out = outs.claim(a.out.as_deref(), "--out")?;
-    let (forecast, warnings) = Forecast::from_path(&a.forecast, a.interval_min)?;
-    super::warn_all(&warnings);
-    let book = super::channel_book(a.channels.as_deref(), &a.flags)?;
+    if let Some(p) = &shifts {
+        let rules = wfm::shifts::ShiftRules::from_path(p)?;
+        wfm::plan::move_to_opening(&mut forecast, &rules, &p.display().to_string())?;
+    }
+    let book = super::channel_book(channels.as_deref(), &a.flags, forecast.channels())?;
     super::warn_all(&wfm::requirement::outbound_time_warnings(&forecast, &book));
     if a.groups {
         if a.replications == 0 {
@@ -97,7 +111,7 @@ pub fn run(a: StaffArgs) -> Result<i32> {
         }
         return Ok(0);
     }
-    let rows = staff_forecast(&forecast, &book, a.model, &a.forecast.display().to_string())?;
+    let rows = staff_forecast(&forecast, &book, a.model, &source)?;
     outs.fill(out, |buf| wfm::requirement::write_staffing(buf, &rows))?;
     outs.commit()?;
     Ok(0)

@@ -416,54 +416,7 @@ pub fn plan(
     })
 }
 
-/// Moves the volume of a channel with opening hours that arrives while it
-/// is closed to its next opening interval, and drops its closed intervals:
-/// contacts of a closed channel are told to come back (calls, chats) or wait
-/// unread (e-mail), and the service clock starts when it opens, as
-/// service-level agreements count it; deferred work's deadline then counts
-/// working time. The volume still to come after the last day's closing is
-/// dropped. Opening hours of a channel the forecast does not have are
-/// ignored (a rules file is often the whole centre's); those of its
-/// channels must lie on the forecast's grid.
-pub fn move_to_opening(
-    forecast: &mut Forecast,
-    rules: &ShiftRules,
-    rules_source: &str,
-) -> Result<(), InputError> {
-    use crate::textio::minute_of_day;
-    let mut names: Vec<&str> = forecast.rows.iter().map(|r| r.channel.as_str()).collect();
-    names.sort_unstable();
-    names.dedup();
-    rules.check_against(&names, false, forecast.interval_min, rules_source)?;
-    let mut closed = vec![false; forecast.rows.len()];
-    for name in rules.open.keys() {
-        let Some((a, b)) = rules.open_minutes(name, rules_source)? else {
-            continue;
-        };
-        let mut idx: Vec<usize> = (0..forecast.rows.len())
-            .filter(|&i| &forecast.rows[i].channel == name)
-            .collect();
-        idx.sort_by_key(|&i| (forecast.rows[i].date, forecast.rows[i].time));
-        let mut carry = 0.0;
-        for &i in &idx {
-            let m = minute_of_day(forecast.rows[i].time);
-            let r = &mut forecast.rows[i];
-            if m >= a && m < b {
-                r.volume += carry;
-                carry = 0.0;
-            } else {
-                carry += r.volume;
-                closed[i] = true;
-            }
-        }
-    }
-    let mut i = 0;
-    forecast.rows.retain(|_| {
-        i += 1;
-        !closed[i - 1]
-    });
-    Ok(())
-}
+pub use crate::opening::move_to_opening;
 
 /// The columns of the rounds CSV ([`write_rounds`]).
 pub const ROUND_COLUMNS: [&str; 13] = [
@@ -592,46 +545,6 @@ mod tests {
         assert_eq!(phone_rows, 48);
         let phone = r.simulation.channel_index("phone").unwrap();
         assert!(r.simulation.summary_all(phone).unwrap().service_level.mean > 0.75);
-    }
-
-    #[test]
-    fn moving_to_the_opening_conserves_volume() {
-        let (scenario, _, rules) = inputs();
-        let (a, b) = ("2026-03-10".parse().unwrap(), "2026-03-11".parse().unwrap());
-        let mut f = scenario.forecast(a, b).unwrap();
-        let total = |f: &Forecast, ch: &str| -> f64 {
-            f.rows
-                .iter()
-                .filter(|r| r.channel == ch)
-                .map(|r| r.volume)
-                .sum()
-        };
-        let (phone, email) = (total(&f, "phone"), total(&f, "email"));
-        move_to_opening(&mut f, &rules, "r.toml").unwrap();
-        assert!(
-            (total(&f, "phone") - phone).abs() < 1e-9,
-            "open all day: untouched"
-        );
-        // What arrives after the last closing (20:00-24:00 of the last day)
-        // is dropped; everything else is kept.
-        let tail = email / 2.0 / 48.0 * 8.0;
-        assert!((total(&f, "email") - (email - tail)).abs() < 1e-6);
-        assert!(f
-            .rows
-            .iter()
-            .filter(|r| r.channel == "email")
-            .all(|r| (8..20).contains(&r.time.hour())));
-        // Opening hours of a channel the forecast does not have: ignored
-        // here (the review's rules may be the centre's), an error for the
-        // plan, which has every channel.
-        let other = ShiftRules::parse(&RULES.replace("open.email", "open.mail"), "r.toml").unwrap();
-        let before = f.rows.len();
-        move_to_opening(&mut f, &other, "r.toml").unwrap();
-        assert_eq!(f.rows.len(), before);
-        let e = other
-            .check_against(&["phone", "email"], true, 30, "r.toml")
-            .unwrap_err();
-        assert!(e.to_string().contains("[open.mail]"), "{e}");
     }
 
     #[test]

@@ -412,6 +412,16 @@ impl Scenario {
         Ok(())
     }
 
+    /// Plans on `calendar` (a centre's calendars, for a scenario that names
+    /// none): its `workweek` applies on top, and the demand is compiled
+    /// again. `source` names the scenario in errors.
+    pub fn use_calendar(&mut self, calendar: Calendar, source: &str) -> Result<(), InputError> {
+        self.calendar_data = calendar;
+        self.apply_workweek(source)?;
+        self.compile(source)?;
+        Ok(())
+    }
+
     /// Reads a scenario file and the calendar and shares CSV it names
     /// (paths relative to the file). Returns warnings (normalised shares, ...).
     pub fn from_path(path: &Path) -> Result<(Self, Vec<Warning>), InputError> {

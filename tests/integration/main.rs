@@ -2,6 +2,7 @@
 
 mod arrivals_cli;
 mod capacity_cli;
+mod centre_cli;
 mod collections_cli;
 mod erlang_reference;
 mod hostile_cli;
@@ -30,9 +31,28 @@ pub fn scenario(name: &str) -> PathBuf {
     root().join("scenarios").join(name)
 }
 
+/// The real `wfm` binary with no centre file: the tests name every input,
+/// so the project's own `wfm.toml` (found from the working directory) must
+/// not fill in what a test leaves out. Centre tests use [`wfm_centre`].
+pub fn wfm_command() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_wfm"));
+    c.env("WFM_CENTRE", "none");
+    c
+}
+
+/// Runs the real `wfm` binary in `dir` with the centre found from there.
+pub fn wfm_centre(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_wfm"))
+        .env_remove("WFM_CENTRE")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run wfm")
+}
+
 /// Runs the real `wfm` binary.
 pub fn wfm(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_wfm"))
+    crate::wfm_command()
         .args(args)
         .current_dir(root())
         .output()

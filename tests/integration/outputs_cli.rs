@@ -1,7 +1,7 @@
 //! Output sets: all or nothing, never an input, through links and devices,
 //! and diagnostics that never cost the result.
 
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 use crate::{s, scenario, wfm, wfm_err, wfm_ok};
 
@@ -157,7 +157,7 @@ fn temporaries_are_unique_and_a_users_file_is_left_alone() {
     std::fs::write(&theirs, "mine").unwrap();
     let runs: Vec<_> = (0..4)
         .map(|_| {
-            Command::new(env!("CARGO_BIN_EXE_wfm"))
+            crate::wfm_command()
                 .args(["staff", "--forecast", s(&day()), "--out", s(&out)])
                 .stderr(Stdio::piped())
                 .spawn()
@@ -176,7 +176,7 @@ fn temporaries_are_unique_and_a_users_file_is_left_alone() {
 #[test]
 fn a_closed_stdout_is_an_error_and_a_closed_stderr_costs_nothing() {
     use std::os::unix::process::CommandExt;
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_wfm"));
+    let mut cmd = crate::wfm_command();
     cmd.args(["staff", "--forecast", s(&day())])
         .stderr(Stdio::piped());
     // SAFETY: close(2) is async-signal-safe.
@@ -207,7 +207,7 @@ fn a_closed_stdout_is_an_error_and_a_closed_stderr_costs_nothing() {
         .write(true)
         .open("/dev/full")
         .unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_wfm"))
+    let o = crate::wfm_command()
         .args(["fit", "--history", s(&hist), "--out", s(&out)])
         .stderr(full)
         .output()
@@ -215,7 +215,7 @@ fn a_closed_stdout_is_an_error_and_a_closed_stderr_costs_nothing() {
     assert_eq!(o.status.code(), Some(0));
     assert!(out.exists());
     std::fs::remove_file(&out).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_wfm"))
+    let mut child = crate::wfm_command()
         .args(["fit", "--history", s(&hist), "--out", s(&out)])
         .stderr(Stdio::piped())
         .spawn()
@@ -227,7 +227,7 @@ fn a_closed_stdout_is_an_error_and_a_closed_stderr_costs_nothing() {
 
 #[test]
 fn a_closed_stdout_pipe_ends_quietly() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_wfm"))
+    let mut child = crate::wfm_command()
         .args(["forecast", "--scenario", s(&scenario("lender_week.toml"))])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
