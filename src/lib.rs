@@ -3,30 +3,39 @@
 //! The modules are the concepts a planner meets, lowest first (no module
 //! imports one above it):
 //!
-//! - [`centre`]: the centre file `wfm.toml` that names every input once;
-//!   [`input`]: positioned input errors; [`textio`]: dates, times, the CSV
-//!   record loop, numbers, the size-capped reader; [`grid`]: the interval
-//!   grid; [`prec`]: the tests' tolerance policy.
-//! - [`erlang`]: exact Erlang B, C and A; [`staffing`]: the fewest agents
-//!   that meet every target, chat and deferred work; [`dist`]: handle-time
-//!   and patience shapes; [`channels`]: per-channel settings (TOML).
-//! - [`forecast`]: the forecast CSV; [`calendar`]: holidays and make-up
-//!   workdays; [`scenario`]: demand as a planner knows it (TOML) and the
-//!   forecast it gives; [`fit`]: a scenario learnt from history;
-//!   [`arrivals`]: the random arrival process and the crate's generator.
-//! - [`requirement`]: a forecast staffed row by row, the staffing table,
-//!   the requirement on a grid.
-//! - [`sim`]: the discrete-event simulator; [`shifts`]: shift rules (TOML)
-//!   and candidate shifts; [`schedule`]: the roster optimizer.
-//! - [`team`]: the team as it is (standing roster, leave, changes) and the
-//!   agents it has on duty.
-//! - [`opening`]: the opening rule (closed hours' work moves to the
-//!   opening);
-//!   [`plan`]: forecast → requirement → roster → simulation in rounds;
-//!   [`review`]: the interval review of a staffing; [`capacity`]: the
-//!   holiday capacity review; [`whatif`]: variants on common random numbers
-//!   and the cheapest fix; [`report`]: the HTML pages; [`output`]: output
-//!   sets written all or nothing.
+//! - Core: [`centre`]: the centre file `wfm.toml` that names every input
+//!   once; [`input`]: positioned input errors and warnings; [`textio`]:
+//!   dates, times, the CSV record loop, numbers, the size-capped reader;
+//!   [`grid`]: the interval grid; [`calendar`]: holidays and make-up
+//!   workdays; [`solver`]: the LP/MIP backends behind one small API.
+//! - Models: [`erlang`]: exact Erlang B, C and A; [`staffing`]: the fewest
+//!   agents that meet every target, chat and deferred work; [`dist`]:
+//!   handle-time and patience shapes; [`arrivals`]: the random arrival
+//!   process and the crate's generator; [`dialer`]: preview, progressive
+//!   and predictive dialers; [`channels`]: per-channel settings (TOML).
+//! - Demand: [`forecast`]: the forecast CSV; [`scenario`]: demand as a
+//!   planner knows it (TOML) and the forecast it gives; [`collections`]:
+//!   the outbound workload of the repayment cycle; [`fit`]: a scenario
+//!   learnt from history; [`backtest`]: rolling-origin backtests of it.
+//! - Requirement: [`requirement`]: a forecast staffed row by row, the
+//!   staffing table, the requirement on a grid; [`opening`]: the opening
+//!   rule (closed hours' work moves to the opening).
+//! - Supply: [`team`]: the team as it is (standing roster, leave, changes)
+//!   and the agents it has on duty; [`longrange`]: the long-range capacity
+//!   plan (headcount flow, attrition, hiring classes, the hiring optimizer).
+//! - Simulation: [`sim`]: the discrete-event simulator.
+//! - Optimization: [`shifts`]: shift rules (TOML) and candidate shifts;
+//!   [`schedule`]: the roster optimizer; [`multiskill`]: staffing of
+//!   cross-trained groups by simulation; [`rostering`]: rosters of named
+//!   agents under labour rules.
+//! - Workflows: [`plan`]: forecast → requirement → roster → simulation in
+//!   rounds; [`review`]: the interval review of a staffing; [`capacity`]:
+//!   the holiday capacity review; [`whatif`]: variants on common random
+//!   numbers and the cheapest fix.
+//! - [`jobs`]: one module per command, each a whole job (a request, its
+//!   inputs read and checked once, the run, the summary and the tables).
+//! - Output: [`report`]: the HTML pages; [`output`]: output sets written all
+//!   or nothing.
 //!
 //! The `wfm` binary is a thin layer over these modules; everything it does
 //! can be done from a planning tool through them.
@@ -45,6 +54,11 @@
 //! ```
 #![warn(missing_docs)]
 
+/// The README's code, compiled as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
 pub mod arrivals;
 pub mod backtest;
 pub mod calendar;
@@ -59,12 +73,14 @@ pub mod fit;
 pub mod forecast;
 pub mod grid;
 pub mod input;
+pub mod jobs;
 pub mod longrange;
 pub mod multiskill;
 pub mod opening;
 pub mod output;
 pub mod plan;
-pub mod prec;
+#[cfg(test)]
+mod prec;
 pub mod report;
 pub mod requirement;
 pub mod review;

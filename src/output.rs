@@ -116,6 +116,9 @@ struct Claim {
 pub struct OutputSet {
     inputs: Vec<(String, Option<PathBuf>)>,
     claims: Vec<Claim>,
+    /// An input recorded after an output that names the same file: the
+    /// commit refuses to write anything.
+    late: Option<OutputError>,
 }
 
 /// The path a write to `path` lands on: symlinks followed (also a dangling
@@ -187,8 +190,27 @@ impl OutputSet {
     /// Records an input file, so that an output naming the same file is
     /// refused. `what` names it in the error (`--forecast f.csv`). Inputs
     /// that do not exist are ignored (their reader reports them).
+    ///
+    /// An input recorded after the outputs were claimed (a file another
+    /// input names, known only once that input is read) is checked against
+    /// them too: [`OutputSet::commit`] then fails before writing anything.
     pub fn input(&mut self, what: impl Into<String>, path: &Path) {
-        self.inputs.push((what.into(), resolve(path).ok()));
+        let what = what.into();
+        let resolved = resolve(path).ok();
+        if let Some(r) = &resolved {
+            let hit = self.claims.iter().find(|c| match &c.dest {
+                Dest::File { target, .. } | Dest::Through { target } => target == r,
+                Dest::Stdout => false,
+            });
+            if let (Some(c), None) = (hit, &self.late) {
+                self.late = Some(OutputError::IsInput {
+                    flag: c.flag.clone(),
+                    path: c.shown.clone(),
+                    input: what.clone(),
+                });
+            }
+        }
+        self.inputs.push((what, resolved));
     }
 
     /// Claims a destination: `None` is standard output. Fails now, before
@@ -325,6 +347,9 @@ impl OutputSet {
     /// never given contents is written empty. A closed pipe on standard
     /// output is not an error (the reader chose to stop, as with `| head`).
     pub fn commit(mut self) -> Result<(), OutputError> {
+        if let Some(e) = self.late.take() {
+            return Err(e);
+        }
         // 1. Stage: write and flush every temporary file.
         for c in &mut self.claims {
             if let Dest::File { tmp: Some(tmp), .. } = &mut c.dest {
@@ -394,6 +419,20 @@ impl OutputSet {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_input_recorded_after_its_output_stops_the_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("named.csv");
+        std::fs::write(&f, "kept").unwrap();
+        let mut outs = OutputSet::new();
+        let id = outs.claim(Some(&f), "--out").unwrap();
+        outs.set(id, b"new".to_vec());
+        outs.input("the scenario's calendar", &f);
+        let e = outs.commit().unwrap_err().to_string();
+        assert!(e.contains("--out") && e.contains("calendar"), "{e}");
+        assert_eq!(std::fs::read_to_string(&f).unwrap(), "kept");
+    }
 
     #[test]
     fn all_or_nothing_when_a_destination_is_bad() {

@@ -410,7 +410,7 @@ pub fn write_comparisons<W: std::io::Write>(w: W, rows: &[Comparison]) -> std::i
 
 /// The cheapest fix of a review's shortfall: temporary shifts of the rules'
 /// types, solved by the shift optimizer against the agents still missing.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Fix {
     /// The shifts added, per channel, with the solver's status and bound.
     pub roster: crate::schedule::Roster,

@@ -5,10 +5,7 @@ use std::path::PathBuf;
 use super::centre_ctx::Ctx;
 use anyhow::Result;
 use clap::Args;
-use wfm::backtest::{backtest, write_backtest, BacktestOptions, METHODS};
-use wfm::centre::Item;
-use wfm::fit::FitOptions;
-use wfm::forecast::Forecast;
+use wfm::jobs::backtest::Request;
 use wfm::output::OutputSet;
 
 /// Arguments of `wfm backtest`.
@@ -39,63 +36,36 @@ pub struct BacktestArgs {
 }
 
 pub fn run(a: BacktestArgs, ctx: &Ctx) -> Result<i32> {
-    let history = ctx.need(Item::History, a.history.as_deref(), "--history")?;
-    let template = ctx.pick(Item::Scenario, a.template.as_deref(), "--template");
-    let calendar = match (&a.calendar, &ctx.centre) {
-        (Some(c), _) => Some(c.clone()),
-        (None, Some(c)) if template.is_none() => c.calendar_paths().into_iter().next(),
-        _ => None,
+    let req = Request {
+        centre: ctx.centre.clone(),
+        history: a.history.clone(),
+        template: a.template.clone(),
+        calendar: a.calendar.clone(),
+        origins: a.origins,
+        horizon_days: a.horizon_days,
+        interval_min: a.interval_min,
     };
     let mut outs = OutputSet::new();
-    ctx.protect(&mut outs);
-    outs.input("--history", &history);
-    for (flag, p) in [("--calendar", &calendar), ("--template", &template)] {
-        if let Some(p) = p {
-            outs.input(flag, p);
-        }
-    }
+    super::given_inputs(
+        ctx,
+        &mut outs,
+        &[
+            ("--history", a.history.as_deref()),
+            ("--template", a.template.as_deref()),
+            ("--calendar", a.calendar.as_deref()),
+        ],
+    );
     let table = outs.claim(None, "--out")?;
     let csv = match &a.out {
         Some(p) => Some(outs.claim(Some(p), "--out")?),
         None => None,
     };
-    let (hist, w) = Forecast::from_path(&history, a.interval_min)?;
-    super::warn_all(&w);
-    let mut fit = FitOptions::default();
-    super::fit_cmd::template_and_calendar(&mut fit, template.as_deref(), calendar.as_deref())?;
-    let opts = BacktestOptions {
-        origins: a.origins,
-        horizon_days: a.horizon_days,
-        fit,
-        ..BacktestOptions::default()
-    };
-    let rows = backtest(&hist, &opts).map_err(|e| anyhow::anyhow!("{}: {e}", history.display()))?;
-    let pct = |v: f64| {
-        if v.is_finite() {
-            format!("{:7.1}%", 100.0 * v)
-        } else {
-            "      -".into()
-        }
-    };
-    let mut text = String::from(
-        "method          origin      daily MAPE  interval WAPE    bias  80% coverage\n",
-    );
-    for m in METHODS {
-        for r in rows.iter().filter(|r| r.method == m) {
-            text.push_str(&format!(
-                "{:<15} {}    {}       {}  {}      {}\n",
-                r.method,
-                r.origin,
-                pct(r.daily_mape),
-                pct(r.interval_wape),
-                pct(r.bias),
-                pct(r.coverage_80)
-            ));
-        }
-    }
-    outs.set(table, text.into_bytes());
+    let job = wfm::jobs::backtest::prepare(&req)?;
+    super::prepared(&job.setup, &mut outs);
+    let done = job.run()?;
+    outs.set(table, done.text().into_bytes());
     if let Some(id) = csv {
-        outs.fill(id, |b| write_backtest(b, &rows))?;
+        outs.set(id, done.table()?.bytes);
     }
     outs.commit()?;
     Ok(0)

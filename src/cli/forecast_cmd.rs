@@ -5,8 +5,7 @@ use std::path::PathBuf;
 use super::centre_ctx::Ctx;
 use anyhow::Result;
 use clap::Args;
-use wfm::centre::Item;
-
+use wfm::jobs::forecast::Request;
 use wfm::output::OutputSet;
 
 use super::parse_date_flag;
@@ -48,45 +47,29 @@ pub struct ForecastArgs {
 }
 
 pub fn run(a: ForecastArgs, ctx: &Ctx) -> Result<i32> {
-    let path = ctx.need(Item::Scenario, a.scenario.as_deref(), "--scenario")?;
-    let source = path.display().to_string();
-    let mut outs = OutputSet::new();
-    ctx.protect(&mut outs);
-    let mut scenario = ctx.scenario(&path, &mut outs)?;
-    let out = outs.claim(a.out.as_deref(), "--out")?;
-    if let Some(im) = a.interval_min {
-        scenario.interval_min = im;
-        scenario.compile(&source)?;
-    }
-    let (from, to) = scenario.date_range(a.from, a.to, &source)?;
-    ctx.check_calendar(&scenario, &path, from, to);
-    let max_rows = a
-        .max_rows
-        .unwrap_or(wfm::scenario::DEFAULT_MAX_FORECAST_ROWS);
-    let mut forecast = scenario.forecast_at_most(from, to, max_rows)?;
-    if let Some(seed) = a.sample_seed {
-        let od = wfm::arrivals::Overdispersion {
+    let req = Request {
+        centre: ctx.centre.clone(),
+        scenario: a.scenario.clone(),
+        from: a.from,
+        to: a.to,
+        interval_min: a.interval_min,
+        sample_seed: a.sample_seed,
+        overdispersion: wfm::arrivals::Overdispersion {
             day_cv: a.day_cv,
             interval_cv: a.interval_cv,
-        };
-        forecast = wfm::arrivals::sample_forecast(&forecast, od, seed)?;
-    }
-    let mut extra = Vec::new();
-    for &q in &a.quantiles {
-        if !(q > 0.0 && q < 1.0) {
-            anyhow::bail!("--quantiles: expected shares between 0 and 1, got {q}");
-        }
-        let name = format!("volume_p{}", wfm::textio::fmt_num(100.0 * q, 2));
-        let v: Vec<f64> = forecast
-            .rows
-            .iter()
-            .map(|r| {
-                wfm::arrivals::count_quantile(r.volume, scenario.overdispersion(&r.channel), q)
-            })
-            .collect();
-        extra.push((name, v));
-    }
-    outs.fill(out, |buf| forecast.write_with(buf, &extra))?;
+        },
+        quantiles: a.quantiles.clone(),
+        max_rows: a
+            .max_rows
+            .unwrap_or(wfm::scenario::DEFAULT_MAX_FORECAST_ROWS),
+    };
+    let mut outs = OutputSet::new();
+    super::given_inputs(ctx, &mut outs, &[("--scenario", a.scenario.as_deref())]);
+    let out = outs.claim(a.out.as_deref(), "--out")?;
+    let job = wfm::jobs::forecast::prepare(&req)?;
+    super::prepared(&job.setup, &mut outs);
+    let done = job.run()?;
+    outs.set(out, done.table()?.bytes);
     outs.commit()?;
     Ok(0)
 }

@@ -131,59 +131,39 @@ impl LimitFlags {
     }
 }
 
-/// A blend's reserve for the console: `reserve 3`, or per day when the
-/// days differ (`reserve 3 (03-13: 10)`: the most common, then the others).
-fn reserve_text(b: &wfm::plan::BlendOutcome) -> String {
-    let mut counts: std::collections::BTreeMap<u32, usize> = Default::default();
-    for (_, r) in &b.reserve_by_day {
-        *counts.entry(*r).or_default() += 1;
+/// Records the centre's files and the path flags given as inputs, before
+/// any output is claimed: an output naming one is refused before any work.
+fn given_inputs(
+    ctx: &centre_ctx::Ctx,
+    outs: &mut wfm::output::OutputSet,
+    given: &[(&str, Option<&std::path::Path>)],
+) {
+    for (what, p) in wfm::jobs::Setup::new(ctx.centre.clone()).inputs {
+        outs.input(what, &p);
     }
-    let Some((&usual, _)) = counts
-        .iter()
-        .max_by_key(|(r, n)| (**n, std::cmp::Reverse(**r)))
-    else {
-        return format!("reserve {}", b.blend.reserve);
-    };
-    let others: Vec<String> = b
-        .reserve_by_day
-        .iter()
-        .filter(|(_, r)| *r != usual)
-        .map(|(d, r)| format!("{}: {r}", d.strftime("%m-%d")))
-        .collect();
-    if others.is_empty() {
-        format!("reserve {usual}")
-    } else {
-        format!("reserve {usual} ({})", others.join(", "))
+    for (flag, p) in given {
+        if let Some(p) = p {
+            outs.input(*flag, p);
+        }
     }
 }
 
-/// Prints each outbound campaign's days (attempts, connects, right-party
-/// contacts, predictive drops, accounts reached and unreached) after
-/// `prefix`.
-fn print_campaign_days(prefix: &str, days: &[wfm::sim::CampaignDay]) {
-    for c in days {
-        let d = &c.day;
-        let dropped = if d.dropped > 0.0 {
-            format!(
-                ", {:.1} dropped ({:.2}% of answered)",
-                d.dropped,
-                100.0 * d.abandon_share()
-            )
-        } else {
-            String::new()
-        };
-        diag!(
-            "{prefix}campaign {} {}: {:.0} attempts, {:.0} connects, {:.0} right-party{dropped}, {:.0} of {:.0} accounts reached, {:.0} unreached",
-            c.channel,
-            d.date,
-            d.attempts,
-            d.connects,
-            d.right_party,
-            d.accounts_reached,
-            d.accounts,
-            d.unreached()
-        );
+/// Prints a prepared job's notes and warnings and records every file it
+/// read as an input (one named by another input, found only now, stops the
+/// commit if an output names it).
+fn prepared(s: &wfm::jobs::Setup, outs: &mut wfm::output::OutputSet) {
+    print_setup(s);
+    for (what, p) in &s.inputs {
+        outs.input(what.as_str(), p);
     }
+}
+
+/// Prints a job's notes and warnings.
+fn print_setup(s: &wfm::jobs::Setup) {
+    for n in &s.notes {
+        diag!("wfm: note: {n}");
+    }
+    warn_all(&s.warnings);
 }
 
 /// Runs `f` with the output directory `out` (when given) created up front,
@@ -210,6 +190,15 @@ fn in_out_dir(
 /// LP roster), or `none` for no limit.
 #[derive(Debug, Clone, Copy)]
 pub struct NodeLimit(Option<u64>);
+
+impl std::fmt::Display for NodeLimit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(n) => write!(f, "{n}"),
+            None => f.write_str("none"),
+        }
+    }
+}
 
 fn parse_node_limit(s: &str) -> Result<NodeLimit, String> {
     if s.trim().eq_ignore_ascii_case("none") {
@@ -269,25 +258,6 @@ fn warn_all(warnings: &[wfm::input::Warning]) {
     for w in warnings {
         diag!("wfm: warning: {w}");
     }
-}
-
-/// The channel settings: the file's tables, then the flags as defaults; a
-/// warning for each of `channels` that has no table of its own.
-fn channel_book<'a>(
-    path: Option<&std::path::Path>,
-    flags: &ChannelFlags,
-    channels: impl IntoIterator<Item = &'a str>,
-) -> anyhow::Result<wfm::channels::ChannelBook> {
-    let (file, source) = match path {
-        Some(p) => (
-            wfm::channels::ChannelsFile::from_path(p)?,
-            p.display().to_string(),
-        ),
-        None => (wfm::channels::ChannelsFile::default(), String::new()),
-    };
-    let book = wfm::channels::ChannelBook::new(file, &source, flags.settings());
-    warn_all(&book.defaulted(channels));
-    Ok(book)
 }
 
 /// Runs the command line and returns the exit code.
@@ -353,26 +323,6 @@ pub fn run() -> i32 {
             diag!("wfm: error: {}", one_line(&format!("{e:#}")));
             2
         }
-    }
-}
-
-/// `--time-limit-s` and `--mip-gap` of the optimizer, checked.
-fn check_solver_limits(time_limit_s: f64, mip_gap: f64) -> anyhow::Result<()> {
-    if !(time_limit_s.is_finite() && time_limit_s >= 0.0) {
-        anyhow::bail!("--time-limit-s: expected seconds >= 0, got {time_limit_s}");
-    }
-    if !(mip_gap.is_finite() && (0.0..1.0).contains(&mip_gap)) {
-        anyhow::bail!("--mip-gap: expected a share in [0, 1), got {mip_gap}");
-    }
-    Ok(())
-}
-
-/// Says on stderr that a node limit does not bind CBC.
-fn warn_node_limit(solver: wfm::schedule::SolverChoice, node_limit: Option<u64>) {
-    if node_limit.is_some() && solver != wfm::schedule::SolverChoice::Microlp {
-        diag!(
-            "wfm: warning: --node-limit applies to microlp only; {solver} runs to the time limit"
-        );
     }
 }
 

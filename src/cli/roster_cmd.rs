@@ -5,16 +5,8 @@ use std::path::PathBuf;
 use super::centre_ctx::Ctx;
 use anyhow::{bail, Result};
 use clap::Args;
-use wfm::centre::Item;
+use wfm::jobs::roster::{CheckRequest, Request, FILES};
 use wfm::output::OutputSet;
-use wfm::requirement::{Requirement, StaffingTable};
-use wfm::rostering::{
-    check, check_agents, make_roster, read_agents, read_assignments, read_leave_requests,
-    write_agent_summaries, write_assignments, write_leave, write_uncovered, write_violations,
-    LabourRules,
-};
-use wfm::schedule::{ScheduleOptions, SolverChoice};
-use wfm::shifts::ShiftRules;
 
 use super::parse_date_flag;
 
@@ -49,10 +41,10 @@ pub struct RosterArgs {
     #[arg(long, default_value_t = 30, value_name = "MIN")]
     interval_min: u32,
     /// Time limit, seconds: of the shift optimizer per group, and of the fairness search (the best valid roster so far)
-    #[arg(long, default_value_t = 60.0, value_name = "S")]
+    #[arg(long, default_value_t = wfm::jobs::roster::DEFAULT_TIME_LIMIT_S, value_name = "S")]
     time_limit_s: f64,
     /// Branch-and-bound nodes of the shift optimizer per group (`none`: no limit)
-    #[arg(long, default_value = "2000", value_parser = super::parse_node_limit, value_name = "N")]
+    #[arg(long, default_value_t = super::NodeLimit(Some(wfm::jobs::roster::DEFAULT_NODE_LIMIT)), value_parser = super::parse_node_limit, value_name = "N")]
     node_limit: super::NodeLimit,
     /// Output directory: assignments.csv, agents.csv, uncovered.csv, leave_granted.csv, leave_refused.csv, index.html
     #[arg(long, value_name = "DIR")]
@@ -62,151 +54,58 @@ pub struct RosterArgs {
     max_agent_days: u64,
 }
 
-const FILES: [&str; 6] = [
-    "index.html",
-    "assignments.csv",
-    "agents.csv",
-    "uncovered.csv",
-    "leave_granted.csv",
-    "leave_refused.csv",
-];
-
 pub fn run(a: RosterArgs, ctx: &Ctx) -> Result<i32> {
     super::in_out_dir(Some(&a.out), || run_in(&a, ctx))
 }
 
 fn run_in(a: &RosterArgs, ctx: &Ctx) -> Result<i32> {
-    let requirements = ctx.need(
-        Item::Requirements,
-        a.requirements.as_deref(),
-        "--requirements",
-    )?;
-    let shifts = ctx.need(Item::Shifts, a.shifts.as_deref(), "--shifts")?;
-    let agents = ctx.need(Item::RosterAgents, a.agents.as_deref(), "--agents")?;
-    let rules = ctx.pick(Item::LabourRules, a.rules.as_deref(), "--rules");
-    let leave_requests = ctx.pick(
-        Item::RosterLeaveRequests,
-        a.leave_requests.as_deref(),
-        "--leave-requests",
-    );
-    let calendar = centre_calendar(ctx, &shifts, a.calendar.as_deref())?;
+    let req = Request {
+        centre: ctx.centre.clone(),
+        requirements: a.requirements.clone(),
+        shifts: a.shifts.clone(),
+        agents: a.agents.clone(),
+        rules: a.rules.clone(),
+        leave_requests: a.leave_requests.clone(),
+        calendar: a.calendar.clone(),
+        from: a.from,
+        to: a.to,
+        interval_min: a.interval_min,
+        time_limit_s: a.time_limit_s,
+        node_limit: a.node_limit.0,
+        max_agent_days: a.max_agent_days,
+    };
     let mut outs = OutputSet::new();
-    outs.input("--requirements", &requirements);
-    outs.input("--shifts", &shifts);
-    outs.input("--agents", &agents);
-    for (flag, p) in [
-        ("--rules", &rules),
-        ("--leave-requests", &leave_requests),
-        ("--calendar", &calendar),
-    ] {
-        if let Some(p) = p {
-            outs.input(flag, p);
-        }
-    }
+    super::given_inputs(
+        ctx,
+        &mut outs,
+        &[
+            ("--requirements", a.requirements.as_deref()),
+            ("--shifts", a.shifts.as_deref()),
+            ("--agents", a.agents.as_deref()),
+            ("--rules", a.rules.as_deref()),
+            ("--leave-requests", a.leave_requests.as_deref()),
+            ("--calendar", a.calendar.as_deref()),
+        ],
+    );
     let ids: Vec<_> = FILES
         .iter()
         .map(|f| outs.claim(Some(&a.out.join(f)), "--out"))
         .collect::<Result<_, _>>()?;
-    let source = shifts.display().to_string();
-    let (shift_rules, rules) = load_rules(&shifts, calendar.as_deref(), rules.as_deref())?;
-    let (mut table, w) = StaffingTable::from_path(&requirements, a.interval_min)?;
-    super::warn_all(&w);
-    table
-        .rows
-        .retain(|r| a.from.is_none_or(|d| r.date >= d) && a.to.is_none_or(|d| r.date <= d));
-    let Some(req) =
-        Requirement::from_table(&table, a.interval_min, &requirements.display().to_string())?
-    else {
-        bail!(
-            "{}: the requirement has no rows in the roster's dates",
-            requirements.display()
-        );
-    };
-    let groups: Vec<&str> = req.channels().keys().map(String::as_str).collect();
-    let agents_src = agents.display().to_string();
-    let text = wfm::textio::read_text(&agents)?;
-    let (agents, w) = read_agents(text.as_bytes(), &agents_src)?;
-    super::warn_all(&w);
-    check_agents(&agents, &rules, &groups, &agents_src)?;
-    wfm::rostering::check_size(agents.len(), req.grid().days() as usize, a.max_agent_days)?;
-    let leave = match &leave_requests {
-        Some(p) => {
-            let text = wfm::textio::read_text(p)?;
-            let (l, w) = read_leave_requests(text.as_bytes(), &p.display().to_string(), &agents)?;
-            super::warn_all(&w);
-            l
-        }
-        None => Vec::new(),
-    };
-    super::check_solver_limits(a.time_limit_s, 0.01)?;
-    let sched = ScheduleOptions {
-        time_limit_s: a.time_limit_s,
-        node_limit: a.node_limit.0,
-        mip_gap: 0.01,
-        solver: SolverChoice::Microlp,
-        ..ScheduleOptions::default()
-    };
-    let plan = make_roster(&req, &shift_rules, &agents, &rules, &leave, &sched, &source)?;
-    if !plan.violations.is_empty() {
-        bail!(
-            "internal: the roster breaks {} rule(s), first {:?}; please report this",
-            plan.violations.len(),
-            plan.violations[0]
-        );
+    let job = wfm::jobs::roster::prepare(&req)?;
+    super::prepared(&job.setup, &mut outs);
+    let done = job.run()?;
+    for line in done.summary() {
+        diag!("wfm: roster: {line}");
     }
-    let r = &plan.roster;
-    let wanted: u32 = plan.shifts.iter().map(|s| s.agents).sum();
-    diag!(
-        "wfm: roster: {} of {} shifts assigned to {} agents from {} to {}; {} uncovered; preferences met {}; fairness search: {}",
-        r.assignments.len(),
-        wanted,
-        r.agents.iter().filter(|x| x.shifts > 0).count(),
-        plan.from,
-        plan.to,
-        r.uncovered.len(),
-        if r.preference_share.is_finite() {
-            format!("{:.1}%", 100.0 * r.preference_share)
-        } else {
-            "-".to_string()
-        },
-        r.status
-    );
-    for u in r.uncovered.iter().take(10) {
-        diag!(
-            "wfm: roster: uncovered {} {} {:02}:{:02} {}: {}",
-            u.date,
-            u.shift,
-            (u.start_min % 1440) / 60,
-            u.start_min % 60,
-            u.group,
-            u.blocked_by
-        );
+    for (id, t) in ids.iter().zip(done.tables()?) {
+        outs.set(*id, t.bytes);
     }
-    for ((contract, kind), (lo, hi)) in wfm::rostering::fairness_spread(r) {
-        diag!("wfm: roster: fairness {contract} {kind}: {lo} to {hi}");
-    }
-    let granted: Vec<_> = plan.leave.iter().filter(|d| d.granted).collect();
-    let refused: Vec<_> = plan.leave.iter().filter(|d| !d.granted).collect();
-    if !plan.leave.is_empty() {
-        diag!(
-            "wfm: roster: leave: {} granted, {} refused",
-            granted.len(),
-            refused.len()
-        );
-    }
-    let page = wfm::report::roster_page(&plan, &agents, "Roster of named agents")?;
-    outs.set(ids[0], page.into_bytes());
-    outs.fill(ids[1], |b| write_assignments(b, &r.assignments))?;
-    outs.fill(ids[2], |b| write_agent_summaries(b, &r.agents))?;
-    outs.fill(ids[3], |b| write_uncovered(b, &r.uncovered))?;
-    outs.fill(ids[4], |b| write_leave(b, &granted, false))?;
-    outs.fill(ids[5], |b| write_leave(b, &refused, true))?;
     outs.commit()?;
     diag!(
         "wfm: roster: the report is {}",
         a.out.join("index.html").display()
     );
-    Ok(if r.uncovered.is_empty() { 0 } else { 1 })
+    Ok(if done.covered() { 0 } else { 1 })
 }
 
 /// Arguments of `wfm check-roster`.
@@ -242,97 +141,28 @@ pub fn run_check(a: CheckRosterArgs, ctx: &Ctx) -> Result<i32> {
     let Some(assignments) = a.assignments.clone() else {
         bail!("give --assignments (wfm roster's assignments.csv)");
     };
-    let shifts = ctx.need(Item::Shifts, a.shifts.as_deref(), "--shifts")?;
-    let agents = ctx.need(Item::RosterAgents, a.agents.as_deref(), "--agents")?;
-    let rules = ctx.pick(Item::LabourRules, a.rules.as_deref(), "--rules");
-    let calendar = centre_calendar(ctx, &shifts, a.calendar.as_deref())?;
-    let mut outs = OutputSet::new();
-    outs.input("--assignments", &assignments);
-    outs.input("--agents", &agents);
-    outs.input("--shifts", &shifts);
-    let out = outs.claim(None, "stdout")?;
-    let (shift_rules, rules) = load_rules(&shifts, calendar.as_deref(), rules.as_deref())?;
-    let text = wfm::textio::read_text(&agents)?;
-    let (mut agents, w) = read_agents(text.as_bytes(), &agents.display().to_string())?;
-    super::warn_all(&w);
-    if let Some(p) = &a.leave {
-        outs.input("--leave", p);
-        let text = wfm::textio::read_text(p)?;
-        let (l, w) = read_leave_requests(text.as_bytes(), &p.display().to_string(), &agents)?;
-        super::warn_all(&w);
-        for r in l {
-            if let Some(ag) = agents.iter_mut().find(|x| x.id == r.agent) {
-                ag.unavailable.push((r.from, r.to));
-            }
-        }
-    }
-    let text = wfm::textio::read_text(&assignments)?;
-    let (rows, w) = read_assignments(text.as_bytes(), &assignments.display().to_string())?;
-    super::warn_all(&w);
-    let (Some(first), Some(last)) = (
-        rows.iter().map(|r| r.date).min(),
-        rows.iter().map(|r| r.date).max(),
-    ) else {
-        outs.set(out, b"agent,date,rule,detail\n".to_vec());
-        outs.commit()?;
-        return Ok(0);
+    let req = CheckRequest {
+        centre: ctx.centre.clone(),
+        assignments,
+        agents: a.agents.clone(),
+        shifts: a.shifts.clone(),
+        rules: a.rules.clone(),
+        calendar: a.calendar.clone(),
+        from: a.from,
+        to: a.to,
+        leave: a.leave.clone(),
     };
-    let (from, to) = (a.from.unwrap_or(first), a.to.unwrap_or(last));
-    let v = check(&rules, &agents, &rows, from, to, &shift_rules.calendar_data);
+    let mut outs = OutputSet::new();
+    let out = outs.claim(None, "stdout")?;
+    let done = wfm::jobs::roster::check(&req)?;
+    super::print_setup(&done.setup);
     diag!(
         "wfm: check-roster: {} assignment(s) of {} agent(s), {} violation(s)",
-        rows.len(),
-        agents.len(),
-        v.len()
+        done.assignments,
+        done.agents,
+        done.violations.len()
     );
-    outs.fill(out, |b| write_violations(b, &v))?;
+    outs.set(out, done.table()?.bytes);
     outs.commit()?;
-    Ok(if v.is_empty() { 0 } else { 1 })
-}
-
-/// The shift rules (with `calendar` when given) and the labour rules (the
-/// defaults without a file).
-fn load_rules(
-    shifts: &std::path::Path,
-    calendar: Option<&std::path::Path>,
-    rules: Option<&std::path::Path>,
-) -> Result<(ShiftRules, LabourRules)> {
-    let mut shift_rules = ShiftRules::from_path(shifts)?;
-    if let Some(c) = calendar {
-        let (cal, w) = wfm::calendar::Calendar::from_path(c)?;
-        super::warn_all(&w);
-        shift_rules = shift_rules.with_calendar(cal);
-    }
-    let rules = match rules {
-        Some(p) => LabourRules::from_path(p)?,
-        None => LabourRules::default(),
-    };
-    Ok((shift_rules, rules))
-}
-
-/// The calendar of a roster: `--calendar`, else the shift rules' own
-/// `calendar` (None here: the rules load it), else the centre's first.
-fn centre_calendar(
-    ctx: &Ctx,
-    shifts: &std::path::Path,
-    flag: Option<&std::path::Path>,
-) -> Result<Option<PathBuf>> {
-    if let Some(p) = flag {
-        return Ok(Some(p.to_path_buf()));
-    }
-    let rules = wfm::shifts::ShiftRules::from_path(shifts)?;
-    if rules.calendar.is_some() {
-        return Ok(None);
-    }
-    let Some(c) = &ctx.centre else {
-        return Ok(None);
-    };
-    let paths = c.calendar_paths();
-    if paths.len() > 1 {
-        diag!(
-            "wfm: warning: a roster takes one calendar: the centre's first, {}, is used",
-            paths[0].display()
-        );
-    }
-    Ok(paths.into_iter().next())
+    Ok(if done.violations.is_empty() { 0 } else { 1 })
 }

@@ -2,15 +2,12 @@
 
 use std::path::PathBuf;
 
-use anyhow::{bail, Result};
+use anyhow::Result;
 use clap::Args;
-use wfm::requirement::StaffingTable;
-use wfm::requirement::{write_staffing_table, Requirement};
-use wfm::schedule::{schedule, Roster, ScheduleOptions, SolverChoice};
-use wfm::shifts::ShiftRules;
+use wfm::jobs::schedule::Request;
+use wfm::schedule::{Roster, SolverChoice};
 
 use super::centre_ctx::Ctx;
-use wfm::centre::Item;
 use wfm::output::OutputSet;
 
 /// Arguments of `wfm schedule`.
@@ -62,34 +59,13 @@ pub fn parse_solver(s: &str) -> Result<SolverChoice, String> {
 
 /// Prints the roster summary on stderr; returns the exit code (1 when
 /// coverage falls short of the requirement).
+/// Prints a roster's totals and each channel's proof; 1 when it falls
+/// short of the requirement.
 pub fn report(roster: &Roster) -> i32 {
-    let s = roster.summary();
-    diag!(
-        "wfm: roster: {:.1} paid hours, cost {:.2}, {:.2} FTE, over-coverage {:.1}%{}",
-        s.paid_hours,
-        s.cost,
-        s.fte,
-        100.0 * s.over_coverage,
-        s.headcount
-            .map_or(String::new(), |h| format!(", headcount {h}"))
-    );
-    for c in &roster.channels {
-        diag!(
-            "wfm: roster: {}: solver {} ({}), objective {:.2}, bound {:.2}, gap {:.3}%, cost grid {}",
-            c.channel,
-            c.status,
-            c.solver,
-            c.objective,
-            c.bound,
-            100.0 * c.gap,
-            c.cost_grid
-        );
+    for line in wfm::jobs::schedule::roster_lines(roster) {
+        diag!("wfm: roster: {line}");
     }
-    if s.shortfall > 0 {
-        diag!(
-            "wfm: roster: coverage falls short by {} agent-intervals under these rules (see the gap column of the coverage CSV)",
-            s.shortfall
-        );
+    if roster.summary().shortfall > 0 {
         1
     } else {
         0
@@ -97,20 +73,29 @@ pub fn report(roster: &Roster) -> i32 {
 }
 
 pub fn run(a: ScheduleArgs, ctx: &Ctx) -> Result<i32> {
-    let requirements = ctx.need(
-        Item::Requirements,
-        a.requirements.as_deref(),
-        "--requirements",
-    )?;
-    let shifts = ctx.need(Item::Shifts, a.shifts.as_deref(), "--shifts")?;
-    let source = shifts.display().to_string();
-    let mut outs = OutputSet::new();
-    ctx.protect(&mut outs);
-    outs.input("--requirements", &requirements);
-    outs.input("--shifts", &shifts);
-    if let Some(c) = &a.calendar {
-        outs.input("--calendar", c);
+    let mut req = Request::on(ctx.centre.clone());
+    req.requirements = a.requirements.clone();
+    req.shifts = a.shifts.clone();
+    req.calendar = a.calendar.clone();
+    req.interval_min = a.interval_min;
+    let o = &mut req.options;
+    o.time_limit_s = a.time_limit_s;
+    o.node_limit = a.node_limit.0;
+    o.max_candidates = a.max_shifts.unwrap_or(wfm::shifts::DEFAULT_MAX_CANDIDATES);
+    o.mip_gap = a.mip_gap;
+    if let Some(s) = a.solver {
+        o.solver = s;
     }
+    let mut outs = OutputSet::new();
+    super::given_inputs(
+        ctx,
+        &mut outs,
+        &[
+            ("--requirements", a.requirements.as_deref()),
+            ("--shifts", a.shifts.as_deref()),
+            ("--calendar", a.calendar.as_deref()),
+        ],
+    );
     let out = outs.claim(a.out.as_deref(), "--out")?;
     let cov = match &a.coverage {
         Some(p) => Some(outs.claim(Some(p), "--coverage")?),
@@ -120,68 +105,16 @@ pub fn run(a: ScheduleArgs, ctx: &Ctx) -> Result<i32> {
         Some(p) => Some(outs.claim(Some(p), "--staffing-out")?),
         None => None,
     };
-    let mut rules = ShiftRules::from_path(&shifts)?;
-    let _currency = ctx.currency();
-    let calendar_name = if let Some(c) = &a.calendar {
-        let (cal, w) = wfm::calendar::Calendar::from_path(c)?;
-        super::warn_all(&w);
-        rules = rules.with_calendar(cal);
-        c.display().to_string()
-    } else if let Some(c) = &rules.calendar {
-        c.clone()
-    } else if let Some((cal, name)) = ctx.calendar()? {
-        rules = rules.with_calendar(cal);
-        name
-    } else {
-        String::new()
-    };
-    let (table, warnings) = StaffingTable::from_path(&requirements, a.interval_min)?;
-    super::warn_all(&warnings);
-    let Some(req) =
-        Requirement::from_table(&table, a.interval_min, &requirements.display().to_string())?
-    else {
-        bail!("{}: the requirement has no rows", requirements.display());
-    };
-    let grid = req.grid();
-    if calendar_name.is_empty() {
-        diag!(
-            "wfm: warning: no calendar: holidays in {} to {} are priced as ordinary days; give --calendar or set `calendars` in the centre file",
-            grid.first(),
-            grid.last()
-        );
-    } else {
-        super::warn_all(&wfm::centre::calendar_coverage(
-            &rules.calendar_data,
-            &calendar_name,
-            grid.first(),
-            grid.last(),
-        ));
-    }
-    super::warn_all(&wfm::opening::outside_opening(&req, &rules, &source)?);
-    let names: Vec<&str> = req.channels().keys().map(String::as_str).collect();
-    for n in rules.unused_open(&names) {
-        diag!("wfm: warning: {source}: [open.{n}]: no channel {n:?} in the requirement; ignored");
-    }
-    super::check_solver_limits(a.time_limit_s, a.mip_gap)?;
-    let mut opts = ScheduleOptions {
-        time_limit_s: a.time_limit_s,
-        node_limit: a.node_limit.0,
-        max_candidates: a.max_shifts.unwrap_or(wfm::shifts::DEFAULT_MAX_CANDIDATES),
-        mip_gap: a.mip_gap,
-        ..ScheduleOptions::default()
-    };
-    if let Some(s) = a.solver {
-        opts.solver = s;
-    }
-    super::warn_node_limit(opts.solver, opts.node_limit);
-    let roster = schedule(&req, &rules, &opts, &source)?;
+    let job = wfm::jobs::schedule::prepare(&req)?;
+    super::prepared(&job.setup, &mut outs);
+    let done = job.run()?;
     if let Some(id) = cov {
-        outs.fill(id, |buf| roster.write_coverage(buf))?;
+        outs.set(id, done.coverage_table()?.bytes);
     }
     if let Some(id) = staff {
-        outs.fill(id, |buf| write_staffing_table(&roster.staffing(), buf))?;
+        outs.set(id, done.staffing_table()?.bytes);
     }
-    outs.fill(out, |buf| roster.write_roster(buf))?;
+    outs.set(out, done.roster_table()?.bytes);
     outs.commit()?;
-    Ok(report(&roster))
+    Ok(report(&done.roster))
 }

@@ -6,8 +6,7 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use wfm::arrivals::Overdispersion;
-use wfm::sim::{from_forecast, StaffingTable};
+use wfm::jobs::simulate::Request;
 
 use super::centre_ctx::Ctx;
 use super::ChannelFlags;
@@ -82,18 +81,38 @@ fn pair(flag: &str, s: &str) -> Result<(String, u32)> {
 }
 
 pub fn run(a: SimulateArgs, ctx: &Ctx) -> Result<i32> {
+    let pairs =
+        |flag: &str, v: &[String]| v.iter().map(|s| pair(flag, s)).collect::<Result<Vec<_>>>();
+    let req = Request {
+        centre: ctx.centre.clone(),
+        forecast: a.forecast.clone(),
+        staffing: a.staffing.clone(),
+        channels: a.channels.clone(),
+        interval_min: a.interval_min,
+        replications: a.replications,
+        seed: a.seed,
+        threads: a.threads,
+        limits: a.limits.limits()?,
+        overdispersion: wfm::arrivals::Overdispersion {
+            day_cv: a.day_cv,
+            interval_cv: a.interval_cv,
+        },
+        start_waiting: pairs("--start-waiting", &a.start_waiting)?,
+        start_busy: pairs("--start-busy", &a.start_busy)?,
+        choose_reserve: a.choose_reserve,
+        trace: a.trace.is_some(),
+        channel_defaults: a.flags.settings(),
+    };
     let mut outs = OutputSet::new();
-    ctx.protect(&mut outs);
-    let (forecast, source, scenario) =
-        ctx.demand(a.forecast.as_deref(), a.interval_min, &mut outs)?;
-    let sc = scenario.as_ref().map(|(s, p)| (s, p.as_path()));
-    let (channels, _) = ctx.scenario_files(sc, a.channels.as_deref(), None);
-    if let Some(c) = &channels {
-        outs.input("--channels", c);
-    }
-    if let Some(p) = &a.staffing {
-        outs.input("--staffing", p);
-    }
+    super::given_inputs(
+        ctx,
+        &mut outs,
+        &[
+            ("--forecast", a.forecast.as_deref()),
+            ("--staffing", a.staffing.as_deref()),
+            ("--channels", a.channels.as_deref()),
+        ],
+    );
     let trace_id = match &a.trace {
         Some(p) => Some(outs.claim(Some(p), "--trace")?),
         None => None,
@@ -103,98 +122,11 @@ pub fn run(a: SimulateArgs, ctx: &Ctx) -> Result<i32> {
         None => None,
     };
     let summary_id = outs.claim(a.summary.as_deref(), "--summary")?;
-    if forecast.rows.is_empty() {
-        bail!("{source}: the forecast has no rows");
-    }
-    let book = super::channel_book(channels.as_deref(), &a.flags, forecast.channels())?;
-    let (staffing, staffing_source) = match &a.staffing {
-        Some(p) => {
-            let (t, warnings) = StaffingTable::from_path(p, a.interval_min)?;
-            super::warn_all(&warnings);
-            (t, p.display().to_string())
-        }
-        None => {
-            diag!("wfm: note: no --staffing: simulating the Erlang requirement of the forecast (wfm staff's agents per interval)");
-            let rows = wfm::requirement::staff_forecast(&forecast, &book, None, &source)?;
-            let t = StaffingTable {
-                rows: rows
-                    .iter()
-                    .map(|r| {
-                        wfm::requirement::StaffingRow::new(r.date, r.time, &r.channel, r.agents)
-                    })
-                    .collect(),
-            };
-            (t, "the Erlang requirement".to_string())
-        }
-    };
-    let mut builder = from_forecast(&forecast, &staffing, &book, &staffing_source)?
-        .replications(a.replications)
-        .seed(a.seed)
-        .threads(a.threads)
-        .limits(a.limits.limits()?)
-        .overdispersion(Overdispersion {
-            day_cv: a.day_cv,
-            interval_cv: a.interval_cv,
-        });
-    for s in &a.start_waiting {
-        let (c, n) = pair("--start-waiting", s)?;
-        builder = builder.start_waiting(&c, n);
-    }
-    for s in &a.start_busy {
-        let (c, n) = pair("--start-busy", s)?;
-        builder = builder.start_busy(&c, n);
-    }
-    if a.replications == 0 {
-        bail!("--replications: expected at least 1");
-    }
-    // Routing and distribution errors come from the channels file's tables.
-    let mut sim = builder.build().map_err(|e| match (&channels, &e) {
-        (
-            Some(p),
-            wfm::sim::SimError::Channel { .. }
-            | wfm::sim::SimError::UnknownChannel { .. }
-            | wfm::sim::SimError::Unserved(_)
-            | wfm::sim::SimError::Concurrency { .. },
-        ) => anyhow::anyhow!("{}: {e}", p.display()),
-        _ => anyhow::anyhow!("{e}"),
-    })?;
-    if a.choose_reserve {
-        let choice = wfm::sim::choose_reserves(&mut sim, &|c: &str| {
-            book.resolve(c).ok().map(|x| x.targets)
-        })?;
-        if choice.chosen.is_empty() {
-            bail!("--choose-reserve: no blended group ([group.NAME] blend = ...) in the channels");
-        }
-        for t in &choice.trials {
-            let dropped = if t.abandon_share > 0.0 {
-                format!(
-                    ", at most {:.2}% of a day's answered calls dropped ({} day(s) over the cap)",
-                    100.0 * t.abandon_share,
-                    t.days_over_cap
-                )
-            } else {
-                String::new()
-            };
-            diag!(
-                "wfm: simulate: {} reserves {}: {} inbound interval(s) missing a target, {:.0} outbound calls{dropped}",
-                t.group,
-                t.by_day
-                    .iter()
-                    .map(|r| r.to_string())
-                    .collect::<Vec<_>>()
-                    .join(","),
-                t.inbound_misses,
-                t.outbound_calls
-            );
-        }
-        for (g, d, r) in &choice.by_day {
-            diag!("wfm: simulate: {g}: {d} reserve {r} chosen");
-        }
-    }
-
     let started = Instant::now();
-    let bar =
-        ProgressBar::with_draw_target(Some(a.replications as u64), ProgressDrawTarget::hidden());
+    let bar = ProgressBar::with_draw_target(
+        Some(a.replications as u64),
+        ProgressDrawTarget::hidden(),
+    );
     bar.set_style(
         ProgressStyle::with_template(
             "{spinner} simulating [{bar:30}] {pos}/{len} replications, {elapsed}",
@@ -211,20 +143,21 @@ pub fn run(a: SimulateArgs, ctx: &Ctx) -> Result<i32> {
         }
         bar.inc(1);
     };
-    let result = sim.run(Some(&tick))?;
+    let job = wfm::jobs::simulate::prepare(&req)?;
+    super::prepared(&job.setup, &mut outs);
+    let done = job.run(Some(&tick))?;
     bar.finish_and_clear();
-    super::print_campaign_days("wfm: simulate: ", &result.campaigns());
-
+    for line in done.summary() {
+        diag!("wfm: simulate: {line}");
+    }
     // Everything is computed before any file is written.
-    if let Some(id) = trace_id {
-        let mut buf = Vec::new();
-        sim.trace(&mut buf).context("writing the trace")?;
-        outs.set(id, buf);
+    if let (Some(id), Some(t)) = (trace_id, &done.trace) {
+        outs.set(id, t.clone());
     }
     if let Some(id) = out_id {
-        outs.fill(id, |buf| result.write_intervals(buf))?;
+        outs.set(id, done.intervals_table()?.bytes);
     }
-    outs.fill(summary_id, |buf| result.write_summary(buf))?;
+    outs.set(summary_id, done.summary_table()?.bytes);
     outs.commit()?;
     Ok(0)
 }

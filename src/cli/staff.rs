@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::Args;
-use wfm::requirement::staff_forecast;
+use wfm::jobs::staff::Request;
 use wfm::staffing::Model;
 
 use wfm::output::OutputSet;
@@ -56,63 +56,39 @@ pub struct StaffArgs {
 }
 
 pub fn run(a: StaffArgs, ctx: &Ctx) -> Result<i32> {
-    let mut outs = OutputSet::new();
-    ctx.protect(&mut outs);
-    let (mut forecast, source, scenario) =
-        ctx.demand(a.forecast.as_deref(), a.interval_min, &mut outs)?;
-    let sc = scenario.as_ref().map(|(s, p)| (s, p.as_path()));
-    let (channels, shifts) = ctx.scenario_files(sc, a.channels.as_deref(), a.shifts.as_deref());
-    for (what, p) in [("--channels", &channels), ("--shifts", &shifts)] {
-        if let Some(p) = p {
-            outs.input(what, p);
-        }
-    }
-    let out = outs.claim(a.out.as_deref(), "--out")?;
-    if let Some(p) = &shifts {
-        let rules = wfm::shifts::ShiftRules::from_path(p)?;
-        wfm::plan::move_to_opening(&mut forecast, &rules, &p.display().to_string())?;
-    }
-    let book = super::channel_book(channels.as_deref(), &a.flags, forecast.channels())?;
-    super::warn_all(&wfm::requirement::outbound_time_warnings(&forecast, &book));
-    if a.groups {
-        if a.replications == 0 {
-            anyhow::bail!("--replications: expected at least 1");
-        }
-        if !(a.bucket_share.is_finite() && a.bucket_share > 0.0 && a.bucket_share <= 1.0) {
-            anyhow::bail!(
-                "--bucket-share: expected a share in (0, 1], got {}",
-                a.bucket_share
-            );
-        }
-        let opts = wfm::multiskill::GroupStaffOptions {
+    let req = Request {
+        centre: ctx.centre.clone(),
+        forecast: a.forecast.clone(),
+        channels: a.channels.clone(),
+        shifts: a.shifts.clone(),
+        interval_min: a.interval_min,
+        model: a.model,
+        groups: a.groups.then_some(wfm::multiskill::GroupStaffOptions {
             replications: a.replications,
             seed: a.seed,
             bucket_share: a.bucket_share,
             max_blocks: a.max_blocks,
-        };
-        let found = wfm::multiskill::staff_groups(&forecast, &book, &opts)?;
-        outs.fill(out, |buf| {
-            wfm::requirement::write_staffing_table_as(&found.table, buf, "group")
-        })?;
-        outs.commit()?;
-        diag!(
-            "wfm: staff: {} block(s) of like load in {} component(s), {} simulations; each staffing locally optimal on its sample (no removal, move or two-for-one exchange keeps every target for less)",
-            found.search.blocks,
-            found.search.components,
-            found.search.simulations
-        );
-        if found.search.unmet > 0 {
-            diag!(
-                "wfm: staff: {} interval(s) of a component meet no staffing with every target (up to {} agents a group): the best found is written",
-                found.search.unmet,
-                wfm::staffing::MAX_AGENTS.min(20_000)
-            );
-            return Ok(1);
-        }
-        return Ok(0);
-    }
-    let rows = staff_forecast(&forecast, &book, a.model, &source)?;
-    outs.fill(out, |buf| wfm::requirement::write_staffing(buf, &rows))?;
+        }),
+        channel_defaults: a.flags.settings(),
+    };
+    let mut outs = OutputSet::new();
+    super::given_inputs(
+        ctx,
+        &mut outs,
+        &[
+            ("--forecast", a.forecast.as_deref()),
+            ("--channels", a.channels.as_deref()),
+            ("--shifts", a.shifts.as_deref()),
+        ],
+    );
+    let out = outs.claim(a.out.as_deref(), "--out")?;
+    let job = wfm::jobs::staff::prepare(&req)?;
+    super::prepared(&job.setup, &mut outs);
+    let done = job.run()?;
+    outs.set(out, done.table()?.bytes);
     outs.commit()?;
-    Ok(0)
+    for line in done.summary() {
+        diag!("wfm: staff: {line}");
+    }
+    Ok(if done.met() { 0 } else { 1 })
 }

@@ -2,8 +2,8 @@
 //! mpmath by `tests/reference/erlang_reference.py` (incomplete gamma
 //! functions and numerical integration of the Mandelbaum–Zeltyn formulas).
 
+use crate::prec::assert_close;
 use wfm::erlang::{erlang_b, erlang_c, ErlangA, ErlangC, SlDefinition};
-use wfm::prec::assert_close;
 
 fn rows(name: &str) -> Vec<csv::StringRecord> {
     let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -71,7 +71,7 @@ fn erlang_a_matches_high_precision_values() {
         let ctx = format!("A={a} N={n} aht={aht} patience={pat} T={t}");
         let check = |got: f64, want: f64, what: &str| {
             assert!(
-                wfm::prec::close(got, want, 1e-9),
+                crate::prec::close(got, want, 1e-9),
                 "{what} {ctx}: got {got:e}, want {want:e}"
             );
         };

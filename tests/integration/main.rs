@@ -6,9 +6,14 @@ mod centre_cli;
 mod collections_cli;
 mod erlang_reference;
 mod hostile_cli;
+mod jobs_lib;
 mod multiskill_cli;
 mod outputs_cli;
 mod parsers_fuzz;
+/// The crate's tolerance policy, shared with its unit tests.
+#[path = "../../src/prec.rs"]
+#[allow(dead_code)]
+mod prec;
 mod properties;
 mod review_cli;
 mod roster_cli;

@@ -1,0 +1,367 @@
+//! The long-range capacity plan as a job (`wfm capacity`): required FTE and
+//! headcount by week, attrition, hiring classes, the hiring optimizer, and
+//! the plan under other attrition rates side by side.
+//!
+//! ```no_run
+//! use wfm::centre::Centre;
+//! use wfm::jobs::capacity::{prepare, Request};
+//! let mut req = Request::on(Some(Centre::from_path("wfm.toml".as_ref()).unwrap()));
+//! req.optimize_hiring = true;
+//! req.attrition_weekly = vec![0.008, 0.012];
+//! let out = prepare(&req).unwrap().run().unwrap();
+//! assert_eq!(out.variants.len(), 1);
+//! ```
+
+use std::path::PathBuf;
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use super::{Error, Setup, Table};
+use crate::centre::{Centre, Item};
+use crate::channels::{ChannelBook, ChannelSettings};
+use crate::longrange::{CapacityPlan, HiringFile, LongRangeOptions};
+use crate::scenario::Scenario;
+use crate::shifts::ShiftRules;
+use crate::team::Team;
+
+/// The files of a capacity directory, in order; `capacity.csv` is what the
+/// plan prints with no directory.
+pub const FILES: [&str; 4] = ["index.html", "capacity.csv", "hiring.csv", "variants.csv"];
+
+/// The hiring optimizer's branch-and-bound nodes by default.
+pub const DEFAULT_NODE_LIMIT: u64 = 20_000;
+
+/// The hiring optimizer's time limit by default, seconds.
+pub const DEFAULT_TIME_LIMIT_S: f64 = 60.0;
+
+/// What to plan. Paths left `None` are the centre's items
+/// (`capacity.scenario`, else `scenario`; `capacity.team`, else `team`;
+/// `hiring`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Request {
+    /// The centre the plan runs on.
+    pub centre: Option<Centre>,
+    /// The demand over the horizon (26–104 weeks) and its calendar.
+    pub scenario: Option<PathBuf>,
+    /// Channel settings (else the scenario's `channels_file`, else the
+    /// centre's).
+    pub channels: Option<PathBuf>,
+    /// Shift rules of the representative weeks (else the scenario's
+    /// `shifts_file`, else the centre's).
+    pub shifts: Option<PathBuf>,
+    /// The team as it is.
+    pub team: Option<PathBuf>,
+    /// Attrition and the hiring pipeline (`None` and no centre item: every
+    /// key's default).
+    pub hiring: Option<PathBuf>,
+    /// `key.path=value` overrides of the hiring file.
+    pub hiring_overrides: Vec<String>,
+    /// Weekly attrition rates to plan side by side; the first is the plan
+    /// (empty: the hiring file's).
+    pub attrition_weekly: Vec<f64>,
+    /// First day of the horizon (else the scenario's).
+    pub from: Option<Date>,
+    /// Last day of the horizon (else the scenario's).
+    pub to: Option<Date>,
+    /// Solve for the classes that cover the gap at least cost.
+    pub optimize_hiring: bool,
+    /// Schedule every week instead of one per demand pattern.
+    pub every_week: bool,
+    /// The hiring optimizer's nodes (`None`: no limit).
+    pub node_limit: Option<u64>,
+    /// The hiring optimizer's time limit, seconds (> 0).
+    pub time_limit_s: f64,
+    /// The longest horizon, weeks.
+    pub max_weeks: u32,
+    /// Channel settings for what the channels file leaves out.
+    pub channel_defaults: ChannelSettings,
+}
+
+impl Request {
+    /// A plan of `centre`'s year with the defaults.
+    pub fn on(centre: Option<Centre>) -> Request {
+        Request {
+            centre,
+            scenario: None,
+            channels: None,
+            shifts: None,
+            team: None,
+            hiring: None,
+            hiring_overrides: Vec::new(),
+            attrition_weekly: Vec::new(),
+            from: None,
+            to: None,
+            optimize_hiring: false,
+            every_week: false,
+            node_limit: Some(DEFAULT_NODE_LIMIT),
+            time_limit_s: DEFAULT_TIME_LIMIT_S,
+            max_weeks: crate::longrange::DEFAULT_MAX_WEEKS,
+            channel_defaults: ChannelSettings::default(),
+        }
+    }
+}
+
+/// A plan read and checked, ready to run.
+#[derive(Debug)]
+pub struct Prepared {
+    /// The notes, warnings and input files of the preparation.
+    pub setup: Setup,
+    scenario: Scenario,
+    book: ChannelBook,
+    rules: ShiftRules,
+    team: Team,
+    hirings: Vec<HiringFile>,
+    opts: LongRangeOptions,
+}
+
+/// Reads and checks every input of the plan `r`.
+pub fn prepare(r: &Request) -> Result<Prepared, Error> {
+    let mut s = Setup::new(r.centre.clone());
+    let scenario_path = s.need(Item::CapacityScenario, r.scenario.as_deref(), "--scenario")?;
+    let team_path = s.need(Item::CapacityTeam, r.team.as_deref(), "--team")?;
+    let hiring = s.pick(Item::Hiring, r.hiring.as_deref(), "--hiring");
+    s.input("--team", &team_path);
+    if let Some(p) = &hiring {
+        s.input("--hiring", p);
+    }
+    let scenario = s.scenario(&scenario_path)?;
+    let source = scenario_path.display().to_string();
+    let (channels_path, shifts_path) = s.scenario_files(
+        Some((&scenario, &scenario_path)),
+        r.channels.as_deref(),
+        r.shifts.as_deref(),
+    );
+    let Some(shifts_path) = shifts_path else {
+        return Err(Error::Request(format!(
+            "{source}: shifts_file: no shift rules; give `shifts_file` in the scenario, --shifts, or `shifts` in the centre file"
+        )));
+    };
+    if let Some(p) = &channels_path {
+        s.input("--channels", p);
+    }
+    s.input("--shifts", &shifts_path);
+    let rules = ShiftRules::from_path(&shifts_path)?;
+    let book = s.channel_book(
+        channels_path.as_deref(),
+        &r.channel_defaults,
+        scenario.channel.keys().map(String::as_str),
+    )?;
+    let (mut team, w) = Team::from_path(&team_path, &rules)?;
+    s.warn(w);
+    if team.calendar.days.is_empty() {
+        team.calendar = scenario.calendar_data.clone();
+    }
+    let hirings = hirings(r, hiring.as_deref())?;
+    if !(r.time_limit_s.is_finite() && r.time_limit_s > 0.0) {
+        return Err(Error::Request(format!(
+            "--time-limit-s: expected seconds > 0, got {}",
+            r.time_limit_s
+        )));
+    }
+    let (from, to) = scenario.date_range(r.from, r.to, &source)?;
+    let mut opts = LongRangeOptions::new(from, to);
+    opts.every_week = r.every_week;
+    opts.optimize = r.optimize_hiring;
+    opts.limits.node_limit = r.node_limit;
+    opts.limits.time_limit_s = r.time_limit_s;
+    opts.max_weeks = r.max_weeks;
+    Ok(Prepared {
+        setup: s,
+        scenario,
+        book,
+        rules,
+        team,
+        hirings,
+        opts,
+    })
+}
+
+/// The hiring file with its overrides, once per attrition rate asked for.
+fn hirings(r: &Request, path: Option<&std::path::Path>) -> Result<Vec<HiringFile>, Error> {
+    let base = match path {
+        Some(p) => HiringFile::from_path(p, &r.hiring_overrides)?,
+        None => HiringFile::parse("", "--hiring", &r.hiring_overrides)?,
+    };
+    if r.attrition_weekly.is_empty() {
+        return Ok(vec![base]);
+    }
+    let source = path.map_or("--attrition-weekly".to_string(), |p| {
+        format!("{} with --attrition-weekly", p.display())
+    });
+    r.attrition_weekly
+        .iter()
+        .map(|&x| {
+            let mut h = base.clone();
+            h.attrition.weekly = x;
+            h.check(&source)?;
+            Ok(h)
+        })
+        .collect()
+}
+
+/// A plan made: the plan of the first attrition rate, and the others.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Outcome {
+    /// The report's title.
+    pub title: String,
+    /// The plan.
+    pub plan: CapacityPlan,
+    /// Its name in the variants table (`attrition 0.008`).
+    pub name: String,
+    /// The plan under each other attrition rate, with its name.
+    pub variants: Vec<(String, CapacityPlan)>,
+    /// Whether every week was scheduled (no representative weeks).
+    pub every_week: bool,
+    /// Training weeks of a class (for the report).
+    pub training_weeks: u32,
+    /// Nesting weeks of a class (for the report).
+    pub nesting_weeks: usize,
+}
+
+impl Prepared {
+    /// Plans the horizon once per attrition rate.
+    pub fn run(&self) -> Result<Outcome, Error> {
+        let mut plans = crate::longrange::plan_capacity_variants(
+            &self.scenario,
+            &self.book,
+            &self.rules,
+            &self.team,
+            &self.hirings,
+            &self.opts,
+        )?;
+        let plan = plans.remove(0);
+        let name = |h: &HiringFile| format!("attrition {}", h.attrition.weekly);
+        let variants = self.hirings[1..]
+            .iter()
+            .zip(plans)
+            .map(|(h, p)| (name(h), p))
+            .collect();
+        let h = &self.hirings[0];
+        Ok(Outcome {
+            title: self
+                .scenario
+                .name
+                .clone()
+                .unwrap_or_else(|| "Capacity plan".to_string()),
+            plan,
+            name: name(h),
+            variants,
+            every_week: self.opts.every_week,
+            training_weeks: h.hiring.training_weeks,
+            nesting_weeks: h.hiring.nesting_aht.len(),
+        })
+    }
+}
+
+impl Outcome {
+    /// The summary: the variants, the horizon, each group's cost and gap,
+    /// the optimizer's proof, the classes and the weeks short.
+    pub fn summary(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let plan = &self.plan;
+        for (name, v) in &self.variants {
+            let short: f64 = v.rows.iter().map(|r| (-r.week.gap_fte).max(0.0)).sum();
+            out.push(format!(
+                "what-if {name}: cost {:.0}, {short:.1} FTE-weeks short, {} class(es)",
+                v.cost,
+                v.classes.len()
+            ));
+        }
+        out.push(format!(
+            "{} weeks from {}, {} demand pattern(s) scheduled{}",
+            plan.weeks.len(),
+            plan.weeks.first().map_or(String::new(), |d| d.to_string()),
+            plan.patterns.len(),
+            if self.every_week { " (every week)" } else { "" }
+        ));
+        for (g, (cost, short, worst, week)) in crate::longrange::group_totals(plan) {
+            out.push(format!(
+                "{g}: cost {cost:.0}, {short:.1} FTE-weeks short, lowest gap {worst:+.1} FTE in the week of {week}"
+            ));
+        }
+        if let Some(o) = &plan.optimizer {
+            out.push(format!(
+                "hiring optimizer: objective {:.0}, bound {}, gap {}, {}",
+                o.objective,
+                o.bound.map_or("-".to_string(), |b| format!("{b:.0}")),
+                if o.gap.is_finite() {
+                    format!("{:.2}%", 100.0 * o.gap)
+                } else {
+                    "unknown".to_string()
+                },
+                if o.proven {
+                    "proven"
+                } else {
+                    "stopped at a limit"
+                }
+            ));
+        }
+        for c in &plan.classes {
+            out.push(format!(
+                "class for {}: {} agents from {} ({} graduate, working from {}){}",
+                c.group,
+                c.size,
+                c.start,
+                c.graduates,
+                c.first_productive_week,
+                if c.decided { "" } else { " [proposed]" }
+            ));
+        }
+        if !plan.short_weeks.is_empty() {
+            let list: Vec<String> = plan
+                .short_weeks
+                .iter()
+                .take(12)
+                .map(|s| format!("{} {} ({:.1} FTE)", s.group, s.week_start, s.short_fte))
+                .collect();
+            out.push(format!(
+                "{} group-week(s) short: {}{}",
+                plan.short_weeks.len(),
+                list.join("; "),
+                if plan.short_weeks.len() > 12 {
+                    "; …"
+                } else {
+                    ""
+                }
+            ));
+        }
+        out
+    }
+
+    /// Whether no group-week is short.
+    pub fn covered(&self) -> bool {
+        self.plan.short_weeks.is_empty()
+    }
+
+    /// The weekly table alone (what the plan prints with no directory).
+    pub fn capacity_table(&self) -> Result<Table, Error> {
+        Table::write(FILES[1], |b| {
+            crate::longrange::write_capacity(b, &self.plan)
+        })
+    }
+
+    /// Every output, in the order of [`FILES`].
+    pub fn tables(&self) -> Result<Vec<Table>, Error> {
+        let named: Vec<(&str, &CapacityPlan)> =
+            self.variants.iter().map(|(n, p)| (n.as_str(), p)).collect();
+        let page = crate::report::longrange_page(
+            &self.plan,
+            &format!("Capacity plan: {}", self.title),
+            self.training_weeks,
+            self.nesting_weeks,
+            &named,
+        )?;
+        let mut all = vec![(self.name.as_str(), &self.plan)];
+        all.extend(named.iter().copied());
+        Ok(vec![
+            Table {
+                name: FILES[0],
+                bytes: page.into_bytes(),
+            },
+            self.capacity_table()?,
+            Table::write(FILES[2], |b| crate::longrange::write_hiring(b, &self.plan))?,
+            Table::write(FILES[3], |b| crate::longrange::write_variants(b, &all))?,
+        ])
+    }
+}

@@ -1,0 +1,568 @@
+//! The holiday capacity review as a job (`wfm review`): the team as it is
+//! against the holiday's demand, what-if variants on common random numbers,
+//! the cheapest fix and the review again with it, and the report.
+//!
+//! ```no_run
+//! use wfm::centre::Centre;
+//! use wfm::jobs::review::{prepare, Request};
+//! let centre = Centre::from_path("wfm.toml".as_ref()).unwrap();
+//! let mut req = Request::on(Some(centre));
+//! req.what_if = Some("scenarios/whatif_spring_festival.toml".into());
+//! req.recommend = true;
+//! let job = prepare(&req).unwrap();
+//! let out = job.run().unwrap();
+//! for line in out.summary() {
+//!     println!("{line}");
+//! }
+//! ```
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use jiff::civil::{Date, Time};
+use serde::{Deserialize, Serialize};
+
+use super::{Error, Setup, Table};
+use crate::capacity::{capacity_review, CapacityInputs, CapacityReview, SupplySource};
+use crate::centre::{Centre, Item};
+use crate::channels::{ChannelBook, ChannelSettings};
+use crate::forecast::Forecast;
+use crate::requirement::StaffingTable;
+use crate::review::ReviewOptions;
+use crate::scenario::Scenario;
+use crate::shifts::ShiftRules;
+use crate::sim::SimLimits;
+use crate::team::Team;
+use crate::whatif::{Comparison, Fix, Variant};
+
+/// The files of a review directory, in order; the first CSV
+/// (`intervals.csv`) is what the review prints with no directory.
+pub const FILES: [&str; 8] = [
+    "index.html",
+    "intervals.csv",
+    "days.csv",
+    "available.csv",
+    "supply.csv",
+    "variants.csv",
+    "fix.csv",
+    "campaigns.csv",
+];
+
+/// What to review. Every path left `None` is the centre's item; a given
+/// path overrides it (with a note).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Request {
+    /// The centre the review runs on.
+    pub centre: Option<Centre>,
+    /// The holiday's scenario (its forecast, calendar, channels and shift
+    /// rules files).
+    pub scenario: Option<PathBuf>,
+    /// A forecast CSV instead of a scenario.
+    pub forecast: Option<PathBuf>,
+    /// The team as it is.
+    pub team: Option<PathBuf>,
+    /// Agents on duty per interval instead of a team.
+    pub staffing: Option<PathBuf>,
+    /// Channel settings (else the scenario's `channels_file`, else the
+    /// centre's `channels`).
+    pub channels: Option<PathBuf>,
+    /// Shift rules (else the scenario's `shifts_file`, else the centre's
+    /// `shifts`).
+    pub shifts: Option<PathBuf>,
+    /// First day (else the scenario's `start`).
+    pub from: Option<Date>,
+    /// Last day (else the scenario's `end`).
+    pub to: Option<Date>,
+    /// Interval length of a forecast CSV, minutes.
+    pub interval_min: u32,
+    /// Replications of the simulation (at least 1).
+    pub replications: usize,
+    /// Seed of the simulation.
+    pub seed: u64,
+    /// Threads (`None`: one per core).
+    pub threads: Option<usize>,
+    /// Bounds on the simulation's work.
+    pub limits: SimLimits,
+    /// What-if variants, each compared with the base on common random
+    /// numbers.
+    pub what_if: Option<PathBuf>,
+    /// Also solve for the cheapest fix and review again with it.
+    pub recommend: bool,
+    /// Branch-and-bound nodes per channel for the fix (0: the rounded LP).
+    pub fix_node_limit: u64,
+    /// Channel settings for what the channels file leaves out.
+    pub channel_defaults: ChannelSettings,
+}
+
+impl Request {
+    /// A review of `centre`'s holiday with the defaults: 20 replications,
+    /// seed 1, 30-minute intervals, 500 nodes for the fix.
+    pub fn on(centre: Option<Centre>) -> Request {
+        Request {
+            centre,
+            scenario: None,
+            forecast: None,
+            team: None,
+            staffing: None,
+            channels: None,
+            shifts: None,
+            from: None,
+            to: None,
+            interval_min: 30,
+            replications: 20,
+            seed: 1,
+            threads: None,
+            limits: SimLimits::default(),
+            what_if: None,
+            recommend: false,
+            fix_node_limit: 500,
+            channel_defaults: ChannelSettings::default(),
+        }
+    }
+}
+
+/// A review read and checked, ready to run.
+#[derive(Debug)]
+pub struct Prepared {
+    /// The notes, warnings and input files of the preparation.
+    pub setup: Setup,
+    request: Request,
+    scenario: Option<(Scenario, PathBuf)>,
+    forecast: Forecast,
+    rules: Option<(ShiftRules, String)>,
+    book: ChannelBook,
+    team: Option<Team>,
+    staffing: Option<(StaffingTable, String)>,
+    variants: Vec<Variant>,
+}
+
+/// The demand and supply files: the given ones, else the centre's.
+fn pick_files(s: &mut Setup, r: &Request) -> [Option<PathBuf>; 4] {
+    let (scenario, forecast) = match (&r.scenario, &r.forecast) {
+        (Some(p), _) => (s.pick(Item::Scenario, Some(p), "--scenario"), None),
+        (None, Some(p)) => (None, s.pick(Item::Forecast, Some(p), "--forecast")),
+        (None, None) => match s.pick(Item::Scenario, None, "--scenario") {
+            Some(p) => (Some(p), None),
+            None => (None, s.pick(Item::Forecast, None, "--forecast")),
+        },
+    };
+    let (team, staffing) = match (&r.team, &r.staffing) {
+        (Some(p), _) => (s.pick(Item::Team, Some(p), "--team"), None),
+        (None, Some(p)) => (None, Some(p.clone())),
+        (None, None) => (s.pick(Item::Team, None, "--team"), None),
+    };
+    [scenario, forecast, team, staffing]
+}
+
+/// Reads and checks every input of the review `r`: the one precedence of
+/// files (given, else the scenario's, else the centre's) and of calendars
+/// (the team's, else the scenario's, else the centre's).
+pub fn prepare(r: &Request) -> Result<Prepared, Error> {
+    let mut s = Setup::new(r.centre.clone());
+    super::check_replications(r.replications)?;
+    let [scenario_path, forecast_path, team_path, staffing_path] = pick_files(&mut s, r);
+    for (what, p) in [
+        ("--forecast", &forecast_path),
+        ("--team", &team_path),
+        ("--staffing", &staffing_path),
+        ("--what-if", &r.what_if),
+    ] {
+        if let Some(p) = p {
+            s.input(what, p);
+        }
+    }
+    let scenario = match scenario_path {
+        Some(p) => Some((s.scenario(&p)?, p)),
+        None => None,
+    };
+    let (channels_path, shifts_path) = s.scenario_files(
+        scenario.as_ref().map(|(x, p)| (x, p.as_path())),
+        r.channels.as_deref(),
+        r.shifts.as_deref(),
+    );
+    for (what, p) in [
+        ("channels_file", &channels_path),
+        ("shifts_file", &shifts_path),
+    ] {
+        if let Some(p) = p {
+            s.input(what, p);
+        }
+    }
+    let forecast = demand(&mut s, r, scenario.as_ref(), forecast_path.as_deref())?;
+    let rules = match &shifts_path {
+        Some(p) => Some((ShiftRules::from_path(p)?, p.display().to_string())),
+        None => None,
+    };
+    let book = s.channel_book(
+        channels_path.as_deref(),
+        &r.channel_defaults,
+        forecast.channels(),
+    )?;
+    s.warn(crate::requirement::outbound_time_warnings(&forecast, &book));
+    let team = match &team_path {
+        Some(p) => {
+            let Some((rules, _)) = &rules else {
+                return Err(Error::Request(format!(
+                    "--team {}: a team's roster needs shift rules: give --shifts (or shifts_file in the scenario)",
+                    p.display()
+                )));
+            };
+            let (mut t, w) = Team::from_path(p, rules)?;
+            s.warn(w);
+            if t.calendar.days.is_empty() {
+                if let Some((sc, _)) = &scenario {
+                    t.calendar = sc.calendar_data.clone();
+                }
+            }
+            Some(t)
+        }
+        None => None,
+    };
+    let staffing = match &staffing_path {
+        Some(p) => {
+            let (t, w) = StaffingTable::from_path(p, forecast.interval_min)?;
+            s.warn(w);
+            Some((t, p.display().to_string()))
+        }
+        None => None,
+    };
+    if team.is_none() && staffing.is_none() {
+        return Err(Error::Request(
+            s.missing(Item::Team, "--team (or --staffing)"),
+        ));
+    }
+    if r.recommend && rules.is_none() {
+        return Err(Error::Request(
+            "--recommend: the fix is made of shift types: give --shifts (or shifts_file in the scenario)"
+                .to_string(),
+        ));
+    }
+    let variants = match &r.what_if {
+        Some(p) => {
+            let mut names: Vec<&str> = forecast.rows.iter().map(|x| x.channel.as_str()).collect();
+            names.sort_unstable();
+            names.dedup();
+            let dates = forecast.rows.iter().map(|x| x.date);
+            let window = dates.clone().min().zip(dates.max());
+            crate::whatif::load(
+                p,
+                team.as_ref(),
+                &book,
+                &names,
+                rules.as_ref().map(|(x, _)| x),
+                window,
+            )?
+        }
+        None => Vec::new(),
+    };
+    Ok(Prepared {
+        setup: s,
+        request: r.clone(),
+        scenario,
+        forecast,
+        rules,
+        book,
+        team,
+        staffing,
+        variants,
+    })
+}
+
+/// The review's forecast: the scenario's over the review's dates, or the
+/// forecast CSV's rows in them.
+fn demand(
+    s: &mut Setup,
+    r: &Request,
+    scenario: Option<&(Scenario, PathBuf)>,
+    forecast: Option<&std::path::Path>,
+) -> Result<Forecast, Error> {
+    let f = match (scenario, forecast) {
+        (Some((sc, p)), _) => {
+            let (from, to) = sc.date_range(r.from, r.to, &p.display().to_string())?;
+            s.check_calendar(sc, p, from, to);
+            sc.forecast(from, to)?
+        }
+        (None, Some(p)) => {
+            let (mut f, w) = Forecast::from_path(p, r.interval_min)?;
+            s.warn(w);
+            f.rows
+                .retain(|x| r.from.is_none_or(|d| x.date >= d) && r.to.is_none_or(|d| x.date <= d));
+            f
+        }
+        (None, None) => {
+            return Err(Error::Request(
+                s.missing(Item::Scenario, "--scenario (or --forecast)"),
+            ))
+        }
+    };
+    if f.rows.is_empty() {
+        return Err(Error::Request(
+            "the forecast has no rows in the review's dates".to_string(),
+        ));
+    }
+    Ok(f)
+}
+
+/// A review done: the base, the variants compared with it, and the fix
+/// with the review of the team plus the fix.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Outcome {
+    /// The report's title.
+    pub title: String,
+    /// The review of the team as it is.
+    pub review: CapacityReview,
+    /// Each variant against the base, channel by channel.
+    pub comparisons: Vec<Comparison>,
+    /// The cheapest fix and the review with it.
+    pub fix: Option<(Fix, CapacityReview)>,
+}
+
+impl Prepared {
+    /// Runs the review, the variants and the fix.
+    pub fn run(&self) -> Result<Outcome, Error> {
+        let r = &self.request;
+        let supply = match (&self.team, &self.staffing) {
+            (Some(t), _) => SupplySource::Team(t),
+            (None, Some((t, name))) => SupplySource::Staffing(t, name),
+            (None, None) => unreachable!("prepare checks for a supply"),
+        };
+        let inputs = CapacityInputs {
+            forecast: &self.forecast,
+            supply,
+            book: &self.book,
+            rules: self.rules.as_ref().map(|(x, s)| (x, s.as_str())),
+            adjust: None,
+        };
+        let opts = ReviewOptions {
+            replications: r.replications,
+            seed: r.seed,
+            threads: r.threads,
+            limits: r.limits,
+        };
+        let review = capacity_review(&inputs, &opts)?;
+        let mut comparisons = Vec::new();
+        for v in &self.variants {
+            let vi = CapacityInputs {
+                book: &v.book,
+                adjust: Some(&v.adjust),
+                ..inputs
+            };
+            let with = capacity_review(&vi, &opts)?;
+            comparisons.extend(crate::whatif::compare(&v.name, &review, &with));
+        }
+        let fix = match (&self.rules, r.recommend) {
+            (Some((rules, source)), true) => {
+                let fix = self.fix(&review, rules, source)?;
+                let with = add_fix(&review.available, &fix.staffing);
+                let fi = CapacityInputs {
+                    supply: SupplySource::Staffing(&with, "the fix"),
+                    adjust: None,
+                    ..inputs
+                };
+                let after = capacity_review(&fi, &opts)?;
+                Some((fix, after))
+            }
+            _ => None,
+        };
+        let title = self
+            .scenario
+            .as_ref()
+            .and_then(|(s, _)| s.name.clone())
+            .unwrap_or_else(|| "Capacity review".to_string());
+        Ok(Outcome {
+            title,
+            review,
+            comparisons,
+            fix,
+        })
+    }
+
+    /// The cheapest temporary shifts covering the review's shortfall,
+    /// priced with the team's calendar (else the scenario's).
+    fn fix(&self, review: &CapacityReview, rules: &ShiftRules, source: &str) -> Result<Fix, Error> {
+        let calendar = match (&self.team, &self.scenario) {
+            (Some(t), _) => t.calendar.clone(),
+            (None, Some((s, _))) => s.calendar_data.clone(),
+            (None, None) => crate::calendar::Calendar::default(),
+        };
+        let sched = crate::schedule::ScheduleOptions {
+            solver: crate::schedule::SolverChoice::Microlp,
+            node_limit: Some(self.request.fix_node_limit),
+            ..crate::schedule::ScheduleOptions::default()
+        };
+        Ok(crate::whatif::recommend(
+            review, rules, source, &calendar, &sched,
+        )?)
+    }
+}
+
+/// `available` plus the fix's agents, interval by interval.
+fn add_fix(available: &StaffingTable, fix: &StaffingTable) -> StaffingTable {
+    let add: HashMap<(Date, Time, &str), u32> = fix
+        .rows
+        .iter()
+        .map(|x| ((x.date, x.time, x.group.as_str()), x.agents))
+        .collect();
+    let mut with = available.clone();
+    for row in &mut with.rows {
+        if let Some(n) = add.get(&(row.date, row.time, row.group.as_str())) {
+            row.agents = row.agents.saturating_add(*n);
+        }
+    }
+    with
+}
+
+impl Outcome {
+    /// Agent-intervals short of the requirement.
+    pub fn short(&self) -> u64 {
+        self.review
+            .intervals
+            .iter()
+            .map(|r| u64::from(r.short))
+            .sum()
+    }
+
+    /// Intervals whose simulated service misses a target.
+    pub fn misses(&self) -> usize {
+        self.review
+            .intervals
+            .iter()
+            .filter(|r| r.misses_target)
+            .count()
+    }
+
+    /// Whether the team meets every target with no shortfall.
+    pub fn meets_targets(&self) -> bool {
+        self.short() == 0 && self.misses() == 0
+    }
+
+    /// The summary: the variants, the shortfall, each channel's service,
+    /// the campaigns and blends, and the fix.
+    pub fn summary(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for c in &self.comparisons {
+            out.push(format!(
+                "variant {:?}: {} service level {:+.1} ± {:.1} points (paired; ± {:.1} unpaired), cost {:+.0}",
+                c.variant,
+                c.channel,
+                100.0 * c.paired.mean,
+                100.0 * c.paired.ci95,
+                100.0 * c.unpaired_ci95,
+                c.cost_delta
+            ));
+        }
+        let misses = self.misses();
+        out.push(format!(
+            "{} agent-intervals short of the requirement, {} interval(s) where the simulated service misses a target",
+            self.short(),
+            misses
+        ));
+        let review = &self.review;
+        let outbound: Vec<&str> = review
+            .campaigns
+            .iter()
+            .map(|c| c.channel.as_str())
+            .collect();
+        for c in review
+            .channels
+            .iter()
+            .filter(|c| !outbound.contains(&c.channel.as_str()))
+        {
+            let sl = c.service_level.mean;
+            out.push(format!(
+                "{}: service level {}, {:.0} agent-hours short, worst day {}",
+                c.channel,
+                if sl.is_finite() {
+                    format!("{:.1}%", 100.0 * sl)
+                } else {
+                    "-".into()
+                },
+                c.short_h,
+                c.worst_day
+                    .map_or("-".to_string(), |(d, v)| format!("{d} ({:.1}%)", 100.0 * v))
+            ));
+        }
+        out.extend(super::campaign_lines(&review.campaigns));
+        for b in &review.blends {
+            out.push(format!(
+                "blend {}: {} agents call out on {} with {} (chosen by simulation, day by day): {:.0} outbound calls by them, {:.0} by the collectors",
+                b.blend.group,
+                b.blend.inbound,
+                b.blend.outbound,
+                super::reserve_text(b),
+                b.calls_by_blended,
+                b.calls_by_collectors
+            ));
+        }
+        if let Some((fix, after)) = &self.fix {
+            let left = after.intervals.iter().filter(|x| x.misses_target).count();
+            out.push(format!(
+                "the cheapest fix costs {:.0}; intervals missing a target: {} before, {} after{}",
+                fix.cost,
+                misses,
+                left,
+                if fix.uncovered > 0 {
+                    format!(
+                        " ({} agent-intervals no shift type can cover)",
+                        fix.uncovered
+                    )
+                } else {
+                    String::new()
+                }
+            ));
+        }
+        out
+    }
+
+    /// The interval table alone (what the review prints with no output
+    /// directory).
+    pub fn intervals_table(&self) -> Result<Table, Error> {
+        Table::write(FILES[1], |b| {
+            crate::review::write_review(b, &self.review.intervals)
+        })
+    }
+
+    /// Every output, in the order of [`FILES`]: the page, then the tables.
+    pub fn tables(&self) -> Result<Vec<Table>, Error> {
+        let review = &self.review;
+        let page = crate::report::capacity_page(
+            review,
+            &format!("Capacity review: {}", self.title),
+            &self.comparisons,
+            self.fix
+                .as_ref()
+                .map(|(fix, after)| crate::report::FixView {
+                    fix,
+                    misses_before: self.misses(),
+                    after,
+                }),
+        )?;
+        Ok(vec![
+            Table {
+                name: FILES[0],
+                bytes: page.into_bytes(),
+            },
+            self.intervals_table()?,
+            Table::write(FILES[2], |b| crate::capacity::write_days(b, &review.days))?,
+            Table::write(FILES[3], |b| {
+                crate::requirement::write_staffing_table_as(&review.available, b, "group")
+            })?,
+            Table::write(FILES[4], |b| {
+                crate::capacity::write_supply(b, &review.supply)
+            })?,
+            Table::write(FILES[5], |b| {
+                crate::whatif::write_comparisons(b, &self.comparisons)
+            })?,
+            match &self.fix {
+                Some((fix, _)) => Table::write(FILES[6], |b| fix.roster.write_roster(b))?,
+                None => Table {
+                    name: FILES[6],
+                    bytes: b"date,shift,start,end,agents,breaks,channel\n".to_vec(),
+                },
+            },
+            Table::write(FILES[7], |b| {
+                crate::capacity::write_campaigns(b, &review.campaigns)
+            })?,
+        ])
+    }
+}

@@ -1,0 +1,138 @@
+//! The workflows through the library's jobs layer, as a planning tool runs
+//! them: no binary, no flags; the shipped centre with overrides.
+
+use super::*;
+use wfm::centre::Centre;
+use wfm::jobs;
+
+fn centre() -> Centre {
+    Centre::from_path(&root().join("wfm.toml")).unwrap()
+}
+
+#[test]
+fn a_review_with_a_team_what_ifs_and_the_fix() {
+    let mut req = jobs::review::Request::on(Some(centre()));
+    req.what_if = Some(scenario("whatif_spring_festival.toml"));
+    req.recommend = true;
+    req.replications = 6;
+    req.fix_node_limit = 100;
+    // A request is data: it survives a round trip through JSON.
+    let json = serde_json::to_string(&req).unwrap();
+    assert_eq!(
+        serde_json::from_str::<jobs::review::Request>(&json).unwrap(),
+        req
+    );
+    let job = jobs::review::prepare(&req).unwrap();
+    // The centre, its files and the what-if file are inputs: no output may
+    // replace them.
+    let inputs: Vec<_> = job.setup.inputs.iter().map(|(_, p)| p.clone()).collect();
+    for f in ["wfm.toml", "scenarios/team_spring_festival.toml"] {
+        assert!(
+            inputs.iter().any(|p| p.ends_with(f)),
+            "{f} not in {inputs:?}"
+        );
+    }
+    assert!(inputs
+        .iter()
+        .any(|p| p.ends_with("whatif_spring_festival.toml")));
+    let out = job.run().unwrap();
+    assert!(!out.meets_targets(), "the shipped holiday is short");
+    assert!(out.short() > 0);
+    // Every variant of the file is compared, channel by channel.
+    let names: std::collections::BTreeSet<&str> =
+        out.comparisons.iter().map(|c| c.variant.as_str()).collect();
+    assert!(names.len() >= 2, "{names:?}");
+    // The fix: shifts that cost money and leave fewer misses than before.
+    let (fix, after) = out.fix.as_ref().unwrap();
+    assert!(fix.cost > 0.0);
+    let left = after.intervals.iter().filter(|r| r.misses_target).count();
+    assert!(left < out.misses(), "{left} vs {}", out.misses());
+    // The summary names the fix; the tables are the review's files, in order.
+    assert!(out
+        .summary()
+        .iter()
+        .any(|l| l.starts_with("the cheapest fix costs")));
+    let tables = out.tables().unwrap();
+    let names: Vec<&str> = tables.iter().map(|t| t.name).collect();
+    assert_eq!(names, jobs::review::FILES);
+    assert_eq!(tables[1], out.intervals_table().unwrap());
+    assert!(tables[6].bytes.len() > 100, "fix.csv has the shifts");
+    // The same request gives the same numbers, byte for byte.
+    let again = jobs::review::prepare(&req).unwrap().run().unwrap();
+    assert_eq!(again.tables().unwrap(), tables);
+}
+
+#[test]
+fn a_review_needs_a_supply_and_says_which_key_gives_it() {
+    let mut c = centre();
+    c.file.team = None;
+    let req = jobs::review::Request::on(Some(c));
+    let e = jobs::review::prepare(&req).unwrap_err().to_string();
+    assert!(e.contains("set `team` in the centre file"), "{e}");
+    let mut req = jobs::review::Request::on(Some(centre()));
+    req.replications = 0;
+    let e = jobs::review::prepare(&req).unwrap_err().to_string();
+    assert!(e.contains("replications"), "{e}");
+}
+
+#[test]
+fn a_capacity_plan_with_the_optimizer_and_attrition_variants() {
+    let mut req = jobs::capacity::Request::on(Some(centre()));
+    req.to = Some(jiff::civil::date(2026, 7, 5));
+    req.optimize_hiring = true;
+    req.attrition_weekly = vec![0.005, 0.012];
+    let out = jobs::capacity::prepare(&req).unwrap().run().unwrap();
+    assert_eq!(out.name, "attrition 0.005");
+    assert_eq!(out.variants.len(), 1);
+    assert_eq!(out.variants[0].0, "attrition 0.012");
+    let o = out.plan.optimizer.as_ref().expect("the optimizer ran");
+    assert!(o.objective.is_finite());
+    // Lower attrition keeps more agents: the plan's last week has more
+    // headcount than the variant's.
+    let heads = |p: &wfm::longrange::CapacityPlan| -> u64 {
+        let last = p.rows.iter().map(|r| r.week_start).max().unwrap();
+        p.rows
+            .iter()
+            .filter(|r| r.week_start == last)
+            .map(|r| u64::from(r.week.headcount))
+            .sum()
+    };
+    assert!(heads(&out.plan) > heads(&out.variants[0].1));
+    let names: Vec<&str> = out.tables().unwrap().iter().map(|t| t.name).collect();
+    assert_eq!(names, jobs::capacity::FILES);
+    // An attrition rate out of range is the hiring file's error, at its key.
+    req.attrition_weekly = vec![1.5];
+    let e = jobs::capacity::prepare(&req).unwrap_err().to_string();
+    assert!(e.contains("[attrition] weekly"), "{e}");
+}
+
+#[test]
+fn a_roster_of_named_agents_and_its_check() {
+    let req = jobs::roster::Request::on(Some(centre()));
+    let job = jobs::roster::prepare(&req).unwrap();
+    let out = job.run().unwrap();
+    let r = &out.plan.roster;
+    assert!(!r.assignments.is_empty());
+    assert!(out.summary()[0].contains("shifts assigned"));
+    let tables = out.tables().unwrap();
+    let names: Vec<&str> = tables.iter().map(|t| t.name).collect();
+    assert_eq!(names, jobs::roster::FILES);
+    // The roster it wrote passes its own check.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("assignments.csv");
+    std::fs::write(&path, &tables[1].bytes).unwrap();
+    let check = jobs::roster::check(&jobs::roster::CheckRequest {
+        centre: Some(centre()),
+        assignments: path,
+        agents: None,
+        shifts: None,
+        rules: None,
+        calendar: None,
+        from: None,
+        to: None,
+        leave: None,
+    })
+    .unwrap();
+    assert_eq!(check.assignments, r.assignments.len());
+    assert!(check.violations.is_empty(), "{:?}", check.violations);
+}
