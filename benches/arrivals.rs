@@ -5,12 +5,12 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use wfm::arrivals::{stream_rng, ArrivalProcess, Overdispersion};
-use wfm::scenario::Scenario;
+use wfm::demand::scenario::Scenario;
+use wfm::models::arrivals::{stream_rng, ArrivalProcess, Overdispersion};
 
 fn sampling(c: &mut Criterion) {
     // A week of 30-minute intervals with a lender's workday shape, ~1 million arrivals.
-    let shape = wfm::scenario::builtin_profile("lender-workday", 30).unwrap();
+    let shape = wfm::demand::scenario::builtin_profile("lender-workday", 30).unwrap();
     let vols: Vec<f64> = (0..7 * 48).map(|i| 150_000.0 * shape[i % 48]).collect();
     let total: f64 = vols.iter().sum();
     let p = ArrivalProcess::new(&vols, 30).unwrap();

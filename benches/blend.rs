@@ -4,8 +4,8 @@
 //! `cargo bench --bench blend -- --warm-up-time 1 --measurement-time 5`
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use wfm::channels::{ChannelBook, ChannelKind};
-use wfm::erlang::SlDefinition;
+use wfm::models::channels::{ChannelBook, ChannelKind};
+use wfm::models::erlang::SlDefinition;
 use wfm::sim::{ChannelSpec, GroupSpec, SimBuilder, Simulation};
 
 const N: usize = 48;
@@ -80,10 +80,10 @@ fn blend(c: &mut Criterion) {
     // Blended with a predictive campaign on accounts: the dialer keeps lines
     // ringing for the idle agents beyond the reserve, 30% reach, per-account
     // daily caps; a list longer than the agents can make.
-    let campaign = wfm::dialer::Campaign {
-        mode: wfm::dialer::DialerMode::Predictive,
+    let campaign = wfm::models::dialer::Campaign {
+        mode: wfm::models::dialer::DialerMode::Predictive,
         pacing: Some(2.0),
-        ..wfm::dialer::Campaign::default()
+        ..wfm::models::dialer::Campaign::default()
     };
     let predictive = blended_centre()
         .call_list("outbound", vec![20_000; N])

@@ -5,19 +5,25 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use wfm::channels::{ChannelBook, ChannelSettings};
-use wfm::forecast::{Forecast, ForecastRow};
-use wfm::requirement::staff_forecast;
-use wfm::staffing::{required_agents, Model, Targets, Workload};
+use wfm::demand::forecast::{Forecast, ForecastRow};
+use wfm::models::channels::{ChannelBook, ChannelSettings};
+use wfm::models::requirement::staff_forecast;
+use wfm::models::staffing::{required_agents, Model, Targets, Workload};
 
 fn one_interval(c: &mut Criterion) {
     let t = Targets::default();
     c.bench_function("erlang_b 5000 agents 5000 Erl", |b| {
-        b.iter(|| wfm::erlang::erlang_b(black_box(5000), black_box(5000.0)))
+        b.iter(|| wfm::models::erlang::erlang_b(black_box(5000), black_box(5000.0)))
     });
-    let qa = wfm::erlang::ErlangA::new(5000.0, 300.0, 180.0).unwrap();
+    let qa = wfm::models::erlang::ErlangA::new(5000.0, 300.0, 180.0).unwrap();
     c.bench_function("erlang-a metrics 5000 agents 5000 Erl", |b| {
-        b.iter(|| qa.metrics(black_box(5000), 20.0, wfm::erlang::SlDefinition::Offered))
+        b.iter(|| {
+            qa.metrics(
+                black_box(5000),
+                20.0,
+                wfm::models::erlang::SlDefinition::Offered,
+            )
+        })
     });
     for &load in &[100.0, 5000.0] {
         // volume for `load` Erlangs of 300 s calls in 30 minutes

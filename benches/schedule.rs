@@ -5,11 +5,11 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use wfm::grid::IntervalGrid;
-use wfm::requirement::Requirement;
-use wfm::schedule::{schedule, ScheduleOptions, Status};
-use wfm::shifts::ShiftRules;
-use wfm::staffing::{required_agents, Model, Targets, Workload};
+use wfm::core::grid::IntervalGrid;
+use wfm::models::requirement::Requirement;
+use wfm::models::staffing::{required_agents, Model, Targets, Workload};
+use wfm::optimize::schedule::{schedule, ScheduleOptions, Status};
+use wfm::optimize::shifts::ShiftRules;
 
 const RULES: &str = r#"
 [[shift]]
@@ -38,7 +38,7 @@ end = "23:00"
 /// Erlang C agents (80/20) for a lender's workday of `daily` calls on a
 /// 15-minute grid, for `days` days with weekday factors.
 fn requirement(daily: f64, days: usize) -> Requirement {
-    let shape = wfm::scenario::builtin_profile("lender-workday", 15).unwrap();
+    let shape = wfm::demand::scenario::builtin_profile("lender-workday", 15).unwrap();
     let dow = [1.1, 1.0, 1.0, 0.95, 1.0, 0.6, 0.5];
     let mut need = Vec::new();
     for d in 0..days {
@@ -79,7 +79,7 @@ fn bench(c: &mut Criterion) {
         },
     );
     let mut week_rules = day_rules.clone();
-    week_rules.weekly = Some(wfm::shifts::Weekly {
+    week_rules.weekly = Some(wfm::optimize::shifts::Weekly {
         max_days: 5,
         days_off: None,
         max_headcount: None,

@@ -3,8 +3,8 @@
 //! `cargo bench --bench sim -- --warm-up-time 1 --measurement-time 5`
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use wfm::channels::{ChannelBook, ChannelKind};
-use wfm::erlang::SlDefinition;
+use wfm::models::channels::{ChannelBook, ChannelKind};
+use wfm::models::erlang::SlDefinition;
 use wfm::sim::{ChannelSpec, GroupSpec, SimBuilder};
 
 fn voice(c: &mut Criterion) {

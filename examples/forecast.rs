@@ -1,7 +1,7 @@
 //! A forecast from a scenario (weekday and intraday shapes, the calendar,
 //! repayment-date surges): `cargo run --example forecast`.
 
-use wfm::scenario::Scenario;
+use wfm::demand::scenario::Scenario;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (scenario, warnings) = Scenario::from_path("scenarios/lender_week.toml".as_ref())?;

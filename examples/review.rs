@@ -2,7 +2,7 @@
 //! as it is against Spring Festival, a what-if, and the cheapest fix:
 //! `cargo run --release --example review`.
 
-use wfm::centre::Centre;
+use wfm::core::centre::Centre;
 use wfm::jobs::review::{prepare, Request};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

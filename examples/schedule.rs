@@ -1,9 +1,9 @@
 //! The cheapest roster of real shifts covering a requirement, with the
 //! solver's proof of how good it is: `cargo run --example schedule`.
 
-use wfm::requirement::{Requirement, StaffingTable};
-use wfm::schedule::{schedule, ScheduleOptions};
-use wfm::shifts::ShiftRules;
+use wfm::models::requirement::{Requirement, StaffingTable};
+use wfm::optimize::schedule::{schedule, ScheduleOptions};
+use wfm::optimize::shifts::ShiftRules;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let src = "scenarios/roster_requirements.csv";

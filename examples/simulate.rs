@@ -2,9 +2,9 @@
 //! compare the simulated service with the formula's target:
 //! `cargo run --example simulate`.
 
-use wfm::channels::{ChannelBook, ChannelsFile};
-use wfm::forecast::Forecast;
-use wfm::requirement::{staff_forecast, StaffingRow, StaffingTable};
+use wfm::demand::forecast::Forecast;
+use wfm::models::channels::{ChannelBook, ChannelsFile};
+use wfm::models::requirement::{staff_forecast, StaffingRow, StaffingTable};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (forecast, _) = Forecast::from_path("scenarios/lender_day.csv".as_ref(), 30)?;

@@ -1,10 +1,10 @@
 //! Staff one interval, then a whole day's forecast, as a planning tool
 //! does: `cargo run --example staff`.
 
-use wfm::channels::{ChannelBook, ChannelsFile};
-use wfm::forecast::Forecast;
-use wfm::requirement::staff_forecast;
-use wfm::staffing::{required_agents, Model, Targets, Workload};
+use wfm::demand::forecast::Forecast;
+use wfm::models::channels::{ChannelBook, ChannelsFile};
+use wfm::models::requirement::staff_forecast;
+use wfm::models::staffing::{required_agents, Model, Targets, Workload};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     // One interval: 400 calls in a half hour, 4 minutes each, 80% answered

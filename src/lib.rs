@@ -1,47 +1,47 @@
 //! `wfm`: workforce management for contact centers.
 //!
-//! The modules are the concepts a planner meets, lowest first (no module
-//! imports one above it):
+//! The modules are the layers of the crate, lowest first (no layer imports
+//! one above it):
 //!
-//! - Core: [`centre`]: the centre file `wfm.toml` that names every input
-//!   once; [`input`]: positioned input errors and warnings; [`textio`]:
-//!   dates, times, the CSV record loop, numbers, the size-capped reader;
-//!   [`grid`]: the interval grid; [`calendar`]: holidays and make-up
-//!   workdays; [`solver`]: the LP/MIP backends behind one small API.
-//! - Models: [`erlang`]: exact Erlang B, C and A; [`staffing`]: the fewest
-//!   agents that meet every target, chat and deferred work; [`dist`]:
-//!   handle-time and patience shapes; [`arrivals`]: the random arrival
-//!   process and the crate's generator; [`dialer`]: preview, progressive
-//!   and predictive dialers; [`channels`]: per-channel settings (TOML).
-//! - Demand: [`forecast`]: the forecast CSV; [`scenario`]: demand as a
-//!   planner knows it (TOML) and the forecast it gives; [`collections`]:
-//!   the outbound workload of the repayment cycle; [`fit`]: a scenario
-//!   learnt from history; [`backtest`]: rolling-origin backtests of it.
-//! - Requirement: [`requirement`]: a forecast staffed row by row, the
-//!   staffing table, the requirement on a grid; [`opening`]: the opening
-//!   rule (closed hours' work moves to the opening).
-//! - Supply: [`team`]: the team as it is (standing roster, leave, changes)
-//!   and the agents it has on duty; [`longrange`]: the long-range capacity
-//!   plan (headcount flow, attrition, hiring classes, the hiring optimizer).
-//! - Simulation: [`sim`]: the discrete-event simulator.
-//! - Optimization: [`shifts`]: shift rules (TOML) and candidate shifts;
-//!   [`schedule`]: the roster optimizer; [`multiskill`]: staffing of
-//!   cross-trained groups by simulation; [`rostering`]: rosters of named
-//!   agents under labour rules.
-//! - Workflows: [`plan`]: forecast → requirement → roster → simulation in
-//!   rounds; [`review`]: the interval review of a staffing; [`capacity`]:
-//!   the holiday capacity review; [`whatif`]: variants on common random
-//!   numbers and the cheapest fix.
+//! - [`core`]: the centre file `wfm.toml` that names every input once
+//!   ([`core::centre`]), positioned input errors and warnings
+//!   ([`core::input`]), dates, times, the CSV record loop and numbers
+//!   ([`core::textio`]), the interval grid ([`core::grid`]) and the holiday
+//!   calendar ([`core::calendar`]).
+//! - [`models`]: exact Erlang B, C and A ([`models::erlang`]); the fewest
+//!   agents that meet every target, chat and deferred work
+//!   ([`models::staffing`]); handle-time and patience shapes
+//!   ([`models::dist`]); the arrival process and the crate's generator
+//!   ([`models::arrivals`]); dialers ([`models::dialer`]); per-channel
+//!   settings ([`models::channels`]); a forecast staffed row by row and the
+//!   requirement on a grid ([`models::requirement`]); the opening rule
+//!   ([`models::opening`]).
+//! - [`demand`]: the forecast CSV ([`demand::forecast`]), scenarios and
+//!   their forecast ([`demand::scenario`]), the collections workload
+//!   ([`demand::collections`]), a scenario learnt from history
+//!   ([`demand::fit`]) and its backtest ([`demand::backtest`]).
+//! - [`supply`]: the team as it is and the agents it has on duty
+//!   ([`supply::team`]); the long-range capacity plan of `wfm capacity`
+//!   ([`supply::capacity`]).
+//! - [`sim`]: the discrete-event simulator.
+//! - [`optimize`]: the LP/MIP backends ([`optimize::solver`]), shift rules
+//!   and candidates ([`optimize::shifts`]), the roster optimizer
+//!   ([`optimize::schedule`]), cross-trained groups
+//!   ([`optimize::multiskill`]) and rosters of named agents
+//!   ([`optimize::roster`]).
+//! - The workflows: [`plan`] (`wfm plan`: forecast → requirement → roster →
+//!   simulation in rounds) and [`review`] (`wfm review`: the holiday
+//!   capacity review, with the interval review in [`review::intervals`] and
+//!   the what-ifs and the cheapest fix in [`review::whatif`]).
 //! - [`jobs`]: one module per command, each a whole job (a request, its
 //!   inputs read and checked once, the run, the summary and the tables).
-//! - Output: [`report`]: the HTML pages; [`output`]: output sets written all
-//!   or nothing.
+//! - [`report`]: the HTML pages; [`io`]: output sets written all or nothing.
 //!
 //! The `wfm` binary is a thin layer over these modules; everything it does
 //! can be done from a planning tool through them.
 //!
 //! ```
-//! use wfm::staffing::{required_agents, Model, Targets, Workload};
+//! use wfm::models::staffing::{required_agents, Model, Targets, Workload};
 //! // 400 calls in a half hour, 4 minutes each, 80% answered within 20 s,
 //! // and callers who hang up after two minutes on average.
 //! let mut work = Workload::voice(400.0, 240.0, 30.0);
@@ -59,38 +59,16 @@
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
 
-pub mod arrivals;
-pub mod backtest;
-pub mod calendar;
-pub mod capacity;
-pub mod centre;
-pub mod channels;
-pub mod collections;
-pub mod dialer;
-pub mod dist;
-pub mod erlang;
-pub mod fit;
-pub mod forecast;
-pub mod grid;
-pub mod input;
+pub mod core;
+pub mod demand;
+pub mod io;
 pub mod jobs;
-pub mod longrange;
-pub mod multiskill;
-pub mod opening;
-pub mod output;
+pub mod models;
+pub mod optimize;
 pub mod plan;
 #[cfg(test)]
 mod prec;
 pub mod report;
-pub mod requirement;
 pub mod review;
-pub mod rostering;
-pub mod scenario;
-pub mod schedule;
-pub mod shifts;
 pub mod sim;
-pub mod solver;
-pub mod staffing;
-pub mod team;
-pub mod textio;
-pub mod whatif;
+pub mod supply;

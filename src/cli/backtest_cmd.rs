@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use super::centre_ctx::Ctx;
 use anyhow::Result;
 use clap::Args;
+use wfm::io::output::OutputSet;
 use wfm::jobs::backtest::Request;
-use wfm::output::OutputSet;
 
 /// Arguments of `wfm backtest`.
 #[derive(Debug, Args)]

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use super::centre_ctx::Ctx;
 use anyhow::{bail, Result};
 use clap::Args;
+use wfm::io::output::OutputSet;
 use wfm::jobs::capacity::{Request, FILES};
-use wfm::output::OutputSet;
 
 use super::{parse_date_flag, ChannelFlags, NodeLimit};
 
@@ -56,7 +56,7 @@ pub struct CapacityArgs {
     #[arg(long, default_value_t = wfm::jobs::capacity::DEFAULT_TIME_LIMIT_S, value_name = "S")]
     time_limit_s: f64,
     /// Longest horizon, weeks
-    #[arg(long, default_value_t = wfm::longrange::DEFAULT_MAX_WEEKS, value_name = "N")]
+    #[arg(long, default_value_t = wfm::supply::capacity::DEFAULT_MAX_WEEKS, value_name = "N")]
     max_weeks: u32,
     /// Output directory: capacity.csv, hiring.csv, variants.csv, index.html [default: capacity.csv on stdout]
     #[arg(long, value_name = "DIR")]

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use anyhow::Result;
-use wfm::centre::Centre;
+use wfm::core::centre::Centre;
 
 /// The centre (if any).
 pub struct Ctx {

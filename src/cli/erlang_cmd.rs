@@ -3,9 +3,9 @@
 use anyhow::{bail, Result};
 use clap::{Args, ValueEnum};
 use serde::Serialize;
-use wfm::channels::ChannelBook;
-use wfm::erlang::Metrics;
-use wfm::staffing::{fte, metrics_for, required_agents, Model, Workload};
+use wfm::models::channels::ChannelBook;
+use wfm::models::erlang::Metrics;
+use wfm::models::staffing::{fte, metrics_for, required_agents, Model, Workload};
 
 use super::{parse_model, ChannelFlags};
 

@@ -7,7 +7,7 @@ use anyhow::Result;
 use clap::Args;
 use wfm::jobs::fit::Request;
 
-use wfm::output::OutputSet;
+use wfm::io::output::OutputSet;
 
 /// Arguments of `wfm fit`.
 #[derive(Debug, Args)]

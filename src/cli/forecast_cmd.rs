@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use super::centre_ctx::Ctx;
 use anyhow::Result;
 use clap::Args;
+use wfm::io::output::OutputSet;
 use wfm::jobs::forecast::Request;
-use wfm::output::OutputSet;
 
 use super::parse_date_flag;
 
@@ -54,14 +54,14 @@ pub fn run(a: ForecastArgs, ctx: &Ctx) -> Result<i32> {
         to: a.to,
         interval_min: a.interval_min,
         sample_seed: a.sample_seed,
-        overdispersion: wfm::arrivals::Overdispersion {
+        overdispersion: wfm::models::arrivals::Overdispersion {
             day_cv: a.day_cv,
             interval_cv: a.interval_cv,
         },
         quantiles: a.quantiles.clone(),
         max_rows: a
             .max_rows
-            .unwrap_or(wfm::scenario::DEFAULT_MAX_FORECAST_ROWS),
+            .unwrap_or(wfm::demand::scenario::DEFAULT_MAX_FORECAST_ROWS),
     };
     let mut outs = OutputSet::new();
     super::given_inputs(ctx, &mut outs, &[("--scenario", a.scenario.as_deref())]);

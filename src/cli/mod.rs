@@ -22,9 +22,9 @@ mod simulate_cmd;
 mod staff;
 
 use clap::{Args, Parser, Subcommand};
-use wfm::channels::ChannelSettings;
-use wfm::erlang::SlDefinition;
-use wfm::staffing::Model;
+use wfm::models::channels::ChannelSettings;
+use wfm::models::erlang::SlDefinition;
+use wfm::models::staffing::Model;
 
 /// Contact-center workforce management: forecasts, Erlang staffing, simulation, rosters.
 #[derive(Debug, Parser)]
@@ -135,7 +135,7 @@ impl LimitFlags {
 /// any output is claimed: an output naming one is refused before any work.
 fn given_inputs(
     ctx: &centre_ctx::Ctx,
-    outs: &mut wfm::output::OutputSet,
+    outs: &mut wfm::io::output::OutputSet,
     given: &[(&str, Option<&std::path::Path>)],
 ) {
     for (what, p) in wfm::jobs::Setup::new(ctx.centre.clone()).inputs {
@@ -151,7 +151,7 @@ fn given_inputs(
 /// Prints a prepared job's notes and warnings and records every file it
 /// read as an input (one named by another input, found only now, stops the
 /// commit if an output names it).
-fn prepared(s: &wfm::jobs::Setup, outs: &mut wfm::output::OutputSet) {
+fn prepared(s: &wfm::jobs::Setup, outs: &mut wfm::io::output::OutputSet) {
     print_setup(s);
     for (what, p) in &s.inputs {
         outs.input(what.as_str(), p);
@@ -223,7 +223,7 @@ fn parse_sl_def(s: &str) -> Result<SlDefinition, String> {
 }
 
 fn parse_date_flag(s: &str) -> Result<jiff::civil::Date, String> {
-    wfm::textio::parse_date(s).ok_or_else(|| format!("expected a date YYYY-MM-DD, got {s:?}"))
+    wfm::core::textio::parse_date(s).ok_or_else(|| format!("expected a date YYYY-MM-DD, got {s:?}"))
 }
 
 fn parse_model(s: &str) -> Result<Model, String> {
@@ -244,7 +244,7 @@ impl ChannelFlags {
             concurrency: self.concurrency,
             sl_definition: self.sl_definition,
             kind: if self.concurrency.is_some_and(|k| k > 1) {
-                Some(wfm::channels::ChannelKind::Chat)
+                Some(wfm::models::channels::ChannelKind::Chat)
             } else {
                 None
             },
@@ -254,7 +254,7 @@ impl ChannelFlags {
 }
 
 /// Prints warnings about inputs that were read anyway.
-fn warn_all(warnings: &[wfm::input::Warning]) {
+fn warn_all(warnings: &[wfm::core::input::Warning]) {
     for w in warnings {
         diag!("wfm: warning: {w}");
     }

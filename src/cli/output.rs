@@ -1,6 +1,6 @@
 //! Diagnostics that never cost the result: stderr may be closed, full or a
 //! pipe whose reader has gone; a failed diagnostic is dropped, never a panic.
-//! Output files go through [`wfm::output::OutputSet`].
+//! Output files go through [`wfm::io::output::OutputSet`].
 
 use std::io::Write;
 
@@ -13,7 +13,7 @@ pub fn diag_line(args: std::fmt::Arguments<'_>) {
 /// Writes text to stdout for a command whose whole answer is that text
 /// (`wfm erlang`). A closed pipe ends quietly; a closed stdout is an error.
 pub fn print_answer(text: &str) -> anyhow::Result<()> {
-    let mut set = wfm::output::OutputSet::new();
+    let mut set = wfm::io::output::OutputSet::new();
     let id = set.claim(None, "--format")?;
     set.set(id, text.as_bytes().to_vec());
     set.commit()?;

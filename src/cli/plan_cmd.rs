@@ -8,7 +8,7 @@ use wfm::jobs::plan::{Request, FILES, GROUP_FILES};
 
 use super::centre_ctx::Ctx;
 use super::parse_date_flag;
-use wfm::output::OutputSet;
+use wfm::io::output::OutputSet;
 
 /// Arguments of `wfm plan`.
 #[derive(Debug, Args)]
@@ -61,7 +61,7 @@ pub struct PlanArgs {
     limits: super::LimitFlags,
     /// MIP solver: microlp (the default: its node limit makes the plan reproducible), or cbc when built with `--features cbc`
     #[arg(long, value_parser = super::schedule_cmd::parse_solver, value_name = "SOLVER")]
-    solver: Option<wfm::schedule::SolverChoice>,
+    solver: Option<wfm::optimize::schedule::SolverChoice>,
     /// Plan by the channels file's [group.NAME] agent groups (multi-skill), next to planning each channel on its own; adds groups.csv and comparison.csv
     #[arg(long)]
     groups: bool,
@@ -107,7 +107,7 @@ fn request(a: &PlanArgs, ctx: &Ctx) -> Result<Request> {
         o.schedule.max_candidates = m;
     }
     if a.groups {
-        o.groups = Some(wfm::multiskill::GroupStaffOptions {
+        o.groups = Some(wfm::optimize::multiskill::GroupStaffOptions {
             replications: a.group_replications,
             seed: a.seed,
             bucket_share: a.bucket_share,

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use super::centre_ctx::Ctx;
 use anyhow::Result;
 use clap::Args;
+use wfm::io::output::OutputSet;
 use wfm::jobs::review::{Request, FILES};
-use wfm::output::OutputSet;
 
 use super::{parse_date_flag, ChannelFlags};
 

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use super::centre_ctx::Ctx;
 use anyhow::{bail, Result};
 use clap::Args;
+use wfm::io::output::OutputSet;
 use wfm::jobs::roster::{CheckRequest, Request, FILES};
-use wfm::output::OutputSet;
 
 use super::parse_date_flag;
 
@@ -50,7 +50,7 @@ pub struct RosterArgs {
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
     /// Most agents x roster days to assign (the work grows with its square)
-    #[arg(long, default_value_t = wfm::rostering::DEFAULT_MAX_AGENT_DAYS, value_name = "N")]
+    #[arg(long, default_value_t = wfm::optimize::roster::DEFAULT_MAX_AGENT_DAYS, value_name = "N")]
     max_agent_days: u64,
 }
 

@@ -5,10 +5,10 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::Args;
 use wfm::jobs::schedule::Request;
-use wfm::schedule::{Roster, SolverChoice};
+use wfm::optimize::schedule::{Roster, SolverChoice};
 
 use super::centre_ctx::Ctx;
-use wfm::output::OutputSet;
+use wfm::io::output::OutputSet;
 
 /// Arguments of `wfm schedule`.
 #[derive(Debug, Args)]
@@ -81,7 +81,9 @@ pub fn run(a: ScheduleArgs, ctx: &Ctx) -> Result<i32> {
     let o = &mut req.options;
     o.time_limit_s = a.time_limit_s;
     o.node_limit = a.node_limit.0;
-    o.max_candidates = a.max_shifts.unwrap_or(wfm::shifts::DEFAULT_MAX_CANDIDATES);
+    o.max_candidates = a
+        .max_shifts
+        .unwrap_or(wfm::optimize::shifts::DEFAULT_MAX_CANDIDATES);
     o.mip_gap = a.mip_gap;
     if let Some(s) = a.solver {
         o.solver = s;

@@ -10,7 +10,7 @@ use wfm::jobs::simulate::Request;
 
 use super::centre_ctx::Ctx;
 use super::ChannelFlags;
-use wfm::output::OutputSet;
+use wfm::io::output::OutputSet;
 
 /// Arguments of `wfm simulate`.
 #[derive(Debug, Args)]
@@ -93,7 +93,7 @@ pub fn run(a: SimulateArgs, ctx: &Ctx) -> Result<i32> {
         seed: a.seed,
         threads: a.threads,
         limits: a.limits.limits()?,
-        overdispersion: wfm::arrivals::Overdispersion {
+        overdispersion: wfm::models::arrivals::Overdispersion {
             day_cv: a.day_cv,
             interval_cv: a.interval_cv,
         },
@@ -123,10 +123,8 @@ pub fn run(a: SimulateArgs, ctx: &Ctx) -> Result<i32> {
     };
     let summary_id = outs.claim(a.summary.as_deref(), "--summary")?;
     let started = Instant::now();
-    let bar = ProgressBar::with_draw_target(
-        Some(a.replications as u64),
-        ProgressDrawTarget::hidden(),
-    );
+    let bar =
+        ProgressBar::with_draw_target(Some(a.replications as u64), ProgressDrawTarget::hidden());
     bar.set_style(
         ProgressStyle::with_template(
             "{spinner} simulating [{bar:30}] {pos}/{len} replications, {elapsed}",

@@ -5,9 +5,9 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::Args;
 use wfm::jobs::staff::Request;
-use wfm::staffing::Model;
+use wfm::models::staffing::Model;
 
-use wfm::output::OutputSet;
+use wfm::io::output::OutputSet;
 
 use super::centre_ctx::Ctx;
 use super::{parse_model, ChannelFlags};
@@ -63,12 +63,14 @@ pub fn run(a: StaffArgs, ctx: &Ctx) -> Result<i32> {
         shifts: a.shifts.clone(),
         interval_min: a.interval_min,
         model: a.model,
-        groups: a.groups.then_some(wfm::multiskill::GroupStaffOptions {
-            replications: a.replications,
-            seed: a.seed,
-            bucket_share: a.bucket_share,
-            max_blocks: a.max_blocks,
-        }),
+        groups: a
+            .groups
+            .then_some(wfm::optimize::multiskill::GroupStaffOptions {
+                replications: a.replications,
+                seed: a.seed,
+                bucket_share: a.bucket_share,
+                max_blocks: a.max_blocks,
+            }),
         channel_defaults: a.flags.settings(),
     };
     let mut outs = OutputSet::new();

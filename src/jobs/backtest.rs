@@ -14,10 +14,10 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use super::{Error, Setup, Table};
-use crate::backtest::{BacktestOptions, BacktestRow, METHODS};
-use crate::centre::Centre;
-use crate::fit::FitOptions;
-use crate::forecast::Forecast;
+use crate::core::centre::Centre;
+use crate::demand::backtest::{BacktestOptions, BacktestRow, METHODS};
+use crate::demand::fit::FitOptions;
+use crate::demand::forecast::Forecast;
 
 /// What to backtest. Paths left `None` are the centre's (see
 /// [`super::fit::Request`]).
@@ -100,7 +100,7 @@ pub struct Outcome {
 impl Prepared {
     /// Fits and scores every method at every origin.
     pub fn run(&self) -> Result<Outcome, Error> {
-        let rows = crate::backtest::backtest(&self.history, &self.opts)
+        let rows = crate::demand::backtest::backtest(&self.history, &self.opts)
             .map_err(|e| Error::Request(format!("{}: {e}", self.history_name)))?;
         Ok(Outcome { rows })
     }
@@ -138,7 +138,7 @@ impl Outcome {
     /// The scores CSV.
     pub fn table(&self) -> Result<Table, Error> {
         Table::write("backtest.csv", |b| {
-            crate::backtest::write_backtest(b, &self.rows)
+            crate::demand::backtest::write_backtest(b, &self.rows)
         })
     }
 }

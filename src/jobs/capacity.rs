@@ -3,7 +3,7 @@
 //! the plan under other attrition rates side by side.
 //!
 //! ```no_run
-//! use wfm::centre::Centre;
+//! use wfm::core::centre::Centre;
 //! use wfm::jobs::capacity::{prepare, Request};
 //! let mut req = Request::on(Some(Centre::from_path("wfm.toml".as_ref()).unwrap()));
 //! req.optimize_hiring = true;
@@ -18,12 +18,12 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use super::{Error, Setup, Table};
-use crate::centre::{Centre, Item};
-use crate::channels::{ChannelBook, ChannelSettings};
-use crate::longrange::{CapacityPlan, HiringFile, LongRangeOptions};
-use crate::scenario::Scenario;
-use crate::shifts::ShiftRules;
-use crate::team::Team;
+use crate::core::centre::{Centre, Item};
+use crate::demand::scenario::Scenario;
+use crate::models::channels::{ChannelBook, ChannelSettings};
+use crate::optimize::shifts::ShiftRules;
+use crate::supply::capacity::{CapacityPlan, HiringFile, LongRangeOptions};
+use crate::supply::team::Team;
 
 /// The files of a capacity directory, in order; `capacity.csv` is what the
 /// plan prints with no directory.
@@ -96,7 +96,7 @@ impl Request {
             every_week: false,
             node_limit: Some(DEFAULT_NODE_LIMIT),
             time_limit_s: DEFAULT_TIME_LIMIT_S,
-            max_weeks: crate::longrange::DEFAULT_MAX_WEEKS,
+            max_weeks: crate::supply::capacity::DEFAULT_MAX_WEEKS,
             channel_defaults: ChannelSettings::default(),
         }
     }
@@ -222,7 +222,7 @@ pub struct Outcome {
 impl Prepared {
     /// Plans the horizon once per attrition rate.
     pub fn run(&self) -> Result<Outcome, Error> {
-        let mut plans = crate::longrange::plan_capacity_variants(
+        let mut plans = crate::supply::capacity::plan_capacity_variants(
             &self.scenario,
             &self.book,
             &self.rules,
@@ -275,7 +275,7 @@ impl Outcome {
             plan.patterns.len(),
             if self.every_week { " (every week)" } else { "" }
         ));
-        for (g, (cost, short, worst, week)) in crate::longrange::group_totals(plan) {
+        for (g, (cost, short, worst, week)) in crate::supply::capacity::group_totals(plan) {
             out.push(format!(
                 "{g}: cost {cost:.0}, {short:.1} FTE-weeks short, lowest gap {worst:+.1} FTE in the week of {week}"
             ));
@@ -337,7 +337,7 @@ impl Outcome {
     /// The weekly table alone (what the plan prints with no directory).
     pub fn capacity_table(&self) -> Result<Table, Error> {
         Table::write(FILES[1], |b| {
-            crate::longrange::write_capacity(b, &self.plan)
+            crate::supply::capacity::write_capacity(b, &self.plan)
         })
     }
 
@@ -360,8 +360,12 @@ impl Outcome {
                 bytes: page.into_bytes(),
             },
             self.capacity_table()?,
-            Table::write(FILES[2], |b| crate::longrange::write_hiring(b, &self.plan))?,
-            Table::write(FILES[3], |b| crate::longrange::write_variants(b, &all))?,
+            Table::write(FILES[2], |b| {
+                crate::supply::capacity::write_hiring(b, &self.plan)
+            })?,
+            Table::write(FILES[3], |b| {
+                crate::supply::capacity::write_variants(b, &all)
+            })?,
         ])
     }
 }

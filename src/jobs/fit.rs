@@ -15,11 +15,11 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::{Error, Setup, Table};
-use crate::calendar::Calendar;
-use crate::centre::{Centre, Item};
-use crate::fit::{FitOptions, FitReport};
-use crate::forecast::Forecast;
-use crate::scenario::{Repayment, Scenario, WhenClosed};
+use crate::core::calendar::Calendar;
+use crate::core::centre::{Centre, Item};
+use crate::demand::fit::{FitOptions, FitReport};
+use crate::demand::forecast::Forecast;
+use crate::demand::scenario::{Repayment, Scenario, WhenClosed};
 
 /// What to learn from. The history left `None` is the centre's `history`;
 /// the template, its `scenario`; the calendar (with no template), its first
@@ -109,7 +109,7 @@ pub fn template_and_calendar(
         calendar_path = sc
             .calendar
             .as_ref()
-            .map(|c| crate::scenario::resolve(t.parent().unwrap_or(Path::new("")), c));
+            .map(|c| crate::demand::scenario::resolve(t.parent().unwrap_or(Path::new("")), c));
         opts.repayment = sc.repayment.clone();
         opts.month_end_days = sc.month_end.as_ref().map(|m| m.days);
         opts.holidays = sc.holidays.clone();
@@ -223,7 +223,7 @@ pub struct Outcome {
 impl Prepared {
     /// Fits the scenario.
     pub fn run(&self) -> Result<Outcome, Error> {
-        let report = crate::fit::fit(&self.history, &self.opts)
+        let report = crate::demand::fit::fit(&self.history, &self.opts)
             .map_err(|e| Error::Request(format!("{}: cannot fit: {e}", self.history_name)))?;
         Ok(Outcome {
             history: self.history_name.clone(),

@@ -15,9 +15,9 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use super::{Error, Setup, Table};
-use crate::centre::{Centre, Item};
-use crate::forecast::Forecast;
-use crate::scenario::Scenario;
+use crate::core::centre::{Centre, Item};
+use crate::demand::forecast::Forecast;
+use crate::demand::scenario::Scenario;
 
 /// What to forecast. A scenario left `None` is the centre's `scenario`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -36,7 +36,7 @@ pub struct Request {
     /// expected volumes.
     pub sample_seed: Option<u64>,
     /// With `sample_seed`: day-level and interval-level busyness.
-    pub overdispersion: crate::arrivals::Overdispersion,
+    pub overdispersion: crate::models::arrivals::Overdispersion,
     /// Prediction quantiles (shares in (0, 1)): a column each.
     pub quantiles: Vec<f64>,
     /// Most forecast rows.
@@ -55,7 +55,7 @@ impl Request {
             sample_seed: None,
             overdispersion: Default::default(),
             quantiles: Vec::new(),
-            max_rows: crate::scenario::DEFAULT_MAX_FORECAST_ROWS,
+            max_rows: crate::demand::scenario::DEFAULT_MAX_FORECAST_ROWS,
         }
     }
 }
@@ -114,18 +114,18 @@ impl Prepared {
             .scenario
             .forecast_at_most(self.from, self.to, r.max_rows)?;
         if let Some(seed) = r.sample_seed {
-            forecast = crate::arrivals::sample_forecast(&forecast, r.overdispersion, seed)?;
+            forecast = crate::models::arrivals::sample_forecast(&forecast, r.overdispersion, seed)?;
         }
         let quantiles = r
             .quantiles
             .iter()
             .map(|&q| {
-                let name = format!("volume_p{}", crate::textio::fmt_num(100.0 * q, 2));
+                let name = format!("volume_p{}", crate::core::textio::fmt_num(100.0 * q, 2));
                 let v = forecast
                     .rows
                     .iter()
                     .map(|x| {
-                        crate::arrivals::count_quantile(
+                        crate::models::arrivals::count_quantile(
                             x.volume,
                             self.scenario.overdispersion(&x.channel),
                             q,

@@ -40,8 +40,8 @@ pub mod staff;
 
 use std::path::{Path, PathBuf};
 
-use crate::centre::{Centre, Item};
-use crate::input::{InputError, Warning};
+use crate::core::centre::{Centre, Item};
+use crate::core::input::{InputError, Warning};
 
 /// Why a job cannot run.
 #[derive(Debug, thiserror::Error)]
@@ -52,25 +52,25 @@ pub enum Error {
     Input(#[from] InputError),
     /// The review could not be made.
     #[error(transparent)]
-    Review(#[from] crate::review::ReviewError),
+    Review(#[from] crate::review::intervals::ReviewError),
     /// The optimizer could not make a roster.
     #[error(transparent)]
-    Schedule(#[from] crate::schedule::ScheduleError),
+    Schedule(#[from] crate::optimize::schedule::ScheduleError),
     /// The long-range plan could not be made.
     #[error(transparent)]
-    Capacity(#[from] crate::longrange::LongRangeError),
+    Capacity(#[from] crate::supply::capacity::LongRangeError),
     /// The named roster could not be made.
     #[error(transparent)]
-    Rostering(#[from] crate::rostering::RosteringError),
+    Rostering(#[from] crate::optimize::roster::RosteringError),
     /// The plan could not be made.
     #[error(transparent)]
     Plan(#[from] crate::plan::PlanError),
     /// Arrivals could not be sampled.
     #[error(transparent)]
-    Arrivals(#[from] crate::arrivals::ArrivalError),
+    Arrivals(#[from] crate::models::arrivals::ArrivalError),
     /// Groups could not be staffed.
     #[error(transparent)]
-    Skill(#[from] crate::multiskill::SkillError),
+    Skill(#[from] crate::optimize::multiskill::SkillError),
     /// The simulation could not be built or run.
     #[error(transparent)]
     Sim(#[from] crate::sim::SimError),
@@ -160,7 +160,7 @@ impl Setup {
     /// `given` (under the setting `flag`), else the centre's item; a note
     /// when it overrides a different file of the centre's.
     pub fn pick(&mut self, item: Item, given: Option<&Path>, flag: &str) -> Option<PathBuf> {
-        crate::centre::pick(
+        crate::core::centre::pick(
             self.centre.as_ref(),
             item,
             given.map(|p| (p, flag)),
@@ -185,7 +185,7 @@ impl Setup {
         match (named, self.centre.as_ref()) {
             (Some((p, by)), Some(c)) => {
                 if let Some(cp) = c.path_of(item) {
-                    if !crate::centre::same_file(&p, &cp) {
+                    if !crate::core::centre::same_file(&p, &cp) {
                         self.notes.push(Warning(format!(
                             "{by} names {}; the centre's {} ({}) is not used",
                             p.display(),
@@ -221,13 +221,13 @@ impl Setup {
             None => format!(
                 "give {flag}, or set `{}` in a centre file ({} here or in a parent folder, or --centre FILE)",
                 item.key(),
-                crate::centre::FILE_NAME
+                crate::core::centre::FILE_NAME
             ),
         }
     }
 
     /// The centre's calendars merged, with the text that names them.
-    pub fn calendar(&mut self) -> Result<Option<(crate::calendar::Calendar, String)>, Error> {
+    pub fn calendar(&mut self) -> Result<Option<(crate::core::calendar::Calendar, String)>, Error> {
         let Some(c) = &self.centre else {
             return Ok(None);
         };
@@ -254,7 +254,7 @@ impl Setup {
         if c.is_none() {
             self.warnings.push(Warning(format!(
                 "costs are in the shift rules' money with no currency named; set `currency` (CNY) in the centre file {}",
-                crate::centre::FILE_NAME
+                crate::core::centre::FILE_NAME
             )));
         }
         c
@@ -262,9 +262,9 @@ impl Setup {
 
     /// Reads the scenario at `path` and records the files it names as
     /// inputs; a scenario that names no calendar plans on the centre's.
-    pub fn scenario(&mut self, path: &Path) -> Result<crate::scenario::Scenario, Error> {
+    pub fn scenario(&mut self, path: &Path) -> Result<crate::demand::scenario::Scenario, Error> {
         self.input("--scenario", path);
-        let (mut s, w) = crate::scenario::Scenario::from_path(path)?;
+        let (mut s, w) = crate::demand::scenario::Scenario::from_path(path)?;
         self.warn(w);
         for f in s.input_files(path) {
             self.input(f.display().to_string(), &f);
@@ -281,14 +281,14 @@ impl Setup {
     /// not cover.
     pub fn check_calendar(
         &mut self,
-        s: &crate::scenario::Scenario,
+        s: &crate::demand::scenario::Scenario,
         path: &Path,
         from: jiff::civil::Date,
         to: jiff::civil::Date,
     ) {
         let dir = path.parent().unwrap_or(Path::new(""));
         let name = match &s.calendar {
-            Some(c) => crate::textio::resolve(dir, c).display().to_string(),
+            Some(c) => crate::core::textio::resolve(dir, c).display().to_string(),
             None => match &self.centre {
                 Some(c) if !c.file.calendars.is_empty() => c
                     .calendar_paths()
@@ -299,7 +299,7 @@ impl Setup {
                 _ => format!("{} names no calendar", path.display()),
             },
         };
-        let w = crate::centre::calendar_coverage(&s.calendar_data, &name, from, to);
+        let w = crate::core::centre::calendar_coverage(&s.calendar_data, &name, from, to);
         self.warn(w);
     }
 
@@ -308,7 +308,7 @@ impl Setup {
     /// centre's.
     pub fn scenario_files(
         &mut self,
-        s: Option<(&crate::scenario::Scenario, &Path)>,
+        s: Option<(&crate::demand::scenario::Scenario, &Path)>,
         channels: Option<&Path>,
         shifts: Option<&Path>,
     ) -> (Option<PathBuf>, Option<PathBuf>) {
@@ -317,7 +317,7 @@ impl Setup {
             let dir = p.parent().unwrap_or(Path::new(""));
             key.map(|k| {
                 (
-                    crate::textio::resolve(dir, k),
+                    crate::core::textio::resolve(dir, k),
                     format!("{}'s {what}", p.display()),
                 )
             })
@@ -343,17 +343,20 @@ impl Setup {
     pub fn channel_book<'a>(
         &mut self,
         path: Option<&Path>,
-        defaults: &crate::channels::ChannelSettings,
+        defaults: &crate::models::channels::ChannelSettings,
         channels: impl IntoIterator<Item = &'a str>,
-    ) -> Result<crate::channels::ChannelBook, Error> {
+    ) -> Result<crate::models::channels::ChannelBook, Error> {
         let (file, source) = match path {
             Some(p) => (
-                crate::channels::ChannelsFile::from_path(p)?,
+                crate::models::channels::ChannelsFile::from_path(p)?,
                 p.display().to_string(),
             ),
-            None => (crate::channels::ChannelsFile::default(), String::new()),
+            None => (
+                crate::models::channels::ChannelsFile::default(),
+                String::new(),
+            ),
         };
-        let book = crate::channels::ChannelBook::new(file, &source, defaults.clone());
+        let book = crate::models::channels::ChannelBook::new(file, &source, defaults.clone());
         let w = book.defaulted(channels);
         self.warn(w);
         Ok(book)
@@ -427,7 +430,7 @@ pub fn campaign_lines(days: &[crate::sim::CampaignDay]) -> Vec<String> {
 }
 
 /// A scenario read, with its path.
-pub type ScenarioAt = (crate::scenario::Scenario, PathBuf);
+pub type ScenarioAt = (crate::demand::scenario::Scenario, PathBuf);
 
 impl Setup {
     /// The demand of a forecast job: `forecast` (given), else the centre's
@@ -438,10 +441,17 @@ impl Setup {
         &mut self,
         forecast: Option<&Path>,
         interval_min: u32,
-    ) -> Result<(crate::forecast::Forecast, String, Option<ScenarioAt>), Error> {
+    ) -> Result<
+        (
+            crate::demand::forecast::Forecast,
+            String,
+            Option<ScenarioAt>,
+        ),
+        Error,
+    > {
         if let Some(p) = self.pick(Item::Forecast, forecast, "--forecast") {
             self.input("--forecast", &p);
-            let (f, w) = crate::forecast::Forecast::from_path(&p, interval_min)?;
+            let (f, w) = crate::demand::forecast::Forecast::from_path(&p, interval_min)?;
             self.warn(w);
             return Ok((f, p.display().to_string(), None));
         }
@@ -468,7 +478,10 @@ impl Setup {
 
 /// The optimizer's time limit and gap, checked; a warning when a node limit
 /// is given to a solver it does not bind.
-pub fn check_solver(s: &mut Setup, o: &crate::schedule::ScheduleOptions) -> Result<(), Error> {
+pub fn check_solver(
+    s: &mut Setup,
+    o: &crate::optimize::schedule::ScheduleOptions,
+) -> Result<(), Error> {
     if !(o.time_limit_s.is_finite() && o.time_limit_s >= 0.0) {
         return Err(Error::Request(format!(
             "--time-limit-s: expected seconds >= 0, got {}",
@@ -481,7 +494,7 @@ pub fn check_solver(s: &mut Setup, o: &crate::schedule::ScheduleOptions) -> Resu
             o.mip_gap
         )));
     }
-    if o.node_limit.is_some() && o.solver != crate::schedule::SolverChoice::Microlp {
+    if o.node_limit.is_some() && o.solver != crate::optimize::schedule::SolverChoice::Microlp {
         s.warnings.push(Warning(format!(
             "--node-limit applies to microlp only; {} runs to the time limit",
             o.solver

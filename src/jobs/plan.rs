@@ -17,11 +17,11 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use super::{Error, Setup, Table};
-use crate::centre::{Centre, Item};
-use crate::channels::{ChannelBook, ChannelsFile};
+use crate::core::centre::{Centre, Item};
+use crate::demand::scenario::Scenario;
+use crate::models::channels::{ChannelBook, ChannelsFile};
+use crate::optimize::shifts::ShiftRules;
 use crate::plan::{GroupPlan, PlanInputs, PlanOptions, PlanResult, PlanRound};
-use crate::scenario::Scenario;
-use crate::shifts::ShiftRules;
 
 /// The files a plan writes into its directory, in order.
 pub const FILES: [&str; 11] = [
@@ -168,7 +168,7 @@ pub struct Outcome {
     /// The plan by groups beside each channel on its own, when asked.
     pub groups: Option<GroupPlan>,
     /// Warnings found while planning (outbound work outside the window).
-    pub warnings: Vec<crate::input::Warning>,
+    pub warnings: Vec<crate::core::input::Warning>,
 }
 
 impl Prepared {
@@ -208,7 +208,7 @@ impl Prepared {
             &self.channels_source,
             Default::default(),
         );
-        let warnings = crate::requirement::outbound_time_warnings(&result.forecast, &book);
+        let warnings = crate::models::requirement::outbound_time_warnings(&result.forecast, &book);
         Ok(Outcome {
             title,
             result,
@@ -226,7 +226,7 @@ pub fn round_lines(grouped: bool, by_groups: bool, r: &PlanRound) -> Vec<String>
             ", worst {} {} {} at {:.1}%",
             w.channel,
             w.date,
-            crate::textio::format_time(w.time),
+            crate::core::textio::format_time(w.time),
             100.0 * w.service_level
         )
     });
@@ -338,13 +338,13 @@ impl Outcome {
         };
         let final_table = result.final_requirement.to_table();
         let campaigns = result.simulation.campaigns();
-        let staffing = |t: &crate::requirement::StaffingTable, b: &mut Vec<u8>| {
-            crate::requirement::write_staffing_table(t, b)
+        let staffing = |t: &crate::models::requirement::StaffingTable, b: &mut Vec<u8>| {
+            crate::models::requirement::write_staffing_table(t, b)
         };
         let mut out = vec![
             Table::write(FILES[0], |b| result.forecast.write(b))?,
             Table::write(FILES[1], |b| {
-                crate::requirement::write_staffing(b, &result.requirement)
+                crate::models::requirement::write_staffing(b, &result.requirement)
             })?,
             Table::write(FILES[2], |b| staffing(&final_table, b))?,
             Table::write(FILES[3], |b| result.roster.write_roster(b))?,
@@ -357,9 +357,7 @@ impl Outcome {
                 name: FILES[9],
                 bytes: page.into_bytes(),
             },
-            Table::write(FILES[10], |b| {
-                crate::capacity::write_campaigns(b, &campaigns)
-            })?,
+            Table::write(FILES[10], |b| crate::review::write_campaigns(b, &campaigns))?,
         ];
         if let Some(gp) = &self.groups {
             out.push(Table::write(GROUP_FILES[0], |b| {

@@ -3,7 +3,7 @@
 //! the cheapest fix and the review again with it, and the report.
 //!
 //! ```no_run
-//! use wfm::centre::Centre;
+//! use wfm::core::centre::Centre;
 //! use wfm::jobs::review::{prepare, Request};
 //! let centre = Centre::from_path("wfm.toml".as_ref()).unwrap();
 //! let mut req = Request::on(Some(centre));
@@ -23,17 +23,17 @@ use jiff::civil::{Date, Time};
 use serde::{Deserialize, Serialize};
 
 use super::{Error, Setup, Table};
-use crate::capacity::{capacity_review, CapacityInputs, CapacityReview, SupplySource};
-use crate::centre::{Centre, Item};
-use crate::channels::{ChannelBook, ChannelSettings};
-use crate::forecast::Forecast;
-use crate::requirement::StaffingTable;
-use crate::review::ReviewOptions;
-use crate::scenario::Scenario;
-use crate::shifts::ShiftRules;
+use crate::core::centre::{Centre, Item};
+use crate::demand::forecast::Forecast;
+use crate::demand::scenario::Scenario;
+use crate::models::channels::{ChannelBook, ChannelSettings};
+use crate::models::requirement::StaffingTable;
+use crate::optimize::shifts::ShiftRules;
+use crate::review::intervals::ReviewOptions;
+use crate::review::whatif::{Comparison, Fix, Variant};
+use crate::review::{capacity_review, CapacityInputs, CapacityReview, SupplySource};
 use crate::sim::SimLimits;
-use crate::team::Team;
-use crate::whatif::{Comparison, Fix, Variant};
+use crate::supply::team::Team;
 
 /// The files of a review directory, in order; the first CSV
 /// (`intervals.csv`) is what the review prints with no directory.
@@ -198,7 +198,9 @@ pub fn prepare(r: &Request) -> Result<Prepared, Error> {
         &r.channel_defaults,
         forecast.channels(),
     )?;
-    s.warn(crate::requirement::outbound_time_warnings(&forecast, &book));
+    s.warn(crate::models::requirement::outbound_time_warnings(
+        &forecast, &book,
+    ));
     let team = match &team_path {
         Some(p) => {
             let Some((rules, _)) = &rules else {
@@ -244,7 +246,7 @@ pub fn prepare(r: &Request) -> Result<Prepared, Error> {
             names.dedup();
             let dates = forecast.rows.iter().map(|x| x.date);
             let window = dates.clone().min().zip(dates.max());
-            crate::whatif::load(
+            crate::review::whatif::load(
                 p,
                 team.as_ref(),
                 &book,
@@ -348,7 +350,7 @@ impl Prepared {
                 ..inputs
             };
             let with = capacity_review(&vi, &opts)?;
-            comparisons.extend(crate::whatif::compare(&v.name, &review, &with));
+            comparisons.extend(crate::review::whatif::compare(&v.name, &review, &with));
         }
         let fix = match (&self.rules, r.recommend) {
             (Some((rules, source)), true) => {
@@ -383,14 +385,14 @@ impl Prepared {
         let calendar = match (&self.team, &self.scenario) {
             (Some(t), _) => t.calendar.clone(),
             (None, Some((s, _))) => s.calendar_data.clone(),
-            (None, None) => crate::calendar::Calendar::default(),
+            (None, None) => crate::core::calendar::Calendar::default(),
         };
-        let sched = crate::schedule::ScheduleOptions {
-            solver: crate::schedule::SolverChoice::Microlp,
+        let sched = crate::optimize::schedule::ScheduleOptions {
+            solver: crate::optimize::schedule::SolverChoice::Microlp,
             node_limit: Some(self.request.fix_node_limit),
-            ..crate::schedule::ScheduleOptions::default()
+            ..crate::optimize::schedule::ScheduleOptions::default()
         };
-        Ok(crate::whatif::recommend(
+        Ok(crate::review::whatif::recommend(
             review, rules, source, &calendar, &sched,
         )?)
     }
@@ -518,7 +520,7 @@ impl Outcome {
     /// directory).
     pub fn intervals_table(&self) -> Result<Table, Error> {
         Table::write(FILES[1], |b| {
-            crate::review::write_review(b, &self.review.intervals)
+            crate::review::intervals::write_review(b, &self.review.intervals)
         })
     }
 
@@ -543,15 +545,13 @@ impl Outcome {
                 bytes: page.into_bytes(),
             },
             self.intervals_table()?,
-            Table::write(FILES[2], |b| crate::capacity::write_days(b, &review.days))?,
+            Table::write(FILES[2], |b| crate::review::write_days(b, &review.days))?,
             Table::write(FILES[3], |b| {
-                crate::requirement::write_staffing_table_as(&review.available, b, "group")
+                crate::models::requirement::write_staffing_table_as(&review.available, b, "group")
             })?,
-            Table::write(FILES[4], |b| {
-                crate::capacity::write_supply(b, &review.supply)
-            })?,
+            Table::write(FILES[4], |b| crate::review::write_supply(b, &review.supply))?,
             Table::write(FILES[5], |b| {
-                crate::whatif::write_comparisons(b, &self.comparisons)
+                crate::review::whatif::write_comparisons(b, &self.comparisons)
             })?,
             match &self.fix {
                 Some((fix, _)) => Table::write(FILES[6], |b| fix.roster.write_roster(b))?,
@@ -561,7 +561,7 @@ impl Outcome {
                 },
             },
             Table::write(FILES[7], |b| {
-                crate::capacity::write_campaigns(b, &review.campaigns)
+                crate::review::write_campaigns(b, &review.campaigns)
             })?,
         ])
     }

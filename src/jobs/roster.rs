@@ -3,7 +3,7 @@
 //! preferences and leave; and a roster checked against those rules.
 //!
 //! ```no_run
-//! use wfm::centre::Centre;
+//! use wfm::core::centre::Centre;
 //! use wfm::jobs::roster::{prepare, Request};
 //! let req = Request::on(Some(Centre::from_path("wfm.toml".as_ref()).unwrap()));
 //! let out = prepare(&req).unwrap().run().unwrap();
@@ -16,11 +16,11 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use super::{Error, Setup, Table};
-use crate::centre::{Centre, Item};
-use crate::requirement::{Requirement, StaffingTable};
-use crate::rostering::{Agent, LabourRules, LeaveRequest, RosterPlan};
-use crate::schedule::{ScheduleOptions, SolverChoice};
-use crate::shifts::ShiftRules;
+use crate::core::centre::{Centre, Item};
+use crate::models::requirement::{Requirement, StaffingTable};
+use crate::optimize::roster::{Agent, LabourRules, LeaveRequest, RosterPlan};
+use crate::optimize::schedule::{ScheduleOptions, SolverChoice};
+use crate::optimize::shifts::ShiftRules;
 
 /// The files of a roster directory, in order.
 pub const FILES: [&str; 6] = [
@@ -88,7 +88,7 @@ impl Request {
             interval_min: 30,
             time_limit_s: DEFAULT_TIME_LIMIT_S,
             node_limit: Some(DEFAULT_NODE_LIMIT),
-            max_agent_days: crate::rostering::DEFAULT_MAX_AGENT_DAYS,
+            max_agent_days: crate::optimize::roster::DEFAULT_MAX_AGENT_DAYS,
         }
     }
 }
@@ -152,15 +152,19 @@ pub fn prepare(r: &Request) -> Result<Prepared, Error> {
     };
     let groups: Vec<&str> = req.channels().keys().map(String::as_str).collect();
     let agents_src = agents_path.display().to_string();
-    let text = crate::textio::read_text(&agents_path)?;
-    let (agents, w) = crate::rostering::read_agents(text.as_bytes(), &agents_src)?;
+    let text = crate::core::textio::read_text(&agents_path)?;
+    let (agents, w) = crate::optimize::roster::read_agents(text.as_bytes(), &agents_src)?;
     s.warn(w);
-    crate::rostering::check_agents(&agents, &rules, &groups, &agents_src)?;
-    crate::rostering::check_size(agents.len(), req.grid().days() as usize, r.max_agent_days)?;
+    crate::optimize::roster::check_agents(&agents, &rules, &groups, &agents_src)?;
+    crate::optimize::roster::check_size(
+        agents.len(),
+        req.grid().days() as usize,
+        r.max_agent_days,
+    )?;
     let leave = match &leave_requests {
         Some(p) => {
-            let text = crate::textio::read_text(p)?;
-            let (l, w) = crate::rostering::read_leave_requests(
+            let text = crate::core::textio::read_text(p)?;
+            let (l, w) = crate::optimize::roster::read_leave_requests(
                 text.as_bytes(),
                 &p.display().to_string(),
                 &agents,
@@ -205,7 +209,7 @@ fn load_rules(
 ) -> Result<(ShiftRules, LabourRules), Error> {
     let mut shift_rules = ShiftRules::from_path(shifts)?;
     if let Some(c) = calendar {
-        let (cal, w) = crate::calendar::Calendar::from_path(c)?;
+        let (cal, w) = crate::core::calendar::Calendar::from_path(c)?;
         s.warn(w);
         shift_rules = shift_rules.with_calendar(cal);
     }
@@ -234,7 +238,7 @@ fn roster_calendar(
     };
     let paths = c.calendar_paths();
     if paths.len() > 1 {
-        s.warnings.push(crate::input::Warning(format!(
+        s.warnings.push(crate::core::input::Warning(format!(
             "a roster takes one calendar: the centre's first, {}, is used",
             paths[0].display()
         )));
@@ -254,7 +258,7 @@ pub struct Outcome {
 impl Prepared {
     /// Solves the shifts and gives them to the agents.
     pub fn run(&self) -> Result<Outcome, Error> {
-        let plan = crate::rostering::make_roster(
+        let plan = crate::optimize::roster::make_roster(
             &self.req,
             &self.shift_rules,
             &self.agents,
@@ -314,7 +318,7 @@ impl Outcome {
                 u.blocked_by
             ));
         }
-        for ((contract, kind), (lo, hi)) in crate::rostering::fairness_spread(r) {
+        for ((contract, kind), (lo, hi)) in crate::optimize::roster::fairness_spread(r) {
             out.push(format!("fairness {contract} {kind}: {lo} to {hi}"));
         }
         if !plan.leave.is_empty() {
@@ -341,19 +345,19 @@ impl Outcome {
                 bytes: page.into_bytes(),
             },
             Table::write(FILES[1], |b| {
-                crate::rostering::write_assignments(b, &r.assignments)
+                crate::optimize::roster::write_assignments(b, &r.assignments)
             })?,
             Table::write(FILES[2], |b| {
-                crate::rostering::write_agent_summaries(b, &r.agents)
+                crate::optimize::roster::write_agent_summaries(b, &r.agents)
             })?,
             Table::write(FILES[3], |b| {
-                crate::rostering::write_uncovered(b, &r.uncovered)
+                crate::optimize::roster::write_uncovered(b, &r.uncovered)
             })?,
             Table::write(FILES[4], |b| {
-                crate::rostering::write_leave(b, &granted, false)
+                crate::optimize::roster::write_leave(b, &granted, false)
             })?,
             Table::write(FILES[5], |b| {
-                crate::rostering::write_leave(b, &refused, true)
+                crate::optimize::roster::write_leave(b, &refused, true)
             })?,
         ])
     }
@@ -392,7 +396,7 @@ pub struct CheckOutcome {
     /// Agents read.
     pub agents: usize,
     /// Every violation, one per rule broken.
-    pub violations: Vec<crate::rostering::Violation>,
+    pub violations: Vec<crate::optimize::roster::Violation>,
 }
 
 /// Checks a roster (cheap: reads and checks in one step).
@@ -406,14 +410,14 @@ pub fn check(r: &CheckRequest) -> Result<CheckOutcome, Error> {
     s.input("--agents", &agents_path);
     s.input("--shifts", &shifts);
     let (shift_rules, rules) = load_rules(&mut s, &shifts, calendar.as_deref(), rules.as_deref())?;
-    let text = crate::textio::read_text(&agents_path)?;
+    let text = crate::core::textio::read_text(&agents_path)?;
     let (mut agents, w) =
-        crate::rostering::read_agents(text.as_bytes(), &agents_path.display().to_string())?;
+        crate::optimize::roster::read_agents(text.as_bytes(), &agents_path.display().to_string())?;
     s.warn(w);
     if let Some(p) = &r.leave {
         s.input("--leave", p);
-        let text = crate::textio::read_text(p)?;
-        let (l, w) = crate::rostering::read_leave_requests(
+        let text = crate::core::textio::read_text(p)?;
+        let (l, w) = crate::optimize::roster::read_leave_requests(
             text.as_bytes(),
             &p.display().to_string(),
             &agents,
@@ -425,15 +429,17 @@ pub fn check(r: &CheckRequest) -> Result<CheckOutcome, Error> {
             }
         }
     }
-    let text = crate::textio::read_text(&r.assignments)?;
-    let (rows, w) =
-        crate::rostering::read_assignments(text.as_bytes(), &r.assignments.display().to_string())?;
+    let text = crate::core::textio::read_text(&r.assignments)?;
+    let (rows, w) = crate::optimize::roster::read_assignments(
+        text.as_bytes(),
+        &r.assignments.display().to_string(),
+    )?;
     s.warn(w);
     let violations = match (
         rows.iter().map(|x| x.date).min(),
         rows.iter().map(|x| x.date).max(),
     ) {
-        (Some(first), Some(last)) => crate::rostering::check(
+        (Some(first), Some(last)) => crate::optimize::roster::check(
             &rules,
             &agents,
             &rows,
@@ -455,7 +461,7 @@ impl CheckOutcome {
     /// The violations table.
     pub fn table(&self) -> Result<Table, Error> {
         Table::write("violations.csv", |b| {
-            crate::rostering::write_violations(b, &self.violations)
+            crate::optimize::roster::write_violations(b, &self.violations)
         })
     }
 }

@@ -18,10 +18,10 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use super::{Error, Setup, Table};
-use crate::centre::{Centre, Item};
-use crate::requirement::{Requirement, StaffingTable};
-use crate::schedule::{Roster, ScheduleOptions};
-use crate::shifts::ShiftRules;
+use crate::core::centre::{Centre, Item};
+use crate::models::requirement::{Requirement, StaffingTable};
+use crate::optimize::schedule::{Roster, ScheduleOptions};
+use crate::optimize::shifts::ShiftRules;
 
 /// What to schedule. Paths left `None` are the centre's `requirements` and
 /// `shifts`.
@@ -92,7 +92,7 @@ pub fn prepare(r: &Request) -> Result<Prepared, Error> {
     let mut rules = ShiftRules::from_path(&shifts)?;
     let _currency = s.currency();
     let calendar_name = if let Some(c) = &r.calendar {
-        let (cal, w) = crate::calendar::Calendar::from_path(c)?;
+        let (cal, w) = crate::core::calendar::Calendar::from_path(c)?;
         s.warn(w);
         rules = rules.with_calendar(cal);
         c.display().to_string()
@@ -116,13 +116,13 @@ pub fn prepare(r: &Request) -> Result<Prepared, Error> {
     };
     let grid = req.grid();
     if calendar_name.is_empty() {
-        s.warnings.push(crate::input::Warning(format!(
+        s.warnings.push(crate::core::input::Warning(format!(
             "no calendar: holidays in {} to {} are priced as ordinary days; give --calendar or set `calendars` in the centre file",
             grid.first(),
             grid.last()
         )));
     } else {
-        let w = crate::centre::calendar_coverage(
+        let w = crate::core::centre::calendar_coverage(
             &rules.calendar_data,
             &calendar_name,
             grid.first(),
@@ -130,10 +130,12 @@ pub fn prepare(r: &Request) -> Result<Prepared, Error> {
         );
         s.warn(w);
     }
-    s.warn(crate::opening::outside_opening(&req, &rules, &source)?);
+    s.warn(crate::models::opening::outside_opening(
+        &req, &rules, &source,
+    )?);
     let names: Vec<&str> = req.channels().keys().map(String::as_str).collect();
     for n in rules.unused_open(&names) {
-        s.warnings.push(crate::input::Warning(format!(
+        s.warnings.push(crate::core::input::Warning(format!(
             "{source}: [open.{n}]: no channel {n:?} in the requirement; ignored"
         )));
     }
@@ -157,8 +159,12 @@ pub struct Outcome {
 impl Prepared {
     /// Solves each channel.
     pub fn run(&self) -> Result<Outcome, Error> {
-        let roster =
-            crate::schedule::schedule(&self.req, &self.rules, &self.options, &self.source)?;
+        let roster = crate::optimize::schedule::schedule(
+            &self.req,
+            &self.rules,
+            &self.options,
+            &self.source,
+        )?;
         Ok(Outcome { roster })
     }
 }
@@ -220,7 +226,7 @@ impl Outcome {
     /// Agents on duty per interval (the simulator's staffing).
     pub fn staffing_table(&self) -> Result<Table, Error> {
         Table::write("staffing.csv", |b| {
-            crate::requirement::write_staffing_table(&self.roster.staffing(), b)
+            crate::models::requirement::write_staffing_table(&self.roster.staffing(), b)
         })
     }
 }

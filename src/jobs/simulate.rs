@@ -18,9 +18,9 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use super::{Error, Setup, Table};
-use crate::centre::Centre;
-use crate::channels::{ChannelBook, ChannelSettings};
-use crate::requirement::{StaffingRow, StaffingTable};
+use crate::core::centre::Centre;
+use crate::models::channels::{ChannelBook, ChannelSettings};
+use crate::models::requirement::{StaffingRow, StaffingTable};
 use crate::sim::{ReserveChoice, SimError, SimLimits, SimResult, Simulation};
 
 /// What to simulate. The forecast left `None` is the centre's (see
@@ -46,7 +46,7 @@ pub struct Request {
     /// Bounds on the work.
     pub limits: SimLimits,
     /// Day- and interval-level busyness.
-    pub overdispersion: crate::arrivals::Overdispersion,
+    pub overdispersion: crate::models::arrivals::Overdispersion,
     /// Contacts waiting at the start, per channel.
     pub start_waiting: Vec<(String, u32)>,
     /// Agents busy at the start, per channel.
@@ -121,10 +121,10 @@ pub fn prepare(r: &Request) -> Result<Prepared, Error> {
             (t, p.display().to_string())
         }
         None => {
-            s.notes.push(crate::input::Warning(
+            s.notes.push(crate::core::input::Warning(
                 "no --staffing: simulating the Erlang requirement of the forecast (wfm staff's agents per interval)".to_string(),
             ));
-            let rows = crate::requirement::staff_forecast(&forecast, &book, None, &source)?;
+            let rows = crate::models::requirement::staff_forecast(&forecast, &book, None, &source)?;
             let t = StaffingTable {
                 rows: rows
                     .iter()

@@ -18,12 +18,12 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use super::{Error, Setup, Table};
-use crate::centre::Centre;
-use crate::channels::{ChannelBook, ChannelSettings};
-use crate::forecast::Forecast;
-use crate::multiskill::{GroupStaffOptions, GroupStaffing};
-use crate::requirement::StaffRow;
-use crate::staffing::Model;
+use crate::core::centre::Centre;
+use crate::demand::forecast::Forecast;
+use crate::models::channels::{ChannelBook, ChannelSettings};
+use crate::models::requirement::StaffRow;
+use crate::models::staffing::Model;
+use crate::optimize::multiskill::{GroupStaffOptions, GroupStaffing};
 
 /// What to staff. The forecast left `None` is the centre's `forecast`, else
 /// its scenario's forecast over the scenario's dates.
@@ -88,15 +88,17 @@ pub fn prepare(r: &Request) -> Result<Prepared, Error> {
         }
     }
     if let Some(p) = &shifts {
-        let rules = crate::shifts::ShiftRules::from_path(p)?;
-        crate::opening::move_to_opening(&mut forecast, &rules, &p.display().to_string())?;
+        let rules = crate::optimize::shifts::ShiftRules::from_path(p)?;
+        crate::models::opening::move_to_opening(&mut forecast, &rules, &p.display().to_string())?;
     }
     let book = s.channel_book(
         channels.as_deref(),
         &r.channel_defaults,
         forecast.channels(),
     )?;
-    s.warn(crate::requirement::outbound_time_warnings(&forecast, &book));
+    s.warn(crate::models::requirement::outbound_time_warnings(
+        &forecast, &book,
+    ));
     if let Some(g) = &r.groups {
         super::check_replications(g.replications)?;
         if !(g.bucket_share.is_finite() && g.bucket_share > 0.0 && g.bucket_share <= 1.0) {
@@ -135,12 +137,12 @@ impl Prepared {
     /// Staffs every interval.
     pub fn run(&self) -> Result<Outcome, Error> {
         let staffing = match &self.request.groups {
-            Some(g) => Staffing::Groups(crate::multiskill::staff_groups(
+            Some(g) => Staffing::Groups(crate::optimize::multiskill::staff_groups(
                 &self.forecast,
                 &self.book,
                 g,
             )?),
-            None => Staffing::Channels(crate::requirement::staff_forecast(
+            None => Staffing::Channels(crate::models::requirement::staff_forecast(
                 &self.forecast,
                 &self.book,
                 self.request.model,
@@ -167,7 +169,7 @@ impl Outcome {
             out.push(format!(
                 "{} interval(s) of a component meet no staffing with every target (up to {} agents a group): the best found is written",
                 found.search.unmet,
-                crate::staffing::MAX_AGENTS.min(20_000)
+                crate::models::staffing::MAX_AGENTS.min(20_000)
             ));
         }
         out
@@ -185,11 +187,11 @@ impl Outcome {
     /// The staffing CSV.
     pub fn table(&self) -> Result<Table, Error> {
         match &self.staffing {
-            Staffing::Channels(rows) => {
-                Table::write("staff.csv", |b| crate::requirement::write_staffing(b, rows))
-            }
+            Staffing::Channels(rows) => Table::write("staff.csv", |b| {
+                crate::models::requirement::write_staffing(b, rows)
+            }),
             Staffing::Groups(found) => Table::write("staff.csv", |b| {
-                crate::requirement::write_staffing_table_as(&found.table, b, "group")
+                crate::models::requirement::write_staffing_table_as(&found.table, b, "group")
             }),
         }
     }

@@ -14,7 +14,7 @@
 //!    `attempts · agent_s_per_attempt` (pooled over the day: attempts an
 //!    interval leaves unmade carry to its later intervals), and each
 //!    interval's collectors are staffed by the dialer model for the
-//!    attempts left ([`crate::dialer::staff_campaign`]);
+//!    attempts left ([`crate::models::dialer::staff_campaign`]);
 //! 2. each round **chooses the reserve** by simulation, day by day
 //!    ([`crate::sim::choose_reserves`]: the least reserve that adds no
 //!    missed inbound target and keeps the day's predictive drops within
@@ -28,10 +28,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::channels::{ChannelBook, PlanBlend};
-use crate::dialer::Campaign;
-use crate::input::InputError;
-use crate::requirement::StaffRow;
+use crate::core::input::InputError;
+use crate::models::channels::{ChannelBook, PlanBlend};
+use crate::models::dialer::Campaign;
+use crate::models::requirement::StaffRow;
 use crate::sim::SimResult;
 
 /// What a blend did in the plan's last round.
@@ -150,7 +150,7 @@ pub fn apply_credit(
                 continue;
             }
             let left = r.volume * (1.0 - share);
-            let agents = crate::dialer::staff_campaign(left, interval_min, &camp)
+            let agents = crate::models::dialer::staff_campaign(left, interval_min, &camp)
                 .map_err(|e| {
                     InputError::at_key(
                         &book.source,
@@ -277,8 +277,8 @@ pub fn blend_outcomes(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::channels::ChannelsFile;
-    use crate::requirement::StaffModel;
+    use crate::models::channels::ChannelsFile;
+    use crate::models::requirement::StaffModel;
     use jiff::civil::{Date, Time};
 
     const CHANNELS: &str = r#"
@@ -341,7 +341,7 @@ reserve = 1
         assert_eq!(pb.file.group["out"].blend.as_deref(), Some("out"));
         let (t1, t2) = (Time::constant(9, 0, 0, 0), Time::constant(9, 30, 0, 0));
         let camp = b.resolve("out").unwrap().outbound.unwrap();
-        let full = crate::dialer::staff_campaign(100.0, 30, &camp)
+        let full = crate::models::dialer::staff_campaign(100.0, 30, &camp)
             .unwrap()
             .agents;
         let staff = vec![
@@ -355,7 +355,7 @@ reserve = 1
         let want = 4590.0 / 12600.0;
         assert!((credit[0][&day] - want).abs() < 1e-12, "{credit:?}");
         let (rows, saved) = apply_credit(&staff, &blends, &credit, &b, 30).unwrap();
-        let left = crate::dialer::staff_campaign(100.0 * (1.0 - want), 30, &camp)
+        let left = crate::models::dialer::staff_campaign(100.0 * (1.0 - want), 30, &camp)
             .unwrap()
             .agents;
         assert!(left < full);

@@ -5,10 +5,10 @@ use jiff::civil::{Date, Time};
 use serde::{Deserialize, Serialize};
 
 use super::{plan, PlanError, PlanInputs, PlanOptions, PlanResult, PlanRound};
-use crate::channels::ChannelBook;
-use crate::multiskill::{GroupSetup, GroupStaffOptions, SkillError};
-use crate::requirement::Requirement;
-use crate::schedule::Roster;
+use crate::models::channels::ChannelBook;
+use crate::models::requirement::Requirement;
+use crate::optimize::multiskill::{GroupSetup, GroupStaffOptions, SkillError};
+use crate::optimize::schedule::Roster;
 use crate::sim::SimResult;
 
 /// What one agent group of a plan does.
@@ -34,7 +34,7 @@ pub struct GroupOutcome {
 /// The raises of a round planned by groups: for each interval with a
 /// missed channel, the group (among those serving a missed channel) whose
 /// one more agent most reduces the interval's shortfall
-/// ([`crate::multiskill::SkillProblem::shortfall`]) per unit of cost, by
+/// ([`crate::optimize::multiskill::SkillProblem::shortfall`]) per unit of cost, by
 /// simulating the interval with the roster's agents and with one more in
 /// each candidate (the same seed: common random numbers). When no
 /// candidate reduces it (the interval's steady state meets the targets,
@@ -44,9 +44,9 @@ pub struct GroupOutcome {
 /// simulated in parallel; the result does not depend on the threads.
 pub(super) fn group_raises(
     setup: &GroupSetup,
-    loads: &crate::multiskill::IntervalLoads,
+    loads: &crate::optimize::multiskill::IntervalLoads,
     req: &Requirement,
-    staffing: &crate::requirement::StaffingTable,
+    staffing: &crate::models::requirement::StaffingTable,
     misses: &[(String, usize)],
     opts: &GroupStaffOptions,
 ) -> Result<Vec<(String, usize, u32)>, PlanError> {
@@ -80,7 +80,7 @@ pub(super) fn group_raises(
                 .map(|g| staffed.get(&(d, t, g.name.as_str())).copied().unwrap_or(0))
                 .collect();
             let base = p.shortfall(&p.service_levels(&cur)?);
-            let serves = |g: &crate::multiskill::SkillGroup| {
+            let serves = |g: &crate::optimize::multiskill::SkillGroup| {
                 g.channels.iter().any(|c| missed.contains(c.as_str()))
             };
             let mut best: Option<(f64, usize)> = None;
@@ -327,7 +327,7 @@ pub fn write_groups<W: std::io::Write>(w: W, groups: &[GroupOutcome]) -> std::io
         "answered",
         "share",
     ])?;
-    let f = crate::textio::fmt_num;
+    let f = crate::core::textio::fmt_num;
     for g in groups {
         for (c, n, share) in &g.served {
             out.write_record([
@@ -365,7 +365,7 @@ pub fn write_comparison<W: std::io::Write>(w: W, gp: &GroupPlan) -> std::io::Res
         "single_cost",
         "saving",
     ])?;
-    let f = crate::textio::fmt_num;
+    let f = crate::core::textio::fmt_num;
     for c in &gp.service {
         out.write_record([
             c.channel.clone(),
@@ -409,11 +409,11 @@ const SMOOTH_WINDOW_MIN: u32 = 120;
 /// raises, check the service that results.
 pub(super) fn schedule_nested(
     req: &Requirement,
-    rules: &crate::shifts::ShiftRules,
-    opts: &crate::schedule::ScheduleOptions,
+    rules: &crate::optimize::shifts::ShiftRules,
+    opts: &crate::optimize::schedule::ScheduleOptions,
     source: &str,
     setup: &GroupSetup,
-) -> Result<Roster, crate::schedule::ScheduleError> {
+) -> Result<Roster, crate::optimize::schedule::ScheduleError> {
     let groups = &setup.groups;
     let n = groups.len();
     let contains = |h: usize, g: usize| {
@@ -495,8 +495,8 @@ pub(super) fn schedule_nested(
             continue;
         }
         let sub_req = Requirement::new(*req.grid(), sub.clone())
-            .map_err(|e| crate::input::InputError::file(source, e.to_string()))?;
-        let roster = crate::schedule::schedule(&sub_req, rules, opts, source)?;
+            .map_err(|e| crate::core::input::InputError::file(source, e.to_string()))?;
+        let roster = crate::optimize::schedule::schedule(&sub_req, rules, opts, source)?;
         for c in &roster.channels {
             let Some(g) = groups.iter().position(|x| x.name == c.channel) else {
                 continue;
@@ -520,6 +520,7 @@ pub(super) fn schedule_nested(
         });
     }
     merged.ok_or_else(|| {
-        crate::input::InputError::file(source, "no group has a requirement".to_string()).into()
+        crate::core::input::InputError::file(source, "no group has a requirement".to_string())
+            .into()
     })
 }

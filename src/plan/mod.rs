@@ -12,7 +12,7 @@
 //!
 //! **By groups** ([`PlanOptions::groups`]): the requirement is per agent
 //! group of the channels file (`[group.NAME]`), from
-//! [`crate::multiskill::staff_groups`]; each group is scheduled with the
+//! [`crate::optimize::multiskill::staff_groups`]; each group is scheduled with the
 //! shift types allowed for it (a shift type's `channels` may name groups);
 //! the simulation runs the real groups and routing; and a missed interval
 //! raises the group whose extra agent most reduces the interval's
@@ -24,14 +24,14 @@
 use jiff::civil::{Date, Time};
 use serde::{Deserialize, Serialize};
 
-use crate::channels::{ChannelBook, ChannelsFile};
-use crate::forecast::Forecast;
-use crate::input::InputError;
-use crate::multiskill::{staff_groups, GroupSetup, GroupStaffOptions, SkillError};
-use crate::requirement::{staff_forecast, Requirement, RequirementError, StaffRow};
-use crate::scenario::Scenario;
-use crate::schedule::{schedule, Roster, ScheduleError, ScheduleOptions};
-use crate::shifts::ShiftRules;
+use crate::core::input::InputError;
+use crate::demand::forecast::Forecast;
+use crate::demand::scenario::Scenario;
+use crate::models::channels::{ChannelBook, ChannelsFile};
+use crate::models::requirement::{staff_forecast, Requirement, RequirementError, StaffRow};
+use crate::optimize::multiskill::{staff_groups, GroupSetup, GroupStaffOptions, SkillError};
+use crate::optimize::schedule::{schedule, Roster, ScheduleError, ScheduleOptions};
+use crate::optimize::shifts::ShiftRules;
 use crate::sim::{from_forecast, misses_target, SimError, SimLimits, SimResult};
 
 pub mod blend;
@@ -84,7 +84,7 @@ impl Default for PlanOptions {
             threads: None,
             schedule: ScheduleOptions {
                 time_limit_s: 60.0,
-                solver: crate::schedule::SolverChoice::Microlp,
+                solver: crate::optimize::schedule::SolverChoice::Microlp,
                 node_limit: Some(DEFAULT_NODE_LIMIT),
                 ..ScheduleOptions::default()
             },
@@ -158,7 +158,7 @@ pub struct PlanResult {
     /// planned by groups).
     pub groups: Vec<GroupOutcome>,
     /// Planned by groups: how the search of the group requirement went.
-    pub group_search: Option<crate::multiskill::GroupSearch>,
+    pub group_search: Option<crate::optimize::multiskill::GroupSearch>,
     /// Blends of inbound agents with outbound campaigns (see
     /// [`blend`]), as in the last round.
     pub blends: Vec<BlendOutcome>,
@@ -416,7 +416,7 @@ pub fn plan(
     })
 }
 
-pub use crate::opening::move_to_opening;
+pub use crate::models::opening::move_to_opening;
 
 /// The columns of the rounds CSV ([`write_rounds`]).
 pub const ROUND_COLUMNS: [&str; 13] = [
@@ -437,7 +437,7 @@ pub const ROUND_COLUMNS: [&str; 13] = [
 
 /// Writes one row per round with [`ROUND_COLUMNS`].
 pub fn write_rounds<W: std::io::Write>(w: W, rounds: &[PlanRound]) -> std::io::Result<()> {
-    use crate::textio::{fmt_num, format_time};
+    use crate::core::textio::{fmt_num, format_time};
     let mut out = csv::Writer::from_writer(w);
     out.write_record(ROUND_COLUMNS)?;
     for r in rounds {

@@ -4,7 +4,7 @@ use maud::{html, PreEscaped};
 use plotters::prelude::*;
 
 use super::{chart_err, chart_on, draw_line, label, page, ReportError, PALETTE, W};
-use crate::longrange::{CapacityPlan, CapacityRow};
+use crate::supply::capacity::{CapacityPlan, CapacityRow};
 
 /// `f` of the plan's rows summed over its groups, per week.
 fn weekly_sum(p: &CapacityPlan, f: &dyn Fn(&CapacityRow) -> f64) -> Vec<f64> {
@@ -306,7 +306,7 @@ pub fn longrange_page(
     let fte = fte_chart(p)?;
     let flow = flow_chart(p)?;
     let classes = classes_chart(p, training_weeks, nesting_weeks)?;
-    let totals = crate::longrange::group_totals(p);
+    let totals = crate::supply::capacity::group_totals(p);
     let body = html! {
         h1 { (title) }
         p class="note" {

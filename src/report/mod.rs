@@ -12,8 +12,8 @@ use jiff::civil::Date;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 use plotters::prelude::*;
 
-use crate::capacity::{CapacityReview, DayReview};
-use crate::textio::format_time;
+use crate::core::textio::format_time;
+use crate::review::{CapacityReview, DayReview};
 
 /// Why a chart could not be drawn.
 #[derive(Debug, thiserror::Error)]
@@ -411,7 +411,7 @@ pub fn backlog_chart(r: &CapacityReview) -> Result<Option<String>, ReportError> 
 /// Service level per channel for the base and every variant, as bars.
 pub fn variants_chart(
     r: &CapacityReview,
-    variants: &[crate::whatif::Comparison],
+    variants: &[crate::review::whatif::Comparison],
 ) -> Result<String, ReportError> {
     let mut names: Vec<String> = vec!["base".to_string()];
     for v in variants {
@@ -481,7 +481,9 @@ pub fn variants_chart(
 }
 
 /// The fix's shifts as table rows, from its roster CSV.
-fn fix_rows(fix: &crate::whatif::Fix) -> Vec<(String, String, String, String, String, String)> {
+fn fix_rows(
+    fix: &crate::review::whatif::Fix,
+) -> Vec<(String, String, String, String, String, String)> {
     let mut buf = Vec::new();
     if fix.roster.write_roster(&mut buf).is_err() {
         return Vec::new();
@@ -533,7 +535,7 @@ fn page(title: &str, body: Markup) -> String {
 /// The outbound campaigns' days and the blends, as a review or plan page
 /// shows them.
 pub fn campaign_table(
-    days: &[crate::capacity::CampaignDay],
+    days: &[crate::review::CampaignDay],
     blends: &[crate::plan::BlendOutcome],
 ) -> Markup {
     html! {
@@ -577,7 +579,7 @@ pub fn campaign_table(
 #[derive(Debug, Clone, Copy)]
 pub struct FixView<'a> {
     /// The fix.
-    pub fix: &'a crate::whatif::Fix,
+    pub fix: &'a crate::review::whatif::Fix,
     /// Intervals missing a target before the fix.
     pub misses_before: usize,
     /// The review of the team with the fix.
@@ -589,7 +591,7 @@ pub struct FixView<'a> {
 pub fn capacity_page(
     r: &CapacityReview,
     title: &str,
-    variants: &[crate::whatif::Comparison],
+    variants: &[crate::review::whatif::Comparison],
     fix: Option<FixView<'_>>,
 ) -> Result<String, ReportError> {
     let variant_chart = if variants.is_empty() {

@@ -7,7 +7,7 @@ use maud::{html, Markup, PreEscaped};
 use plotters::prelude::*;
 
 use super::{chart_err, chart_on, index_label, page, ReportError, PALETTE, W};
-use crate::rostering::{Agent, RosterPlan};
+use crate::optimize::roster::{Agent, RosterPlan};
 
 /// Paid hours against contracted hours per agent: a bar per agent (blue)
 /// with its contract (red tick), sorted by contract then id.
@@ -90,7 +90,7 @@ fn week_view(plan: &RosterPlan, agents: &[Agent], group: &str, monday: Date) -> 
     };
     html! {
         table class="gantt" {
-            tr { th { "agent" } @for d in &days { th { (format!("{} {:02}-{:02}", ["Mon","Tue","Wed","Thu","Fri","Sat","Sun"][crate::calendar::weekday_index(*d)], d.month(), d.day())) } } }
+            tr { th { "agent" } @for d in &days { th { (format!("{} {:02}-{:02}", ["Mon","Tue","Wed","Thu","Fri","Sat","Sun"][crate::core::calendar::weekday_index(*d)], d.month(), d.day())) } } }
             @for ag in agents.iter().filter(|a| a.groups.iter().any(|g| g == group)) {
                 tr {
                     td { (ag.id) }
@@ -119,10 +119,10 @@ pub fn roster_page(
     let groups: BTreeSet<&str> = plan.shifts.iter().map(|s| s.channel.as_str()).collect();
     let monday = plan
         .from
-        .checked_sub(jiff::Span::new().days(crate::calendar::weekday_index(plan.from) as i64))
+        .checked_sub(jiff::Span::new().days(crate::core::calendar::weekday_index(plan.from) as i64))
         .unwrap_or(plan.from);
     let wanted: u32 = plan.shifts.iter().map(|s| s.agents).sum();
-    let fair = crate::rostering::fairness_spread(r);
+    let fair = crate::optimize::roster::fairness_spread(r);
     let body = html! {
         h1 { (title) }
         p class="note" { "From " (plan.from) " to " (plan.to) ". The shift optimizer's roster given to named agents under the labour rules; every assignment passes the independent checker." }

@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 use jiff::civil::Date;
 
 use super::{misses_target, SimError, SimResult, Simulation};
-use crate::staffing::Targets;
+use crate::models::staffing::Targets;
 
 /// One run of the search: a reserve for every day.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -123,7 +123,7 @@ fn search(
         let name = sim.groups[g].name.clone();
         let cap = sim.channels[oc]
             .campaign
-            .filter(|k| k.mode == crate::dialer::DialerMode::Predictive)
+            .filter(|k| k.mode == crate::models::dialer::DialerMode::Predictive)
             .map(|k| k.abandon_cap);
         // One run at the given reserve per day: per day, the inbound misses
         // and whether its drops are over the cap.

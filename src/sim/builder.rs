@@ -4,9 +4,9 @@ use jiff::civil::{Date, Time};
 use serde::{Deserialize, Serialize};
 
 use super::{ChannelRt, GroupRt, SimError, Simulation, MAX_AGENTS};
-use crate::arrivals::{ArrivalProcess, Overdispersion};
-use crate::channels::{ChannelKind, ChannelSimSettings};
-use crate::erlang::SlDefinition;
+use crate::models::arrivals::{ArrivalProcess, Overdispersion};
+use crate::models::channels::{ChannelKind, ChannelSimSettings};
+use crate::models::erlang::SlDefinition;
 
 /// One channel of a simulation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -48,7 +48,7 @@ pub struct GroupSpec {
 ///
 /// ```
 /// use wfm::sim::{ChannelSpec, GroupSpec, SimBuilder};
-/// use wfm::channels::{ChannelBook, ChannelKind};
+/// use wfm::models::channels::{ChannelBook, ChannelKind};
 /// // Two hours of a 20-agent phone queue offered 100 calls of 3 minutes per half hour.
 /// let settings = ChannelBook::default().resolve("phone").unwrap().sim;
 /// let sim = SimBuilder::new(30, 4)
@@ -89,7 +89,7 @@ pub struct SimBuilder {
     overflow: Vec<(String, Vec<String>)>,
     blend: Vec<(String, String, u32)>,
     lists: Vec<(String, Vec<u32>)>,
-    campaigns: Vec<(String, crate::dialer::Campaign)>,
+    campaigns: Vec<(String, crate::models::dialer::Campaign)>,
     pacings: Vec<(String, Vec<f64>)>,
 }
 
@@ -177,7 +177,7 @@ impl SimBuilder {
     /// stay idle for inbound while the list is worked; with a predictive
     /// [`SimBuilder::campaign`] the group's dialer instead keeps lines
     /// ringing for its idle agents beyond the reserve
-    /// ([`crate::dialer::lines_wanted`]) and an answered call takes any idle
+    /// ([`crate::models::dialer::lines_wanted`]) and an answered call takes any idle
     /// agent of the group or is dropped after `answer_wait_s`. Voice groups
     /// only (concurrency 1).
     pub fn blend(mut self, group: &str, outbound: &str, reserve: u32) -> Self {
@@ -196,7 +196,7 @@ impl SimBuilder {
     }
     /// The call model of a blended outbound channel: each attempt calls an
     /// account of the day's list (the day's attempts over
-    /// [`crate::dialer::expected_attempts`] accounts, round robin), rings
+    /// [`crate::models::dialer::expected_attempts`] accounts, round robin), rings
     /// `dial_s` (exponential), is answered by the right party with
     /// probability `reach` (then talks `talk_s`, exponential), by someone
     /// else with probability `connect − reach` (`wrong_party_s`) or by
@@ -207,14 +207,14 @@ impl SimBuilder {
     /// construction). The dialer mode decides who waits through the ring
     /// (preview and progressive: the agent; predictive: nobody). Without
     /// it an outbound call is one agent time of the channel's `aht_s`.
-    pub fn campaign(mut self, channel: &str, c: crate::dialer::Campaign) -> Self {
+    pub fn campaign(mut self, channel: &str, c: crate::models::dialer::Campaign) -> Self {
         self.campaigns.push((channel.to_string(), c));
         self
     }
     /// A predictive campaign's pacing per interval: lines the dialer keeps
     /// ringing per idle agent beyond the group's reserve. Without it each
     /// interval takes the campaign's `pacing`, else the pacing
-    /// [`crate::dialer::staff_campaign`] chose for the interval's call list
+    /// [`crate::models::dialer::staff_campaign`] chose for the interval's call list
     /// (what the staffing model planned, for the attempts rounded up to the
     /// next power of 1.05 above 20; an unlimited list then needs one).
     pub fn pacing(mut self, channel: &str, pacing: Vec<f64>) -> Self {
@@ -269,7 +269,7 @@ impl SimBuilder {
             return Err(SimError::NoIntervals);
         }
         let im = self.interval_min;
-        if crate::grid::check_interval_min(im).is_err() {
+        if crate::core::grid::check_interval_min(im).is_err() {
             return Err(SimError::Interval(im));
         }
         if self.replications == 0 {
@@ -655,7 +655,7 @@ impl SimBuilder {
         call_lists: &[Vec<u32>],
         n: usize,
     ) -> Result<Vec<Vec<f64>>, SimError> {
-        use crate::dialer::{staff_campaign, DialerMode};
+        use crate::models::dialer::{staff_campaign, DialerMode};
         let why = |name: &str, w: String| SimError::Blend {
             group: String::new(),
             why: format!("campaign {name}: {w}"),

@@ -6,10 +6,10 @@ use std::collections::HashMap;
 use jiff::civil::{Date, Time};
 
 use super::{ChannelSpec, GroupSpec, SimBuilder, StaffingRow, StaffingTable};
-use crate::channels::ChannelBook;
-use crate::forecast::Forecast;
-use crate::input::InputError;
-use crate::textio::format_time;
+use crate::core::input::InputError;
+use crate::core::textio::format_time;
+use crate::demand::forecast::Forecast;
+use crate::models::channels::ChannelBook;
 
 /// Most intervals a simulation built from a forecast may span (from its
 /// first row to its last): ten million, 570 years of 30-minute intervals.
@@ -30,8 +30,8 @@ pub fn forecast_grid(f: &Forecast) -> Result<Vec<(Date, Time)>, InputError> {
     };
     let (a, b) = (key(first.date, first.time), key(last.date, last.time));
     let days = f64::from((b.date() - a.date()).get_days());
-    let minutes = days * 1440.0 + f64::from(crate::textio::minute_of_day(b.time()))
-        - f64::from(crate::textio::minute_of_day(a.time()));
+    let minutes = days * 1440.0 + f64::from(crate::core::textio::minute_of_day(b.time()))
+        - f64::from(crate::core::textio::minute_of_day(a.time()));
     let intervals = minutes / im as f64 + 1.0;
     if intervals > MAX_SIM_INTERVALS as f64 {
         return Err(InputError::at(

@@ -15,10 +15,10 @@
 //!
 //! # What it models
 //! - **Arrivals**: per channel, the forecast's volumes through the exact
-//!   arrival process of [`crate::arrivals`], optionally overdispersed.
+//!   arrival process of [`crate::models::arrivals`], optionally overdispersed.
 //! - **Bot/IVR**: a share `containment` of arrivals is solved by the bot after
 //!   an exponential `bot_time_s` (0 = at once); the rest transfer after it.
-//! - **Handle times and patience**: [`crate::dist`] shapes times the
+//! - **Handle times and patience**: [`crate::models::dist`] shapes times the
 //!   interval's `aht_s` and `patience_s` (of the interval the contact arrived
 //!   in). Exponential unless the channel says otherwise; no patience mean
 //!   means nobody abandons. Deferred channels never abandon.
@@ -55,7 +55,7 @@
 //!
 //! # Reproducibility
 //! Replication r draws everything, in event order, from
-//! [`crate::arrivals::stream_rng`]`(seed, r)`; replications run in parallel
+//! [`crate::models::arrivals::stream_rng`]`(seed, r)`; replications run in parallel
 //! with rayon and are summarised in index order, so the output is the same
 //! for any number of threads.
 
@@ -73,7 +73,7 @@ use std::io::Write;
 use jiff::civil::{Date, Time};
 use rayon::prelude::*;
 
-pub use crate::requirement::{StaffingRow, StaffingTable};
+pub use crate::models::requirement::{StaffingRow, StaffingTable};
 pub use blend::{choose_reserves, choose_reserves_and_run, ReserveChoice, ReserveTrial};
 pub use builder::{ChannelSpec, GroupSpec, SimBuilder, SimLimits, MAX_SLOTS};
 pub use from_forecast::{forecast_grid, from_forecast, MAX_SIM_INTERVALS};
@@ -82,10 +82,10 @@ pub use stats::{
     misses_target, t975, Cell, Estimate, Replication, SimMetrics, METRICS, MISS_CI_FACTOR,
 };
 
-use crate::arrivals::{stream_rng, ArrivalProcess};
-use crate::channels::ChannelKind;
-use crate::dist::UnitDist;
-use crate::erlang::SlDefinition;
+use crate::models::arrivals::{stream_rng, ArrivalProcess};
+use crate::models::channels::ChannelKind;
+use crate::models::dist::UnitDist;
+use crate::models::erlang::SlDefinition;
 
 /// Why a simulation cannot be built.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -185,7 +185,7 @@ pub enum SimError {
         channel: String,
         /// Why.
         #[source]
-        source: crate::arrivals::ArrivalError,
+        source: crate::models::arrivals::ArrivalError,
     },
     /// Interval labels that do not match the intervals.
     #[error("labels: {0}")]
@@ -198,7 +198,7 @@ pub enum SimError {
 /// The most agents one group may have in an interval (agents are numbered
 /// in 30 bits inside the event loop; this leaves room for those finishing a
 /// contact after their shift). The same cap as the staffing search's.
-pub use crate::staffing::MAX_AGENTS;
+pub use crate::models::staffing::MAX_AGENTS;
 
 /// A checked, ready-to-run simulation.
 #[derive(Debug, Clone)]
@@ -243,7 +243,7 @@ struct ChannelRt {
     callback_share: f64,
     callback_deadline_s: f64,
     /// An outbound campaign's call model (blended channels only).
-    campaign: Option<crate::dialer::Campaign>,
+    campaign: Option<crate::models::dialer::Campaign>,
 }
 
 #[derive(Debug, Clone)]

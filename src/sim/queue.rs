@@ -130,7 +130,7 @@ mod tests {
     fn pops_in_time_order_and_ties_reproducibly() {
         let run = || {
             let mut q = EventQueue::new();
-            let mut rng = crate::arrivals::stream_rng(1, 0);
+            let mut rng = crate::models::arrivals::stream_rng(1, 0);
             let mut out = Vec::new();
             for i in 0..3000u32 {
                 // Many ties: times on a coarse grid; pops between pushes.
@@ -147,7 +147,7 @@ mod tests {
         assert_eq!(a.len(), 3000);
         assert_eq!(a, run());
         let mut q = EventQueue::new();
-        let mut rng = crate::arrivals::stream_rng(2, 0);
+        let mut rng = crate::models::arrivals::stream_rng(2, 0);
         let mut times: Vec<f64> = (0..2000)
             .map(|_| rng.random_range(0..400u32) as f64 * 0.25)
             .collect();

@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use super::stats::{self, Cell, SimMetrics, METRICS};
 use super::Replication;
-use crate::erlang::SlDefinition;
-use crate::textio::format_time;
+use crate::core::textio::format_time;
+use crate::models::erlang::SlDefinition;
 
 /// The results of a run: every replication, condensed, and summaries.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -397,7 +397,7 @@ fn write_metrics<W: Write>(
         for v in [e.mean, e.ci95] {
             buf.clear();
             if v.is_finite() {
-                crate::textio::push_num(buf, v, 4);
+                crate::core::textio::push_num(buf, v, 4);
             }
             out.write_field(buf.as_str())?;
         }

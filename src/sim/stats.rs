@@ -381,7 +381,7 @@ impl SimMetrics {
 /// alone. An interval where the simulation saw no contact cannot miss; a
 /// metric that is undefined (NaN) does not count; a half-width that is
 /// undefined (one replication) counts as 0.
-pub fn misses_target(targets: &crate::staffing::Targets, m: &SimMetrics) -> bool {
+pub fn misses_target(targets: &crate::models::staffing::Targets, m: &SimMetrics) -> bool {
     if m.offered.mean.is_nan() || m.offered.mean <= 0.0 {
         return false;
     }
@@ -417,9 +417,9 @@ pub(super) fn replication_values(
     c: usize,
     a: usize,
     b: usize,
-    sl: crate::erlang::SlDefinition,
+    sl: crate::models::erlang::SlDefinition,
 ) -> Vec<[f64; 2]> {
-    use crate::erlang::SlDefinition;
+    use crate::models::erlang::SlDefinition;
     let ratio = |x: f64, y: f64| if y > 0.0 { x / y } else { f64::NAN };
     reps.iter()
         .map(|r| {
@@ -448,10 +448,10 @@ pub(super) fn summarize(
     a: usize,
     b: usize,
     groups: &[usize],
-    sl: crate::erlang::SlDefinition,
+    sl: crate::models::erlang::SlDefinition,
     pct: &dyn Fn(&Replication) -> [f64; 2],
 ) -> SimMetrics {
-    use crate::erlang::SlDefinition;
+    use crate::models::erlang::SlDefinition;
     let per = |f: &dyn Fn(&Replication, &Cell) -> f64| -> Estimate {
         if b <= a {
             return Estimate::from_values(&[]);

@@ -3,7 +3,7 @@
 //! functions and numerical integration of the Mandelbaum–Zeltyn formulas).
 
 use crate::prec::assert_close;
-use wfm::erlang::{erlang_b, erlang_c, ErlangA, ErlangC, SlDefinition};
+use wfm::models::erlang::{erlang_b, erlang_c, ErlangA, ErlangC, SlDefinition};
 
 fn rows(name: &str) -> Vec<csv::StringRecord> {
     let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));

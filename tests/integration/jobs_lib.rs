@@ -2,7 +2,7 @@
 //! them: no binary, no flags; the shipped centre with overrides.
 
 use super::*;
-use wfm::centre::Centre;
+use wfm::core::centre::Centre;
 use wfm::jobs;
 
 fn centre() -> Centre {
@@ -89,7 +89,7 @@ fn a_capacity_plan_with_the_optimizer_and_attrition_variants() {
     assert!(o.objective.is_finite());
     // Lower attrition keeps more agents: the plan's last week has more
     // headcount than the variant's.
-    let heads = |p: &wfm::longrange::CapacityPlan| -> u64 {
+    let heads = |p: &wfm::supply::capacity::CapacityPlan| -> u64 {
         let last = p.rows.iter().map(|r| r.week_start).max().unwrap();
         p.rows
             .iter()

@@ -2,12 +2,12 @@
 //! no panic, and every error is one line that names the file.
 
 use proptest::prelude::*;
-use wfm::calendar::Calendar;
-use wfm::channels::{ChannelBook, ChannelsFile};
-use wfm::forecast::Forecast;
-use wfm::requirement::StaffingTable;
-use wfm::scenario::Scenario;
-use wfm::shifts::ShiftRules;
+use wfm::core::calendar::Calendar;
+use wfm::demand::forecast::Forecast;
+use wfm::demand::scenario::Scenario;
+use wfm::models::channels::{ChannelBook, ChannelsFile};
+use wfm::models::requirement::StaffingTable;
+use wfm::optimize::shifts::ShiftRules;
 
 use crate::scenario;
 
@@ -104,7 +104,7 @@ fn check_forecast(bytes: &[u8]) -> Result<(), TestCaseError> {
     match Forecast::read(bytes, "f.csv", 30) {
         Ok((f, _)) => {
             let book = ChannelBook::new(ChannelsFile::default(), "", Default::default());
-            if let Err(e) = wfm::requirement::staff_forecast(&f, &book, None, "f.csv") {
+            if let Err(e) = wfm::models::requirement::staff_forecast(&f, &book, None, "f.csv") {
                 one_line_naming("f.csv", &e.to_string())?;
             }
         }
@@ -116,7 +116,7 @@ fn check_forecast(bytes: &[u8]) -> Result<(), TestCaseError> {
 fn check_staffing(bytes: &[u8]) -> Result<(), TestCaseError> {
     match StaffingTable::read(bytes, "s.csv", 30) {
         Ok((t, _)) => {
-            if let Err(e) = wfm::requirement::Requirement::from_table(&t, 30, "s.csv") {
+            if let Err(e) = wfm::models::requirement::Requirement::from_table(&t, 30, "s.csv") {
                 one_line_naming("s.csv", &e.to_string())?;
             }
         }
@@ -181,7 +181,7 @@ fn check_scenario(bytes: &[u8]) -> Result<(), TestCaseError> {
 }
 
 fn check_team(team_text: &[u8], roster: &[u8], whatif: &[u8]) -> Result<(), TestCaseError> {
-    use wfm::team::{read_roster, Team, TeamFile};
+    use wfm::supply::team::{read_roster, Team, TeamFile};
     let rules =
         ShiftRules::parse(&String::from_utf8_lossy(&shipped("shifts.toml")), "sh.toml").unwrap();
     let rows = match read_roster(roster, "w.csv") {
@@ -211,10 +211,11 @@ fn check_team(team_text: &[u8], roster: &[u8], whatif: &[u8]) -> Result<(), Test
     if let Err(e) = team.supply(a, b, 30, &rules) {
         one_line_naming("t.toml", &e.to_string())?;
     }
-    let wi: Result<wfm::whatif::WhatIfFile, _> = toml::from_str(&String::from_utf8_lossy(whatif));
+    let wi: Result<wfm::review::whatif::WhatIfFile, _> =
+        toml::from_str(&String::from_utf8_lossy(whatif));
     if let Ok(wi) = wi {
         let book = ChannelBook::new(ChannelsFile::default(), "", Default::default());
-        if let Err(e) = wfm::whatif::build(
+        if let Err(e) = wfm::review::whatif::build(
             &wi,
             "w.toml",
             Some(&team),

@@ -1,8 +1,8 @@
 //! Laws the formulas must obey, over random inputs (proptest).
 
 use proptest::prelude::*;
-use wfm::erlang::{erlang_b, erlang_c, ErlangA, ErlangC, SlDefinition};
-use wfm::staffing::{metrics_for, required_agents, Model, Targets, Workload};
+use wfm::models::erlang::{erlang_b, erlang_c, ErlangA, ErlangC, SlDefinition};
+use wfm::models::staffing::{metrics_for, required_agents, Model, Targets, Workload};
 
 proptest! {
     // A fixed seed: the same 200 cases every run, so CI cannot flake; change
@@ -127,8 +127,8 @@ proptest! {
         mode in 0usize..3,
         wrong in 0.0f64..0.3,
     ) {
-        use wfm::channels::{ChannelBook, ChannelKind};
-        use wfm::dialer::{Campaign, DialerMode};
+        use wfm::models::channels::{ChannelBook, ChannelKind};
+        use wfm::models::dialer::{Campaign, DialerMode};
         use wfm::sim::{ChannelSpec, GroupSpec, SimBuilder};
         let n = 96;
         let sim = ChannelBook::default().resolve("x").unwrap().sim;

@@ -1,8 +1,8 @@
 //! The simulator against the formulas, and its invariants.
 
-use wfm::channels::{ChannelBook, ChannelKind, ChannelSettings, ChannelsFile};
-use wfm::dist::DistSpec;
-use wfm::erlang::{ErlangA, ErlangC, SlDefinition};
+use wfm::models::channels::{ChannelBook, ChannelKind, ChannelSettings, ChannelsFile};
+use wfm::models::dist::DistSpec;
+use wfm::models::erlang::{ErlangA, ErlangC, SlDefinition};
 use wfm::sim::{ChannelSpec, GroupSpec, SimBuilder, SimResult};
 
 /// A channel of one kind with no bot and the offered service-level definition.
@@ -13,7 +13,7 @@ fn spec(
     aht_s: Vec<f64>,
     patience_s: Vec<Option<f64>>,
     answer_within_s: f64,
-    sim: wfm::channels::ChannelSimSettings,
+    sim: wfm::models::channels::ChannelSimSettings,
 ) -> ChannelSpec {
     ChannelSpec {
         name: name.into(),
@@ -175,7 +175,7 @@ fn contacts_are_conserved_and_littles_law_holds() {
 #[test]
 fn same_seed_same_bytes_for_any_thread_count() {
     let build = |threads| {
-        let f = wfm::forecast::Forecast::read(
+        let f = wfm::demand::forecast::Forecast::read(
             "date,time,channel,volume,aht_s,patience_s\n2026-03-10,09:00,phone,300,240,120\n2026-03-10,09:30,phone,350,240,120\n2026-03-10,09:00,chat,200,400,\n2026-03-10,09:30,chat,220,400,\n".as_bytes(),
             "f.csv",
             30,
@@ -221,7 +221,7 @@ fn bots_callbacks_retries_and_priorities_behave() {
     let chan = |name: &str,
                 volume: f64,
                 containment: f64,
-                sim: wfm::channels::ChannelSimSettings| ChannelSpec {
+                sim: wfm::models::channels::ChannelSimSettings| ChannelSpec {
         name: name.into(),
         kind: ChannelKind::Voice,
         volumes: vec![volume; n],
@@ -445,7 +445,7 @@ fn deferred_deadlines_count_working_time() {
 
 #[test]
 fn builder_refuses_inconsistent_specs_instead_of_panicking() {
-    use wfm::channels::{ChannelBook, ChannelKind};
+    use wfm::models::channels::{ChannelBook, ChannelKind};
     use wfm::sim::{ChannelSpec, GroupSpec, SimBuilder, SimError, SimLimits};
     let settings = ChannelBook::default().resolve("phone").unwrap().sim;
     let builder = || {
@@ -661,7 +661,7 @@ fn blended_groups_match_the_exact_markov_chain() {
 /// a wrong party too) `connect` of them, and the list is made.
 #[test]
 fn campaign_accounts_are_reached_as_the_closed_form_says() {
-    use wfm::dialer::Campaign;
+    use wfm::models::dialer::Campaign;
     let iv = 48;
     // 08:00-22:00: 40 attempts a half hour, 1,120 a day.
     let list: Vec<u32> = (0..iv)
@@ -732,7 +732,7 @@ fn campaign_accounts_are_reached_as_the_closed_form_says() {
 /// so the list, not the accounts, bounds the attempts.
 #[test]
 fn predictive_dialer_in_the_centre_keeps_the_abandon_cap() {
-    use wfm::dialer::{staff_campaign, Campaign, DialerMode};
+    use wfm::models::dialer::{staff_campaign, Campaign, DialerMode};
     let iv = 8;
     let camp = Campaign {
         mode: DialerMode::Predictive,
@@ -798,7 +798,7 @@ fn predictive_dialer_in_the_centre_keeps_the_abandon_cap() {
 /// targets than it would without blending.
 #[test]
 fn reserves_are_chosen_day_by_day() {
-    use wfm::staffing::Targets;
+    use wfm::models::staffing::Targets;
     let n = 96;
     let sim = ChannelBook::default().resolve("x").unwrap().sim;
     // 40 calls a half hour of 240 s: 5.3 Erlangs; 9 agents on day one, 7 on
@@ -877,7 +877,7 @@ fn reserves_are_chosen_day_by_day() {
 /// ends near the cap instead of many times over it.
 #[test]
 fn the_dialer_steps_down_when_drops_near_the_cap() {
-    use wfm::dialer::{Campaign, DialerMode};
+    use wfm::models::dialer::{Campaign, DialerMode};
     let iv = 16;
     let camp = Campaign {
         mode: DialerMode::Predictive,

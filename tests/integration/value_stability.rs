@@ -4,8 +4,8 @@
 //! update the numbers and say so in the commit.
 
 use rand::Rng;
-use wfm::arrivals::{stream_rng, ArrivalProcess};
-use wfm::dist::DistSpec;
+use wfm::models::arrivals::{stream_rng, ArrivalProcess};
+use wfm::models::dist::DistSpec;
 
 fn dists() -> Vec<(&'static str, DistSpec)> {
     vec![

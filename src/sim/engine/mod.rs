@@ -34,9 +34,9 @@ use rand::SeedableRng;
 use rand_xoshiro::SplitMix64;
 
 use super::Simulation;
-use crate::arrivals::{stream_rng, ArrivalCursor, WfmRng};
-use crate::channels::ChannelKind;
-use crate::dialer::DialerMode;
+use crate::models::arrivals::{stream_rng, ArrivalCursor, WfmRng};
+use crate::models::channels::ChannelKind;
+use crate::models::dialer::DialerMode;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {

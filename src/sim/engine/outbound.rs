@@ -88,9 +88,9 @@ impl Engine<'_, '_> {
 
     /// Starts a campaign's day at interval `iv` if it has not started: its
     /// accounts (the day's list over the expected attempts of an account,
-    /// [`crate::dialer::expected_attempts`]), counted as planned whether or
+    /// [`crate::models::dialer::expected_attempts`]), counted as planned whether or
     /// not anyone calls them.
-    fn campaign_day(&mut self, c: usize, iv: usize, camp: crate::dialer::Campaign) {
+    fn campaign_day(&mut self, c: usize, iv: usize, camp: crate::models::dialer::Campaign) {
         let sim = self.sim;
         let date = sim.labels[iv].0;
         if self.campaign_days[c].day == Some(date) {
@@ -102,7 +102,8 @@ impl Engine<'_, '_> {
             .sum();
         // Accounts whose expected attempts (stopping once reached) fill
         // the day's list.
-        let per = crate::dialer::expected_attempts(f64::from(camp.attempts_per_day), camp.reach);
+        let per =
+            crate::models::dialer::expected_attempts(f64::from(camp.attempts_per_day), camp.reach);
         let n = if total == 0 {
             0
         } else {
@@ -160,7 +161,7 @@ impl Engine<'_, '_> {
 
     /// Whether the attempt with `key` is answered by the right party, by
     /// someone else, or not at all, under campaign `camp`: `(right, wrong)`.
-    fn answer(&self, key: u64, camp: &crate::dialer::Campaign) -> (bool, bool) {
+    fn answer(&self, key: u64, camp: &crate::models::dialer::Campaign) -> (bool, bool) {
         let u = self.draw(key, 6).random::<f64>();
         (u < camp.reach, u >= camp.reach && u < camp.connect_rate())
     }
@@ -232,9 +233,9 @@ impl Engine<'_, '_> {
     }
 
     /// Group `g`'s predictive dialer: while no answered call waits for an
-    /// agent, it keeps [`crate::dialer::lines_wanted`] lines ringing for
+    /// agent, it keeps [`crate::models::dialer::lines_wanted`] lines ringing for
     /// the idle agents beyond the reserve (the model of
-    /// [`crate::dialer::simulate_predictive`]), at its pacing, or at one
+    /// [`crate::models::dialer::simulate_predictive`]), at its pacing, or at one
     /// line per idle agent while the day's drops run above 90% of the
     /// campaign's cap (a dialer's abandonment control).
     pub(super) fn pace(&mut self, g: usize) {
@@ -263,7 +264,7 @@ impl Engine<'_, '_> {
             p = p.min(1.0);
         }
         let busy = self.present[g].saturating_sub(idle);
-        let want = crate::dialer::lines_wanted(p, free, busy, &camp);
+        let want = crate::models::dialer::lines_wanted(p, free, busy, &camp);
         while self.ringing[g] < want {
             let Some(account) = self.take_attempt(c) else {
                 break;

@@ -1,0 +1,9 @@
+//! The core every layer stands on: the centre file, positioned input
+//! errors, text (dates, times, the CSV record loop, numbers), the interval
+//! grid and the holiday calendar.
+
+pub mod calendar;
+pub mod centre;
+pub mod grid;
+pub mod input;
+pub mod textio;

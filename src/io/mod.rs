@@ -1,0 +1,3 @@
+//! Output: sets of files written all or nothing.
+
+pub mod output;

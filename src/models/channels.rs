@@ -1,0 +1,724 @@
+//! Channel settings: targets, patience, shrinkage, bot containment and
+//! concurrency per channel, from a TOML file.
+//!
+//! ```toml
+//! [channel.phone]
+//! kind = "voice"          # voice | chat | deferred
+//! service_level = 0.80    # share answered within answer_within_s
+//! answer_within_s = 20
+//! max_asa_s = 30          # optional
+//! max_abandon = 0.05      # optional, needs a patience
+//! max_occupancy = 0.85    # optional
+//! patience_s = 180        # optional: mean patience, enables Erlang A
+//! shrinkage = 0.30
+//! containment = 0.0       # share solved by the bot/IVR; staffing uses the rest
+//! concurrency = 1         # chats one agent handles at once
+//! sl_definition = "offered"   # offered | answered | offered-minus-early-abandons
+//! model = "erlang-a"      # optional: erlang-c | erlang-a
+//! ```
+//!
+//! Every key is optional. A key a channel's table leaves out, and every key
+//! of a channel the file does not name, falls back to the defaults (the
+//! command-line flags in the CLI), then to [`ChannelSettings::builtin`].
+//! A deferred channel's reply deadline `answer_within_s` must be set in its
+//! own table: the real-time default of 20 s means nothing for e-mail.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::core::input::{InputError, Warning};
+use crate::models::dist::DistSpec;
+use crate::models::erlang::SlDefinition;
+use crate::models::staffing::{Model, Targets};
+
+/// How a channel's work is handled, which decides its staffing model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ChannelKind {
+    /// Real-time, one contact per agent (phone). Erlang C or A.
+    #[default]
+    Voice,
+    /// Real-time with `concurrency` contacts per agent (chat, WeChat). Erlang C or A on slots.
+    Chat,
+    /// Deferred work answered within a deadline (e-mail, tickets, forms).
+    Deferred,
+}
+
+/// The settings of one channel as written; `None` means "not set here".
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChannelSettings {
+    /// voice | chat | deferred.
+    pub kind: Option<ChannelKind>,
+    /// Share answered within `answer_within_s`, `[0, 1)`; 0 means no such target.
+    pub service_level: Option<f64>,
+    /// Service-level threshold (deferred: the reply deadline), seconds.
+    pub answer_within_s: Option<f64>,
+    /// Highest ASA, seconds.
+    pub max_asa_s: Option<f64>,
+    /// Highest abandonment rate, share (needs a patience).
+    pub max_abandon: Option<f64>,
+    /// Highest occupancy, share.
+    pub max_occupancy: Option<f64>,
+    /// Mean patience, seconds; enables Erlang A.
+    pub patience_s: Option<f64>,
+    /// Share of paid time agents are unavailable, `[0, 1)`.
+    pub shrinkage: Option<f64>,
+    /// Share of the volume solved by the bot or IVR, `[0, 1]`.
+    pub containment: Option<f64>,
+    /// Contacts one agent handles at once, `>= 1`.
+    pub concurrency: Option<u32>,
+    /// How abandoned contacts count in the service level.
+    pub sl_definition: Option<SlDefinition>,
+    /// Queueing model; by default Erlang A where a patience is known, else Erlang C.
+    pub model: Option<Model>,
+    /// Simulator: handle-time distribution shape (mean from `aht_s`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handle_time: Option<DistSpec>,
+    /// Simulator: patience distribution shape (mean from `patience_s`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub patience: Option<DistSpec>,
+    /// Simulator: mean time a contact spends with the bot before it is
+    /// solved or transferred, seconds (exponential).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bot_time_s: Option<f64>,
+    /// Simulator: probability that an abandoned contact tries again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_prob: Option<f64>,
+    /// Simulator: mean delay before a retry, seconds (exponential).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_delay_s: Option<f64>,
+    /// Simulator: the channel a retry arrives on (default: the same).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_channel: Option<String>,
+    /// Simulator: offer a callback when the expected wait exceeds this, seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback_threshold_s: Option<f64>,
+    /// Simulator: share of the callers offered a callback who take it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback_share: Option<f64>,
+    /// Simulator: a callback is late when made later than this after the request, seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback_deadline_s: Option<f64>,
+    /// An outbound campaign (`[channel.NAME.outbound]`): the forecast's
+    /// volume is attempts, staffed by the dialer model of
+    /// [`crate::models::dialer`] instead of a queue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outbound: Option<crate::models::dialer::Campaign>,
+}
+
+impl ChannelSettings {
+    /// The built-in defaults: voice, 80% within 20 s, no other target, no
+    /// shrinkage, no bot, concurrency 1, service level over all offered.
+    pub fn builtin() -> Self {
+        Self {
+            kind: Some(ChannelKind::Voice),
+            service_level: Some(0.8),
+            answer_within_s: Some(20.0),
+            max_asa_s: None,
+            max_abandon: None,
+            max_occupancy: None,
+            patience_s: None,
+            shrinkage: Some(0.0),
+            containment: Some(0.0),
+            concurrency: Some(1),
+            sl_definition: Some(SlDefinition::Offered),
+            model: None,
+            handle_time: None,
+            patience: None,
+            bot_time_s: None,
+            retry_prob: None,
+            retry_delay_s: None,
+            retry_channel: None,
+            callback_threshold_s: None,
+            callback_share: None,
+            callback_deadline_s: None,
+            outbound: None,
+        }
+    }
+
+    /// Each key from `self` where set, else from `fallback`.
+    pub fn or(&self, fallback: &ChannelSettings) -> ChannelSettings {
+        ChannelSettings {
+            kind: self.kind.or(fallback.kind),
+            service_level: self.service_level.or(fallback.service_level),
+            answer_within_s: self.answer_within_s.or(fallback.answer_within_s),
+            max_asa_s: self.max_asa_s.or(fallback.max_asa_s),
+            max_abandon: self.max_abandon.or(fallback.max_abandon),
+            max_occupancy: self.max_occupancy.or(fallback.max_occupancy),
+            patience_s: self.patience_s.or(fallback.patience_s),
+            shrinkage: self.shrinkage.or(fallback.shrinkage),
+            containment: self.containment.or(fallback.containment),
+            concurrency: self.concurrency.or(fallback.concurrency),
+            sl_definition: self.sl_definition.or(fallback.sl_definition),
+            model: self.model.or(fallback.model),
+            handle_time: self
+                .handle_time
+                .clone()
+                .or_else(|| fallback.handle_time.clone()),
+            patience: self.patience.clone().or_else(|| fallback.patience.clone()),
+            bot_time_s: self.bot_time_s.or(fallback.bot_time_s),
+            retry_prob: self.retry_prob.or(fallback.retry_prob),
+            retry_delay_s: self.retry_delay_s.or(fallback.retry_delay_s),
+            retry_channel: self
+                .retry_channel
+                .clone()
+                .or_else(|| fallback.retry_channel.clone()),
+            callback_threshold_s: self.callback_threshold_s.or(fallback.callback_threshold_s),
+            callback_share: self.callback_share.or(fallback.callback_share),
+            callback_deadline_s: self.callback_deadline_s.or(fallback.callback_deadline_s),
+            outbound: self.outbound.or(fallback.outbound),
+        }
+    }
+}
+
+/// A channel's settings, resolved and checked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Channel {
+    /// The channel's name.
+    pub name: String,
+    /// How its work is handled.
+    pub kind: ChannelKind,
+    /// Its service targets.
+    pub targets: Targets,
+    /// Mean patience, seconds.
+    pub patience_s: Option<f64>,
+    /// Shrinkage, share of paid time.
+    pub shrinkage: f64,
+    /// Bot/IVR containment, share of volume.
+    pub containment: f64,
+    /// Contacts per agent at once.
+    pub concurrency: u32,
+    /// The model asked for, if any.
+    pub model: Option<Model>,
+    /// Simulator settings.
+    pub sim: ChannelSimSettings,
+    /// The outbound campaign, when the channel is one.
+    pub outbound: Option<crate::models::dialer::Campaign>,
+}
+
+/// A channel's simulator settings, checked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChannelSimSettings {
+    /// Handle-time shape.
+    pub handle_time: DistSpec,
+    /// Patience shape (used when a patience mean is known).
+    pub patience: DistSpec,
+    /// Mean bot time, seconds (0 = none).
+    pub bot_time_s: f64,
+    /// Retry probability after abandoning.
+    pub retry_prob: f64,
+    /// Mean retry delay, seconds.
+    pub retry_delay_s: f64,
+    /// Channel of the retry (`None` = the same).
+    pub retry_channel: Option<String>,
+    /// Callback offer threshold on the expected wait, seconds (`None` = no callbacks).
+    pub callback_threshold_s: Option<f64>,
+    /// Share of callers offered a callback who take it.
+    pub callback_share: f64,
+    /// Callback deadline, seconds.
+    pub callback_deadline_s: f64,
+}
+
+/// An agent group of the simulator: the channels it serves, in priority order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupSettings {
+    /// Channels served, highest priority first.
+    pub channels: Vec<String>,
+    /// Contacts an agent of the group handles at once (chat-kind channels only when > 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub concurrency: Option<u32>,
+    /// Cost of an agent of the group relative to a specialist (e.g. 1.1
+    /// for cross-trained agents), for multi-skill staffing; default 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_per_hour: Option<f64>,
+    /// Groups this one is the overflow of: a contact of a channel both
+    /// serve goes to this group only when none of their agents is free
+    /// (specialists first). Must not form a cycle.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overflow_from: Vec<String>,
+    /// Blending: an outbound channel of the group's `channels` its agents
+    /// call out on when no inbound contact waits and at least `reserve`
+    /// other agents are idle (Bhulai & Koole 2003); the forecast's volume of
+    /// that channel is its call list per interval.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blend: Option<String>,
+    /// Blending: agents kept idle for inbound (default 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reserve: Option<u32>,
+}
+
+/// The channels TOML file: a `[channel.NAME]` table per channel.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChannelsFile {
+    /// Settings by channel name.
+    #[serde(default)]
+    pub channel: BTreeMap<String, ChannelSettings>,
+    /// Agent groups of the simulator, by name. Without any, each channel is
+    /// served by its own group of the same name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub group: BTreeMap<String, GroupSettings>,
+}
+
+impl ChannelsFile {
+    /// Parses the TOML text; `source` names it in errors.
+    pub fn parse(text: &str, source: &str) -> Result<Self, InputError> {
+        toml::from_str(text).map_err(|e| InputError::from_toml(source, text, &e))
+    }
+
+    /// Checks the groups' `overflow_from` (known groups, no cycle) and
+    /// `blend` (one of the group's channels, concurrency 1; `reserve` only
+    /// with it). Errors name `source` and the key.
+    pub fn check_overflow(&self, source: &str) -> Result<(), InputError> {
+        for (name, g) in &self.group {
+            for f in &g.overflow_from {
+                if !self.group.contains_key(f) {
+                    return Err(InputError::at_key(
+                        source,
+                        format!("[group.{name}] overflow_from"),
+                        format!(
+                            "unknown group {f:?}; the groups are {}",
+                            self.group.keys().cloned().collect::<Vec<_>>().join(", ")
+                        ),
+                    ));
+                }
+            }
+        }
+        for (name, g) in &self.group {
+            match (&g.blend, g.reserve) {
+                (Some(c), _) if !g.channels.contains(c) => {
+                    return Err(InputError::at_key(
+                        source,
+                        format!("[group.{name}] blend"),
+                        format!("{c:?} is not one of the group's channels; add it to `channels`"),
+                    ))
+                }
+                (Some(_), _) if g.concurrency.unwrap_or(1) != 1 => {
+                    return Err(InputError::at_key(
+                        source,
+                        format!("[group.{name}] blend"),
+                        "a blended group takes one call at a time (concurrency 1)".to_string(),
+                    ))
+                }
+                (None, Some(_)) => {
+                    return Err(InputError::at_key(
+                        source,
+                        format!("[group.{name}] reserve"),
+                        "a reserve needs `blend` (the outbound channel)".to_string(),
+                    ))
+                }
+                _ => {}
+            }
+        }
+        // Follow overflow_from from each group; meeting the start again is a cycle.
+        for start in self.group.keys() {
+            let mut stack: Vec<(String, Vec<String>)> = vec![(start.clone(), vec![start.clone()])];
+            let mut seen = std::collections::BTreeSet::new();
+            while let Some((g, path)) = stack.pop() {
+                for f in &self.group[&g].overflow_from {
+                    if f == start {
+                        let mut cycle = path.clone();
+                        cycle.push(f.clone());
+                        return Err(InputError::at_key(
+                            source,
+                            format!("[group.{start}] overflow_from"),
+                            format!(
+                                "cyclic overflow {}: a group cannot wait for itself",
+                                cycle.join(" after ")
+                            ),
+                        ));
+                    }
+                    if seen.insert(f.clone()) {
+                        let mut p = path.clone();
+                        p.push(f.clone());
+                        stack.push((f.clone(), p));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads a channels file.
+    pub fn from_path(path: &Path) -> Result<Self, InputError> {
+        let text = crate::core::textio::read_text(path)?;
+        Self::parse(&text, &path.display().to_string())
+    }
+}
+
+/// A blend kept by [`ChannelBook::per_channel_with_blends`]: the agents of
+/// `inbound` also call out on `outbound`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanBlend {
+    /// The `[group.NAME]` table it came from.
+    pub group: String,
+    /// The inbound channel whose agents blend.
+    pub inbound: String,
+    /// The outbound channel they call out on.
+    pub outbound: String,
+    /// Agents kept idle for inbound (the table's; a plan or review then
+    /// chooses its own by simulation).
+    pub reserve: u32,
+}
+
+/// Resolves channel names to settings: the file's table for the channel,
+/// then `defaults`, then [`ChannelSettings::builtin`].
+#[derive(Debug, Clone, Default)]
+pub struct ChannelBook {
+    /// The channels file (empty when none was given).
+    pub file: ChannelsFile,
+    /// Where the file came from, for errors.
+    pub source: String,
+    /// Defaults for keys the file leaves out (the CLI flags).
+    pub defaults: ChannelSettings,
+}
+
+impl ChannelBook {
+    /// The same settings with one agent group per channel (the `[group.NAME]`
+    /// tables dropped): how the plan and the review simulate, since they
+    /// compare required and scheduled agents channel by channel.
+    pub fn one_group_per_channel(&self) -> ChannelBook {
+        let mut file = self.file.clone();
+        file.group.clear();
+        ChannelBook::new(file, &self.source, self.defaults.clone())
+    }
+
+    /// One agent group per channel, as [`ChannelBook::one_group_per_channel`],
+    /// keeping the file's **blending**: a `[group.NAME]` table with
+    /// `blend = "out"` and one other channel `inb` makes the agents of
+    /// `inb` (the group named `inb`) also call out on `out` under the
+    /// table's `reserve`, and the agents of `out` (its collectors, the group
+    /// named `out`) call out whenever free (reserve 0). `channels` names the
+    /// channels the book must cover (the forecast's): each gets its group;
+    /// a table whose channels the forecast does not all have is left out.
+    /// How the plan and the review simulate a centre whose phone agents
+    /// blend with collections; returns the book and the blends found
+    /// (`[group.NAME]`, inbound channel, outbound channel, reserve). A
+    /// blended table with more than one inbound channel is an error at its
+    /// `channels` key (multi-skill blending: `wfm simulate`); one of the
+    /// campaign alone is its collectors, as one group per channel has them.
+    pub fn per_channel_with_blends(
+        &self,
+        channels: &[String],
+    ) -> Result<(ChannelBook, Vec<PlanBlend>), InputError> {
+        let mut blends = Vec::new();
+        for (name, g) in &self.file.group {
+            let Some(out) = &g.blend else { continue };
+            let inbound: Vec<&String> = g.channels.iter().filter(|c| *c != out).collect();
+            if !channels.contains(out) || inbound.iter().any(|c| !channels.contains(c)) {
+                // The forecast lacks the campaign or the inbound channel:
+                // nothing to blend in it.
+                continue;
+            }
+            if inbound.is_empty() {
+                // The campaign's own collectors: one group per channel has them.
+                continue;
+            }
+            if inbound.len() != 1 {
+                return Err(InputError::at_key(
+                    &self.source,
+                    format!("[group.{name}] channels"),
+                    format!(
+                        "a plan or review blends one inbound channel with {out:?}: expected 2 channels, got {} (a multi-skill blended group: wfm simulate)",
+                        g.channels.len()
+                    ),
+                ));
+            }
+            if blends.iter().any(|b: &PlanBlend| &b.inbound == inbound[0]) {
+                return Err(InputError::at_key(
+                    &self.source,
+                    format!("[group.{name}] blend"),
+                    format!("{:?} is blended by two groups", inbound[0]),
+                ));
+            }
+            blends.push(PlanBlend {
+                group: name.clone(),
+                inbound: inbound[0].clone(),
+                outbound: out.clone(),
+                reserve: g.reserve.unwrap_or(0),
+            });
+        }
+        let mut file = self.file.clone();
+        file.group.clear();
+        if blends.is_empty() {
+            return Ok((
+                ChannelBook::new(file, &self.source, self.defaults.clone()),
+                blends,
+            ));
+        }
+        for c in channels {
+            let ch = self.resolve(c)?;
+            let mut g = GroupSettings {
+                channels: vec![c.clone()],
+                concurrency: None,
+                cost_per_hour: None,
+                overflow_from: Vec::new(),
+                blend: None,
+                reserve: None,
+            };
+            if let Some(b) = blends.iter().find(|b| &b.inbound == c) {
+                g.channels.push(b.outbound.clone());
+                g.blend = Some(b.outbound.clone());
+                g.reserve = Some(b.reserve);
+            } else if ch.outbound.is_some() {
+                g.blend = Some(c.clone());
+                g.reserve = Some(0);
+            }
+            file.group.insert(c.clone(), g);
+        }
+        Ok((
+            ChannelBook::new(file, &self.source, self.defaults.clone()),
+            blends,
+        ))
+    }
+
+    /// A book over `file` (named `source`) with `defaults` for what it leaves out.
+    pub fn new(file: ChannelsFile, source: &str, defaults: ChannelSettings) -> Self {
+        Self {
+            file,
+            source: source.to_string(),
+            defaults,
+        }
+    }
+
+    /// One warning per channel of `names` that has no `[channel.NAME]`
+    /// table (or no channels file at all): such a channel is staffed with
+    /// the defaults (the command's flags, then voice, 80% within 20 s, no
+    /// shrinkage, no containment, one contact at a time), which is rarely
+    /// what a chat or e-mail channel needs.
+    pub fn defaulted<'a>(&self, names: impl IntoIterator<Item = &'a str>) -> Vec<Warning> {
+        let mut seen = std::collections::BTreeSet::new();
+        let mut out = Vec::new();
+        for n in names {
+            if self.file.channel.contains_key(n) || !seen.insert(n) {
+                continue;
+            }
+            let whose = if self.source.is_empty() {
+                "no channels file is given".to_string()
+            } else {
+                format!("{} has no [channel.{n}] table", self.source)
+            };
+            out.push(Warning(format!(
+                "channel {n}: {whose}: staffed with the defaults (voice, 80% within 20 s, no shrinkage, no containment, one contact at a time, unless a flag sets them); set `channels` in the centre file or add the table"
+            )));
+        }
+        out
+    }
+
+    /// The checked settings of `name`.
+    pub fn resolve(&self, name: &str) -> Result<Channel, InputError> {
+        let own = self.file.channel.get(name);
+        let s = own
+            .cloned()
+            .unwrap_or_default()
+            .or(&self.defaults)
+            .or(&ChannelSettings::builtin());
+        let src = if own.is_some() {
+            self.source.as_str()
+        } else {
+            "defaults (command-line flags)"
+        };
+        let key = |k: &str| {
+            if own.is_some() {
+                format!("[channel.{name}] {k}")
+            } else {
+                format!("channel {name}: {k}")
+            }
+        };
+        let bad = |k: &str, expected: &str, got: String| -> Result<(), InputError> {
+            Err(InputError::at_key(
+                src,
+                key(k),
+                format!("expected {expected}, got {got}"),
+            ))
+        };
+        let share =
+            |k: &str, v: Option<f64>, lo_open: bool, hi_open: bool| -> Result<(), InputError> {
+                if let Some(v) = v {
+                    let lo_ok = if lo_open { v > 0.0 } else { v >= 0.0 };
+                    let hi_ok = if hi_open { v < 1.0 } else { v <= 1.0 };
+                    if !(v.is_finite() && lo_ok && hi_ok) {
+                        let range = format!(
+                            "a share in {}0, 1{}",
+                            if lo_open { "(" } else { "[" },
+                            if hi_open { ")" } else { "]" }
+                        );
+                        return bad(k, &range, v.to_string());
+                    }
+                }
+                Ok(())
+            };
+        let positive = |k: &str, v: Option<f64>, allow_zero: bool| -> Result<(), InputError> {
+            if let Some(v) = v {
+                if !(v.is_finite() && (v > 0.0 || (allow_zero && v == 0.0))) {
+                    let what = if allow_zero {
+                        "seconds >= 0"
+                    } else {
+                        "seconds > 0"
+                    };
+                    return bad(k, what, v.to_string());
+                }
+            }
+            Ok(())
+        };
+        // service_level = 1 is "impossible", not malformed: the staffing
+        // search says why. Here only the range is checked.
+        if let Some(v) = s.service_level {
+            if !(v.is_finite() && (0.0..=1.0).contains(&v)) {
+                bad("service_level", "a share in [0, 1)", v.to_string())?;
+            }
+        }
+        share("max_abandon", s.max_abandon, true, false)?;
+        share("max_occupancy", s.max_occupancy, true, false)?;
+        share("shrinkage", s.shrinkage, false, true)?;
+        share("containment", s.containment, false, false)?;
+        positive("answer_within_s", s.answer_within_s, true)?;
+        positive("max_asa_s", s.max_asa_s, true)?;
+        positive("patience_s", s.patience_s, false)?;
+        let concurrency = s.concurrency.unwrap_or(1);
+        if concurrency == 0 {
+            bad("concurrency", "a whole number >= 1", "0".into())?;
+        }
+        let kind = s.kind.unwrap_or_default();
+        if kind == ChannelKind::Deferred && own.and_then(|o| o.answer_within_s).is_none() {
+            return Err(InputError::at_key(
+                src,
+                key("answer_within_s"),
+                "a deferred channel needs its reply deadline in seconds (e.g. 7200 for 2 hours) in its own table",
+            ));
+        }
+        share("retry_prob", s.retry_prob, false, false)?;
+        share("callback_share", s.callback_share, false, false)?;
+        positive("bot_time_s", s.bot_time_s, true)?;
+        positive("retry_delay_s", s.retry_delay_s, true)?;
+        positive("callback_threshold_s", s.callback_threshold_s, true)?;
+        positive("callback_deadline_s", s.callback_deadline_s, false)?;
+        for (k, d) in [("handle_time", &s.handle_time), ("patience", &s.patience)] {
+            if let Some(d) = d {
+                if let Err(e) = d.unit() {
+                    return Err(InputError::at_key(src, key(k), e));
+                }
+                if k == "handle_time" && *d == DistSpec::None {
+                    return Err(InputError::at_key(
+                        src,
+                        key(k),
+                        "a handle time cannot be `none`",
+                    ));
+                }
+            }
+        }
+        if let Some(c) = &s.outbound {
+            if let Some((k, what)) = c.invalid() {
+                return Err(InputError::at_key(src, key(&format!("outbound.{k}")), what));
+            }
+        }
+        if kind == ChannelKind::Voice && concurrency > 1 {
+            bad(
+                "concurrency",
+                "1 for a voice channel (use kind = \"chat\")",
+                concurrency.to_string(),
+            )?;
+        }
+        Ok(Channel {
+            name: name.to_string(),
+            kind,
+            // An outbound campaign has no queue targets (its volume is
+            // attempts; its own limits are the dialer's abandonment cap and
+            // the per-account caps), whatever the defaults say.
+            targets: if s.outbound.is_some() {
+                Targets {
+                    service_level: None,
+                    answer_within_s: s.answer_within_s.unwrap_or(20.0),
+                    max_asa_s: None,
+                    max_abandon: None,
+                    max_occupancy: None,
+                    sl_definition: s.sl_definition.unwrap_or_default(),
+                }
+            } else {
+                Targets {
+                    service_level: s.service_level.filter(|&v| v > 0.0),
+                    answer_within_s: s.answer_within_s.unwrap_or(20.0),
+                    max_asa_s: s.max_asa_s,
+                    max_abandon: s.max_abandon,
+                    max_occupancy: s.max_occupancy,
+                    sl_definition: s.sl_definition.unwrap_or_default(),
+                }
+            },
+            patience_s: s.patience_s,
+            shrinkage: s.shrinkage.unwrap_or(0.0),
+            containment: s.containment.unwrap_or(0.0),
+            concurrency,
+            model: s.model,
+            sim: ChannelSimSettings {
+                handle_time: s.handle_time.clone().unwrap_or_default(),
+                patience: s.patience.clone().unwrap_or_default(),
+                bot_time_s: s.bot_time_s.unwrap_or(0.0),
+                retry_prob: s.retry_prob.unwrap_or(0.0),
+                retry_delay_s: s.retry_delay_s.unwrap_or(600.0),
+                retry_channel: s.retry_channel.clone(),
+                callback_threshold_s: s.callback_threshold_s,
+                callback_share: s.callback_share.unwrap_or(1.0),
+                callback_deadline_s: s.callback_deadline_s.unwrap_or(3600.0),
+            },
+            outbound: s.outbound,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_keys_then_defaults_then_builtin() {
+        let f = ChannelsFile::parse(
+            "[channel.chat]\nkind = \"chat\"\nconcurrency = 3\nservice_level = 0.9\n",
+            "c.toml",
+        )
+        .unwrap();
+        let defaults = ChannelSettings {
+            answer_within_s: Some(30.0),
+            shrinkage: Some(0.25),
+            ..Default::default()
+        };
+        let book = ChannelBook::new(f, "c.toml", defaults);
+        let chat = book.resolve("chat").unwrap();
+        assert_eq!(chat.concurrency, 3);
+        assert_eq!(chat.targets.service_level, Some(0.9));
+        assert_eq!(chat.targets.answer_within_s, 30.0);
+        assert_eq!(chat.shrinkage, 0.25);
+        let phone = book.resolve("phone").unwrap();
+        assert_eq!(phone.kind, ChannelKind::Voice);
+        assert_eq!(phone.targets.service_level, Some(0.8));
+    }
+
+    #[test]
+    fn errors_name_file_and_key() {
+        let e = ChannelsFile::parse("[channel.phone]\nshrinkge = 0.3\n", "c.toml").unwrap_err();
+        assert_eq!(e.line, Some(2));
+        assert!(
+            e.to_string()
+                .starts_with("c.toml:2: column 1: unknown field `shrinkge`"),
+            "{e}"
+        );
+        let f = ChannelsFile::parse("[channel.phone]\nshrinkage = 1.5\n", "c.toml").unwrap();
+        let e = ChannelBook::new(f, "c.toml", Default::default())
+            .resolve("phone")
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "c.toml: [channel.phone] shrinkage: expected a share in [0, 1), got 1.5"
+        );
+        let e = ChannelsFile::parse("[channel.mail]\nkind = \"letter\"\n", "c.toml").unwrap_err();
+        assert!(e.to_string().contains("c.toml:2"), "{e}");
+        let f = ChannelsFile::parse("[channel.mail]\nkind = \"deferred\"\n", "c.toml").unwrap();
+        let e = ChannelBook::new(f, "c.toml", Default::default())
+            .resolve("mail")
+            .unwrap_err();
+        assert!(e.to_string().contains("reply deadline"));
+    }
+}

@@ -1,0 +1,785 @@
+//! Shift rules: shift types, breaks, premiums, opening hours and the weekly
+//! days-off rule, from a TOML file, and the candidate shifts they allow.
+//!
+//! ```toml
+//! [[shift]]
+//! name = "early"
+//! earliest_start = "07:00"
+//! latest_start = "09:00"
+//! start_step_min = 30
+//! length_min = 540          # paid length, breaks included
+//! cost_per_hour = 1.0
+//! channels = ["phone"]      # optional: the channels (or groups) it may cover; default all
+//! min_agents = 0            # optional, per day
+//! max_agents = 40           # optional, per day
+//! [[shift.break]]
+//! length_min = 60
+//! window_start_min = 180    # the break starts at least this long after the shift starts
+//! window_end_min = 300      # and at most this long after
+//!
+//! [[premium]]               # cost multipliers by time window
+//! name = "night"
+//! start = "22:00"
+//! end = "07:00"
+//! multiplier = 1.5
+//! [[premium]]
+//! name = "weekend"
+//! days = ["sat", "sun"]
+//! multiplier = 1.25
+//!
+//! [open.phone]              # opening hours: no coverage needed or paid outside
+//! start = "08:00"
+//! end = "21:00"
+//!
+//! [weekly]                  # optional: a weekly roster with days off
+//! max_days = 5
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use crate::core::calendar::weekday_index;
+use crate::core::input::InputError;
+use crate::core::textio::{minute_of_day, parse_time};
+
+fn step30() -> u32 {
+    30
+}
+fn five() -> u32 {
+    5
+}
+fn yes() -> bool {
+    true
+}
+
+/// A shift rules file.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShiftRules {
+    /// Shift types.
+    #[serde(default)]
+    pub shift: Vec<ShiftType>,
+    /// Cost multipliers by time window or weekday.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub premium: Vec<Premium>,
+    /// Opening hours per channel or group.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub open: BTreeMap<String, OpenHours>,
+    /// The weekly days-off rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weekly: Option<Weekly>,
+    /// A calendar CSV (relative to the rules file) for `[[premium]]
+    /// day_types`; without one, holiday premiums only apply where the
+    /// caller gives a calendar ([`ShiftRules::with_calendar`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calendar: Option<String>,
+    /// The calendar premiums are priced with (loaded from `calendar`, or given).
+    #[serde(skip)]
+    pub calendar_data: crate::core::calendar::Calendar,
+}
+
+/// A shift type.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShiftType {
+    /// Name, written in the roster.
+    pub name: String,
+    /// Earliest start, `HH:MM`.
+    pub earliest_start: String,
+    /// Latest start, `HH:MM` (before `earliest_start` means the next day).
+    pub latest_start: String,
+    /// Minutes between candidate starts.
+    #[serde(default = "step30")]
+    pub start_step_min: u32,
+    /// Paid length, breaks included, minutes.
+    pub length_min: u32,
+    /// Cost per paid hour.
+    pub cost_per_hour: f64,
+    /// Channels (or groups) it may cover; all when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channels: Option<Vec<String>>,
+    /// Fewest agents on this type per day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_agents: Option<u32>,
+    /// Most agents on this type per day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_agents: Option<u32>,
+    /// Breaks, in the order they are taken.
+    #[serde(default, rename = "break", skip_serializing_if = "Vec::is_empty")]
+    pub breaks: Vec<BreakRule>,
+}
+
+/// A break inside a shift.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BreakRule {
+    /// Length, minutes.
+    pub length_min: u32,
+    /// Earliest start, minutes after the shift starts.
+    pub window_start_min: u32,
+    /// Latest start, minutes after the shift starts.
+    pub window_end_min: u32,
+}
+
+/// A cost multiplier on the paid minutes inside a time window and/or on
+/// given weekdays.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Premium {
+    /// Name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Window start `HH:MM` (with `end`); all day when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<String>,
+    /// Window end `HH:MM`, exclusive; before `start` wraps past midnight.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<String>,
+    /// Weekdays (`mon` … `sun`); every day when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub days: Option<Vec<String>>,
+    /// Pay classes of the day ([`crate::core::calendar::PayClass`]: `workday`,
+    /// `makeup`, `weekend`, `holiday`, `statutory`); every day when left
+    /// out. With `days` too, both must hold.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub day_types: Option<Vec<String>>,
+    /// The multiplier: premiums that apply together multiply.
+    pub multiplier: f64,
+}
+
+/// Opening hours of a channel or group, every day.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpenHours {
+    /// Opening time `HH:MM`.
+    pub start: String,
+    /// Closing time `HH:MM` (`24:00` allowed).
+    pub end: String,
+    /// Whether shifts covering it must start and end inside the hours.
+    #[serde(default = "yes")]
+    pub shifts_inside: bool,
+}
+
+/// The weekly roster rule: each agent works at most `max_days` of 7 days,
+/// with days off from the given patterns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Weekly {
+    /// Working days per week at most.
+    #[serde(default = "five")]
+    pub max_days: u32,
+    /// Days-off patterns, e.g. `["sat,sun", "sun,mon"]`; default: every run
+    /// of `7 − max_days` consecutive days (wrapping over the week).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub days_off: Option<Vec<String>>,
+    /// At most this many agents per channel on the roster (a headcount cap);
+    /// coverage that needs more is reported as a shortfall.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_headcount: Option<u32>,
+}
+
+/// A candidate shift: a type, a day, a start and break positions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Candidate {
+    /// Index of the shift type.
+    pub shift: usize,
+    /// Index of the day in the horizon.
+    pub day: usize,
+    /// First interval (index in the horizon).
+    pub start: usize,
+    /// One past the last interval.
+    pub end: usize,
+    /// Break intervals `(first, end)`.
+    pub breaks: Vec<(usize, usize)>,
+    /// Cost.
+    pub cost: f64,
+}
+
+impl Candidate {
+    /// Whether the candidate works (is present and not on a break) in interval t.
+    pub fn works(&self, t: usize) -> bool {
+        t >= self.start && t < self.end && !self.breaks.iter().any(|&(a, b)| t >= a && t < b)
+    }
+}
+
+/// The default bound on candidate shifts per channel
+/// ([`ShiftRules::candidates`]): two million.
+pub const DEFAULT_MAX_CANDIDATES: usize = 2_000_000;
+
+/// The highest `cost_per_hour` accepted: a million per hour. Costs far
+/// beyond any wage only destroy the solver's numerics.
+pub const MAX_COST_PER_HOUR: f64 = 1e6;
+
+/// The highest premium multiplier accepted.
+pub const MAX_MULTIPLIER: f64 = 100.0;
+
+fn hhmm(s: &str, source: &str, key: &str) -> Result<u32, InputError> {
+    if s.trim() == "24:00" {
+        return Ok(1440);
+    }
+    parse_time(s)
+        .map(minute_of_day)
+        .ok_or_else(|| InputError::at_key(source, key, format!("expected a time HH:MM, got {s:?}")))
+}
+
+pub use crate::core::calendar::weekday;
+
+impl ShiftRules {
+    /// Parses the TOML text; `source` names it in errors.
+    pub fn parse(text: &str, source: &str) -> Result<Self, InputError> {
+        let r: ShiftRules =
+            toml::from_str(text).map_err(|e| InputError::from_toml(source, text, &e))?;
+        r.check(source)?;
+        Ok(r)
+    }
+
+    /// Reads a shift rules file.
+    pub fn from_path(path: &Path) -> Result<Self, InputError> {
+        let text = crate::core::textio::read_text(path)?;
+        let mut rules = Self::parse(&text, &path.display().to_string())?;
+        if let Some(c) = &rules.calendar {
+            let dir = path.parent().unwrap_or(Path::new(""));
+            rules.calendar_data =
+                crate::core::calendar::Calendar::from_path(&crate::core::textio::resolve(dir, c))?
+                    .0;
+        }
+        Ok(rules)
+    }
+
+    /// Checks every key that does not depend on the requirement's grid.
+    pub fn check(&self, source: &str) -> Result<(), InputError> {
+        if self.shift.is_empty() {
+            return Err(InputError::at_key(
+                source,
+                "shift",
+                "expected at least one [[shift]]",
+            ));
+        }
+        for (i, s) in self.shift.iter().enumerate() {
+            let key = |k: &str| format!("[[shift]] {} ({}) {k}", i + 1, s.name);
+            let e = hhmm(&s.earliest_start, source, &key("earliest_start"))?;
+            let l = hhmm(&s.latest_start, source, &key("latest_start"))?;
+            if e >= 1440 || l >= 1440 {
+                return Err(InputError::at_key(
+                    source,
+                    key(if e >= 1440 {
+                        "earliest_start"
+                    } else {
+                        "latest_start"
+                    }),
+                    "expected a start time from 00:00 to 23:59, got 24:00",
+                ));
+            }
+            if l < e {
+                return Err(InputError::at_key(
+                    source,
+                    key("latest_start"),
+                    format!(
+                        "latest_start {} is before earliest_start {}; starts lie within one day (for starts on both sides of midnight, give two [[shift]] types)",
+                        s.latest_start, s.earliest_start
+                    ),
+                ));
+            }
+            if s.length_min == 0 || s.length_min > 1440 {
+                return Err(InputError::at_key(
+                    source,
+                    key("length_min"),
+                    format!("expected a paid length of 1 to 1440 minutes (a shift cannot be longer than a day), got {}", s.length_min),
+                ));
+            }
+            if s.start_step_min == 0 {
+                return Err(InputError::at_key(
+                    source,
+                    key("start_step_min"),
+                    "expected minutes >= 1, got 0",
+                ));
+            }
+            if !(s.cost_per_hour.is_finite()
+                && (0.0..=MAX_COST_PER_HOUR).contains(&s.cost_per_hour))
+            {
+                return Err(InputError::at_key(
+                    source,
+                    key("cost_per_hour"),
+                    format!(
+                        "expected a cost from 0 to {MAX_COST_PER_HOUR:e} per hour, got {:e}",
+                        s.cost_per_hour
+                    ),
+                ));
+            }
+            if let (Some(lo), Some(hi)) = (s.min_agents, s.max_agents) {
+                if lo > hi {
+                    return Err(InputError::at_key(
+                        source,
+                        key("min_agents"),
+                        format!("min_agents {lo} is above max_agents {hi}"),
+                    ));
+                }
+            }
+            let mut earliest_free = 0;
+            for (b, br) in s.breaks.iter().enumerate() {
+                let bkey =
+                    |k: &str| format!("[[shift]] {} ({}) break {} {k}", i + 1, s.name, b + 1);
+                if br.length_min == 0 {
+                    return Err(InputError::at_key(
+                        source,
+                        bkey("length_min"),
+                        "expected minutes >= 1, got 0",
+                    ));
+                }
+                if br.window_end_min < br.window_start_min {
+                    return Err(InputError::at_key(
+                        source,
+                        bkey("window_end_min"),
+                        format!(
+                            "window ends ({}) before it starts ({})",
+                            br.window_end_min, br.window_start_min
+                        ),
+                    ));
+                }
+                if br.window_end_min + br.length_min > s.length_min {
+                    return Err(InputError::at_key(
+                        source,
+                        bkey("window_end_min"),
+                        format!(
+                            "a break starting {} min after the start and lasting {} min ends after the {}-minute shift: the window lies outside its shift",
+                            br.window_end_min, br.length_min, s.length_min
+                        ),
+                    ));
+                }
+                if br.window_end_min < earliest_free {
+                    return Err(InputError::at_key(
+                        source,
+                        bkey("window_end_min"),
+                        "no start in the window comes after the previous break",
+                    ));
+                }
+                earliest_free = br.window_start_min + br.length_min;
+            }
+        }
+        for (i, p) in self.premium.iter().enumerate() {
+            let key = |k: &str| format!("[[premium]] {} {k}", i + 1);
+            if !(p.multiplier.is_finite() && (0.0..=MAX_MULTIPLIER).contains(&p.multiplier)) {
+                return Err(InputError::at_key(
+                    source,
+                    key("multiplier"),
+                    format!(
+                        "expected a multiplier from 0 to {MAX_MULTIPLIER}, got {}",
+                        p.multiplier
+                    ),
+                ));
+            }
+            if p.start.is_some() != p.end.is_some() {
+                return Err(InputError::at_key(
+                    source,
+                    key("start"),
+                    "give both start and end, or neither",
+                ));
+            }
+            if let (Some(a), Some(b)) = (&p.start, &p.end) {
+                hhmm(a, source, &key("start"))?;
+                hhmm(b, source, &key("end"))?;
+            }
+            for t in p.day_types.iter().flatten() {
+                if crate::core::calendar::PayClass::parse(t).is_none() {
+                    return Err(InputError::at_key(
+                        source,
+                        key("day_types"),
+                        format!(
+                            "expected day types among {}, got {t:?}",
+                            crate::core::calendar::PayClass::NAMES.join(", ")
+                        ),
+                    ));
+                }
+            }
+            for d in p.days.iter().flatten() {
+                weekday(d).ok_or_else(|| {
+                    InputError::at_key(
+                        source,
+                        key("days"),
+                        format!("expected weekdays mon..sun, got {d:?}"),
+                    )
+                })?;
+            }
+        }
+        for name in self.open.keys() {
+            self.open_minutes(name, source)?;
+        }
+        if let Some(w) = &self.weekly {
+            if w.max_days == 0 || w.max_days > 7 {
+                return Err(InputError::at_key(
+                    source,
+                    "[weekly] max_days",
+                    format!("expected 1 to 7 days, got {}", w.max_days),
+                ));
+            }
+            for p in w.days_off.iter().flatten() {
+                for d in p.split(',') {
+                    weekday(d).ok_or_else(|| {
+                        InputError::at_key(
+                            source,
+                            "[weekly] days_off",
+                            format!("expected weekdays mon..sun separated by commas, got {p:?}"),
+                        )
+                    })?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The opening hours of `channel` in minutes since midnight
+    /// `(open, close)`, `close` up to 1440 (`24:00`); `None` when the
+    /// channel has no `[open.CHANNEL]` table (open all day). The one parser
+    /// of opening hours: errors name `source` and the key.
+    pub fn open_minutes(
+        &self,
+        channel: &str,
+        source: &str,
+    ) -> Result<Option<(u32, u32)>, InputError> {
+        let Some(o) = self.open.get(channel) else {
+            return Ok(None);
+        };
+        let a = hhmm(&o.start, source, &format!("[open.{channel}] start"))?;
+        let b = hhmm(&o.end, source, &format!("[open.{channel}] end"))?;
+        if b <= a {
+            return Err(InputError::at_key(
+                source,
+                format!("[open.{channel}] end"),
+                format!("expected a closing time after {}, got {}", o.start, o.end),
+            ));
+        }
+        Ok(Some((a, b)))
+    }
+
+    /// Checks the keys that depend on the requirement: the times of every
+    /// `[open.NAME]` of `channels` lie on the `interval_min` grid, and, when
+    /// `all_channels` says `channels` are all the centre's channels (a plan,
+    /// a review), every `[open.NAME]` names one of them. A rules file shared
+    /// by the whole centre may open channels a one-channel requirement does
+    /// not have: [`ShiftRules::unused_open`] lists those.
+    pub fn check_against(
+        &self,
+        channels: &[&str],
+        all_channels: bool,
+        interval_min: u32,
+        source: &str,
+    ) -> Result<(), InputError> {
+        for name in self.open.keys() {
+            if !channels.contains(&name.as_str()) {
+                if !all_channels {
+                    continue;
+                }
+                return Err(InputError::at_key(
+                    source,
+                    format!("[open.{name}]"),
+                    format!(
+                        "no channel {name:?} to open; the channels are {}",
+                        channels.join(", ")
+                    ),
+                ));
+            }
+            if let Some((a, b)) = self.open_minutes(name, source)? {
+                for (m, k, v) in [
+                    (a, "start", &self.open[name].start),
+                    (b, "end", &self.open[name].end),
+                ] {
+                    if interval_min == 0 || m % interval_min != 0 {
+                        return Err(InputError::at_key(
+                            source,
+                            format!("[open.{name}] {k}"),
+                            format!(
+                                "{v} is not on the {interval_min}-minute grid of the intervals"
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The `[open.NAME]` tables that name none of `channels`.
+    pub fn unused_open<'a>(&'a self, channels: &[&str]) -> Vec<&'a str> {
+        self.open
+            .keys()
+            .map(String::as_str)
+            .filter(|n| !channels.contains(n))
+            .collect()
+    }
+
+    /// The days-off patterns as working-day masks (Monday = bit 0).
+    pub fn work_patterns(&self) -> Vec<u8> {
+        let Some(w) = &self.weekly else {
+            return Vec::new();
+        };
+        match &w.days_off {
+            Some(list) => list
+                .iter()
+                .map(|p| {
+                    let off: u8 = p
+                        .split(',')
+                        .filter_map(weekday)
+                        .fold(0, |m, d| m | (1 << d));
+                    !off & 0x7f
+                })
+                .collect(),
+            None => {
+                let off_days = 7 - w.max_days as usize;
+                (0..7)
+                    .map(|first| {
+                        let off: u8 = (0..off_days).fold(0, |m, k| m | (1 << ((first + k) % 7)));
+                        !off & 0x7f
+                    })
+                    .collect::<std::collections::BTreeSet<u8>>()
+                    .into_iter()
+                    .collect()
+            }
+        }
+    }
+
+    /// The rules with `calendar` for `[[premium]] day_types` (replacing
+    /// the one the file names, if any).
+    pub fn with_calendar(mut self, calendar: crate::core::calendar::Calendar) -> Self {
+        self.calendar_data = calendar;
+        self
+    }
+
+    /// The cost multiplier of minute `m` (0..1440) of date `date`.
+    pub fn multiplier(&self, date: Date, m: u32) -> f64 {
+        let wd = weekday_index(date);
+        let class = self.calendar_data.pay_class(date);
+        let mut f = 1.0;
+        for p in &self.premium {
+            if let Some(days) = &p.days {
+                if !days.iter().filter_map(|d| weekday(d)).any(|d| d == wd) {
+                    continue;
+                }
+            }
+            if let Some(types) = &p.day_types {
+                if !types
+                    .iter()
+                    .filter_map(|t| crate::core::calendar::PayClass::parse(t))
+                    .any(|t| t == class)
+                {
+                    continue;
+                }
+            }
+            if let (Some(a), Some(b)) = (&p.start, &p.end) {
+                let a = hhmm(a, "", "").unwrap_or(0);
+                let b = hhmm(b, "", "").unwrap_or(0);
+                let inside = if a <= b {
+                    m >= a && m < b
+                } else {
+                    m >= a || m < b
+                };
+                if !inside {
+                    continue;
+                }
+            }
+            f *= p.multiplier;
+        }
+        f
+    }
+
+    /// Every candidate shift for `channel` over `days` consecutive dates
+    /// starting at `first`, on a grid of `interval_min` minutes with
+    /// `horizon` intervals. Errors name `source` and the key whose times are
+    /// off the grid.
+    pub fn candidates(
+        &self,
+        channel: &str,
+        first: Date,
+        days: usize,
+        interval_min: u32,
+        horizon: usize,
+        source: &str,
+    ) -> Result<Vec<Candidate>, InputError> {
+        self.candidates_at_most(
+            channel,
+            first,
+            days,
+            interval_min,
+            horizon,
+            source,
+            DEFAULT_MAX_CANDIDATES,
+        )
+    }
+
+    /// As [`ShiftRules::candidates`], refusing (before building them) more
+    /// than `max` candidates: every start of every shift type on every day
+    /// times every placement of its breaks.
+    #[allow(clippy::too_many_arguments)]
+    pub fn candidates_at_most(
+        &self,
+        channel: &str,
+        first: Date,
+        days: usize,
+        interval_min: u32,
+        horizon: usize,
+        source: &str,
+        max: usize,
+    ) -> Result<Vec<Candidate>, InputError> {
+        if crate::core::grid::check_interval_min(interval_min).is_err() {
+            return Err(InputError::file(
+                source,
+                format!("interval of {interval_min} minutes does not divide the day"),
+            ));
+        }
+        let too_many = |what: String| {
+            InputError::file(
+                source,
+                format!(
+                    "channel {channel}: {what}, more than the limit of {max} candidate shifts; raise it (--max-shifts) or use a coarser start_step_min or narrower break windows"
+                ),
+            )
+        };
+        let im = interval_min;
+        let per_day = crate::core::grid::intervals_per_day(im);
+        let grid = |v: u32, key: String| -> Result<usize, InputError> {
+            if v % im != 0 {
+                Err(InputError::at_key(
+                    source,
+                    key,
+                    format!("{v} minutes is not on the requirement's {im}-minute grid"),
+                ))
+            } else {
+                Ok((v / im) as usize)
+            }
+        };
+        let open = match (self.open_minutes(channel, source)?, self.open.get(channel)) {
+            (Some((a, b)), Some(o)) => Some((a, b, o.shifts_inside)),
+            _ => None,
+        };
+        let mut out = Vec::new();
+        for (si, s) in self.shift.iter().enumerate() {
+            if let Some(ch) = &s.channels {
+                if !ch.iter().any(|c| c == channel) {
+                    continue;
+                }
+            }
+            let key = |k: &str| format!("[[shift]] {} ({}) {k}", si + 1, s.name);
+            let e = grid(
+                hhmm(&s.earliest_start, source, &key("earliest_start"))?,
+                key("earliest_start"),
+            )?;
+            let l = grid(
+                hhmm(&s.latest_start, source, &key("latest_start"))?,
+                key("latest_start"),
+            )?;
+            if l < e {
+                return Err(InputError::at_key(
+                    source,
+                    key("latest_start"),
+                    "latest_start is before earliest_start",
+                ));
+            }
+            // The step only matters when there is more than one start.
+            let step = if l > e {
+                grid(s.start_step_min, key("start_step_min"))?.max(1)
+            } else {
+                1
+            };
+            let len = grid(s.length_min, key("length_min"))?;
+            let mut windows = Vec::new();
+            for (b, br) in s.breaks.iter().enumerate() {
+                let bk = |k: &str| format!("[[shift]] {} ({}) break {} {k}", si + 1, s.name, b + 1);
+                windows.push((
+                    grid(br.window_start_min, bk("window_start_min"))?,
+                    grid(br.window_end_min, bk("window_end_min"))?,
+                    grid(br.length_min, bk("length_min"))?,
+                ));
+            }
+            let placements = break_placements(&windows, max).ok_or_else(|| {
+                too_many(format!(
+                    "shift {} has too many ways to place its breaks",
+                    s.name
+                ))
+            })?;
+            let starts = (l - e) / step + 1;
+            let estimate =
+                (out.len() as f64) + days as f64 * starts as f64 * placements.len() as f64;
+            if estimate > max as f64 {
+                return Err(too_many(format!(
+                    "the rules give about {estimate:.3e} candidates (shift {}: {starts} starts × {} break placements × {days} days)",
+                    s.name,
+                    placements.len()
+                )));
+            }
+            for d in 0..days {
+                let date = first
+                    .checked_add(jiff::Span::new().days(d as i64))
+                    .unwrap_or(first);
+                let next = date.tomorrow().unwrap_or(date);
+                let mut st = e;
+                while st <= l {
+                    let start = d * per_day + st;
+                    let end = start + len;
+                    let inside = match open {
+                        Some((a, b, true)) => {
+                            let (a, b) = ((a / im) as usize, (b / im) as usize);
+                            st >= a && st + len <= b
+                        }
+                        _ => true,
+                    };
+                    if end <= horizon && inside {
+                        // Cost: paid minutes × cost per hour × premiums.
+                        let mut cost = 0.0;
+                        for k in 0..len {
+                            let abs_min = ((st + k) as u32) * im;
+                            let day = if abs_min >= 1440 { next } else { date };
+                            cost += s.cost_per_hour * im as f64 / 60.0
+                                * self.multiplier(day, abs_min % 1440);
+                        }
+                        for p in &placements {
+                            out.push(Candidate {
+                                shift: si,
+                                day: d,
+                                start,
+                                end,
+                                breaks: p
+                                    .iter()
+                                    .map(|&(o, n)| (start + o, start + o + n))
+                                    .collect(),
+                                cost,
+                            });
+                        }
+                    }
+                    st += step;
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Every way to place the breaks: offsets in their windows, in order, not
+/// overlapping.
+/// `None` when there are more than `max`.
+fn break_placements(
+    windows: &[(usize, usize, usize)],
+    max: usize,
+) -> Option<Vec<Vec<(usize, usize)>>> {
+    let mut out = vec![Vec::new()];
+    for &(a, b, len) in windows {
+        let mut next = Vec::new();
+        for p in &out {
+            let free = p.last().map_or(0, |&(o, n): &(usize, usize)| o + n);
+            for o in a.max(free)..=b {
+                if next.len() >= max {
+                    return None;
+                }
+                let mut q = p.clone();
+                q.push((o, len));
+                next.push(q);
+            }
+        }
+        out = next;
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests;
