@@ -22,7 +22,7 @@ use crate::core::centre::{Centre, Item};
 use crate::demand::scenario::Scenario;
 use crate::models::channels::{ChannelBook, ChannelSettings};
 use crate::optimize::shifts::ShiftRules;
-use crate::supply::capacity::{CapacityPlan, HiringFile, LongRangeOptions};
+use crate::supply::capacity::{CapacityOptions, CapacityPlan, HiringFile};
 use crate::supply::team::Team;
 
 /// The files of a capacity directory, in order; `capacity.csv` is what the
@@ -112,7 +112,7 @@ pub struct Prepared {
     rules: ShiftRules,
     team: Team,
     hirings: Vec<HiringFile>,
-    opts: LongRangeOptions,
+    opts: CapacityOptions,
 }
 
 /// Reads and checks every input of the plan `r`.
@@ -160,7 +160,7 @@ pub fn prepare(r: &Request) -> Result<Prepared, Error> {
         )));
     }
     let (from, to) = scenario.date_range(r.from, r.to, &source)?;
-    let mut opts = LongRangeOptions::new(from, to);
+    let mut opts = CapacityOptions::new(from, to);
     opts.every_week = r.every_week;
     opts.optimize = r.optimize_hiring;
     opts.limits.node_limit = r.node_limit;

@@ -58,7 +58,7 @@ pub enum Error {
     Schedule(#[from] crate::optimize::schedule::ScheduleError),
     /// The long-range plan could not be made.
     #[error(transparent)]
-    Capacity(#[from] crate::supply::capacity::LongRangeError),
+    Capacity(#[from] crate::supply::capacity::CapacityError),
     /// The named roster could not be made.
     #[error(transparent)]
     Rostering(#[from] crate::optimize::roster::RosteringError),

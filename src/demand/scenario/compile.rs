@@ -148,135 +148,44 @@ impl Scenario {
                 "expected at least one [channel.NAME] table",
             ));
         }
-        let m = crate::core::grid::intervals_per_day(im);
         let channels: Vec<String> = self.channel.keys().cloned().collect();
         let mut shares = Vec::new();
         let mut weekday_shares = Vec::new();
         for (name, ch) in &self.channel {
-            let key = |k: &str| format!("[channel.{name}] {k}");
-            if !(ch.daily_volume.is_finite() && ch.daily_volume >= 0.0) {
-                return Err(InputError::at_key(
-                    source,
-                    key("daily_volume"),
-                    format!("expected a volume >= 0, got {}", ch.daily_volume),
-                ));
-            }
-            if !(ch.aht_s.is_finite() && ch.aht_s > 0.0) {
-                return Err(InputError::at_key(
-                    source,
-                    key("aht_s"),
-                    format!("expected seconds > 0, got {}", ch.aht_s),
-                ));
-            }
-            if let Some(p) = ch.patience_s {
-                if !(p.is_finite() && p > 0.0) {
-                    return Err(InputError::at_key(
-                        source,
-                        key("patience_s"),
-                        format!("expected seconds > 0, got {p}"),
-                    ));
-                }
-            }
-            for (i, f) in ch.dow_factors.iter().enumerate() {
-                check_factor(*f, source, &key(&format!("dow_factors[{i}]")))?;
-            }
-            check_factor(ch.holiday_factor, source, &key("holiday_factor"))?;
-            check_factor(ch.makeup_factor, source, &key("makeup_factor"))?;
-            for (k, v) in [("day_cv", ch.day_cv), ("interval_cv", ch.interval_cv)] {
-                if !(v.is_finite() && (0.0..=10.0).contains(&v)) {
-                    return Err(InputError::at_key(
-                        source,
-                        key(k),
-                        format!("expected a coefficient of variation from 0 to 10, got {v}"),
-                    ));
-                }
-            }
-            if let Some(rows) = &ch.aht_by_interval {
-                if rows.len() != 7 || rows.iter().any(|r| r.len() != m) {
-                    return Err(InputError::at_key(
-                        source,
-                        key("aht_by_interval"),
-                        format!("expected 7 rows (Monday to Sunday) of {m} values (one per {im}-minute interval)"),
-                    ));
-                }
-                if let Some(x) = rows
-                    .iter()
-                    .flatten()
-                    .find(|x| !(x.is_finite() && **x > 0.0))
-                {
-                    return Err(InputError::at_key(
-                        source,
-                        key("aht_by_interval"),
-                        format!("expected seconds > 0, got {x}"),
-                    ));
-                }
-            }
-            if !(ch.weekly_growth.is_finite() && ch.weekly_growth > -1.0) {
-                return Err(InputError::at_key(
-                    source,
-                    key("weekly_growth"),
-                    format!("expected a share above -1, got {}", ch.weekly_growth),
-                ));
-            }
-            if !(ch.trend_damping.is_finite() && ch.trend_damping > 0.0 && ch.trend_damping <= 1.0)
-            {
-                return Err(InputError::at_key(
-                    source,
-                    key("trend_damping"),
-                    format!("expected a factor in (0, 1], got {}", ch.trend_damping),
-                ));
-            }
-            for (hname, p) in &ch.holiday_profile {
-                if let Some(x) = p
-                    .all()
-                    .find(|x| !(x.is_finite() && **x >= 0.0 && **x <= 1e6))
-                {
-                    return Err(InputError::at_key(
-                        source,
-                        format!("[channel.{name}.holiday_profile.\"{hname}\"]"),
-                        format!("expected factors from 0 to 1e6, got {x}"),
-                    ));
-                }
-                if p.days.len() > 366 || p.before.len() > 366 || p.after.len() > 366 {
-                    return Err(InputError::at_key(
-                        source,
-                        format!("[channel.{name}.holiday_profile.\"{hname}\"]"),
-                        "expected at most 366 factors in each list".to_string(),
-                    ));
-                }
-            }
-            let mut per_type: [Vec<f64>; 3] = Default::default();
-            for (t, p) in [
-                &ch.intraday.workday,
-                &ch.intraday.weekend,
-                &ch.intraday.holiday,
-            ]
-            .into_iter()
-            .enumerate()
-            {
-                let k = format!("[channel.{name}.intraday] {}", DayType::ALL[t].name());
-                per_type[t] = compile_profile(p, im, m, source, &k, &mut warnings)?;
-            }
-            shares.push(per_type);
-            weekday_shares.push(match &ch.intraday.by_weekday {
-                None => None,
-                Some(v) if v.len() != 7 => {
-                    return Err(InputError::at_key(
-                        source,
-                        format!("[channel.{name}.intraday] by_weekday"),
-                        format!("expected 7 profiles, Monday to Sunday, got {}", v.len()),
-                    ))
-                }
-                Some(v) => {
-                    let mut out = Vec::with_capacity(7);
-                    for (i, p) in v.iter().enumerate() {
-                        let k = format!("[channel.{name}.intraday] by_weekday[{i}]");
-                        out.push(compile_profile(p, im, m, source, &k, &mut warnings)?);
-                    }
-                    Some(out)
-                }
-            });
+            check_channel(name, ch, im, source)?;
+            let (by_type, by_weekday) = channel_shares(name, ch, im, source, &mut warnings)?;
+            shares.push(by_type);
+            weekday_shares.push(by_weekday);
         }
+        self.check_repayments(&channels, source)?;
+        self.check_month_end_and_holidays(&channels, source)?;
+        let events = self.event_windows(&channels, source)?;
+        let reminders = self.reminders(&channels, source)?;
+        for (k, v) in [
+            ("from", &self.from),
+            ("to", &self.to),
+            ("base_date", &self.base_date),
+        ] {
+            if let Some(s) = v {
+                crate::core::calendar::date_at_key(s, source, k)?;
+            }
+        }
+        Ok((
+            Compiled {
+                interval_min: im,
+                channels,
+                shares,
+                weekday_shares,
+                events,
+                reminders,
+            },
+            warnings,
+        ))
+    }
+
+    /// Every `[[repayment]]`: due days, factors, the reminder's hours and
+    /// time, its channels.
+    fn check_repayments(&self, channels: &[String], source: &str) -> Result<(), InputError> {
         for (i, r) in self.repayment.iter().enumerate() {
             let key = |k: &str| format!("[[repayment]] #{} {k}", i + 1);
             if r.due_days.is_empty() || r.due_days.iter().any(|d| !(1..=31).contains(d)) {
@@ -306,16 +215,26 @@ impl Scenario {
                     )
                 })?;
             }
-            channel_mask(&r.channels, &channels, source, &key("channels"))?;
+            channel_mask(&r.channels, channels, source, &key("channels"))?;
         }
+        Ok(())
+    }
+
+    /// `[month_end]` and `[holidays]`: factors, channels, the long-holiday
+    /// length.
+    fn check_month_end_and_holidays(
+        &self,
+        channels: &[String],
+        source: &str,
+    ) -> Result<(), InputError> {
         if let Some(me) = &self.month_end {
             check_factor(me.factor, source, "[month_end] factor")?;
-            channel_mask(&me.channels, &channels, source, "[month_end] channels")?;
+            channel_mask(&me.channels, channels, source, "[month_end] channels")?;
         }
         if let Some(h) = &self.holidays {
             check_factor(h.before_factor, source, "[holidays] before_factor")?;
             check_factor(h.after_factor, source, "[holidays] after_factor")?;
-            channel_mask(&h.channels, &channels, source, "[holidays] channels")?;
+            channel_mask(&h.channels, channels, source, "[holidays] channels")?;
             if h.long_min_days == 0 {
                 return Err(InputError::at_key(
                     source,
@@ -324,23 +243,29 @@ impl Scenario {
                 ));
             }
         }
+        Ok(())
+    }
+
+    /// Every `[[event]]` parsed: its window, channels and factor.
+    fn event_windows(
+        &self,
+        channels: &[String],
+        source: &str,
+    ) -> Result<Vec<EventWindow>, InputError> {
         let mut events = Vec::new();
         for (i, e) in self.event.iter().enumerate() {
             let key = |k: &str| format!("[[event]] #{} {k}", i + 1);
-            let start = parse_datetime(&e.start).ok_or_else(|| {
-                InputError::at_key(
-                    source,
-                    key("start"),
-                    format!("expected YYYY-MM-DD HH:MM, got {:?}", e.start),
-                )
-            })?;
-            let end = parse_datetime(&e.end).ok_or_else(|| {
-                InputError::at_key(
-                    source,
-                    key("end"),
-                    format!("expected YYYY-MM-DD HH:MM, got {:?}", e.end),
-                )
-            })?;
+            let at = |k: &str, v: &str| {
+                parse_datetime(v).ok_or_else(|| {
+                    InputError::at_key(
+                        source,
+                        key(k),
+                        format!("expected YYYY-MM-DD HH:MM, got {v:?}"),
+                    )
+                })
+            };
+            let start = at("start", &e.start)?;
+            let end = at("end", &e.end)?;
             if end <= start {
                 return Err(InputError::at_key(
                     source,
@@ -352,10 +277,15 @@ impl Scenario {
             events.push(EventWindow {
                 start,
                 end,
-                mask: channel_mask(&e.channels, &channels, source, &key("channels"))?,
+                mask: channel_mask(&e.channels, channels, source, &key("channels"))?,
                 factor: e.factor,
             });
         }
+        Ok(events)
+    }
+
+    /// The reminder pushes of the repayment products that have a time.
+    fn reminders(&self, channels: &[String], source: &str) -> Result<Vec<Reminder>, InputError> {
         let mut reminders = Vec::new();
         for (i, r) in self.repayment.iter().enumerate() {
             if let Some(t) = r.reminder_time.as_deref().and_then(parse_time) {
@@ -365,32 +295,156 @@ impl Scenario {
                     start_min,
                     end_min: start_min + r.reminder_hours * 60.0,
                     factor: r.reminder_factor,
-                    mask: channel_mask(&r.channels, &channels, source, "")?,
+                    mask: channel_mask(&r.channels, channels, source, "")?,
                     days: r.reminder_days.clone(),
                 });
             }
         }
-        for (k, v) in [
-            ("from", &self.from),
-            ("to", &self.to),
-            ("base_date", &self.base_date),
-        ] {
-            if let Some(s) = v {
-                crate::core::calendar::date_at_key(s, source, k)?;
-            }
-        }
-        Ok((
-            Compiled {
-                interval_min: im,
-                channels,
-                shares,
-                weekday_shares,
-                events,
-                reminders,
-            },
-            warnings,
-        ))
+        Ok(reminders)
     }
+}
+
+/// Checks one channel's values: volume, handle and patience times, factors,
+/// dispersion, handle time by interval, growth, damping, holiday profiles.
+fn check_channel(name: &str, ch: &ChannelDemand, im: u32, source: &str) -> Result<(), InputError> {
+    let m = crate::core::grid::intervals_per_day(im);
+    let key = |k: &str| format!("[channel.{name}] {k}");
+    if !(ch.daily_volume.is_finite() && ch.daily_volume >= 0.0) {
+        return Err(InputError::at_key(
+            source,
+            key("daily_volume"),
+            format!("expected a volume >= 0, got {}", ch.daily_volume),
+        ));
+    }
+    if !(ch.aht_s.is_finite() && ch.aht_s > 0.0) {
+        return Err(InputError::at_key(
+            source,
+            key("aht_s"),
+            format!("expected seconds > 0, got {}", ch.aht_s),
+        ));
+    }
+    if let Some(p) = ch.patience_s {
+        if !(p.is_finite() && p > 0.0) {
+            return Err(InputError::at_key(
+                source,
+                key("patience_s"),
+                format!("expected seconds > 0, got {p}"),
+            ));
+        }
+    }
+    for (i, f) in ch.dow_factors.iter().enumerate() {
+        check_factor(*f, source, &key(&format!("dow_factors[{i}]")))?;
+    }
+    check_factor(ch.holiday_factor, source, &key("holiday_factor"))?;
+    check_factor(ch.makeup_factor, source, &key("makeup_factor"))?;
+    for (k, v) in [("day_cv", ch.day_cv), ("interval_cv", ch.interval_cv)] {
+        if !(v.is_finite() && (0.0..=10.0).contains(&v)) {
+            return Err(InputError::at_key(
+                source,
+                key(k),
+                format!("expected a coefficient of variation from 0 to 10, got {v}"),
+            ));
+        }
+    }
+    if let Some(rows) = &ch.aht_by_interval {
+        if rows.len() != 7 || rows.iter().any(|r| r.len() != m) {
+            return Err(InputError::at_key(
+                source,
+                key("aht_by_interval"),
+                format!("expected 7 rows (Monday to Sunday) of {m} values (one per {im}-minute interval)"),
+            ));
+        }
+        if let Some(x) = rows
+            .iter()
+            .flatten()
+            .find(|x| !(x.is_finite() && **x > 0.0))
+        {
+            return Err(InputError::at_key(
+                source,
+                key("aht_by_interval"),
+                format!("expected seconds > 0, got {x}"),
+            ));
+        }
+    }
+    if !(ch.weekly_growth.is_finite() && ch.weekly_growth > -1.0) {
+        return Err(InputError::at_key(
+            source,
+            key("weekly_growth"),
+            format!("expected a share above -1, got {}", ch.weekly_growth),
+        ));
+    }
+    if !(ch.trend_damping.is_finite() && ch.trend_damping > 0.0 && ch.trend_damping <= 1.0) {
+        return Err(InputError::at_key(
+            source,
+            key("trend_damping"),
+            format!("expected a factor in (0, 1], got {}", ch.trend_damping),
+        ));
+    }
+    for (hname, p) in &ch.holiday_profile {
+        let at = format!("[channel.{name}.holiday_profile.\"{hname}\"]");
+        if let Some(x) = p
+            .all()
+            .find(|x| !(x.is_finite() && **x >= 0.0 && **x <= 1e6))
+        {
+            return Err(InputError::at_key(
+                source,
+                at,
+                format!("expected factors from 0 to 1e6, got {x}"),
+            ));
+        }
+        if p.days.len() > 366 || p.before.len() > 366 || p.after.len() > 366 {
+            return Err(InputError::at_key(
+                source,
+                at,
+                "expected at most 366 factors in each list".to_string(),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// One channel's intraday shares: per day type, and per weekday when it
+/// has `by_weekday`.
+#[allow(clippy::type_complexity)]
+fn channel_shares(
+    name: &str,
+    ch: &ChannelDemand,
+    im: u32,
+    source: &str,
+    warnings: &mut Vec<Warning>,
+) -> Result<([Vec<f64>; 3], Option<Vec<Vec<f64>>>), InputError> {
+    let m = crate::core::grid::intervals_per_day(im);
+    let mut per_type: [Vec<f64>; 3] = Default::default();
+    for (t, p) in [
+        &ch.intraday.workday,
+        &ch.intraday.weekend,
+        &ch.intraday.holiday,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let k = format!("[channel.{name}.intraday] {}", DayType::ALL[t].name());
+        per_type[t] = compile_profile(p, im, m, source, &k, warnings)?;
+    }
+    let by_weekday = match &ch.intraday.by_weekday {
+        None => None,
+        Some(v) if v.len() != 7 => {
+            return Err(InputError::at_key(
+                source,
+                format!("[channel.{name}.intraday] by_weekday"),
+                format!("expected 7 profiles, Monday to Sunday, got {}", v.len()),
+            ))
+        }
+        Some(v) => {
+            let mut out = Vec::with_capacity(7);
+            for (i, p) in v.iter().enumerate() {
+                let k = format!("[channel.{name}.intraday] by_weekday[{i}]");
+                out.push(compile_profile(p, im, m, source, &k, warnings)?);
+            }
+            Some(out)
+        }
+    };
+    Ok((per_type, by_weekday))
 }
 
 pub(super) fn compile_profile(

@@ -1,5 +1,6 @@
 //! Unit tests of [`super`].
 
+use super::erlang_a::{queue_sums, Need};
 use super::*;
 use crate::prec::assert_close;
 

@@ -41,6 +41,7 @@ use crate::supply::team::Team;
 mod flow;
 mod hiring;
 mod optimize;
+mod plan;
 mod required;
 #[cfg(test)]
 mod tests;
@@ -48,6 +49,7 @@ mod tests;
 pub use flow::{flow, Class, FlowParams, FlowWeek, GroupInputs, Nesting};
 pub use hiring::{Attrition, ClassSpec, Hiring, HiringFile};
 pub use optimize::{HiringLimits, HiringModel, HiringSolution};
+pub use plan::plan_capacity_variants;
 pub use required::{WeekPattern, PATTERN_DISTANCE};
 
 /// The longest horizon by default, weeks (`--max-weeks` raises it).
@@ -56,7 +58,7 @@ pub const DEFAULT_MAX_WEEKS: u32 = 156;
 /// Why a capacity plan cannot be made.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum LongRangeError {
+pub enum CapacityError {
     /// A file or setting is wrong.
     #[error(transparent)]
     Input(#[from] InputError),
@@ -73,7 +75,7 @@ pub enum LongRangeError {
 
 /// How to plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct LongRangeOptions {
+pub struct CapacityOptions {
     /// First day of the horizon (the plan starts on the first Monday on or
     /// after it).
     pub from: Date,
@@ -91,11 +93,11 @@ pub struct LongRangeOptions {
     pub max_weeks: u32,
 }
 
-impl LongRangeOptions {
+impl CapacityOptions {
     /// Defaults for a horizon: one schedule per pattern, no optimizer,
     /// microlp with 2,000 nodes and a 1% gap per representative week.
     pub fn new(from: Date, to: Date) -> Self {
-        LongRangeOptions {
+        CapacityOptions {
             from,
             to,
             every_week: false,
@@ -199,362 +201,8 @@ pub struct CapacityPlan {
     pub warnings: Vec<Warning>,
 }
 
-fn add_days(d: Date, n: i64) -> Date {
+pub(crate) fn add_days(d: Date, n: i64) -> Date {
     d.checked_add(jiff::Span::new().days(n)).unwrap_or(d)
-}
-
-/// Capacity plans for several hiring files (what-ifs: attrition rates,
-/// class sizes) over one requirement: the representative weeks are
-/// scheduled once. See [`plan_capacity`].
-pub fn plan_capacity_variants(
-    scenario: &Scenario,
-    book: &ChannelBook,
-    rules: &ShiftRules,
-    team: &Team,
-    hirings: &[HiringFile],
-    opts: &LongRangeOptions,
-) -> Result<Vec<CapacityPlan>, LongRangeError> {
-    let mut warnings = Vec::new();
-    if opts.to < opts.from {
-        return Err(LongRangeError::Horizon(format!(
-            "--to {} is before --from {}",
-            opts.to, opts.from
-        )));
-    }
-    // Whole weeks inside the dates: from the first Monday on or after
-    // `from` to the last Sunday on or before `to`.
-    let first = add_days(
-        opts.from,
-        (7 - crate::core::calendar::weekday_index(opts.from) as i64) % 7,
-    );
-    let days = (opts.to - first).get_days() as i64 + 1;
-    if days < 7 {
-        return Err(LongRangeError::Horizon(format!(
-            "{} to {} holds no whole week (Monday to Sunday); the plan is by week",
-            opts.from, opts.to
-        )));
-    }
-    let weeks = (days / 7) as usize;
-    if first != opts.from || days % 7 != 0 {
-        warnings.push(Warning(format!(
-            "the plan runs by whole weeks: {first} to {}, inside {} to {}",
-            add_days(first, 7 * weeks as i64 - 1),
-            opts.from,
-            opts.to
-        )));
-    }
-    if weeks > opts.max_weeks as usize {
-        return Err(LongRangeError::Horizon(format!(
-            "{} to {} is {weeks} weeks, more than the limit of {}; raise it (--max-weeks) if that is meant",
-            opts.from, opts.to, opts.max_weeks
-        )));
-    }
-    let last = add_days(first, 7 * weeks as i64 - 1);
-    // A week with no forecast: the scenario's own dates bound the horizon.
-    for (key, bound, outside) in [
-        ("from", scenario.from.as_deref(), true),
-        ("to", scenario.to.as_deref(), false),
-    ] {
-        let Some(b) = bound.and_then(crate::core::textio::parse_date) else {
-            continue;
-        };
-        let (bad, week) = if outside {
-            (first < b, first)
-        } else {
-            (last > b, add_days(last, -6))
-        };
-        if bad {
-            return Err(LongRangeError::Input(InputError::at_key(
-                "scenario",
-                key,
-                format!(
-                    "the week of {week} has no forecast: the scenario's `{key}` is {b}; the horizon runs {first} to {last} (whole weeks); move --from/--to inside it"
-                ),
-            )));
-        }
-    }
-    let groups: Vec<(String, Vec<String>)> = team
-        .groups
-        .values()
-        .map(|g| (g.name.clone(), g.channels.clone()))
-        .collect();
-    for (g, chans) in &groups {
-        for c in chans {
-            if !scenario.channel.contains_key(c) {
-                return Err(LongRangeError::Input(InputError::at_key(
-                    &team.source,
-                    format!("[group.{g}] channels"),
-                    format!(
-                        "channel {c} is not in the scenario (it has {})",
-                        scenario
-                            .channel
-                            .keys()
-                            .cloned()
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                )));
-            }
-        }
-    }
-    for hiring in hirings {
-        let h = &hiring.hiring;
-        if opts.optimize && (h.lead_weeks + h.training_weeks) as usize >= weeks {
-            return Err(LongRangeError::Input(InputError::at_key(
-                "hiring",
-                "[hiring] lead_weeks",
-                format!(
-                    "lead_weeks + training_weeks = {} weeks is not shorter than the horizon of {weeks} weeks: no class could work in it; lengthen the horizon (--to) or shorten the pipeline",
-                    h.lead_weeks + h.training_weeks
-                ),
-            )));
-        }
-    }
-    let req = required::required(
-        scenario,
-        book,
-        rules,
-        &groups,
-        first,
-        weeks,
-        opts.every_week,
-        &opts.schedule,
-    )?;
-    let base_warnings = std::mem::take(&mut warnings);
-    let one = |hiring: &HiringFile| {
-        let mut warnings = base_warnings.clone();
-        let h = &hiring.hiring;
-        // The calendar: the scenario's, else the team's.
-        let cal = if scenario.calendar_data.days.is_empty() {
-            &team.calendar
-        } else {
-            &scenario.calendar_data
-        };
-        let blocks: Vec<HolidayBlock> = cal
-            .named_blocks()
-            .into_iter()
-            .filter(|b| b.last >= first && b.first <= last)
-            .collect();
-        for name in hiring.attrition.after_holiday.keys() {
-            if !blocks.iter().any(|b| &b.name == name) {
-                warnings.push(Warning(format!(
-                    "[attrition] after_holiday: no holiday named {name:?} in the calendar between {first} and {last}; ignored"
-                )));
-            }
-        }
-        let week_of = |d: Date| -> Option<usize> {
-            let k = (d - first).get_days();
-            (k >= 0 && (k as usize) < 7 * weeks).then_some(k as usize / 7)
-        };
-        let params = FlowParams {
-            weekly_attrition: hiring.attrition.weekly,
-            training_weeks: h.training_weeks,
-            graduation: h.graduation,
-            nesting_aht: h.nesting_aht.clone(),
-            cost_per_hire: h.cost_per_hire,
-            weekly_cost_per_agent: h.weekly_cost_per_agent,
-        };
-        // Decided classes by group.
-        let mut decided: Vec<Vec<Class>> = vec![Vec::new(); groups.len()];
-        for (i, (start, size, group)) in hiring.decided().into_iter().enumerate() {
-            let g = match &group {
-                Some(name) => groups.iter().position(|(n, _)| n == name),
-                None if groups.len() == 1 => Some(0),
-                None => None,
-            };
-            let Some(g) = g else {
-                return Err(LongRangeError::Input(InputError::at_key(
-                    "hiring",
-                    format!("[[hiring.class]] #{} group", i + 1),
-                    match group {
-                        Some(n) => format!(
-                            "no group {n:?} in the team (it has {})",
-                            groups
-                                .iter()
-                                .map(|g| g.0.as_str())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ),
-                        None => "the team has several groups: say which one the class trains for"
-                            .to_string(),
-                    },
-                )));
-            };
-            let k = (start - first).get_days() as i64;
-            decided[g].push(Class {
-                start_week: k.div_euclid(7),
-                size,
-            });
-        }
-        let mut inputs = Vec::with_capacity(groups.len());
-        for (gi, (name, chans)) in groups.iter().enumerate() {
-            let g = &team.groups[name];
-            let (books, _) = team.headcount_on(g, first)?;
-            let mut changes = vec![0i64; weeks];
-            let mut nesting = Vec::new();
-            for (date, n, aht) in team.changes_of(g) {
-                if *date <= first {
-                    continue;
-                }
-                // From the first week starting on or after the change.
-                let k = ((*date - first).get_days() as usize).div_ceil(7);
-                if k == 0 || k > weeks {
-                    continue;
-                }
-                changes[k - 1] += n;
-                if *n > 0 && !aht.is_empty() {
-                    nesting.push(Nesting {
-                        first_week: k as i64,
-                        agents: *n as u32,
-                        aht: aht.clone(),
-                    });
-                }
-            }
-            let mut leave_fte = vec![0.0; weeks];
-            for (a, b, agents) in team.leave_of(g) {
-                let mut d = (*a).max(first);
-                while d <= *b && d <= last {
-                    if let Some(w) = week_of(d) {
-                        leave_fte[w] += f64::from(*agents) / 7.0;
-                    }
-                    d = add_days(d, 1);
-                }
-            }
-            let mut one_off = vec![0.0; weeks];
-            for b in &blocks {
-                if let Some(share) = hiring.attrition.after_holiday.get(&b.name) {
-                    if let Some(w) = week_of(add_days(b.last, 1)) {
-                        one_off[w] = 1.0 - (1.0 - one_off[w]) * (1.0 - share);
-                    }
-                }
-            }
-            let shrinkage = match chans.first() {
-                Some(c) => book.resolve(c)?.shrinkage,
-                None => 0.0,
-            };
-            let required_fte: Vec<f64> = (0..weeks)
-                .map(|w| {
-                    let p = &req.patterns[req.pattern_of[w]];
-                    req.hours[gi][w] * p.efficiency.get(name).copied().unwrap_or(1.0)
-                        / hiring.hours_per_fte_week
-                })
-                .collect();
-            inputs.push((
-                name.clone(),
-                GroupInputs {
-                    headcount: books,
-                    required_fte,
-                    changes,
-                    one_off,
-                    leave_fte,
-                    nesting,
-                    shrinkage,
-                },
-                decided[gi].clone(),
-            ));
-        }
-        let hire_for: Vec<bool> = groups
-            .iter()
-            .map(|(n, _)| h.groups.as_ref().is_none_or(|l| l.contains(n)))
-            .collect();
-        if let Some(l) = &h.groups {
-            if let Some(bad) = l.iter().find(|n| !groups.iter().any(|(g, _)| g == *n)) {
-                return Err(LongRangeError::Input(InputError::at_key(
-                    "hiring",
-                    "[hiring] groups",
-                    format!("no group {bad:?} in the team"),
-                )));
-            }
-        }
-        let model = HiringModel {
-            groups: inputs,
-            params: params.clone(),
-            hiring: h.clone(),
-            hire_for,
-        };
-        let (new_classes, optimizer) = if opts.optimize {
-            let sol = model.solve(&opts.limits).map_err(LongRangeError::Solver)?;
-            let rep = OptimizerReport {
-                objective: sol.objective,
-                bound: sol.bound,
-                gap: sol.gap,
-                proven: sol.proven,
-                short_penalty: h.short_penalty(),
-            };
-            (sol.classes, Some(rep))
-        } else {
-            (Vec::new(), None)
-        };
-        // The flows with every class.
-        let mut rows = Vec::with_capacity(weeks * groups.len());
-        let mut flows = Vec::new();
-        for (gi, (name, inp, dec)) in model.groups.iter().enumerate() {
-            let mut all = dec.clone();
-            all.extend(
-                new_classes
-                    .iter()
-                    .filter(|(g, _)| *g == gi)
-                    .map(|(_, c)| *c),
-            );
-            flows.push((name.clone(), flow(inp, &params, &all)));
-        }
-        let mut short_weeks = Vec::new();
-        for w in 0..weeks {
-            for (gi, (name, f)) in flows.iter().enumerate() {
-                let p = req.pattern_of[w];
-                rows.push(CapacityRow {
-                    week_start: add_days(first, 7 * w as i64),
-                    group: name.clone(),
-                    pattern: p,
-                    required_hours: req.hours[gi][w],
-                    efficiency: req.patterns[p].efficiency.get(name).copied().unwrap_or(1.0),
-                    week: f[w].clone(),
-                });
-                if f[w].gap_fte < -0.05 {
-                    short_weeks.push(ShortWeek {
-                        group: name.clone(),
-                        week_start: add_days(first, 7 * w as i64),
-                        short_fte: -f[w].gap_fte,
-                    });
-                }
-            }
-        }
-        let mut classes = Vec::new();
-        for (gi, (name, _, dec)) in model.groups.iter().enumerate() {
-            let news = new_classes
-                .iter()
-                .filter(|(g, _)| *g == gi)
-                .map(|(_, c)| (*c, false));
-            for (c, is_decided) in dec.iter().map(|c| (*c, true)).chain(news) {
-                classes.push(ClassRow {
-                    group: name.clone(),
-                    start: add_days(first, 7 * c.start_week),
-                    size: c.size,
-                    graduates: params.graduates(c.size),
-                    first_productive_week: add_days(
-                        first,
-                        7 * (c.start_week + i64::from(h.training_weeks)),
-                    ),
-                    decided: is_decided,
-                });
-            }
-        }
-        classes.sort_by(|a, b| (a.start, &a.group).cmp(&(b.start, &b.group)));
-        let cost = rows.iter().map(|r| r.week.cost).sum();
-        Ok::<CapacityPlan, LongRangeError>(CapacityPlan {
-            weeks: (0..weeks).map(|w| add_days(first, 7 * w as i64)).collect(),
-            groups: groups.iter().map(|g| g.0.clone()).collect(),
-            rows,
-            classes,
-            patterns: req.patterns.clone(),
-            optimizer,
-            short_weeks,
-            holidays: blocks,
-            cost,
-            warnings,
-        })
-    };
-    hirings.iter().map(one).collect()
 }
 
 /// Makes the capacity plan: see the module documentation. `team` gives
@@ -567,8 +215,8 @@ pub fn plan_capacity(
     rules: &ShiftRules,
     team: &Team,
     hiring: &HiringFile,
-    opts: &LongRangeOptions,
-) -> Result<CapacityPlan, LongRangeError> {
+    opts: &CapacityOptions,
+) -> Result<CapacityPlan, CapacityError> {
     let mut plans = plan_capacity_variants(
         scenario,
         book,

@@ -8,7 +8,7 @@ use jiff::civil::Date;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::LongRangeError;
+use super::CapacityError;
 use crate::core::grid::IntervalGrid;
 use crate::demand::scenario::Scenario;
 use crate::models::channels::ChannelBook;
@@ -61,10 +61,10 @@ pub(super) fn required(
     weeks: usize,
     every_week: bool,
     sched: &ScheduleOptions,
-) -> Result<Required, LongRangeError> {
+) -> Result<Required, CapacityError> {
     let last = first
         .checked_add(jiff::Span::new().days(7 * weeks as i64 - 1))
-        .map_err(|e| LongRangeError::Horizon(format!("{first} + {weeks} weeks: {e}")))?;
+        .map_err(|e| CapacityError::Horizon(format!("{first} + {weeks} weeks: {e}")))?;
     let mut forecast = scenario.forecast(first, last)?;
     // Contacts arriving while a channel is closed wait for its opening, as
     // in `wfm plan`.
@@ -72,7 +72,7 @@ pub(super) fn required(
     let im = forecast.interval_min;
     let rows = staff_forecast(&forecast, book, None, "scenario")?;
     let grid = IntervalGrid::new(im, first, 7 * weeks as u32)
-        .map_err(|e| LongRangeError::Horizon(e.to_string()))?;
+        .map_err(|e| CapacityError::Horizon(e.to_string()))?;
     let m = grid.per_day();
     let mut by_channel: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
     for r in &rows {
@@ -216,7 +216,7 @@ pub(super) fn required(
     let jobs: Vec<(usize, usize)> = (0..patterns.len())
         .flat_map(|p| (0..groups.len()).map(move |g| (p, g)))
         .collect();
-    let results: Vec<Result<f64, LongRangeError>> = jobs
+    let results: Vec<Result<f64, CapacityError>> = jobs
         .par_iter()
         .map(|&(p, g)| {
             let w = reps[p].0;
@@ -226,11 +226,11 @@ pub(super) fn required(
             }
             let (name, chans) = &groups[g];
             let grid = IntervalGrid::new(im, week_start(w), 7)
-                .map_err(|e| LongRangeError::Horizon(e.to_string()))?;
+                .map_err(|e| CapacityError::Horizon(e.to_string()))?;
             let slice = per_group[g][w * week_len..(w + 1) * week_len].to_vec();
             let key = chans.first().cloned().unwrap_or_else(|| name.clone());
             let one = Requirement::new(grid, [(key, slice)].into())
-                .map_err(|e| LongRangeError::Horizon(e.to_string()))?;
+                .map_err(|e| CapacityError::Horizon(e.to_string()))?;
             let roster = schedule(&one, rules, sched, "shifts")?;
             // Over the requirement inside the opening hours (deferred work
             // arriving at night is done in them): the same paid hours per
