@@ -223,7 +223,8 @@ fn parse_sl_def(s: &str) -> Result<SlDefinition, String> {
 }
 
 fn parse_date_flag(s: &str) -> Result<jiff::civil::Date, String> {
-    wfm::core::textio::parse_date(s).ok_or_else(|| format!("expected a date YYYY-MM-DD, got {s:?}"))
+    wfm::core::textio::parse_date(s)
+        .ok_or_else(|| format!("expected a date YYYY-MM-DD from 1900 to 2199, got {s:?}"))
 }
 
 fn parse_model(s: &str) -> Result<Model, String> {

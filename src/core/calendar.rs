@@ -402,7 +402,7 @@ pub(crate) fn date_at_key(s: &str, source: &str, key: &str) -> Result<Date, Inpu
         InputError::at_key(
             source,
             key,
-            format!("expected a date YYYY-MM-DD, got {s:?}"),
+            format!("expected a date YYYY-MM-DD from 1900 to 2199, got {s:?}"),
         )
     })
 }

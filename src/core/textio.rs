@@ -10,13 +10,17 @@ use jiff::civil::{Date, Time};
 
 use crate::core::input::{InputError, Warning};
 
-/// Parses `YYYY-MM-DD`.
+/// The years a date may fall in: planning beyond them is a typo, and the
+/// date type's end (9999-12-31) would stall day-by-day loops.
+pub const YEARS: std::ops::RangeInclusive<i16> = 1900..=2199;
+
+/// Parses `YYYY-MM-DD` in [`YEARS`].
 pub fn parse_date(s: &str) -> Option<Date> {
     let s = s.trim();
     if s.len() != 10 {
         return None;
     }
-    s.parse::<Date>().ok()
+    s.parse::<Date>().ok().filter(|d| YEARS.contains(&d.year()))
 }
 
 /// Parses `HH:MM` (or `HH:MM:00`).
@@ -55,9 +59,26 @@ pub fn minute_of_day(t: Time) -> u32 {
 /// device such as `/dev/zero`), refused before it fills the memory.
 pub const MAX_INPUT_BYTES: u64 = 256 * 1024 * 1024;
 
+thread_local! {
+    /// Every file [`read_text`] has opened on this thread since the last
+    /// [`take_files_read`].
+    static FILES_READ: std::cell::RefCell<Vec<std::path::PathBuf>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The files read on this thread since the last call (every reader of the
+/// crate goes through [`read_text`]), and forgets them: the one registry of
+/// a job's inputs, whoever named them (a team's roster CSV, the shift
+/// rules' calendar, a template's calendar), so that no output replaces one.
+pub fn take_files_read() -> Vec<std::path::PathBuf> {
+    FILES_READ.with(|f| std::mem::take(&mut *f.borrow_mut()))
+}
+
 /// Reads a whole file as UTF-8 text, with the file named in the error;
-/// refuses files over [`MAX_INPUT_BYTES`].
+/// refuses files over [`MAX_INPUT_BYTES`]. The file is recorded for
+/// [`take_files_read`].
 pub fn read_text(path: &std::path::Path) -> Result<String, InputError> {
+    FILES_READ.with(|f| f.borrow_mut().push(path.to_path_buf()));
     let name = path.display().to_string();
     let cannot = |e: std::io::Error| InputError::file(&name, format!("cannot read: {e}"));
     let file = std::fs::File::open(path).map_err(cannot)?;
@@ -214,7 +235,7 @@ impl Cell<'_> {
     }
 
     pub fn date(&self, i: usize) -> Result<Date, InputError> {
-        parse_date(self.raw(i)).ok_or_else(|| self.err(i, "a date YYYY-MM-DD"))
+        parse_date(self.raw(i)).ok_or_else(|| self.err(i, "a date YYYY-MM-DD from 1900 to 2199"))
     }
 
     pub fn time(&self, i: usize, interval_min: u32) -> Result<Time, InputError> {

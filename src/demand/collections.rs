@@ -348,7 +348,7 @@ impl Collections {
     /// The contact window, minutes from midnight.
     fn window(&self, source: &str, i: usize) -> Result<(u32, u32), InputError> {
         let t = |k: &str, s: &str| {
-            crate::supply::team::roster::parse_hm(s).ok_or_else(|| {
+            crate::supply::team::standing::parse_hm(s).ok_or_else(|| {
                 InputError::at_key(
                     source,
                     format!("[[collections]] #{} {k}", i + 1),

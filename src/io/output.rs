@@ -14,8 +14,14 @@
 //! 3. **Commit** ([`OutputSet::commit`]): every temporary file is written and
 //!    flushed; only when all are complete are they renamed into place, one
 //!    after the other. Destinations that are not regular files (a character
-//!    device such as `/dev/null`, a FIFO) are written through, never replaced.
-//!    Standard output, if claimed, is written last.
+//!    device such as `/dev/null`, a FIFO) are written through, never
+//!    replaced, after the temporary files are complete and before any is
+//!    renamed: a device that fails (`/dev/full`) leaves every file as it
+//!    was. A FIFO is opened once, at the commit (the claim checks its
+//!    permission without opening it). Standard output, if claimed, is
+//!    written last. An input recorded after the claims (a file another
+//!    input names) that is one of the outputs stops the commit before
+//!    anything is written.
 //!
 //! Dropping a set without committing it removes its temporary files.
 //!
@@ -151,6 +157,26 @@ fn resolve(path: &Path) -> std::io::Result<PathBuf> {
     Err(std::io::Error::other("too many levels of symbolic links"))
 }
 
+/// Whether the process may write to `path` (a device or FIFO), checked
+/// without opening it.
+#[cfg(unix)]
+fn writable(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::ffi::OsStrExt;
+    let c = std::ffi::CString::new(path.as_os_str().as_bytes())
+        .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidInput, "a NUL in the path"))?;
+    // SAFETY: `c` is a valid NUL-terminated path; access(2) only reads it.
+    if unsafe { libc::access(c.as_ptr(), libc::W_OK) } == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(unix))]
+fn writable(_path: &Path) -> std::io::Result<()> {
+    Ok(())
+}
+
 /// Whether standard output is usable. On Unix the Rust runtime reopens a
 /// closed stdout on `/dev/null` read-write (a shell's `>/dev/null` opens it
 /// write-only), so that is what a closed stdout looks like here.
@@ -269,11 +295,10 @@ impl OutputSet {
                 })
             }
             Ok(m) if !m.is_file() => {
-                // A device or FIFO: check it opens for writing, write at commit.
-                std::fs::OpenOptions::new()
-                    .write(true)
-                    .open(&target)
-                    .map_err(io)?;
+                // A device or FIFO: check the permission without opening it
+                // (opening a FIFO and closing it would hand its reader an
+                // end of file); it is opened once, at the commit.
+                writable(&target).map_err(io)?;
                 Dest::Through { target }
             }
             _ => {
@@ -367,7 +392,24 @@ impl OutputSet {
                 }
             }
         }
-        // 2. Publish: rename each into place.
+        // 2. Devices and FIFOs, before anything is published: a device that
+        //    fails (`/dev/full`) leaves every file as it was.
+        for c in &self.claims {
+            let bytes = c.bytes.as_deref().unwrap_or_default();
+            let res = match &c.dest {
+                Dest::Through { target } => std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(target)
+                    .and_then(|mut f| f.write_all(bytes).and_then(|_| f.flush())),
+                _ => Ok(()),
+            };
+            res.map_err(|source| OutputError::Io {
+                flag: c.flag.clone(),
+                path: c.shown.clone(),
+                source,
+            })?;
+        }
+        // 3. Publish: rename each into place; then stdout.
         for c in &mut self.claims {
             if let Dest::File { target, tmp } = &mut c.dest {
                 if let Some(t) = tmp.take() {
@@ -378,22 +420,6 @@ impl OutputSet {
                     })?;
                 }
             }
-        }
-        // 3. Devices and FIFOs, then stdout.
-        for c in &self.claims {
-            let bytes = c.bytes.as_deref().unwrap_or_default();
-            let res = match &c.dest {
-                Dest::Through { target } => std::fs::OpenOptions::new()
-                    .write(true)
-                    .open(target)
-                    .and_then(|mut f| f.write_all(bytes)),
-                _ => Ok(()),
-            };
-            res.map_err(|source| OutputError::Io {
-                flag: c.flag.clone(),
-                path: c.shown.clone(),
-                source,
-            })?;
         }
         for c in &self.claims {
             if let Dest::Stdout = c.dest {

@@ -77,6 +77,7 @@ pub fn prepare(r: &Request) -> Result<Prepared, Error> {
     s.warn(w);
     let mut fit = FitOptions::default();
     super::fit::template_and_calendar(&mut s, &mut fit, template.as_deref(), calendar.as_deref())?;
+    s.record_files_read();
     Ok(Prepared {
         setup: s,
         history: hist,

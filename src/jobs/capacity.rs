@@ -166,6 +166,7 @@ pub fn prepare(r: &Request) -> Result<Prepared, Error> {
     opts.limits.node_limit = r.node_limit;
     opts.limits.time_limit_s = r.time_limit_s;
     opts.max_weeks = r.max_weeks;
+    s.record_files_read();
     Ok(Prepared {
         setup: s,
         scenario,
@@ -345,7 +346,7 @@ impl Outcome {
     pub fn tables(&self) -> Result<Vec<Table>, Error> {
         let named: Vec<(&str, &CapacityPlan)> =
             self.variants.iter().map(|(n, p)| (n.as_str(), p)).collect();
-        let page = crate::report::longrange_page(
+        let page = crate::report::capacity_plan_page(
             &self.plan,
             &format!("Capacity plan: {}", self.title),
             self.training_weeks,

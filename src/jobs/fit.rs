@@ -163,10 +163,18 @@ pub fn prepare(r: &Request) -> Result<Prepared, Error> {
     )?;
     let (hist, w) = Forecast::from_path(&history, r.interval_min)?;
     s.warn(w);
-    if r.fit_days == Some(0) {
-        return Err(Error::Request(
-            "--fit-days: expected at least 1 day, got 0".to_string(),
-        ));
+    /// A century of days: longer windows are mistakes, not histories.
+    const MAX_DAYS: u32 = 36_600;
+    if let Some(n) = r.fit_days.filter(|n| !(1..=MAX_DAYS).contains(n)) {
+        return Err(Error::Request(format!(
+            "--fit-days: expected 1 to {MAX_DAYS} days, got {n}"
+        )));
+    }
+    if r.holdout_days > MAX_DAYS {
+        return Err(Error::Request(format!(
+            "--holdout-days: expected 0 to {MAX_DAYS} days, got {}",
+            r.holdout_days
+        )));
     }
     let mut opts = FitOptions {
         holdout_days: r.holdout_days,
@@ -202,6 +210,7 @@ pub fn prepare(r: &Request) -> Result<Prepared, Error> {
     if r.month_end_days.is_some() {
         opts.month_end_days = r.month_end_days;
     }
+    s.record_files_read();
     Ok(Prepared {
         setup: s,
         history: hist,

@@ -88,6 +88,7 @@ pub fn prepare(r: &Request) -> Result<Prepared, Error> {
             "--quantiles: expected shares between 0 and 1, got {q}"
         )));
     }
+    s.record_files_read();
     Ok(Prepared {
         setup: s,
         scenario,

@@ -134,6 +134,8 @@ impl Setup {
     /// A setup on `centre`; the centre file and every file it names are
     /// inputs from the start.
     pub fn new(centre: Option<Centre>) -> Setup {
+        // The files read from here on are this job's.
+        crate::core::textio::take_files_read();
         let mut s = Setup {
             centre,
             ..Setup::default()
@@ -150,6 +152,17 @@ impl Setup {
     /// Records `path` as an input, named `what`.
     pub fn input(&mut self, what: impl Into<String>, path: &Path) {
         self.inputs.push((what.into(), path.to_path_buf()));
+    }
+
+    /// Records every file read since [`Setup::new`] (by whatever input
+    /// named it) as an input; each job's `prepare` ends with it.
+    pub fn record_files_read(&mut self) {
+        for p in crate::core::textio::take_files_read() {
+            if !self.inputs.iter().any(|(_, q)| q == &p) {
+                self.inputs
+                    .push((format!("{} (named by another input)", p.display()), p));
+            }
+        }
     }
 
     /// Records the warnings `w`.
@@ -346,6 +359,7 @@ impl Setup {
         defaults: &crate::models::channels::ChannelSettings,
         channels: impl IntoIterator<Item = &'a str>,
     ) -> Result<crate::models::channels::ChannelBook, Error> {
+        defaults.check_defaults()?;
         let (file, source) = match path {
             Some(p) => (
                 crate::models::channels::ChannelsFile::from_path(p)?,

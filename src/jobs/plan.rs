@@ -144,6 +144,7 @@ pub fn prepare(r: &Request) -> Result<Prepared, Error> {
     s.warn(book.defaulted(scenario.channel.keys().map(String::as_str)));
     super::check_replications(o.replications)?;
     super::check_solver(&mut s, &o.schedule)?;
+    s.record_files_read();
     Ok(Prepared {
         setup: s,
         scenario,

@@ -257,6 +257,7 @@ pub fn prepare(r: &Request) -> Result<Prepared, Error> {
         }
         None => Vec::new(),
     };
+    s.record_files_read();
     Ok(Prepared {
         setup: s,
         request: r.clone(),

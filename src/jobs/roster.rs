@@ -187,6 +187,7 @@ pub fn prepare(r: &Request) -> Result<Prepared, Error> {
         solver: SolverChoice::Microlp,
         ..ScheduleOptions::default()
     };
+    s.record_files_read();
     Ok(Prepared {
         setup: s,
         req,
@@ -449,6 +450,7 @@ pub fn check(r: &CheckRequest) -> Result<CheckOutcome, Error> {
         ),
         _ => Vec::new(),
     };
+    s.record_files_read();
     Ok(CheckOutcome {
         setup: s,
         assignments: rows.len(),

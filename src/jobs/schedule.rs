@@ -140,6 +140,7 @@ pub fn prepare(r: &Request) -> Result<Prepared, Error> {
         )));
     }
     super::check_solver(&mut s, &r.options)?;
+    s.record_files_read();
     Ok(Prepared {
         setup: s,
         req,

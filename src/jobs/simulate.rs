@@ -158,6 +158,7 @@ pub fn prepare(r: &Request) -> Result<Prepared, Error> {
         ) => Error::Request(format!("{}: {e}", p.display())),
         _ => Error::Sim(e),
     })?;
+    s.record_files_read();
     Ok(Prepared {
         setup: s,
         sim,

@@ -108,6 +108,7 @@ pub fn prepare(r: &Request) -> Result<Prepared, Error> {
             )));
         }
     }
+    s.record_files_read();
     Ok(Prepared {
         setup: s,
         forecast,

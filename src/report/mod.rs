@@ -380,9 +380,11 @@ pub fn capacity_page(
     Ok(page(title, body))
 }
 
-mod longrange;
+mod capacity_plan;
+mod named_roster;
 mod plan;
-mod rostering;
-pub use longrange::{classes_chart, flow_chart, fte_chart, longrange_page, plan_variants_chart};
+pub use capacity_plan::{
+    capacity_plan_page, classes_chart, flow_chart, fte_chart, plan_variants_chart,
+};
+pub use named_roster::{hours_chart, roster_page};
 pub use plan::{group_plan_page, plan_page};
-pub use rostering::{hours_chart, roster_page};

@@ -165,8 +165,12 @@ pub fn build(
         let key = |k: &str| format!("[[variant]] {} ({}) {k}", vi + 1, v.name);
         let bad = |k: &str, m: String| InputError::at_key(source, key(k), m);
         let date = |k: &str, s: &str| {
-            let d = parse_date(s)
-                .ok_or_else(|| bad(k, format!("expected a date YYYY-MM-DD, got {s:?}")))?;
+            let d = parse_date(s).ok_or_else(|| {
+                bad(
+                    k,
+                    format!("expected a date YYYY-MM-DD from 1900 to 2199, got {s:?}"),
+                )
+            })?;
             match window {
                 Some((a, b)) if d < a || d > b => {
                     Err(bad(k, format!("{d} is outside the review, {a} to {b}")))

@@ -51,7 +51,7 @@ fn erlang_a_with_a_huge_patience_is_quick_and_coherent() {
 fn forecast_volumes_that_overflow_name_the_key() {
     let (_d, sc) = temp_file(
         "s.toml",
-        "from = \"2026-03-09\"\nto = \"2026-03-09\"\nbase_date = \"1026-01-01\"\n[channel.phone]\ndaily_volume = 100\naht_s = 200\nweekly_growth = 0.9\n",
+        "from = \"2026-03-09\"\nto = \"2026-03-09\"\nbase_date = \"1900-01-01\"\n[channel.phone]\ndaily_volume = 100\naht_s = 200\nweekly_growth = 0.9\n",
     );
     let err = wfm_err(&["forecast", "--scenario", s(&sc)]);
     assert!(
@@ -70,6 +70,19 @@ fn forecast_volumes_that_overflow_name_the_key() {
         s(&scenario("lender_week.toml")),
         "--from",
         "0001-01-01",
+    ]);
+    assert!(
+        err.contains("--from") && err.contains("1900 to 2199"),
+        "{err}"
+    );
+    let err = wfm_err(&[
+        "forecast",
+        "--scenario",
+        s(&scenario("lender_week.toml")),
+        "--from",
+        "1900-01-01",
+        "--max-rows",
+        "100000",
     ]);
     assert!(err.contains("--max-rows"), "{err}");
 }
@@ -97,7 +110,10 @@ fn simulation_work_is_bounded_before_it_starts() {
     .unwrap();
     let err = wfm_err(&["simulate", "--forecast", s(&f), "--staffing", s(&st)]);
     assert!(
-        err.contains("more than the") || err.contains("--max-cells"),
+        err.contains("more than the")
+            || err.contains("--max-cells")
+            || err
+                .contains("f.csv:2: column 1 (date): expected a date YYYY-MM-DD from 1900 to 2199"),
         "{err}"
     );
     // Chat concurrency of a billion: agents × slots is bounded.
@@ -154,7 +170,11 @@ fn requirements_in_year_zero_and_bad_grids_are_refused() {
         "--shifts",
         s(&shifts),
     ]);
-    assert!(err.contains("req.csv:3"), "{err}");
+    // A date outside the years a plan may cover is refused at its line.
+    assert!(
+        err.contains("req.csv:2") && err.contains("1900 to 2199"),
+        "{err}"
+    );
     std::fs::write(&req, "date,time,channel,agents\n2026-03-09,23:55,phone,3\n").unwrap();
     for im in ["0", "7"] {
         let err = wfm_err(&[

@@ -15,6 +15,7 @@ mod parsers_fuzz;
 #[allow(dead_code)]
 mod prec;
 mod properties;
+mod protected_cli;
 mod review_cli;
 mod roster_cli;
 mod schedule_cli;

@@ -113,7 +113,7 @@ fn bad_forecasts_are_reported_with_position_and_leave_no_output() {
         ),
         (
             "date,time,channel,volume,aht_s\n2026-02-30,09:00,phone,5,240\n",
-            "f.csv:2: column 1 (date): expected a date YYYY-MM-DD, got \"2026-02-30\"",
+            "f.csv:2: column 1 (date): expected a date YYYY-MM-DD from 1900 to 2199, got \"2026-02-30\"",
         ),
         (
             "date,time,channel,volume,aht_s\n2026-03-02,09:00,phone,5,0\n",

@@ -260,9 +260,12 @@ pub fn fit(history: &Forecast, opts: &FitOptions) -> Result<FitReport, FitError>
     let windowed;
     let history = match (opts.fit_days, history.rows.iter().map(|r| r.date).max()) {
         (Some(n), Some(last)) if n > 0 => {
-            let first = last
-                .checked_sub(jiff::Span::new().days(i64::from(n) - 1))
-                .unwrap_or(last);
+            // A window longer than the date type's range takes everything.
+            let first = jiff::Span::new()
+                .try_days(i64::from(n) - 1)
+                .ok()
+                .and_then(|span| last.checked_sub(span).ok())
+                .unwrap_or(jiff::civil::Date::MIN);
             windowed = Forecast {
                 interval_min: history.interval_min,
                 rows: history
@@ -338,13 +341,13 @@ pub fn fit(history: &Forecast, opts: &FitOptions) -> Result<FitReport, FitError>
             ..opts.clone()
         };
         let n_days = s.days.len();
-        if opts.holdout_days > 0 && n_days >= opts.holdout_days as usize + 14 {
+        if opts.holdout_days > 0 && n_days >= (opts.holdout_days as usize).saturating_add(14) {
             quality.push(quality::holdout(name, s, m, im, &chosen, &info)?);
         } else if opts.holdout_days > 0 {
             warnings.push(Warning(format!(
                 "channel {name}: {n_days} days of history are too few to hold out {} (need {}); no fit quality reported",
                 opts.holdout_days,
-                opts.holdout_days + 14
+                opts.holdout_days.saturating_add(14)
             )));
         }
         let (model, shares, rem, out) =

@@ -179,7 +179,7 @@ fn pre_and_post_holiday_days() {
 fn a_volume_that_overflows_names_its_key() {
     let d: Date = "2026-03-10".parse().unwrap();
     let s = Scenario::parse(
-        "base_date = \"1026-01-01\"\n[channel.phone]\ndaily_volume = 100\naht_s = 200\nweekly_growth = 0.9\n",
+        "base_date = \"1900-01-01\"\n[channel.phone]\ndaily_volume = 100\naht_s = 200\nweekly_growth = 0.9\n",
         "s.toml",
     )
     .unwrap();

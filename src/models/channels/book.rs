@@ -262,3 +262,56 @@ impl ChannelBook {
         })
     }
 }
+
+impl ChannelSettings {
+    /// Checks settings given as defaults (the command line's channel
+    /// flags): each value in its range, whether or not a channels table
+    /// overrides it later. The error names the flag (`--shrinkage`).
+    pub fn check_defaults(&self) -> Result<(), InputError> {
+        let bad = |flag: &str, expected: &str, got: String| {
+            Err(InputError::file(
+                "the command line",
+                format!("--{flag}: expected {expected}, got {got}"),
+            ))
+        };
+        let share = |flag: &str, v: Option<f64>, lo_open: bool, hi_open: bool| match v {
+            Some(v)
+                if !(v.is_finite()
+                    && if lo_open { v > 0.0 } else { v >= 0.0 }
+                    && if hi_open { v < 1.0 } else { v <= 1.0 }) =>
+            {
+                let range = format!(
+                    "a share in {}0, 1{}",
+                    if lo_open { "(" } else { "[" },
+                    if hi_open { ")" } else { "]" }
+                );
+                bad(flag, &range, v.to_string())
+            }
+            _ => Ok(()),
+        };
+        let seconds = |flag: &str, v: Option<f64>, allow_zero: bool| match v {
+            Some(v) if !(v.is_finite() && (v > 0.0 || (allow_zero && v == 0.0))) => bad(
+                flag,
+                if allow_zero {
+                    "seconds >= 0"
+                } else {
+                    "seconds > 0"
+                },
+                v.to_string(),
+            ),
+            _ => Ok(()),
+        };
+        share("service-level", self.service_level, false, false)?;
+        share("max-abandon", self.max_abandon, true, false)?;
+        share("max-occupancy", self.max_occupancy, true, false)?;
+        share("shrinkage", self.shrinkage, false, true)?;
+        share("containment", self.containment, false, false)?;
+        seconds("answer-within-s", self.answer_within_s, true)?;
+        seconds("max-asa-s", self.max_asa_s, true)?;
+        seconds("patience-s", self.patience_s, false)?;
+        if self.concurrency == Some(0) {
+            return bad("concurrency", "a whole number >= 1", "0".into());
+        }
+        Ok(())
+    }
+}

@@ -9,7 +9,7 @@ use super::LabourRules;
 use crate::core::calendar::weekday;
 use crate::core::input::{InputError, Warning};
 use crate::core::textio::{csv_reader, each_record, format_time, parse_date, read_header};
-use crate::supply::team::roster::{parse_breaks, parse_hm};
+use crate::supply::team::standing::{parse_breaks, parse_hm};
 
 /// One named agent (a row of the agents CSV).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -291,7 +291,10 @@ impl HiringFile {
             if parse_date(&c.start).is_none() {
                 return bad(
                     &format!("[[hiring.class]] #{} start", i + 1),
-                    format!("expected a date YYYY-MM-DD, got {:?}", cut(&c.start)),
+                    format!(
+                        "expected a date YYYY-MM-DD from 1900 to 2199, got {:?}",
+                        cut(&c.start)
+                    ),
                 );
             }
             if c.size > 10_000 {

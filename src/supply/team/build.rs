@@ -96,8 +96,13 @@ impl Team {
             let makeup_weekday = wd("makeup_weekday", &g.makeup_weekday, 0)?;
             let holiday_weekday = wd("holiday_weekday", &g.holiday_weekday, 6)?;
             let date = |k: String, s: &str| {
-                parse_date(s)
-                    .ok_or_else(|| bad(source, k, format!("expected a date YYYY-MM-DD, got {s:?}")))
+                parse_date(s).ok_or_else(|| {
+                    bad(
+                        source,
+                        k,
+                        format!("expected a date YYYY-MM-DD from 1900 to 2199, got {s:?}"),
+                    )
+                })
             };
             let count =
                 |k: String, agents: Option<i64>, share: Option<f64>, lo: f64, hi: f64| match (

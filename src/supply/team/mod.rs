@@ -579,8 +579,8 @@ impl Team {
     }
 }
 
-pub(crate) mod roster;
-pub use roster::{read_roster, RosterRows};
+pub(crate) mod standing;
+pub use standing::{read_roster, RosterRows};
 
 #[cfg(test)]
 mod tests;

@@ -283,7 +283,7 @@ pub fn classes_chart(
 /// The capacity plan's page: required vs net FTE by week with the
 /// holidays shaded, the headcount flow, the classes on a timeline, and the
 /// tables behind them.
-pub fn longrange_page(
+pub fn capacity_plan_page(
     p: &CapacityPlan,
     title: &str,
     training_weeks: u32,
