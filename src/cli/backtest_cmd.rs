@@ -56,10 +56,7 @@ pub fn run(a: BacktestArgs, ctx: &Ctx) -> Result<i32> {
         ],
     );
     let table = outs.claim(None, "--out")?;
-    let csv = match &a.out {
-        Some(p) => Some(outs.claim(Some(p), "--out")?),
-        None => None,
-    };
+    let csv = super::claim_opt(&mut outs, a.out.as_deref(), "--out")?;
     let job = wfm::jobs::backtest::prepare(&req)?;
     super::prepared(&job.setup, &mut outs);
     let done = job.run()?;

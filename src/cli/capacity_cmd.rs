@@ -113,13 +113,7 @@ fn run_in(a: &CapacityArgs, ctx: &Ctx) -> Result<i32> {
             ("--hiring", a.hiring.as_deref()),
         ],
     );
-    let ids = match &a.out {
-        Some(dir) => FILES
-            .iter()
-            .map(|name| outs.claim(Some(&dir.join(name)), "--out"))
-            .collect::<Result<Vec<_>, _>>()?,
-        None => vec![outs.claim(None, "--out")?],
-    };
+    let ids = super::claim_dir(&mut outs, a.out.as_deref(), &FILES)?;
     let job = wfm::jobs::capacity::prepare(&req)?;
     super::prepared(&job.setup, &mut outs);
     let done = job.run()?;
@@ -127,21 +121,16 @@ fn run_in(a: &CapacityArgs, ctx: &Ctx) -> Result<i32> {
     for line in done.summary() {
         diag!("wfm: capacity: {line}");
     }
-    match &a.out {
-        Some(dir) => {
-            for (id, t) in ids.iter().zip(done.tables()?) {
-                outs.set(*id, t.bytes);
-            }
-            outs.commit()?;
-            diag!(
-                "wfm: capacity: the report is {}",
-                dir.join("index.html").display()
-            );
-        }
-        None => {
-            outs.set(ids[0], done.capacity_table()?.bytes);
-            outs.commit()?;
-        }
+    let tables = match &a.out {
+        Some(_) => done.tables()?,
+        None => vec![done.capacity_table()?],
+    };
+    super::publish(outs, &ids, tables)?;
+    if let Some(dir) = &a.out {
+        diag!(
+            "wfm: capacity: the report is {}",
+            dir.join("index.html").display()
+        );
     }
     Ok(if done.covered() { 0 } else { 1 })
 }

@@ -22,6 +22,7 @@ mod simulate_cmd;
 mod staff;
 
 use clap::{Args, Parser, Subcommand};
+use wfm::io::output::{OutputId, OutputSet};
 use wfm::models::channels::ChannelSettings;
 use wfm::models::erlang::SlDefinition;
 use wfm::models::staffing::Model;
@@ -135,7 +136,7 @@ impl LimitFlags {
 /// any output is claimed: an output naming one is refused before any work.
 fn given_inputs(
     ctx: &centre_ctx::Ctx,
-    outs: &mut wfm::io::output::OutputSet,
+    outs: &mut OutputSet,
     given: &[(&str, Option<&std::path::Path>)],
 ) {
     for (what, p) in wfm::jobs::Setup::new(ctx.centre.clone()).inputs {
@@ -148,10 +149,52 @@ fn given_inputs(
     }
 }
 
+/// Claims an optional output file.
+fn claim_opt(
+    outs: &mut OutputSet,
+    path: Option<&std::path::Path>,
+    flag: &str,
+) -> anyhow::Result<Option<OutputId>> {
+    Ok(match path {
+        Some(p) => Some(outs.claim(Some(p), flag)?),
+        None => None,
+    })
+}
+
+/// Claims every file of an output directory (`--out DIR`), or standard
+/// output for the one table printed when there is no directory.
+fn claim_dir<'a>(
+    outs: &mut OutputSet,
+    dir: Option<&std::path::Path>,
+    files: impl IntoIterator<Item = &'a &'static str>,
+) -> anyhow::Result<Vec<OutputId>> {
+    Ok(match dir {
+        Some(dir) => files
+            .into_iter()
+            .map(|name| outs.claim(Some(&dir.join(name)), "--out"))
+            .collect::<Result<Vec<_>, _>>()?,
+        None => vec![outs.claim(None, "--out")?],
+    })
+}
+
+/// Fills the claims with the tables, in order, and publishes them all or
+/// none.
+fn publish(
+    mut outs: OutputSet,
+    ids: &[OutputId],
+    tables: Vec<wfm::jobs::Table>,
+) -> anyhow::Result<()> {
+    for (id, t) in ids.iter().zip(tables) {
+        outs.set(*id, t.bytes);
+    }
+    outs.commit()?;
+    Ok(())
+}
+
 /// Prints a prepared job's notes and warnings and records every file it
 /// read as an input (one named by another input, found only now, stops the
 /// commit if an output names it).
-fn prepared(s: &wfm::jobs::Setup, outs: &mut wfm::io::output::OutputSet) {
+fn prepared(s: &wfm::jobs::Setup, outs: &mut OutputSet) {
     print_setup(s);
     for (what, p) in &s.inputs {
         outs.input(what.as_str(), p);
@@ -331,7 +374,7 @@ pub fn run() -> i32 {
 /// messages are cut (an input's 1 MB field is not echoed whole).
 fn one_line(msg: &str) -> String {
     const MAX: usize = 2000;
-    let mut s: String = msg
+    let mut s: String = wfm::core::input::cut_long_values(msg)
         .chars()
         .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
         .collect();

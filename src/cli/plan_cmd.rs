@@ -112,6 +112,7 @@ fn request(a: &PlanArgs, ctx: &Ctx) -> Result<Request> {
             seed: a.seed,
             bucket_share: a.bucket_share,
             max_blocks: a.max_blocks,
+            max_contacts: o.limits.max_contacts,
         });
     }
     Ok(req)
@@ -132,9 +133,7 @@ fn run_in(a: &PlanArgs, ctx: &Ctx) -> Result<i32> {
     let names = FILES
         .iter()
         .chain(if a.groups { &GROUP_FILES[..] } else { &[] });
-    let ids = names
-        .map(|name| outs.claim(Some(&a.out.join(name)), "--out"))
-        .collect::<Result<Vec<_>, _>>()?;
+    let ids = super::claim_dir(&mut outs, Some(&a.out), names)?;
     let job = wfm::jobs::plan::prepare(&req)?;
     super::prepared(&job.setup, &mut outs);
     let done = job.run(|line| diag!("wfm: plan: {line}"))?;
@@ -145,10 +144,7 @@ fn run_in(a: &PlanArgs, ctx: &Ctx) -> Result<i32> {
     for line in done.outbound_summary() {
         diag!("wfm: plan: {line}");
     }
-    for (id, t) in ids.iter().zip(done.tables()?) {
-        outs.set(*id, t.bytes);
-    }
-    outs.commit()?;
+    super::publish(outs, &ids, done.tables()?)?;
     diag!(
         "wfm: plan: wrote {} files to {}",
         ids.len(),

@@ -116,34 +116,23 @@ fn run_in(a: &ReviewArgs, ctx: &Ctx) -> Result<i32> {
             ("--what-if", a.what_if.as_deref()),
         ],
     );
-    let ids = match &a.out {
-        Some(dir) => FILES
-            .iter()
-            .map(|name| outs.claim(Some(&dir.join(name)), "--out"))
-            .collect::<Result<Vec<_>, _>>()?,
-        None => vec![outs.claim(None, "--out")?],
-    };
+    let ids = super::claim_dir(&mut outs, a.out.as_deref(), &FILES)?;
     let job = wfm::jobs::review::prepare(&req)?;
     super::prepared(&job.setup, &mut outs);
     let done = job.run()?;
     for line in done.summary() {
         diag!("wfm: review: {line}");
     }
-    match &a.out {
-        Some(dir) => {
-            for (id, t) in ids.iter().zip(done.tables()?) {
-                outs.set(*id, t.bytes);
-            }
-            outs.commit()?;
-            diag!(
-                "wfm: review: the report is {}",
-                dir.join("index.html").display()
-            );
-        }
-        None => {
-            outs.set(ids[0], done.intervals_table()?.bytes);
-            outs.commit()?;
-        }
+    let tables = match &a.out {
+        Some(_) => done.tables()?,
+        None => vec![done.intervals_table()?],
+    };
+    super::publish(outs, &ids, tables)?;
+    if let Some(dir) = &a.out {
+        diag!(
+            "wfm: review: the report is {}",
+            dir.join("index.html").display()
+        );
     }
     Ok(if done.meets_targets() { 0 } else { 1 })
 }

@@ -87,20 +87,14 @@ fn run_in(a: &RosterArgs, ctx: &Ctx) -> Result<i32> {
             ("--calendar", a.calendar.as_deref()),
         ],
     );
-    let ids: Vec<_> = FILES
-        .iter()
-        .map(|f| outs.claim(Some(&a.out.join(f)), "--out"))
-        .collect::<Result<_, _>>()?;
+    let ids = super::claim_dir(&mut outs, Some(&a.out), &FILES)?;
     let job = wfm::jobs::roster::prepare(&req)?;
     super::prepared(&job.setup, &mut outs);
     let done = job.run()?;
     for line in done.summary() {
         diag!("wfm: roster: {line}");
     }
-    for (id, t) in ids.iter().zip(done.tables()?) {
-        outs.set(*id, t.bytes);
-    }
-    outs.commit()?;
+    super::publish(outs, &ids, done.tables()?)?;
     diag!(
         "wfm: roster: the report is {}",
         a.out.join("index.html").display()

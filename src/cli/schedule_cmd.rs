@@ -99,14 +99,8 @@ pub fn run(a: ScheduleArgs, ctx: &Ctx) -> Result<i32> {
         ],
     );
     let out = outs.claim(a.out.as_deref(), "--out")?;
-    let cov = match &a.coverage {
-        Some(p) => Some(outs.claim(Some(p), "--coverage")?),
-        None => None,
-    };
-    let staff = match &a.staffing_out {
-        Some(p) => Some(outs.claim(Some(p), "--staffing-out")?),
-        None => None,
-    };
+    let cov = super::claim_opt(&mut outs, a.coverage.as_deref(), "--coverage")?;
+    let staff = super::claim_opt(&mut outs, a.staffing_out.as_deref(), "--staffing-out")?;
     let job = wfm::jobs::schedule::prepare(&req)?;
     super::prepared(&job.setup, &mut outs);
     let done = job.run()?;

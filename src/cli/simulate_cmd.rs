@@ -113,14 +113,8 @@ pub fn run(a: SimulateArgs, ctx: &Ctx) -> Result<i32> {
             ("--channels", a.channels.as_deref()),
         ],
     );
-    let trace_id = match &a.trace {
-        Some(p) => Some(outs.claim(Some(p), "--trace")?),
-        None => None,
-    };
-    let out_id = match &a.out {
-        Some(p) => Some(outs.claim(Some(p), "--out")?),
-        None => None,
-    };
+    let trace_id = super::claim_opt(&mut outs, a.trace.as_deref(), "--trace")?;
+    let out_id = super::claim_opt(&mut outs, a.out.as_deref(), "--out")?;
     let summary_id = outs.claim(a.summary.as_deref(), "--summary")?;
     let started = Instant::now();
     let bar =

@@ -45,6 +45,9 @@ pub struct StaffArgs {
     /// --groups: most blocks of like load to search
     #[arg(long, default_value_t = 2000, value_name = "N")]
     max_blocks: usize,
+    /// --groups: most contacts simulated over every search [default: 5e8]
+    #[arg(long, value_name = "N")]
+    max_contacts: Option<f64>,
     /// --groups: volume bucket, share of each channel's largest volume
     #[arg(long, default_value_t = 0.05, value_name = "SHARE")]
     bucket_share: f64,
@@ -70,6 +73,12 @@ pub fn run(a: StaffArgs, ctx: &Ctx) -> Result<i32> {
                 seed: a.seed,
                 bucket_share: a.bucket_share,
                 max_blocks: a.max_blocks,
+                max_contacts: super::LimitFlags {
+                    max_contacts: a.max_contacts,
+                    max_cells: None,
+                }
+                .limits()?
+                .max_contacts,
             }),
         channel_defaults: a.flags.settings(),
     };

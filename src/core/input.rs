@@ -34,9 +34,11 @@ impl fmt::Display for InputError {
     }
 }
 
-/// Writes `s` with line breaks shown as `\n` / `\r`: an error is one line,
-/// whatever text it quotes.
+/// Writes `s` with line breaks shown as `\n` / `\r` and every value of
+/// more than [`LONG_VALUE`] characters cut to [`CUT_TO`]: an error is one
+/// short line, whatever text it quotes.
 fn one_line(f: &mut fmt::Formatter<'_>, s: &str) -> fmt::Result {
+    let s = cut_long_values(s);
     for part in s.split_inclusive(['\n', '\r']) {
         match part.strip_suffix('\n').or_else(|| part.strip_suffix('\r')) {
             Some(head) => {
@@ -47,6 +49,47 @@ fn one_line(f: &mut fmt::Formatter<'_>, s: &str) -> fmt::Result {
         }
     }
     Ok(())
+}
+
+/// A value (a run of characters without spaces) longer than this is cut in
+/// a message.
+pub const LONG_VALUE: usize = 80;
+/// The characters of a long value kept in a message.
+pub const CUT_TO: usize = 60;
+
+/// `msg` with every value (a run without white space) of more than
+/// [`LONG_VALUE`] characters cut to its first [`CUT_TO`], followed by `…`
+/// and its length: a 1 MB channel name does not push the reason out of
+/// the message.
+pub fn cut_long_values(msg: &str) -> std::borrow::Cow<'_, str> {
+    let long = msg
+        .split(char::is_whitespace)
+        .any(|w| w.len() > LONG_VALUE && w.chars().count() > LONG_VALUE);
+    if !long {
+        return std::borrow::Cow::Borrowed(msg);
+    }
+    let mut out = String::with_capacity(msg.len().min(4096));
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        let n = word.chars().count();
+        if n > LONG_VALUE {
+            out.extend(word.chars().take(CUT_TO));
+            out.push_str(&format!("… ({n} characters)"));
+        } else {
+            out.push_str(word);
+        }
+        word.clear();
+    };
+    for c in msg.chars() {
+        if c.is_whitespace() {
+            flush(&mut word, &mut out);
+            out.push(c);
+        } else {
+            word.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    std::borrow::Cow::Owned(out)
 }
 
 impl InputError {

@@ -264,6 +264,14 @@ impl Cell<'_> {
         }
     }
 
+    /// A number from `min` to `max`, or an error naming `what` was expected.
+    pub fn number_in(&self, i: usize, min: f64, max: f64, what: &str) -> Result<f64, InputError> {
+        match parse_f64(self.raw(i)) {
+            Some(v) if v >= min && v <= max => Ok(v),
+            _ => Err(self.err(i, what)),
+        }
+    }
+
     pub fn opt_number(&self, i: Option<usize>, what: &str) -> Result<Option<f64>, InputError> {
         let Some(i) = i else { return Ok(None) };
         if self.raw(i).is_empty() {

@@ -54,6 +54,12 @@ pub struct Forecast {
     pub rows: Vec<ForecastRow>,
 }
 
+/// The most contacts one interval of a forecast or history may hold:
+/// beyond any centre (a value like 1e308 is a broken export).
+pub const MAX_VOLUME: f64 = 1e7;
+/// The longest handle time or patience a forecast row may give, seconds.
+pub const MAX_SECONDS: f64 = 86_400.0;
+
 /// The columns of the forecast CSV, in the order written.
 pub const COLUMNS: [&str; 6] = ["date", "time", "channel", "volume", "aht_s", "patience_s"];
 
@@ -93,16 +99,37 @@ impl Forecast {
             let date = cell.date(c.date)?;
             let time = cell.time(c.time, interval_min)?;
             let channel = cell.text(c.channel, "a channel name")?;
-            let volume = cell.number(c.volume, 0.0, "a number of contacts >= 0")?;
+            let volume = cell.number_in(
+                c.volume,
+                0.0,
+                MAX_VOLUME,
+                "a number of contacts >= 0 (at most 1e7 in an interval)",
+            )?;
             let aht_s = if volume == 0.0 && cell.raw(c.aht_s).is_empty() {
                 0.0
             } else if volume > 0.0 {
-                cell.number(c.aht_s, f64::MIN_POSITIVE, "a handle time in seconds > 0")?
+                cell.number_in(
+                    c.aht_s,
+                    f64::MIN_POSITIVE,
+                    MAX_SECONDS,
+                    "a handle time in seconds > 0 (at most a day, 86400)",
+                )?
             } else {
-                cell.number(c.aht_s, 0.0, "a handle time in seconds >= 0")?
+                cell.number_in(
+                    c.aht_s,
+                    0.0,
+                    MAX_SECONDS,
+                    "a handle time in seconds >= 0 (at most a day, 86400)",
+                )?
             };
             let patience_s =
-                cell.opt_number(c.patience_s, "a patience in seconds > 0, or empty")?;
+                cell.opt_number(c.patience_s, "a patience in seconds > 0 (at most a day, 86400), or empty")?;
+            if patience_s.is_some_and(|p| p > MAX_SECONDS) {
+                return Err(cell.err(
+                    c.patience_s.unwrap_or(0),
+                    "a patience in seconds > 0 (at most a day, 86400), or empty",
+                ));
+            }
             if let Some(first) = seen.insert((date, time, channel.clone()), line) {
                 return Err(InputError::at(
                     source,
@@ -235,7 +262,7 @@ mod tests {
             read("date,time,channel,volume,aht_s\n2026-03-02,09:00,phone,-1,240\n").unwrap_err();
         assert_eq!(
             e.to_string(),
-            "f.csv:2: column 4 (volume): expected a number of contacts >= 0, got \"-1\""
+            "f.csv:2: column 4 (volume): expected a number of contacts >= 0 (at most 1e7 in an interval), got \"-1\""
         );
         let e = read("date,time,channel,volume,aht_s\n2026-03-02,09:10,phone,1,240\n").unwrap_err();
         assert!(e

@@ -74,6 +74,7 @@ pub fn prepare(r: &Request) -> Result<Prepared, Error> {
         r.calendar.as_deref(),
     )?;
     let (hist, w) = Forecast::from_path(&history, r.interval_min)?;
+    super::fit::check_history_interval(&hist, &history, r.interval_min)?;
     s.warn(w);
     let mut fit = FitOptions::default();
     super::fit::template_and_calendar(&mut s, &mut fit, template.as_deref(), calendar.as_deref())?;

@@ -117,6 +117,7 @@ pub struct Prepared {
 
 /// Reads and checks every input of the plan `r`.
 pub fn prepare(r: &Request) -> Result<Prepared, Error> {
+    super::check_from_to(r.from, r.to)?;
     let mut s = Setup::new(r.centre.clone());
     let scenario_path = s.need(Item::CapacityScenario, r.scenario.as_deref(), "--scenario")?;
     let team_path = s.need(Item::CapacityTeam, r.team.as_deref(), "--team")?;
@@ -187,15 +188,16 @@ fn hirings(r: &Request, path: Option<&std::path::Path>) -> Result<Vec<HiringFile
     if r.attrition_weekly.is_empty() {
         return Ok(vec![base]);
     }
-    let source = path.map_or("--attrition-weekly".to_string(), |p| {
-        format!("{} with --attrition-weekly", p.display())
-    });
     r.attrition_weekly
         .iter()
         .map(|&x| {
+            if !(x.is_finite() && (0.0..1.0).contains(&x)) {
+                return Err(Error::Request(format!(
+                    "--attrition-weekly: expected weekly shares in [0, 1), got {x}"
+                )));
+            }
             let mut h = base.clone();
             h.attrition.weekly = x;
-            h.check(&source)?;
             Ok(h)
         })
         .collect()

@@ -142,6 +142,40 @@ fn path_from(from: &Path, target: &Path) -> String {
     rel.display().to_string()
 }
 
+/// A history whose times all fall on a coarser grid than `interval_min`
+/// (every time on the half hour, read with `--interval-min 15`) would look
+/// half missing: an error that names the history's own interval.
+pub(crate) fn check_history_interval(
+    hist: &Forecast,
+    path: &Path,
+    interval_min: u32,
+) -> Result<(), Error> {
+    fn gcd(a: u32, b: u32) -> u32 {
+        if b == 0 {
+            a
+        } else {
+            gcd(b, a % b)
+        }
+    }
+    let step = hist.rows.iter().fold(1440u32, |g, r| {
+        gcd(
+            g,
+            u32::from(r.time.hour() as u8) * 60 + u32::from(r.time.minute() as u8),
+        )
+    });
+    if hist.rows.len() > 1 && step > interval_min && step % interval_min == 0 {
+        return Err(Error::Input(crate::core::input::InputError::at_key(
+            &path.display().to_string(),
+            "time",
+            format!(
+                "every time is on a {step}-minute grid, not the {interval_min}-minute intervals asked for (--interval-min {interval_min}): every day would look {}% missing; give --interval-min {step}",
+                100 - 100 * interval_min / step
+            ),
+        )));
+    }
+    Ok(())
+}
+
 /// A fit read and checked, ready to run.
 #[derive(Debug)]
 pub struct Prepared {
@@ -163,6 +197,7 @@ pub fn prepare(r: &Request) -> Result<Prepared, Error> {
     )?;
     let (hist, w) = Forecast::from_path(&history, r.interval_min)?;
     s.warn(w);
+    check_history_interval(&hist, &history, r.interval_min)?;
     /// A century of days: longer windows are mistakes, not histories.
     const MAX_DAYS: u32 = 36_600;
     if let Some(n) = r.fit_days.filter(|n| !(1..=MAX_DAYS).contains(n)) {
@@ -207,8 +242,14 @@ pub fn prepare(r: &Request) -> Result<Prepared, Error> {
         _ => PathBuf::from("."),
     };
     opts.calendar_path = calendar_path.map(|c| path_from(&out_dir, &c));
-    if r.month_end_days.is_some() {
-        opts.month_end_days = r.month_end_days;
+    if let Some(d) = r.month_end_days {
+        let max = crate::demand::scenario::MAX_MONTH_END_DAYS;
+        if !(1..=max).contains(&d) {
+            return Err(Error::Request(format!(
+                "--month-end-days: expected 1 to {max} days (the last days of each month), got {d}"
+            )));
+        }
+        opts.month_end_days = Some(d);
     }
     s.record_files_read();
     Ok(Prepared {

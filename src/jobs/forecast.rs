@@ -73,6 +73,7 @@ pub struct Prepared {
 
 /// Reads and checks the scenario and the settings of `r`.
 pub fn prepare(r: &Request) -> Result<Prepared, Error> {
+    super::check_from_to(r.from, r.to)?;
     let mut s = Setup::new(r.centre.clone());
     let path = s.need(Item::Scenario, r.scenario.as_deref(), "--scenario")?;
     let source = path.display().to_string();
@@ -83,11 +84,8 @@ pub fn prepare(r: &Request) -> Result<Prepared, Error> {
     }
     let (from, to) = scenario.date_range(r.from, r.to, &source)?;
     s.check_calendar(&scenario, &path, from, to);
-    if let Some(q) = r.quantiles.iter().find(|q| !(**q > 0.0 && **q < 1.0)) {
-        return Err(Error::Request(format!(
-            "--quantiles: expected shares between 0 and 1, got {q}"
-        )));
-    }
+    quantile_columns(&r.quantiles)?;
+    super::check_overdispersion(&r.overdispersion)?;
     s.record_files_read();
     Ok(Prepared {
         setup: s,
@@ -96,6 +94,35 @@ pub fn prepare(r: &Request) -> Result<Prepared, Error> {
         to,
         request: r.clone(),
     })
+}
+
+/// The column of each quantile (`volume_p10` for 0.1); quantiles outside
+/// (0, 1), or whose columns would be `volume_p0`, `volume_p100` or the same
+/// column twice, are an error.
+pub fn quantile_columns(quantiles: &[f64]) -> Result<Vec<String>, Error> {
+    let mut names: Vec<String> = Vec::with_capacity(quantiles.len());
+    for &q in quantiles {
+        if !(q > 0.0 && q < 1.0) {
+            return Err(Error::Request(format!(
+                "--quantiles: expected shares between 0 and 1 (exclusive), got {q}"
+            )));
+        }
+        let pct = crate::core::textio::fmt_num(100.0 * q, 2);
+        let name = format!("volume_p{pct}");
+        if pct == "0" || pct == "100" {
+            return Err(Error::Request(format!(
+                "--quantiles: {q} would be column {name}; expected quantiles from 0.0001 to 0.9999"
+            )));
+        }
+        if let Some(j) = names.iter().position(|n| *n == name) {
+            return Err(Error::Request(format!(
+                "--quantiles: {} and {q} are both column {name}; give each quantile once (they are kept to 0.0001)",
+                quantiles[j]
+            )));
+        }
+        names.push(name);
+    }
+    Ok(names)
 }
 
 /// A forecast made, with its quantile columns.
@@ -114,15 +141,17 @@ impl Prepared {
         let mut forecast = self
             .scenario
             .forecast_at_most(self.from, self.to, r.max_rows)?;
+        // The quantiles are of the arrival distribution around the expected
+        // volume, whether or not the volume column is a random draw.
+        let expected = forecast.clone();
         if let Some(seed) = r.sample_seed {
             forecast = crate::models::arrivals::sample_forecast(&forecast, r.overdispersion, seed)?;
         }
-        let quantiles = r
-            .quantiles
-            .iter()
-            .map(|&q| {
-                let name = format!("volume_p{}", crate::core::textio::fmt_num(100.0 * q, 2));
-                let v = forecast
+        let quantiles = quantile_columns(&r.quantiles)?
+            .into_iter()
+            .zip(&r.quantiles)
+            .map(|(name, &q)| {
+                let v = expected
                     .rows
                     .iter()
                     .map(|x| {

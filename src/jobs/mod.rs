@@ -11,6 +11,7 @@
 //!
 //! - [`fit`], [`backtest`]: a scenario learnt from history, and its
 //!   rolling-origin backtest (`wfm fit`, `wfm backtest`).
+//! - [`erlang`]: one interval's metrics or required staff (`wfm erlang`).
 //! - [`forecast`]: volumes per interval from a scenario (`wfm forecast`).
 //! - [`plan`]: forecast → requirement → roster → simulation in rounds
 //!   (`wfm plan`, `--groups`).
@@ -29,6 +30,7 @@
 
 pub mod backtest;
 pub mod capacity;
+pub mod erlang;
 pub mod fit;
 pub mod forecast;
 pub mod plan;
@@ -114,6 +116,36 @@ impl Table {
         })?;
         Ok(Table { name, bytes })
     }
+}
+
+/// Checks that `--from` is not after `--to` when both are given.
+pub fn check_from_to(
+    from: Option<jiff::civil::Date>,
+    to: Option<jiff::civil::Date>,
+) -> Result<(), Error> {
+    match (from, to) {
+        (Some(f), Some(t)) if f > t => Err(Error::Request(format!(
+            "--from {f} is after --to {t}: expected a first day on or before the last"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// The most coefficient of variation of a busyness factor accepted
+/// (`day_cv`, `interval_cv`): beyond it the gamma factor is nearly always
+/// zero with rare huge bursts, not a busier or quieter day.
+pub const MAX_CV: f64 = 5.0;
+
+/// Checks the overdispersion asked for on the command line.
+pub fn check_overdispersion(o: &crate::models::arrivals::Overdispersion) -> Result<(), Error> {
+    for (flag, v) in [("--day-cv", o.day_cv), ("--interval-cv", o.interval_cv)] {
+        if !(v.is_finite() && (0.0..=MAX_CV).contains(&v)) {
+            return Err(Error::Request(format!(
+                "{flag}: expected a coefficient of variation from 0 to {MAX_CV}, got {v}"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// What a job shares with every other: the centre it runs on, the notes

@@ -104,6 +104,7 @@ pub struct Prepared {
 
 /// Reads and checks every input of the plan `r`.
 pub fn prepare(r: &Request) -> Result<Prepared, Error> {
+    super::check_from_to(r.from, r.to)?;
     let mut s = Setup::new(r.centre.clone());
     let scenario_path = s.need(Item::Scenario, r.scenario.as_deref(), "--scenario")?;
     let source = scenario_path.display().to_string();

@@ -158,6 +158,7 @@ fn pick_files(s: &mut Setup, r: &Request) -> [Option<PathBuf>; 4] {
 /// files (given, else the scenario's, else the centre's) and of calendars
 /// (the team's, else the scenario's, else the centre's).
 pub fn prepare(r: &Request) -> Result<Prepared, Error> {
+    super::check_from_to(r.from, r.to)?;
     let mut s = Setup::new(r.centre.clone());
     super::check_replications(r.replications)?;
     let [scenario_path, forecast_path, team_path, staffing_path] = pick_files(&mut s, r);

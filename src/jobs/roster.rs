@@ -109,6 +109,7 @@ pub struct Prepared {
 
 /// Reads and checks every input of the roster `r`.
 pub fn prepare(r: &Request) -> Result<Prepared, Error> {
+    super::check_from_to(r.from, r.to)?;
     let mut s = Setup::new(r.centre.clone());
     let requirements = s.need(
         Item::Requirements,
@@ -156,6 +157,7 @@ pub fn prepare(r: &Request) -> Result<Prepared, Error> {
     let (agents, w) = crate::optimize::roster::read_agents(text.as_bytes(), &agents_src)?;
     s.warn(w);
     crate::optimize::roster::check_agents(&agents, &rules, &groups, &agents_src)?;
+    crate::optimize::roster::check_preferences(&agents, &shift_rules, &agents_src)?;
     crate::optimize::roster::check_size(
         agents.len(),
         req.grid().days() as usize,
@@ -402,6 +404,7 @@ pub struct CheckOutcome {
 
 /// Checks a roster (cheap: reads and checks in one step).
 pub fn check(r: &CheckRequest) -> Result<CheckOutcome, Error> {
+    super::check_from_to(r.from, r.to)?;
     let mut s = Setup::new(r.centre.clone());
     let shifts = s.need(Item::Shifts, r.shifts.as_deref(), "--shifts")?;
     let agents_path = s.need(Item::RosterAgents, r.agents.as_deref(), "--agents")?;
@@ -415,6 +418,11 @@ pub fn check(r: &CheckRequest) -> Result<CheckOutcome, Error> {
     let (mut agents, w) =
         crate::optimize::roster::read_agents(text.as_bytes(), &agents_path.display().to_string())?;
     s.warn(w);
+    crate::optimize::roster::check_preferences(
+        &agents,
+        &shift_rules,
+        &agents_path.display().to_string(),
+    )?;
     if let Some(p) = &r.leave {
         s.input("--leave", p);
         let text = crate::core::textio::read_text(p)?;

@@ -94,6 +94,7 @@ pub struct Prepared {
 
 /// Reads the inputs of `r` and builds the simulation (every limit checked).
 pub fn prepare(r: &Request) -> Result<Prepared, Error> {
+    super::check_overdispersion(&r.overdispersion)?;
     let mut s = Setup::new(r.centre.clone());
     let (forecast, source, scenario) = s.demand(r.forecast.as_deref(), r.interval_min)?;
     let sc = scenario.as_ref().map(|(x, p)| (x, p.as_path()));

@@ -299,6 +299,21 @@ impl ChannelsFile {
                         format!("{c:?} is not one of the group's channels; add it to `channels`"),
                     ))
                 }
+                (Some(c), _)
+                    if self
+                        .channel
+                        .get(c)
+                        .is_none_or(|x| x.outbound.is_none()) =>
+                {
+                    return Err(InputError::at_key(
+                        source,
+                        format!("[group.{name}] blend"),
+                        format!(
+                            "{} is an inbound channel: blend names the outbound campaign ([channel.NAME.outbound]) the group calls out on",
+                            crate::core::textio::shorten(c, 60)
+                        ),
+                    ))
+                }
                 (Some(_), _) if g.concurrency.unwrap_or(1) != 1 => {
                     return Err(InputError::at_key(
                         source,

@@ -258,8 +258,9 @@ pub fn compare_with_single(
         groups: None,
         ..*opts
     };
+    let search = opts.groups.unwrap_or_default();
     let group_opts = PlanOptions {
-        groups: Some(opts.groups.unwrap_or_default()),
+        groups: Some(search),
         ..*opts
     };
     let book = ChannelBook::new(
@@ -268,7 +269,9 @@ pub fn compare_with_single(
         Default::default(),
     );
     // The groups are checked before either plan runs.
-    GroupSetup::new(&inputs.scenario.forecast(inputs.from, inputs.to)?, &book)?;
+    let forecast = inputs.scenario.forecast(inputs.from, inputs.to)?;
+    GroupSetup::new(&forecast, &book)?;
+    crate::optimize::multiskill::check_group_work(&forecast, &book, &search)?;
     let single = plan(inputs, &single_opts, |r| on_round(false, r))?;
     let groups = plan(inputs, &group_opts, |r| on_round(true, r))?;
     let misses_of = |p: &PlanResult, c: &str| -> usize {

@@ -207,6 +207,7 @@ pub fn capacity_review(
                     )));
                 }
             }
+            check_team_channels(team, &f.channels())?;
             for r in &s.staffing.rows {
                 let ch = &team.groups[&r.group].channels[0];
                 table
@@ -491,4 +492,37 @@ pub fn write_supply<W: std::io::Write>(w: W, days: &[DaySupply]) -> std::io::Res
         ])?;
     }
     out.flush()
+}
+
+/// Every group of the team serves a channel of the demand, and every
+/// channel of the demand is served by a group: a group serving nothing
+/// (paid, idle) or a channel nobody serves (its demand reviewed against no
+/// one by accident) is an error at the team's `[group.NAME] channels`.
+fn check_team_channels(
+    team: &crate::supply::team::Team,
+    demand: &[&str],
+) -> Result<(), ReviewError> {
+    for g in team.groups.values() {
+        if let Some(c) = g.channels.iter().find(|c| !demand.contains(&c.as_str())) {
+            return Err(ReviewError::Input(InputError::at_key(
+                &team.source,
+                format!("[group.{}] channels", g.name),
+                format!(
+                    "channel {} is not in the demand (it has {}): the group would be paid to serve nothing",
+                    crate::core::textio::shorten(c, 60),
+                    demand.join(", ")
+                ),
+            )));
+        }
+    }
+    if let Some(c) = demand.iter().find(|c| team.group_of(c).is_none()) {
+        return Err(ReviewError::Input(InputError::at_key(
+            &team.source,
+            "group".to_string(),
+            format!(
+                "no group serves channel {c} of the demand: add it to a group's channels, or review that channel with --staffing"
+            ),
+        )));
+    }
+    Ok(())
 }

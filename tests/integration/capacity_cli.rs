@@ -126,8 +126,12 @@ fn attrition_what_ifs_come_from_the_command_line() {
 
 #[test]
 fn bad_capacity_inputs_are_located_errors() {
+    // A flag's value is the flag's error, not the hiring file's.
     let e = wfm_err(&args(&["--attrition-weekly", "-0.1"]));
-    assert!(e.contains("[attrition] weekly"), "{e}");
+    assert!(
+        e.contains("wfm: error: --attrition-weekly: expected weekly shares in [0, 1), got -0.1"),
+        "{e}"
+    );
     let e = wfm_err(&args_to(
         "2026-03-01",
         &["--set", "hiring.lead_weeks=30", "--optimize-hiring"],

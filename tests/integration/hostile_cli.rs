@@ -89,10 +89,18 @@ fn forecast_volumes_that_overflow_name_the_key() {
 
 #[test]
 fn simulation_work_is_bounded_before_it_starts() {
-    let (dir, f) = temp_file("f.csv", &format!("{F}2026-03-09,09:00,phone,1e9,240\n"));
+    let (dir, f) = temp_file("f.csv", &format!("{F}2026-03-09,09:00,phone,1e7,240\n"));
     let st = dir.path().join("st.csv");
     std::fs::write(&st, "date,time,channel,agents\n2026-03-09,09:00,phone,10\n").unwrap();
-    let err = wfm_err(&["simulate", "--forecast", s(&f), "--staffing", s(&st)]);
+    let err = wfm_err(&[
+        "simulate",
+        "--forecast",
+        s(&f),
+        "--staffing",
+        s(&st),
+        "--replications",
+        "100",
+    ]);
     assert!(err.contains("--max-contacts"), "{err}");
     // A row a century away.
     std::fs::write(

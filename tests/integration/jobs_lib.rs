@@ -100,10 +100,13 @@ fn a_capacity_plan_with_the_optimizer_and_attrition_variants() {
     assert!(heads(&out.plan) > heads(&out.variants[0].1));
     let names: Vec<&str> = out.tables().unwrap().iter().map(|t| t.name).collect();
     assert_eq!(names, jobs::capacity::FILES);
-    // An attrition rate out of range is the hiring file's error, at its key.
+    // An attrition rate out of range is the request's error, not the file's.
     req.attrition_weekly = vec![1.5];
     let e = jobs::capacity::prepare(&req).unwrap_err().to_string();
-    assert!(e.contains("[attrition] weekly"), "{e}");
+    assert!(
+        e.contains("attrition-weekly: expected weekly shares in [0, 1), got 1.5"),
+        "{e}"
+    );
 }
 
 #[test]

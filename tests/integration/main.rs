@@ -23,6 +23,7 @@ mod sim;
 mod sim_cli;
 mod staff_cli;
 mod value_stability;
+mod values_cli;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -101,11 +101,11 @@ fn bad_forecasts_are_reported_with_position_and_leave_no_output() {
         ("date,time,channel,volumne,aht_s\n2026-03-02,09:00,phone,1,240\n", "found unknown column(s) volumne"),
         (
             "date,time,channel,volume,aht_s\n2026-03-02,09:00,phone,lots,240\n",
-            "f.csv:2: column 4 (volume): expected a number of contacts >= 0, got \"lots\"",
+            "f.csv:2: column 4 (volume): expected a number of contacts >= 0 (at most 1e7 in an interval), got \"lots\"",
         ),
         (
             "date,time,channel,volume,aht_s\n2026-03-02,09:00,phone,-5,240\n",
-            "f.csv:2: column 4 (volume): expected a number of contacts >= 0, got \"-5\"",
+            "f.csv:2: column 4 (volume): expected a number of contacts >= 0 (at most 1e7 in an interval), got \"-5\"",
         ),
         (
             "date,time,channel,volume,aht_s\n2026-03-02,09:15,phone,5,240\n",
@@ -117,7 +117,7 @@ fn bad_forecasts_are_reported_with_position_and_leave_no_output() {
         ),
         (
             "date,time,channel,volume,aht_s\n2026-03-02,09:00,phone,5,0\n",
-            "f.csv:2: column 5 (aht_s): expected a handle time in seconds > 0, got \"0\"",
+            "f.csv:2: column 5 (aht_s): expected a handle time in seconds > 0 (at most a day, 86400), got \"0\"",
         ),
         (
             "date,time,channel,volume,aht_s\n2026-03-02,09:00,phone,5,240\n2026-03-02,09:00,phone,6,240\n",
@@ -129,7 +129,7 @@ fn bad_forecasts_are_reported_with_position_and_leave_no_output() {
         ),
         (
             "date,time,channel,volume,aht_s,patience_s\n2026-03-02,09:00,phone,5,240,-3\n",
-            "f.csv:2: column 6 (patience_s): expected a patience in seconds > 0, or empty",
+            "f.csv:2: column 6 (patience_s): expected a patience in seconds > 0 (at most a day, 86400), or empty",
         ),
         ("", "f.csv: empty file"),
     ];

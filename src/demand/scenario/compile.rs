@@ -229,6 +229,17 @@ impl Scenario {
     ) -> Result<(), InputError> {
         if let Some(me) = &self.month_end {
             check_factor(me.factor, source, "[month_end] factor")?;
+            if !(1..=super::MAX_MONTH_END_DAYS).contains(&me.days) {
+                return Err(InputError::at_key(
+                    source,
+                    "[month_end] days",
+                    format!(
+                        "expected 1 to {} days (the last days of each month), got {}",
+                        super::MAX_MONTH_END_DAYS,
+                        me.days
+                    ),
+                ));
+            }
             channel_mask(&me.channels, channels, source, "[month_end] channels")?;
         }
         if let Some(h) = &self.holidays {

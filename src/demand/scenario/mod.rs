@@ -330,7 +330,7 @@ pub struct Repayment {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MonthEnd {
-    /// The last `days` days of each month.
+    /// The last `days` days of each month (1 to [`MAX_MONTH_END_DAYS`]).
     pub days: u32,
     /// Factor on those days.
     pub factor: f64,
@@ -338,6 +338,9 @@ pub struct MonthEnd {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channels: Option<Vec<String>>,
 }
+
+/// The longest month-end window accepted, days: half the shortest month.
+pub const MAX_MONTH_END_DAYS: u32 = 14;
 
 /// The pre-holiday rush and the post-holiday backlog.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -162,8 +162,18 @@ impl Default for Campaign {
 impl Campaign {
     /// The first setting out of range, as `(key, what was expected)`.
     pub fn invalid(&self) -> Option<(&'static str, String)> {
+        // Each time from 0 to a bound no real campaign reaches (a ring of
+        // ten minutes, a wrap-up of an hour): beyond it the value is a typo
+        // that would staff thousands of agents.
         let nonneg = |k: &'static str, v: f64| {
-            (!(v.is_finite() && v >= 0.0)).then(|| (k, format!("expected seconds >= 0, got {v}")))
+            let max = match k {
+                "dial_s" => 600.0,
+                "answer_wait_s" => 60.0,
+                "talk_s" => 10_800.0,
+                _ => 3_600.0,
+            };
+            (!(v.is_finite() && (0.0..=max).contains(&v)))
+                .then(|| (k, format!("expected seconds from 0 to {max}, got {v}")))
         };
         if !(self.reach.is_finite() && self.reach > 0.0 && self.reach <= 1.0) {
             return Some((

@@ -19,16 +19,37 @@ pub struct GroupStaffOptions {
     /// Most distinct blocks searched (each is a staffing search by
     /// simulation); more is refused up front.
     pub max_blocks: usize,
+    /// Most contacts simulated over every search (each simulation counts
+    /// its volume × replications): an estimate above it is refused up
+    /// front, and a search that reaches it stops with the same error.
+    #[serde(default = "default_max_contacts")]
+    pub max_contacts: f64,
+}
+
+fn default_max_contacts() -> f64 {
+    crate::sim::SimLimits::default().max_contacts
+}
+
+/// Intervals each staffing search simulates after its warm-up interval.
+pub const SEARCH_PERIODS: usize = 3;
+
+/// Simulations a staffing search of `groups` groups runs at the least
+/// (its starts, a repair step and a pass of removals and moves): the
+/// up-front estimate of [`staff_groups`]' work.
+pub fn least_simulations(groups: usize) -> f64 {
+    (2 * groups + 2) as f64
 }
 
 impl Default for GroupStaffOptions {
-    /// 12 replications, seed 1, 5% buckets, at most 2,000 blocks.
+    /// 12 replications, seed 1, 5% buckets, at most 2,000 blocks and the
+    /// simulation's 5e8 contacts.
     fn default() -> Self {
         GroupStaffOptions {
             replications: 12,
             seed: 1,
             bucket_share: 0.05,
             max_blocks: 2_000,
+            max_contacts: default_max_contacts(),
         }
     }
 }
@@ -259,7 +280,7 @@ impl GroupSetup {
             interval_min: self.interval_min,
             channels: chans,
             groups: self.groups.clone(),
-            periods: 3,
+            periods: SEARCH_PERIODS,
             replications,
             seed,
             max_agents: crate::models::staffing::MAX_AGENTS.min(20_000),
@@ -309,42 +330,17 @@ pub fn staff_groups(
     opts: &GroupStaffOptions,
 ) -> Result<GroupStaffing, SkillError> {
     use rayon::prelude::*;
-    use std::collections::BTreeMap;
-    let setup = GroupSetup::new(forecast, book)?;
-    let per_interval = setup.loads(forecast);
+    let Blocks {
+        setup,
+        components,
+        blocks,
+        work,
+        too_much,
+        ..
+    } = Blocks::of(forecast, book, opts)?;
     let ratio = (1.0 + opts.bucket_share).ln();
-    // A volume's bucket (None: no volume) and the bucket's volume.
-    let level = |v: f64| (v > 0.0).then(|| (v.ln() / ratio).ceil() as i64);
     let volume_of = |l: Option<i64>| l.map_or(0.0, |l| (l as f64 * ratio).exp());
-    type Key = Vec<(Option<i64>, i64, i64)>;
-    let mut work: Vec<(usize, Key)> = Vec::new();
-    let mut blocks: BTreeMap<(usize, Key), Vec<(jiff::civil::Date, jiff::civil::Time)>> =
-        BTreeMap::new();
-    let components = setup.components();
-    for (ci, (chans, _)) in components.iter().enumerate() {
-        for (at, v) in &per_interval {
-            let key: Key = chans
-                .iter()
-                .map(|&k| {
-                    let (vol, aht, pat) = v[k];
-                    (
-                        level(vol),
-                        (aht / 10.0).round() as i64,
-                        pat.map_or(-1, |p| (p / 10.0).round() as i64),
-                    )
-                })
-                .collect();
-            blocks.entry((ci, key)).or_default().push(*at);
-        }
-    }
-    if blocks.len() > opts.max_blocks {
-        return Err(SkillError::Problem(format!(
-            "{} blocks of like load to search (each a staffing search by simulation), more than the limit of {}; raise it (--max-blocks) or the bucket (--bucket-share)",
-            blocks.len(),
-            opts.max_blocks
-        )));
-    }
-    work.extend(blocks.keys().cloned());
+    let budget = std::sync::Arc::new(super::WorkBudget::new(opts.max_contacts));
     let solved: Vec<Result<super::SkillStaffing, SkillError>> = work
         .par_iter()
         .map(|(ci, key)| {
@@ -361,9 +357,12 @@ pub fn staff_groups(
                 .collect();
             setup
                 .problem_of(chans, groups, &loads, opts.replications, opts.seed)
-                .optimize()
+                .optimize_within(Some(budget.clone()))
         })
         .collect();
+    if budget.exceeded() {
+        return Err(too_much(budget.used()));
+    }
     let mut rows = Vec::new();
     let (mut simulations, mut unmet) = (0, 0);
     for ((ci, key), res) in work.iter().zip(solved) {
@@ -422,4 +421,108 @@ pub struct GroupSearch {
     /// target (up to the most agents searched): their staffing is the
     /// best found, short of a target.
     pub unmet: usize,
+}
+
+/// A block's key: each channel's volume bucket (None: no volume), handle
+/// time and patience in tens of seconds.
+type BlockKey = Vec<(Option<i64>, i64, i64)>;
+
+/// The searches [`staff_groups`] would run, counted and checked against
+/// its limits before any runs.
+struct Blocks {
+    setup: GroupSetup,
+    components: Vec<(Vec<usize>, Vec<usize>)>,
+    blocks:
+        std::collections::BTreeMap<(usize, BlockKey), Vec<(jiff::civil::Date, jiff::civil::Time)>>,
+    work: Vec<(usize, BlockKey)>,
+    /// The error for an estimate (or a count) of contacts over the limit.
+    too_much: Box<dyn Fn(f64) -> SkillError + Send + Sync>,
+}
+
+impl Blocks {
+    fn of(
+        forecast: &crate::demand::forecast::Forecast,
+        book: &crate::models::channels::ChannelBook,
+        opts: &GroupStaffOptions,
+    ) -> Result<Blocks, SkillError> {
+        use std::collections::BTreeMap;
+        let setup = GroupSetup::new(forecast, book)?;
+        let per_interval = setup.loads(forecast);
+        let ratio = (1.0 + opts.bucket_share).ln();
+        // A volume's bucket (None: no volume) and the bucket's volume.
+        let level = |v: f64| (v > 0.0).then(|| (v.ln() / ratio).ceil() as i64);
+        let volume_of = |l: Option<i64>| l.map_or(0.0, |l| (l as f64 * ratio).exp());
+        type Key = BlockKey;
+        let mut work: Vec<(usize, Key)> = Vec::new();
+        let mut blocks: BTreeMap<(usize, Key), Vec<(jiff::civil::Date, jiff::civil::Time)>> =
+            BTreeMap::new();
+        let components = setup.components();
+        for (ci, (chans, _)) in components.iter().enumerate() {
+            for (at, v) in &per_interval {
+                let key: Key = chans
+                    .iter()
+                    .map(|&k| {
+                        let (vol, aht, pat) = v[k];
+                        (
+                            level(vol),
+                            (aht / 10.0).round() as i64,
+                            pat.map_or(-1, |p| (p / 10.0).round() as i64),
+                        )
+                    })
+                    .collect();
+                blocks.entry((ci, key)).or_default().push(*at);
+            }
+        }
+        if blocks.len() > opts.max_blocks {
+            return Err(SkillError::Problem(format!(
+            "{} blocks of like load to search (each a staffing search by simulation), more than the limit of {}; raise it (--max-blocks) or the bucket (--bucket-share)",
+            blocks.len(),
+            opts.max_blocks
+        )));
+        }
+        work.extend(blocks.keys().cloned());
+        // The work up front: each block's simulation (its volume over the
+        // warm-up and the periods, every replication) times the least number of
+        // simulations a search runs; the searches then share a budget.
+        let per_run = |key: &Key| -> f64 {
+            let volume: f64 = key.iter().map(|&(l, _, _)| volume_of(l)).sum();
+            volume * (SEARCH_PERIODS + 1) as f64 * opts.replications as f64
+        };
+        let estimate: f64 = work
+            .iter()
+            .map(|(ci, key)| per_run(key) * least_simulations(components[*ci].1.len()))
+            .sum();
+        let (searches, replications, limit) = (work.len(), opts.replications, opts.max_contacts);
+        let too_much = move |estimate: f64| {
+            SkillError::Sim(crate::sim::SimError::TooMuchWork {
+            what: format!(
+                "contacts to simulate in {searches} staffing search(es) (one per block of like load; {replications} replications per simulation)"
+            ),
+            estimate,
+            limit,
+            flag: "--max-contacts".into(),
+        })
+        };
+        if !(estimate <= opts.max_contacts) {
+            return Err(too_much(estimate));
+        }
+        Ok(Blocks {
+            setup,
+            components,
+            blocks,
+            work,
+            too_much: Box::new(too_much),
+        })
+    }
+}
+
+/// Checks, before any search runs, that [`staff_groups`] with `opts` is
+/// within its limits (blocks, contacts): the whole plan by groups is
+/// refused up front, not after its other parts have run.
+pub fn check_group_work(
+    forecast: &crate::demand::forecast::Forecast,
+    book: &crate::models::channels::ChannelBook,
+    opts: &GroupStaffOptions,
+) -> Result<(), SkillError> {
+    Blocks::of(forecast, book, opts).map(|_| ())
 }

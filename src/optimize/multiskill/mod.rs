@@ -216,7 +216,16 @@ impl SkillProblem {
                 agents: vec![agents.get(i).copied().unwrap_or(0); n],
             });
         }
+        let contacts_per_run = self
+            .channels
+            .iter()
+            .map(|c| c.spec.volumes.first().copied().unwrap_or(0.0))
+            .sum::<f64>()
+            * n as f64
+            * self.replications as f64;
         Ok(SkillEvaluator {
+            budget: None,
+            contacts_per_run,
             sim: b.build()?,
             periods: n,
             channels: self.channels.len(),
@@ -302,9 +311,21 @@ impl SkillProblem {
     /// Searches the cheapest staffing that meets every target: see the
     /// module documentation.
     pub fn optimize(&self) -> Result<SkillStaffing, SkillError> {
+        self.optimize_within(None)
+    }
+
+    /// As [`SkillProblem::optimize`], counting every simulation's contacts
+    /// against a `budget` shared with other searches: past it, the search
+    /// stops with [`SimError::TooMuchWork`] (checked by the caller with
+    /// [`WorkBudget::exceeded`]).
+    pub fn optimize_within(
+        &self,
+        budget: Option<std::sync::Arc<WorkBudget>>,
+    ) -> Result<SkillStaffing, SkillError> {
         self.check()?;
         let first = self.analytic_start();
         let mut ev = self.evaluator(&first)?;
+        ev.budget = budget;
         let mut starts = vec![first];
         starts.extend(self.pooled_starts());
         starts.dedup();
@@ -512,6 +533,44 @@ pub struct SkillEvaluator {
     channels: usize,
     cache: std::collections::HashMap<Vec<u32>, Vec<f64>>,
     runs: usize,
+    contacts_per_run: f64,
+    budget: Option<std::sync::Arc<WorkBudget>>,
+}
+
+/// Contacts simulated by several searches together, against a limit.
+#[derive(Debug)]
+pub struct WorkBudget {
+    limit: f64,
+    used_milli: std::sync::atomic::AtomicU64,
+}
+
+impl WorkBudget {
+    /// A budget of `limit` contacts.
+    pub fn new(limit: f64) -> WorkBudget {
+        WorkBudget {
+            limit,
+            used_milli: std::sync::atomic::AtomicU64::new(0),
+        }
+    }
+
+    /// Counts `contacts`; false once the total is past the limit.
+    pub fn spend(&self, contacts: f64) -> bool {
+        let add = (contacts.max(0.0) * 1000.0).min(u64::MAX as f64 / 4.0) as u64;
+        let before = self
+            .used_milli
+            .fetch_add(add, std::sync::atomic::Ordering::Relaxed);
+        (before.saturating_add(add) as f64 / 1000.0) <= self.limit
+    }
+
+    /// Contacts counted so far.
+    pub fn used(&self) -> f64 {
+        self.used_milli.load(std::sync::atomic::Ordering::Relaxed) as f64 / 1000.0
+    }
+
+    /// Whether the total is past the limit.
+    pub fn exceeded(&self) -> bool {
+        self.used() > self.limit
+    }
 }
 
 impl SkillEvaluator {
@@ -520,6 +579,13 @@ impl SkillEvaluator {
     pub fn service_levels(&mut self, agents: &[u32]) -> Result<Vec<f64>, SkillError> {
         if let Some(sl) = self.cache.get(agents) {
             return Ok(sl.clone());
+        }
+        if let Some(b) = &self.budget {
+            if !b.spend(self.contacts_per_run) {
+                return Err(SkillError::Problem(
+                    "the searches' budget of contacts is spent".into(),
+                ));
+            }
         }
         for (g, &k) in agents.iter().enumerate() {
             self.sim.set_group_agents(g, &vec![k; self.periods])?;
@@ -547,5 +613,6 @@ mod groups;
 mod tests;
 
 pub use groups::{
-    staff_groups, GroupSearch, GroupSetup, GroupStaffOptions, GroupStaffing, IntervalLoads, Load,
+    check_group_work, least_simulations, staff_groups, GroupSearch, GroupSetup, GroupStaffOptions,
+    GroupStaffing, IntervalLoads, Load,
 };

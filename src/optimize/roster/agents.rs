@@ -205,6 +205,39 @@ pub fn check_agents(
     Ok(())
 }
 
+/// Every shift an agent prefers is a shift type of the rules: a misspelt
+/// preference is an error at the agent's line, not a wish never met.
+pub fn check_preferences(
+    agents: &[Agent],
+    shifts: &crate::optimize::shifts::ShiftRules,
+    source: &str,
+) -> Result<(), InputError> {
+    for a in agents {
+        if let Some(p) = a
+            .prefer_shifts
+            .iter()
+            .find(|p| !shifts.shift.iter().any(|s| s.name == **p))
+        {
+            return Err(InputError::at(
+                source,
+                a.line,
+                format!(
+                    "agent {}: prefer: no shift {} in the shift rules (they have {})",
+                    crate::core::textio::shorten(&a.id, 60),
+                    crate::core::textio::shorten(p, 60),
+                    shifts
+                        .shift
+                        .iter()
+                        .map(|s| s.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// One shift of one agent (a row of `assignments.csv`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Assignment {
@@ -292,6 +325,20 @@ pub fn read_assignments<R: std::io::Read>(
         };
         let group = cell.text(idx[5].unwrap_or(0), "a group")?;
         let paid_h = f64::from(end_min - start_min) / 60.0;
+        // A paid_h column, when there, is the shift's length (as written
+        // by `wfm roster`): anything else is a broken or edited file.
+        if let Some(pi) = idx[7].filter(|&i| !cell.raw(i).is_empty()) {
+            let given = cell.number_in(pi, 0.0, 24.0, "paid hours from 0 to 24")?;
+            if (given - paid_h).abs() > 0.01 {
+                return Err(cell.err(
+                    pi,
+                    &format!(
+                        "the shift's {} paid hours from start to end",
+                        crate::core::textio::fmt_num(paid_h, 2)
+                    ),
+                ));
+            }
+        }
         out.push(Assignment {
             agent,
             date,

@@ -24,6 +24,10 @@ pub struct LeaveRequest {
     /// When it was asked (any text that sorts in time, e.g. an ISO date
     /// or date-time); earlier first.
     pub requested_at: String,
+    /// `requested_at` read as a date and time (a date alone is its
+    /// midnight); requests are ordered by it, an empty one last.
+    #[serde(default)]
+    pub requested: Option<jiff::civil::DateTime>,
     /// Line of the file.
     pub line: u64,
 }
@@ -73,17 +77,50 @@ pub fn read_leave_requests<R: std::io::Read>(
             _ => 1.0,
         };
         let requested_at = idx[4].map(|i| cell.raw(i).to_string()).unwrap_or_default();
+        let requested = match idx[4].filter(|_| !requested_at.is_empty()) {
+            Some(i) => Some(parse_requested_at(&requested_at).ok_or_else(|| {
+                cell.err(
+                    i,
+                    "a date YYYY-MM-DD or a date and time YYYY-MM-DD HH:MM[:SS] (from 1900 to 2199), or empty",
+                )
+            })?),
+            None => None,
+        };
         out.push(LeaveRequest {
             agent,
             from,
             to,
             priority,
             requested_at,
+            requested,
             line: cell.line,
         });
         Ok(())
     })?;
     Ok((out, warnings))
+}
+
+/// `requested_at` as a date and time: `YYYY-MM-DD`, `YYYY-MM-DD HH:MM`,
+/// `YYYY-MM-DDTHH:MM[:SS]`, years 1900 to 2199.
+pub fn parse_requested_at(s: &str) -> Option<jiff::civil::DateTime> {
+    let s = s.trim();
+    let (d, t) = match s.split_once([' ', 'T']) {
+        Some((d, t)) => (d, Some(t.trim())),
+        None => (s, None),
+    };
+    let date = crate::core::textio::parse_date(d)?;
+    let time = match t {
+        None => jiff::civil::Time::midnight(),
+        Some(t) => {
+            let t = if t.len() == 5 {
+                format!("{t}:00")
+            } else {
+                t.to_string()
+            };
+            t.parse::<jiff::civil::Time>().ok()?
+        }
+    };
+    Some(date.to_datetime(time))
 }
 
 /// The order requests are decided in: priority (smaller first), then the
@@ -102,7 +139,12 @@ pub fn leave_order(requests: &[LeaveRequest], agents: &[Agent]) -> Vec<usize> {
         a.priority
             .total_cmp(&b.priority)
             .then(seniority(&b.agent).total_cmp(&seniority(&a.agent)))
-            .then(a.requested_at.cmp(&b.requested_at))
+            .then(match (a.requested, b.requested) {
+                (Some(x), Some(y)) => x.cmp(&y),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            })
             .then(a.line.cmp(&b.line))
             .then(i.cmp(&j))
     });

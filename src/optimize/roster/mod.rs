@@ -21,13 +21,14 @@ mod rules;
 mod tests;
 
 pub use agents::{
-    check_agents, read_agents, read_assignments, write_assignments, Agent, Assignment,
-    ASSIGNMENT_COLUMNS,
+    check_agents, check_preferences, read_agents, read_assignments, write_assignments, Agent,
+    Assignment, ASSIGNMENT_COLUMNS,
 };
 pub use assign::{assign, AgentRoster, AgentSummary, Uncovered};
 pub use check::{check, write_violations, Violation};
 pub use leave::{
-    grant_leave, leave_order, read_leave_requests, write_leave, LeaveDecision, LeaveRequest,
+    grant_leave, leave_order, parse_requested_at, read_leave_requests, write_leave, LeaveDecision,
+    LeaveRequest,
 };
 pub use rules::{LabourRules, FAIR_COUNTS};
 

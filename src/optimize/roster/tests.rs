@@ -280,8 +280,13 @@ fn leave_grants_equal_a_brute_force_serial_dictatorship() {
                     to: from.checked_add(jiff::Span::new().days(len)).unwrap(),
                     priority: f64::from(next() % 2),
                     requested_at: format!("2026-01-{:02}", 1 + next() % 28),
+                    requested: None,
                     line: i as u64 + 2,
                 }
+            })
+            .map(|mut r: LeaveRequest| {
+                r.requested = parse_requested_at(&r.requested_at);
+                r
             })
             .collect();
         let got: Vec<bool> = grant_leave(&requests, &agents, &allowance)

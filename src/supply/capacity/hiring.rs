@@ -35,6 +35,10 @@ pub struct HiringFile {
     /// The hiring pipeline and the classes decided.
     #[serde(default)]
     pub hiring: Hiring,
+    /// Where the file came from (its path, or the flag that made it), for
+    /// messages.
+    #[serde(skip)]
+    pub source: String,
 }
 
 impl Default for HiringFile {
@@ -43,6 +47,7 @@ impl Default for HiringFile {
             hours_per_fte_week: 40.0,
             attrition: Attrition::default(),
             hiring: Hiring::default(),
+            source: "hiring".to_string(),
         }
     }
 }
@@ -204,16 +209,27 @@ impl HiringFile {
     pub fn parse(text: &str, source: &str, overrides: &[String]) -> Result<HiringFile, InputError> {
         let mut value: toml::Table =
             toml::from_str(text).map_err(|e| InputError::from_toml(source, text, &e))?;
+        // The file alone first, so its own errors carry its lines; then each
+        // override in turn, so a bad value is blamed on the `--set` that
+        // gave it.
+        let mut file: HiringFile =
+            toml::from_str(text).map_err(|e| InputError::from_toml(source, text, &e))?;
+        let mut checked = file.check(source);
         for o in overrides {
             apply_override(&mut value, o)?;
+            file = HiringFile::deserialize(value.clone())
+                .map_err(|e| InputError::file("--set", format!("{}: {}", cut(o), e.message())))?;
+            checked = match file.check(source) {
+                // The values were right before this override: it is to blame.
+                Err(e) if checked.is_ok() => Err(InputError {
+                    file: format!("--set {}", cut(o)),
+                    ..e
+                }),
+                r => r,
+            };
         }
-        let file: HiringFile = HiringFile::deserialize(value).map_err(|e| {
-            InputError::file(
-                source,
-                format!("{} (after the command line's --set)", e.message()),
-            )
-        })?;
-        file.check(source)?;
+        checked?;
+        file.source = source.to_string();
         Ok(file)
     }
 

@@ -133,6 +133,24 @@ fn team_groups(
             )));
         }
     }
+    if let Some(c) = scenario
+        .channel
+        .keys()
+        .find(|c| !groups.iter().any(|(_, chans)| chans.contains(*c)))
+    {
+        return Err(CapacityError::Input(InputError::at_key(
+            &team.source,
+            "group".to_string(),
+            format!(
+                "no group serves channel {c} of the scenario, so its demand would be left out of the plan: add it to a group's channels (the groups serve {})",
+                groups
+                    .iter()
+                    .flat_map(|(_, chans)| chans.iter().cloned())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )));
+    }
     Ok(groups)
 }
 
@@ -168,7 +186,7 @@ pub fn plan_capacity_variants(
         let h = &hiring.hiring;
         if opts.optimize && (h.lead_weeks + h.training_weeks) as usize >= weeks {
             return Err(CapacityError::Input(InputError::at_key(
-                "hiring",
+                &hiring.source,
                 "[hiring] lead_weeks",
                 format!(
                     "lead_weeks + training_weeks = {} weeks is not shorter than the horizon of {weeks} weeks: no class could work in it; lengthen the horizon (--to) or shorten the pipeline",
@@ -214,7 +232,7 @@ impl Common<'_> {
             cost_per_hire: h.cost_per_hire,
             weekly_cost_per_agent: h.weekly_cost_per_agent,
         };
-        let decided = self.decided_classes(hiring)?;
+        let decided = self.decided_classes(hiring, &mut warnings)?;
         let mut inputs = Vec::with_capacity(self.groups.len());
         for (gi, (name, chans)) in self.groups.iter().enumerate() {
             let g = self.group_inputs(gi, name, chans, hiring, &blocks)?;
@@ -228,7 +246,7 @@ impl Common<'_> {
         if let Some(l) = &h.groups {
             if let Some(bad) = l.iter().find(|n| !groups.iter().any(|(g, _)| g == *n)) {
                 return Err(CapacityError::Input(InputError::at_key(
-                    "hiring",
+                    &hiring.source,
                     "[hiring] groups",
                     format!("no group {bad:?} in the team"),
                 )));
@@ -288,7 +306,11 @@ impl Common<'_> {
     }
 
     /// The hiring file's decided classes, by group.
-    fn decided_classes(&self, hiring: &HiringFile) -> Result<Vec<Vec<Class>>, CapacityError> {
+    fn decided_classes(
+        &self,
+        hiring: &HiringFile,
+        warnings: &mut Vec<Warning>,
+    ) -> Result<Vec<Vec<Class>>, CapacityError> {
         let groups = &self.groups;
         let mut decided: Vec<Vec<Class>> = vec![Vec::new(); groups.len()];
         for (i, (start, size, group)) in hiring.decided().into_iter().enumerate() {
@@ -299,7 +321,7 @@ impl Common<'_> {
             };
             let Some(g) = g else {
                 return Err(CapacityError::Input(InputError::at_key(
-                    "hiring",
+                    &hiring.source,
                     format!("[[hiring.class]] #{} group", i + 1),
                     match group {
                         Some(n) => format!(
@@ -316,6 +338,25 @@ impl Common<'_> {
                 )));
             };
             let k = (start - self.horizon.first).get_days() as i64;
+            let training = i64::from(hiring.hiring.training_weeks);
+            if start > self.horizon.last {
+                warnings.push(Warning(format!(
+                    "{}: [[hiring.class]] #{} start: {start} is after the plan's last day {}; the class is ignored",
+                    hiring.source,
+                    i + 1,
+                    self.horizon.last
+                )));
+                continue;
+            }
+            if k.div_euclid(7) + training.max(1) <= 0 {
+                warnings.push(Warning(format!(
+                    "{}: [[hiring.class]] #{} start: {start} graduates before the plan's first day {}; the class is ignored (its agents belong in the team's headcount)",
+                    hiring.source,
+                    i + 1,
+                    self.horizon.first
+                )));
+                continue;
+            }
             decided[g].push(Class {
                 start_week: k.div_euclid(7),
                 size,

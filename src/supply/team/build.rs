@@ -29,6 +29,7 @@ impl Team {
             warnings.extend(w);
             rosters.insert(name.clone(), (p, rows));
         }
+        warnings.extend(roster_rows_unserved(&file, &rosters));
         let team = Team::new(file, &source, calendar, rosters, rules)?;
         Ok((team, warnings))
     }
@@ -147,6 +148,7 @@ impl Team {
                 }
                 changes.push((d, n, c.aht_factor.clone()));
             }
+            check_books(source, name, g.headcount, &leave, &changes)?;
             // The group's roster rows, by weekday.
             let (path, rows) = rosters.get(name).cloned().unwrap_or_default();
             let rsource = path.display().to_string();
@@ -200,4 +202,114 @@ impl Team {
             groups,
         })
     }
+}
+
+/// Roster rows that name no group of the team and none of its channels
+/// (another team's rows in a shared roster, or a misspelt channel): each
+/// roster file's count and first lines, as a warning, never dropped in
+/// silence.
+fn roster_rows_unserved(
+    file: &TeamFile,
+    rosters: &BTreeMap<String, (PathBuf, RosterRows)>,
+) -> Vec<Warning> {
+    let mut known: Vec<&str> = Vec::new();
+    for (name, g) in &file.group {
+        known.push(name);
+        known.extend(g.channels.iter().flatten().map(String::as_str));
+    }
+    known.sort_unstable();
+    known.dedup();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut out = Vec::new();
+    for (path, rows) in rosters.values() {
+        if !seen.insert(path) {
+            continue;
+        }
+        let unserved: Vec<&(String, RosterShift)> = rows
+            .iter()
+            .filter(|(c, _)| known.binary_search(&c.as_str()).is_err())
+            .collect();
+        if let Some((_, first)) = unserved.first() {
+            let mut names: Vec<String> = unserved
+                .iter()
+                .map(|(c, _)| crate::core::textio::shorten(c, 60))
+                .collect();
+            names.sort();
+            names.dedup();
+            out.push(Warning(format!(
+                "{}:{}: {} roster row(s) name {}, which no group of the team serves (its groups and channels: {}); they are left out",
+                path.display(),
+                first.line,
+                unserved.len(),
+                names.join(", "),
+                known.join(", "),
+            )));
+        }
+    }
+    out
+}
+
+/// The group's books never go below zero agents, and never fewer agents on
+/// the books than on leave: a change or a leave that would is an error at
+/// its key (not clamped, not a negative FTE downstream).
+fn check_books(
+    source: &str,
+    name: &str,
+    headcount: u32,
+    leave: &[(Date, Date, u32)],
+    changes: &[(Date, i64, Vec<f64>)],
+) -> Result<(), InputError> {
+    // (date, change of the books, change of the agents away, the change's index)
+    let mut events: Vec<(Date, i64, i64, Option<usize>)> = Vec::new();
+    for (i, c) in changes.iter().enumerate() {
+        events.push((c.0, c.1, 0, Some(i)));
+    }
+    for l in leave {
+        events.push((l.0, 0, i64::from(l.2), None));
+        if let Ok(after) = l.1.tomorrow() {
+            events.push((after, 0, -i64::from(l.2), None));
+        }
+    }
+    events.sort_by_key(|e| e.0);
+    let (mut books, mut away) = (i64::from(headcount), 0i64);
+    let mut i = 0;
+    while i < events.len() {
+        let d = events[i].0;
+        let mut first_change = None;
+        while i < events.len() && events[i].0 == d {
+            books += events[i].1;
+            away += events[i].2;
+            if books < 0 && first_change.is_none() {
+                first_change = events[i].3;
+            }
+            i += 1;
+        }
+        if books < 0 {
+            let k = first_change.unwrap_or(0);
+            return Err(bad(
+                source,
+                format!("[[group.{name}.change]] {} agents", k + 1),
+                format!(
+                    "takes the books to {books} agents on {d} (headcount {headcount}); a group cannot lose more agents than it has"
+                ),
+            ));
+        }
+        if away > books {
+            // The last leave to start that covers the day is the one to blame.
+            let k = leave
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| l.0 <= d && d <= l.1)
+                .max_by_key(|(_, l)| l.0)
+                .map_or(0, |(k, _)| k);
+            return Err(bad(
+                source,
+                format!("[[group.{name}.leave]] {} agents", k + 1),
+                format!(
+                    "{away} agents on leave on {d}, more than the {books} on the books that day"
+                ),
+            ));
+        }
+    }
+    Ok(())
 }

@@ -173,24 +173,61 @@ fn makeup_days_and_holidays_work_the_configured_weekday() {
 
 #[test]
 fn bad_teams_are_named() {
-    let t = team(
+    // More on leave than on the books: refused when the team is read, at
+    // the leave's key (not a negative FTE downstream).
+    let e = team(
         "[[group.phone.leave]]\nfrom = \"2026-03-10\"\nto = \"2026-03-10\"\nagents = 11\n",
         "",
     )
-    .unwrap();
-    let rules = ShiftRules::parse(RULES, "r.toml").unwrap();
-    let e = t
-        .supply(
-            "2026-03-09".parse().unwrap(),
-            "2026-03-11".parse().unwrap(),
-            30,
-            &rules,
-        )
-        .unwrap_err();
+    .unwrap_err();
     assert!(
-        e.to_string().contains("[[group.phone.leave]]") && e.to_string().contains("11 agents"),
+        e.to_string()
+            .contains("t.toml: [[group.phone.leave]] 1 agents: 11 agents on leave on 2026-03-10, more than the 10"),
         "{e}"
     );
+    // Two leaves that overlap: the second is blamed, on the day they meet.
+    let e = team(
+        "[[group.phone.leave]]\nfrom = \"2026-03-09\"\nto = \"2026-03-12\"\nagents = 6\n\
+         [[group.phone.leave]]\nfrom = \"2026-03-11\"\nto = \"2026-03-13\"\nagents = 5\n",
+        "",
+    )
+    .unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("[[group.phone.leave]] 2 agents: 11 agents on leave on 2026-03-11"),
+        "{e}"
+    );
+    // After a change takes agents away, fewer can be on leave.
+    let e = team(
+        "[[group.phone.change]]\ndate = \"2026-03-10\"\nagents = -4\n\
+         [[group.phone.leave]]\nfrom = \"2026-03-09\"\nto = \"2026-03-12\"\nagents = 7\n",
+        "",
+    )
+    .unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("7 agents on leave on 2026-03-10, more than the 6 on the books"),
+        "{e}"
+    );
+    // A change below zero agents: refused at the change, not clamped.
+    let e = team(
+        "[[group.phone.change]]\ndate = \"2026-03-10\"\nagents = -500\n",
+        "",
+    )
+    .unwrap_err();
+    assert!(
+        e.to_string().contains(
+            "t.toml: [[group.phone.change]] 1 agents: takes the books to -490 agents on 2026-03-10"
+        ),
+        "{e}"
+    );
+    // Leave that ends before the change that hires is fine.
+    team(
+        "[[group.phone.change]]\ndate = \"2026-03-12\"\nagents = -5\n\
+         [[group.phone.leave]]\nfrom = \"2026-03-09\"\nto = \"2026-03-11\"\nagents = 8\n",
+        "",
+    )
+    .unwrap();
     let e = team(
         "[[group.phone.leave]]\nfrom = \"2026-03-10\"\nto = \"2026-03-09\"\nagents = 1\n",
         "",
