@@ -20,6 +20,12 @@ pub struct BacktestArgs {
     /// Days forecast from each origin
     #[arg(long, default_value_t = 28, value_name = "DAYS")]
     horizon_days: u32,
+    /// Fit each origin on its last N days only [default: all the history before it]
+    #[arg(long, value_name = "DAYS")]
+    fit_days: Option<u32>,
+    /// Most history rows fitted over all origins (origins × rows each) [default: 2e6]
+    #[arg(long, value_name = "N")]
+    max_fit_rows: Option<f64>,
     /// Interval length of the history, minutes
     #[arg(long, default_value_t = 30, value_name = "MIN")]
     interval_min: u32,
@@ -43,6 +49,10 @@ pub fn run(a: BacktestArgs, ctx: &Ctx) -> Result<i32> {
         calendar: a.calendar.clone(),
         origins: a.origins,
         horizon_days: a.horizon_days,
+        fit_days: a.fit_days,
+        max_fit_rows: a
+            .max_fit_rows
+            .unwrap_or(wfm::jobs::backtest::DEFAULT_MAX_FIT_ROWS),
         interval_min: a.interval_min,
     };
     let mut outs = OutputSet::new();

@@ -50,13 +50,18 @@ pub fn run(a: ErlangArgs) -> Result<i32> {
     // The library names keys; here they are flags.
     let ans = wfm::jobs::erlang::run(&req).map_err(|e| {
         let msg = e.to_string();
-        let msg = msg.replace("defaults (command-line flags): channel interval: ", "--");
         let flag = |k: &str| format!("--{}", k.replace('_', "-"));
-        let msg = match msg.split_once(':') {
-            Some((k, rest)) if ["volume", "aht_s", "interval_min"].contains(&k) => {
-                format!("{}:{rest}", flag(k))
-            }
-            _ => msg,
+        let msg = match msg.strip_prefix("defaults (command-line flags): channel interval: ") {
+            Some(rest) => match rest.split_once(':') {
+                Some((k, why)) => format!("{}:{why}", flag(k)),
+                None => rest.to_string(),
+            },
+            None => match msg.split_once(':') {
+                Some((k, rest)) if ["volume", "aht_s", "interval_min"].contains(&k) => {
+                    format!("{}:{rest}", flag(k))
+                }
+                _ => msg,
+            },
         };
         anyhow::anyhow!("{msg}")
     })?;

@@ -122,8 +122,10 @@ impl Forecast {
                     "a handle time in seconds >= 0 (at most a day, 86400)",
                 )?
             };
-            let patience_s =
-                cell.opt_number(c.patience_s, "a patience in seconds > 0 (at most a day, 86400), or empty")?;
+            let patience_s = cell.opt_number(
+                c.patience_s,
+                "a patience in seconds > 0 (at most a day, 86400), or empty",
+            )?;
             if patience_s.is_some_and(|p| p > MAX_SECONDS) {
                 return Err(cell.err(
                     c.patience_s.unwrap_or(0),

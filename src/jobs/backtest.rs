@@ -37,6 +37,22 @@ pub struct Request {
     pub horizon_days: u32,
     /// Interval length of the history, minutes.
     pub interval_min: u32,
+    /// Fit each origin on its last this many days only (`None`: all the
+    /// history before it).
+    #[serde(default)]
+    pub fit_days: Option<u32>,
+    /// Most history rows fitted over all origins (origins × rows each):
+    /// more is refused up front.
+    #[serde(default = "default_max_fit_rows")]
+    pub max_fit_rows: f64,
+}
+
+/// The default of [`Request::max_fit_rows`]: ten years of half-hours on
+/// three channels, four times.
+pub const DEFAULT_MAX_FIT_ROWS: f64 = 2e6;
+
+fn default_max_fit_rows() -> f64 {
+    DEFAULT_MAX_FIT_ROWS
 }
 
 impl Request {
@@ -50,6 +66,8 @@ impl Request {
             origins: 4,
             horizon_days: 28,
             interval_min: 30,
+            fit_days: None,
+            max_fit_rows: DEFAULT_MAX_FIT_ROWS,
         }
     }
 }
@@ -78,6 +96,8 @@ pub fn prepare(r: &Request) -> Result<Prepared, Error> {
     s.warn(w);
     let mut fit = FitOptions::default();
     super::fit::template_and_calendar(&mut s, &mut fit, template.as_deref(), calendar.as_deref())?;
+    check_work(r, &hist)?;
+    fit.fit_days = r.fit_days;
     s.record_files_read();
     Ok(Prepared {
         setup: s,
@@ -90,6 +110,42 @@ pub fn prepare(r: &Request) -> Result<Prepared, Error> {
             ..BacktestOptions::default()
         },
     })
+}
+
+/// The fits a backtest runs, bounded up front: `origins` fits, each on the
+/// history before its origin (or its last `fit_days` days).
+fn check_work(r: &Request, hist: &Forecast) -> Result<(), Error> {
+    if let Some(n) = r.fit_days.filter(|n| !(1..=36_600).contains(n)) {
+        return Err(Error::Request(format!(
+            "--fit-days: expected 1 to 36600 days, got {n}"
+        )));
+    }
+    if !(r.max_fit_rows.is_finite() && r.max_fit_rows >= 1.0) {
+        return Err(Error::Request(format!(
+            "--max-fit-rows: expected a number >= 1, got {}",
+            r.max_fit_rows
+        )));
+    }
+    let (Some(first), Some(last)) = (
+        hist.rows.iter().map(|x| x.date).min(),
+        hist.rows.iter().map(|x| x.date).max(),
+    ) else {
+        return Ok(());
+    };
+    let days = f64::from((last - first).get_days()) + 1.0;
+    let per_day = hist.rows.len() as f64 / days;
+    let each = match r.fit_days {
+        Some(n) => (f64::from(n) * per_day).min(hist.rows.len() as f64),
+        None => hist.rows.len() as f64,
+    };
+    let rows = each * r.origins as f64;
+    if rows > r.max_fit_rows {
+        return Err(Error::Request(format!(
+            "{} origin(s) × about {each:.0} history rows each = {rows:.3e} rows to fit, above the limit of {:.3e}; fit on fewer days (--fit-days), fewer origins (--origins), or raise the limit (--max-fit-rows)",
+            r.origins, r.max_fit_rows
+        )));
+    }
+    Ok(())
 }
 
 /// A backtest done: one row per method and origin.

@@ -269,7 +269,22 @@ pub struct ChannelsFile {
 impl ChannelsFile {
     /// Parses the TOML text; `source` names it in errors.
     pub fn parse(text: &str, source: &str) -> Result<Self, InputError> {
-        toml::from_str(text).map_err(|e| InputError::from_toml(source, text, &e))
+        let file: ChannelsFile =
+            toml::from_str(text).map_err(|e| InputError::from_toml(source, text, &e))?;
+        file.check_channels(source)?;
+        file.check_overflow(source)?;
+        Ok(file)
+    }
+
+    /// Checks every `[channel.NAME]` table's values where the file is read
+    /// (whether or not a command uses that channel): each key in its range,
+    /// every outbound campaign's times and shares.
+    pub fn check_channels(&self, source: &str) -> Result<(), InputError> {
+        let book = ChannelBook::new(self.clone(), source, ChannelSettings::default());
+        for name in self.channel.keys() {
+            book.resolve(name)?;
+        }
+        Ok(())
     }
 
     /// Checks the groups' `overflow_from` (known groups, no cycle) and
@@ -277,6 +292,15 @@ impl ChannelsFile {
     /// with it). Errors name `source` and the key.
     pub fn check_overflow(&self, source: &str) -> Result<(), InputError> {
         for (name, g) in &self.group {
+            if let Some(c) = g.cost_per_hour {
+                if !(c.is_finite() && c > 0.0 && c <= 100.0) {
+                    return Err(InputError::at_key(
+                        source,
+                        format!("[group.{name}] cost_per_hour"),
+                        format!("expected a cost relative to a specialist in (0, 100], got {c}"),
+                    ));
+                }
+            }
             for f in &g.overflow_from {
                 if !self.group.contains_key(f) {
                     return Err(InputError::at_key(
@@ -465,20 +489,15 @@ mod tests {
                 .starts_with("c.toml:2: column 1: unknown field `shrinkge`"),
             "{e}"
         );
-        let f = ChannelsFile::parse("[channel.phone]\nshrinkage = 1.5\n", "c.toml").unwrap();
-        let e = ChannelBook::new(f, "c.toml", Default::default())
-            .resolve("phone")
-            .unwrap_err();
+        // Every channel's values are checked when the file is read.
+        let e = ChannelsFile::parse("[channel.phone]\nshrinkage = 1.5\n", "c.toml").unwrap_err();
         assert_eq!(
             e.to_string(),
             "c.toml: [channel.phone] shrinkage: expected a share in [0, 1), got 1.5"
         );
         let e = ChannelsFile::parse("[channel.mail]\nkind = \"letter\"\n", "c.toml").unwrap_err();
         assert!(e.to_string().contains("c.toml:2"), "{e}");
-        let f = ChannelsFile::parse("[channel.mail]\nkind = \"deferred\"\n", "c.toml").unwrap();
-        let e = ChannelBook::new(f, "c.toml", Default::default())
-            .resolve("mail")
-            .unwrap_err();
+        let e = ChannelsFile::parse("[channel.mail]\nkind = \"deferred\"\n", "c.toml").unwrap_err();
         assert!(e.to_string().contains("reply deadline"));
     }
 }

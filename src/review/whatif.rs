@@ -271,11 +271,12 @@ pub fn build(
             channel("callbacks", c)?;
             if !(cb.threshold_s.is_finite()
                 && cb.threshold_s >= 0.0
+                && cb.threshold_s <= 86_400.0
                 && (0.0..=1.0).contains(&cb.share))
             {
                 return Err(bad(
                     "callbacks",
-                    format!("{c}: expected threshold_s >= 0 and share in [0, 1]"),
+                    format!("{c}: expected threshold_s from 0 to 86400 and share in [0, 1]"),
                 ));
             }
             let s = file.channel.entry(c.clone()).or_default();

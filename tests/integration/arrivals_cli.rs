@@ -206,7 +206,9 @@ fn bad_scenarios_and_histories_are_named() {
         "2026-03-09",
     ]);
     assert!(
-        err.contains("[channel.phone] dow_factors[2]: expected a factor >= 0, got -1"),
+        err.contains(
+            "[channel.phone] dow_factors[2]: expected a factor >= 0 (at most 1000), got -1"
+        ),
         "{err}"
     );
     let (_d, sc) = temp_file(

@@ -8,13 +8,15 @@ const F: &str = "date,time,channel,volume,aht_s\n";
 
 #[test]
 fn erlang_a_with_a_huge_patience_is_quick_and_coherent() {
-    for p in ["1e17", "1e20", "1e300"] {
+    // The same load as 6.99 calls of 270 s, with patience from 5e5 to 1.3e6
+    // handle times: across the switch to the infinite-patience limit.
+    for p in ["1e6", "2e6", "2592000"] {
         let out = wfm_ok(&[
             "erlang",
             "--volume",
-            "6.99",
+            "943.65",
             "--aht-s",
-            "270",
+            "2",
             "--patience-s",
             p,
             "--format",
@@ -28,15 +30,31 @@ fn erlang_a_with_a_huge_patience_is_quick_and_coherent() {
         assert!(sl >= 0.8 && p_wait < 1.0, "{out}");
         assert!(v["asa_s"].as_f64().unwrap() < 60.0, "{out}");
     }
+    // A patience beyond 30 days is a typo, refused at its flag.
+    for p in ["1e17", "1e300"] {
+        let err = wfm_err(&[
+            "erlang",
+            "--volume",
+            "6.99",
+            "--aht-s",
+            "270",
+            "--patience-s",
+            p,
+        ]);
+        assert!(
+            err.contains("--patience-s: expected seconds > 0 (at most 30 days, 2592000)"),
+            "{err}"
+        );
+    }
     // One agent for 1.05 Erlangs: nobody is answered within 20 s.
     let out = wfm_ok(&[
         "erlang",
         "--volume",
-        "6.99",
+        "943.65",
         "--aht-s",
-        "270",
+        "2",
         "--patience-s",
-        "1e17",
+        "2592000",
         "--agents",
         "1",
         "--format",
@@ -63,7 +81,10 @@ fn forecast_volumes_that_overflow_name_the_key() {
         "from = \"2026-03-09\"\nto = \"2026-03-09\"\n[channel.phone]\ndaily_volume = 100\naht_s = 200\n[[event]]\nstart = \"2026-03-09 09:00\"\nend = \"2026-03-09 10:00\"\nfactor = 1e308\n",
     );
     let err = wfm_err(&["forecast", "--scenario", s(&sc)]);
-    assert!(err.contains("[[event]] factor"), "{err}");
+    assert!(
+        err.contains("[[event]] #1 factor: expected a factor >= 0 (at most 1000)"),
+        "{err}"
+    );
     let err = wfm_err(&[
         "forecast",
         "--scenario",
@@ -232,7 +253,7 @@ fn a_deadline_past_any_horizon_does_not_panic() {
     let ch = dir.path().join("ch.toml");
     std::fs::write(
         &ch,
-        "[channel.email]\nkind = \"deferred\"\nanswer_within_s = 1e23\n",
+        "[channel.email]\nkind = \"deferred\"\nanswer_within_s = 2592000\n",
     )
     .unwrap();
     let out = wfm_ok(&["staff", "--forecast", s(&f), "--channels", s(&ch)]);

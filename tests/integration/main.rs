@@ -1,6 +1,7 @@
 //! The one integration-test binary, organised by behaviour.
 
 mod arrivals_cli;
+mod bounds_prop;
 mod capacity_cli;
 mod centre_cli;
 mod collections_cli;

@@ -446,3 +446,44 @@ fn group_staffing_work_is_bounded_up_front() {
     assert!(err.contains("more than the limit of 1"), "{err}");
     assert!(!err.contains("round"), "{err}");
 }
+
+#[test]
+fn backtest_work_is_bounded_up_front() {
+    let d = centre_copy();
+    let e = err_in(d.path(), &["backtest", "--max-fit-rows", "1000"]);
+    assert!(
+        e.contains("rows to fit, above the limit") && e.contains("--max-fit-rows"),
+        "{e}"
+    );
+    // Many origins over the history are refused, not run.
+    let e = err_in(d.path(), &["backtest", "--origins", "100000"]);
+    assert!(e.contains("--origins"), "{e}");
+    let e = err_in(d.path(), &["backtest", "--fit-days", "0"]);
+    assert!(e.contains("--fit-days: expected 1 to 36600 days"), "{e}");
+}
+
+#[test]
+fn collections_errors_name_the_scenario_file() {
+    let d = centre_copy();
+    let p = d.path().join("scenarios/collections_week.toml");
+    let s = std::fs::read_to_string(&p).unwrap();
+    std::fs::write(
+        &p,
+        s.replacen("window_end = \"22:00\"", "window_end = \"25:00\"", 1),
+    )
+    .unwrap();
+    let e = err_in(
+        d.path(),
+        &[
+            "forecast",
+            "--scenario",
+            "scenarios/collections_week.toml",
+            "--out",
+            "f.csv",
+        ],
+    );
+    assert!(
+        e.contains("wfm: error: scenarios/collections_week.toml: [[collections]] #1 window_end"),
+        "{e}"
+    );
+}

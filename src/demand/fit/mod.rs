@@ -472,6 +472,7 @@ pub fn fit(history: &Forecast, opts: &FitOptions) -> Result<FitReport, FitError>
         channels_file: None,
         shifts_file: None,
         calendar_data: opts.calendar.clone(),
+        source: String::new(),
     };
     Ok(FitReport {
         scenario,

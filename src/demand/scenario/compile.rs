@@ -119,16 +119,24 @@ pub(super) fn channel_mask(
 }
 
 pub(super) fn check_factor(v: f64, source: &str, key: &str) -> Result<(), InputError> {
-    if v.is_finite() && v >= 0.0 {
+    if v.is_finite() && (0.0..=MAX_FACTOR).contains(&v) {
         Ok(())
     } else {
         Err(InputError::at_key(
             source,
             key,
-            format!("expected a factor >= 0, got {v}"),
+            format!("expected a factor >= 0 (at most {MAX_FACTOR}), got {v}"),
         ))
     }
 }
+
+/// The largest demand factor accepted (a day, an event, a reminder): a
+/// thousand times the normal volume is beyond any surge.
+pub const MAX_FACTOR: f64 = 1000.0;
+/// The largest daily volume of a channel accepted.
+pub const MAX_DAILY_VOLUME: f64 = 1e8;
+/// The longest handle time or patience accepted, seconds (a day).
+pub const MAX_SECONDS: f64 = 86_400.0;
 impl Scenario {
     /// Checks every key and compiles the profiles; errors name `source` and the key.
     pub fn compile(&self, source: &str) -> Result<(Compiled, Vec<Warning>), InputError> {
@@ -199,11 +207,12 @@ impl Scenario {
                 check_factor(*f, source, &key(&format!("day_factors[{o}]")))?;
             }
             check_factor(r.reminder_factor, source, &key("reminder_factor"))?;
-            if !(r.reminder_hours.is_finite() && r.reminder_hours > 0.0) {
+            if !(r.reminder_hours.is_finite() && r.reminder_hours > 0.0 && r.reminder_hours <= 24.0)
+            {
                 return Err(InputError::at_key(
                     source,
                     key("reminder_hours"),
-                    format!("expected hours > 0, got {}", r.reminder_hours),
+                    format!("expected hours > 0 (at most 24), got {}", r.reminder_hours),
                 ));
             }
             if let Some(t) = &r.reminder_time {
@@ -320,26 +329,32 @@ impl Scenario {
 fn check_channel(name: &str, ch: &ChannelDemand, im: u32, source: &str) -> Result<(), InputError> {
     let m = crate::core::grid::intervals_per_day(im);
     let key = |k: &str| format!("[channel.{name}] {k}");
-    if !(ch.daily_volume.is_finite() && ch.daily_volume >= 0.0) {
+    if !(ch.daily_volume.is_finite() && (0.0..=MAX_DAILY_VOLUME).contains(&ch.daily_volume)) {
         return Err(InputError::at_key(
             source,
             key("daily_volume"),
-            format!("expected a volume >= 0, got {}", ch.daily_volume),
+            format!(
+                "expected a volume >= 0 (at most {MAX_DAILY_VOLUME:e} a day), got {}",
+                ch.daily_volume
+            ),
         ));
     }
-    if !(ch.aht_s.is_finite() && ch.aht_s > 0.0) {
+    if !(ch.aht_s.is_finite() && ch.aht_s > 0.0 && ch.aht_s <= MAX_SECONDS) {
         return Err(InputError::at_key(
             source,
             key("aht_s"),
-            format!("expected seconds > 0, got {}", ch.aht_s),
+            format!(
+                "expected seconds > 0 (at most a day, 86400), got {}",
+                ch.aht_s
+            ),
         ));
     }
     if let Some(p) = ch.patience_s {
-        if !(p.is_finite() && p > 0.0) {
+        if !(p.is_finite() && p > 0.0 && p <= MAX_SECONDS) {
             return Err(InputError::at_key(
                 source,
                 key("patience_s"),
-                format!("expected seconds > 0, got {p}"),
+                format!("expected seconds > 0 (at most a day, 86400), got {p}"),
             ));
         }
     }
@@ -368,20 +383,23 @@ fn check_channel(name: &str, ch: &ChannelDemand, im: u32, source: &str) -> Resul
         if let Some(x) = rows
             .iter()
             .flatten()
-            .find(|x| !(x.is_finite() && **x > 0.0))
+            .find(|x| !(x.is_finite() && **x > 0.0 && **x <= MAX_SECONDS))
         {
             return Err(InputError::at_key(
                 source,
                 key("aht_by_interval"),
-                format!("expected seconds > 0, got {x}"),
+                format!("expected seconds > 0 (at most a day, 86400), got {x}"),
             ));
         }
     }
-    if !(ch.weekly_growth.is_finite() && ch.weekly_growth > -1.0) {
+    if !(ch.weekly_growth.is_finite() && ch.weekly_growth > -1.0 && ch.weekly_growth <= 1.0) {
         return Err(InputError::at_key(
             source,
             key("weekly_growth"),
-            format!("expected a share above -1, got {}", ch.weekly_growth),
+            format!(
+                "expected a share above -1 and at most 1 (doubling a week), got {}",
+                ch.weekly_growth
+            ),
         ));
     }
     if !(ch.trend_damping.is_finite() && ch.trend_damping > 0.0 && ch.trend_damping <= 1.0) {
@@ -534,7 +552,7 @@ pub(super) fn read_shares_csv(path: &Path, im: u32) -> Result<[Vec<f64>; 3], Inp
         let t = cell.time(idx[0].unwrap_or(0), im)?;
         let i = (minute_of_day(t) / im) as usize;
         for (k, col) in idx[1..4].iter().enumerate() {
-            out[k][i] = cell.number(col.unwrap_or(0), 0.0, "a share >= 0")?;
+            out[k][i] = cell.number_in(col.unwrap_or(0), 0.0, 1e9, "a share >= 0 (at most 1e9)")?;
         }
         Ok(())
     })?;

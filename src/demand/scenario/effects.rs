@@ -133,7 +133,7 @@ impl Scenario {
         to: Date,
         max_rows: u64,
     ) -> Result<Forecast, InputError> {
-        let (c, _) = self.compile("scenario")?;
+        let (c, _) = self.compile(self.source())?;
         let days = i64::from((to - from).get_days()).max(-1) + 1;
         // Each collections book may add two channels (calls, messages).
         let rows = days as f64
@@ -141,7 +141,7 @@ impl Scenario {
             * (c.channels.len() + 2 * self.collections.len()) as f64;
         if rows > max_rows as f64 {
             return Err(InputError::at_key(
-                "scenario",
+                self.source(),
                 "to",
                 format!(
                     "{from} to {to} is {days} days: {rows:.3e} forecast rows (days × intervals × channels), more than the limit of {max_rows}; raise it (--max-rows) if that is meant"
@@ -207,7 +207,7 @@ impl Scenario {
                 from,
                 to,
                 c.interval_min,
-                "scenario",
+                self.source(),
             )?);
             rows.sort_by_key(|r| (r.date, r.time));
         }
@@ -248,7 +248,7 @@ impl Scenario {
             "[[event]] factor and [[repayment]] reminder_factor".to_string()
         };
         InputError::at_key(
-            "scenario",
+            self.source(),
             key,
             format!(
                 "the forecast volume of {channel} on {d} {} is not a finite number; use smaller factors",

@@ -135,6 +135,10 @@ pub struct Scenario {
     /// (or set directly by a planning tool).
     #[serde(skip)]
     pub calendar_data: Calendar,
+    /// Where the scenario came from (its path as given), for messages;
+    /// empty for one a planning tool built.
+    #[serde(skip)]
+    pub source: String,
 }
 
 /// The demand of one channel.
@@ -397,7 +401,18 @@ impl Scenario {
         let mut s: Scenario =
             toml::from_str(text).map_err(|e| InputError::from_toml(source, text, &e))?;
         s.apply_workweek(source)?;
+        s.source = source.to_string();
         Ok(s)
+    }
+
+    /// The scenario's name in messages: its path, or `scenario` for one
+    /// built in memory.
+    pub fn source(&self) -> &str {
+        if self.source.is_empty() {
+            "scenario"
+        } else {
+            &self.source
+        }
     }
 
     /// Gives the calendar the scenario's `workweek`.

@@ -78,7 +78,7 @@ fn bad_keys_are_named() {
     let e = s.compile("s.toml").unwrap_err();
     assert_eq!(
         e.to_string(),
-        "s.toml: [channel.phone] holiday_factor: expected a factor >= 0, got -1"
+        "s.toml: [channel.phone] holiday_factor: expected a factor >= 0 (at most 1000), got -1"
     );
     let s = Scenario::parse(
         "[channel.phone]\ndaily_volume = 10\naht_s = 300\nintraday = { workday = [0.5, 0.4] }\n",
@@ -192,7 +192,11 @@ fn a_volume_that_overflows_names_its_key() {
     )
     .unwrap();
     let e = s.forecast(d, d).unwrap_err().to_string();
-    assert!(e.contains("[[event]] factor"), "{e}");
+    // Refused as out of range before it can overflow.
+    assert!(
+        e.contains("[[event]] #1 factor: expected a factor >= 0 (at most 1000)"),
+        "{e}"
+    );
 }
 
 #[test]

@@ -4,6 +4,10 @@
 
 use super::*;
 
+/// The longest time a channel setting may give, seconds (30 days: a
+/// deferred channel's reply deadline can be days, never a month).
+pub const MAX_SECONDS: f64 = 2_592_000.0;
+
 impl ChannelBook {
     /// The same settings with one agent group per channel (the `[group.NAME]`
     /// tables dropped): how the plan and the review simulate, since they
@@ -148,11 +152,11 @@ impl ChannelBook {
             };
         let positive = |k: &str, v: Option<f64>, allow_zero: bool| -> Result<(), InputError> {
             if let Some(v) = v {
-                if !(v.is_finite() && (v > 0.0 || (allow_zero && v == 0.0))) {
+                if !(v.is_finite() && (v > 0.0 || (allow_zero && v == 0.0)) && v <= MAX_SECONDS) {
                     let what = if allow_zero {
-                        "seconds >= 0"
+                        "seconds >= 0 (at most 30 days, 2592000)"
                     } else {
-                        "seconds > 0"
+                        "seconds > 0 (at most 30 days, 2592000)"
                     };
                     return bad(k, what, v.to_string());
                 }
@@ -290,15 +294,21 @@ impl ChannelSettings {
             _ => Ok(()),
         };
         let seconds = |flag: &str, v: Option<f64>, allow_zero: bool| match v {
-            Some(v) if !(v.is_finite() && (v > 0.0 || (allow_zero && v == 0.0))) => bad(
-                flag,
-                if allow_zero {
-                    "seconds >= 0"
-                } else {
-                    "seconds > 0"
-                },
-                v.to_string(),
-            ),
+            Some(v)
+                if !(v.is_finite()
+                    && (v > 0.0 || (allow_zero && v == 0.0))
+                    && v <= MAX_SECONDS) =>
+            {
+                bad(
+                    flag,
+                    if allow_zero {
+                        "seconds >= 0 (at most 30 days, 2592000)"
+                    } else {
+                        "seconds > 0 (at most 30 days, 2592000)"
+                    },
+                    v.to_string(),
+                )
+            }
             _ => Ok(()),
         };
         share("service-level", self.service_level, false, false)?;

@@ -503,7 +503,7 @@ impl Blocks {
             flag: "--max-contacts".into(),
         })
         };
-        if !(estimate <= opts.max_contacts) {
+        if estimate.is_nan() || estimate > opts.max_contacts {
             return Err(too_much(estimate));
         }
         Ok(Blocks {

@@ -98,9 +98,12 @@ pub fn read_agents<R: std::io::Read>(
             return Err(cell.err(idx[4].unwrap_or(0), "paid hours per week up to 168"));
         }
         let seniority = match idx[5] {
-            Some(i) if !cell.raw(i).is_empty() => {
-                cell.number(i, f64::NEG_INFINITY, "a number (larger: more senior)")?
-            }
+            Some(i) if !cell.raw(i).is_empty() => cell.number_in(
+                i,
+                -1e6,
+                1e6,
+                "a number from -1e6 to 1e6 (larger: more senior)",
+            )?,
             _ => 0.0,
         };
         let mut unavailable: Vec<(Date, Date)> = Vec::new();

@@ -72,7 +72,7 @@ pub fn read_leave_requests<R: std::io::Read>(
         }
         let priority = match idx[3] {
             Some(i) if !cell.raw(i).is_empty() => {
-                cell.number(i, f64::NEG_INFINITY, "a number (smaller first)")?
+                cell.number_in(i, -1e6, 1e6, "a number from -1e6 to 1e6 (smaller first)")?
             }
             _ => 1.0,
         };
