@@ -23,7 +23,7 @@ use jiff::civil::{Date, Weekday};
 use serde::{Deserialize, Serialize};
 
 use crate::core::input::{InputError, Warning};
-use crate::core::textio::{csv_reader, each_record, parse_date, read_header};
+use crate::core::textio::{csv_reader, each_record, read_header};
 
 /// The kind of a day, which picks its intraday profile and base factor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -396,15 +396,35 @@ impl Calendar {
     }
 }
 
-/// Parses a date for a TOML key, with the key named in the error.
-pub(crate) fn date_at_key(s: &str, source: &str, key: &str) -> Result<Date, InputError> {
-    parse_date(s).ok_or_else(|| {
-        InputError::at_key(
-            source,
-            key,
-            format!("expected a date YYYY-MM-DD from 1900 to 2199, got {s:?}"),
-        )
-    })
+/// Serde for an optional date written `YYYY-MM-DD` in a file, read in the
+/// years of [`crate::core::textio::YEARS`] (`#[serde(with =
+/// "crate::core::calendar::opt_date")]`): a date out of reason is an
+/// error at its line, where the file is read.
+pub mod opt_date {
+    use jiff::civil::Date;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    /// Reads `"YYYY-MM-DD"`.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
+        let s = String::deserialize(d)?;
+        crate::core::textio::parse_date(&s)
+            .map(Some)
+            .ok_or_else(|| {
+                serde::de::Error::custom(format!(
+                    "expected a date YYYY-MM-DD from 1900 to 2199, got {:?}",
+                    crate::core::textio::shorten(&s, 60)
+                ))
+            })
+    }
+
+    /// Writes `"YYYY-MM-DD"` (only called for `Some`, with
+    /// `skip_serializing_if = "Option::is_none"`).
+    pub fn serialize<S: Serializer>(v: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(d) => s.serialize_str(&d.to_string()),
+            None => s.serialize_none(),
+        }
+    }
 }
 
 #[cfg(test)]

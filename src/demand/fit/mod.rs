@@ -442,10 +442,10 @@ pub fn fit(history: &Forecast, opts: &FitOptions) -> Result<FitReport, FitError>
         .collect();
     let scenario = Scenario {
         name: Some(format!("fitted from history {first} to {last}")),
-        from: Some(first.to_string()),
-        to: Some(last.to_string()),
+        from: Some(first),
+        to: Some(last),
         interval_min: im,
-        base_date: Some(last.to_string()),
+        base_date: Some(last),
         calendar: opts.calendar_path.clone(),
         workweek: opts.calendar.weekend.map(|we| {
             const NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];

@@ -169,15 +169,6 @@ impl Scenario {
         self.check_month_end_and_holidays(&channels, source)?;
         let events = self.event_windows(&channels, source)?;
         let reminders = self.reminders(&channels, source)?;
-        for (k, v) in [
-            ("from", &self.from),
-            ("to", &self.to),
-            ("base_date", &self.base_date),
-        ] {
-            if let Some(s) = v {
-                crate::core::calendar::date_at_key(s, source, k)?;
-            }
-        }
         Ok((
             Compiled {
                 interval_min: im,

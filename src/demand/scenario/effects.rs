@@ -44,11 +44,7 @@ impl Scenario {
             .holidays
             .as_ref()
             .map(|h| around_holiday(cal, d, long_holidays, h));
-        let base = self
-            .base_date
-            .as_deref()
-            .or(self.from.as_deref())
-            .and_then(parse_date);
+        let base = self.base_date.or(self.from);
         // The named holiday blocks within reach of d.
         let blocks: Vec<&crate::core::calendar::HolidayBlock> = if all_blocks.is_empty() {
             Vec::new()
@@ -234,11 +230,7 @@ impl Scenario {
         interval: f64,
     ) -> InputError {
         let ch = &self.channel[channel];
-        let base = self
-            .base_date
-            .as_deref()
-            .or(self.from.as_deref())
-            .and_then(parse_date);
+        let base = self.base_date.or(self.from);
         let growth = base.map_or(1.0, |b| ch.growth(i64::from((d - b).get_days())));
         let key = if !growth.is_finite() || (growth * ch.daily_volume).is_infinite() {
             format!("[channel.{channel}] weekly_growth")

@@ -85,19 +85,31 @@ pub struct Scenario {
     /// A name for reports.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// First date, `YYYY-MM-DD` (a `--from` flag overrides it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from: Option<String>,
+    /// First date, `YYYY-MM-DD` in the file (a `--from` flag overrides it).
+    #[serde(
+        default,
+        with = "crate::core::calendar::opt_date",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub from: Option<Date>,
     /// Last date, inclusive (a `--to` flag overrides it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub to: Option<String>,
+    #[serde(
+        default,
+        with = "crate::core::calendar::opt_date",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub to: Option<Date>,
     /// Interval length, minutes; must divide a day.
     #[serde(default = "default_interval")]
     pub interval_min: u32,
     /// The date the channels' `daily_volume` holds on, for `weekly_growth`
     /// (default: `from`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub base_date: Option<String>,
+    #[serde(
+        default,
+        with = "crate::core::calendar::opt_date",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub base_date: Option<Date>,
     /// Calendar CSV of holidays and make-up workdays, relative to the scenario file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calendar: Option<String>,
@@ -525,8 +537,8 @@ impl Scenario {
     ) -> Result<(Date, Date), InputError> {
         let from = match from {
             Some(d) => d,
-            None => match &self.from {
-                Some(s) => crate::core::calendar::date_at_key(s, source, "from")?,
+            None => match self.from {
+                Some(d) => d,
                 None => {
                     return Err(InputError::at_key(
                         source,
@@ -538,8 +550,8 @@ impl Scenario {
         };
         let to = match to {
             Some(d) => d,
-            None => match &self.to {
-                Some(s) => crate::core::calendar::date_at_key(s, source, "to")?,
+            None => match self.to {
+                Some(d) => d,
                 None => {
                     return Err(InputError::at_key(
                         source,

@@ -67,11 +67,8 @@ impl Horizon {
         }
         let last = add_days(first, 7 * weeks as i64 - 1);
         // A week with no forecast: the scenario's own dates bound the horizon.
-        for (key, bound, outside) in [
-            ("from", scenario.from.as_deref(), true),
-            ("to", scenario.to.as_deref(), false),
-        ] {
-            let Some(b) = bound.and_then(crate::core::textio::parse_date) else {
+        for (key, bound, outside) in [("from", scenario.from, true), ("to", scenario.to, false)] {
+            let Some(b) = bound else {
                 continue;
             };
             let (bad, week) = if outside {
