@@ -464,7 +464,13 @@ pub fn recommend(
     if rules.calendar.is_none() {
         rules.calendar_data = calendar.clone();
     }
-    let roster = crate::optimize::schedule::schedule(&req, &rules, opts, rules_source)?;
+    // A purchase for the period starts in it: a night shift of the evening
+    // before is the team's (its standing roster), never bought.
+    let opts = crate::optimize::schedule::ScheduleOptions {
+        start_in_period: true,
+        ..*opts
+    };
+    let roster = crate::optimize::schedule::schedule(&req, &rules, &opts, rules_source)?;
     let s = roster.summary();
     Ok(Fix {
         cost: s.cost,

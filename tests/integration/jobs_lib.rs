@@ -139,3 +139,48 @@ fn a_roster_of_named_agents_and_its_check() {
     assert_eq!(check.assignments, r.assignments.len());
     assert!(check.violations.is_empty(), "{:?}", check.violations);
 }
+
+/// The standing week covers every night: the night before the week (where
+/// `wfm schedule` puts the first morning's duty) is the week's last night,
+/// so no interval of the shipped holiday has nobody on duty, and the fix
+/// never buys a shift that starts before the period (issue: supply from the
+/// people, night coverage across the period's edges).
+#[test]
+fn the_shipped_holiday_has_someone_on_every_night_and_buys_nothing_before_it() {
+    let mut req = jobs::review::Request::on(Some(centre()));
+    req.recommend = true;
+    req.replications = 4;
+    req.fix_node_limit = 100;
+    let out = jobs::review::prepare(&req).unwrap().run().unwrap();
+    let empty: Vec<String> = out
+        .review
+        .intervals
+        .iter()
+        .filter(|r| r.required > 0 && r.scheduled == 0)
+        .map(|r| format!("{} {} {}", r.date, r.time, r.channel))
+        .collect();
+    assert!(
+        empty.is_empty(),
+        "{} intervals with nobody: {:?}",
+        empty.len(),
+        &empty[..empty.len().min(5)]
+    );
+    let tables = out.tables().unwrap();
+    let fix = tables.iter().find(|t| t.name == "fix.csv").unwrap();
+    let text = String::from_utf8(fix.bytes.clone()).unwrap();
+    let from = out.review.from.to_string();
+    let to = out.review.to.to_string();
+    let mut bought = 0;
+    for line in text.lines().skip(1) {
+        let date = line.split(',').next().unwrap();
+        assert!(
+            date >= from.as_str() && date <= to.as_str(),
+            "bought outside {from}..{to}: {line}"
+        );
+        bought += 1;
+    }
+    assert!(
+        bought > 0,
+        "the shipped holiday is short: the fix buys shifts"
+    );
+}

@@ -99,6 +99,11 @@ pub struct ScheduleOptions {
     /// days); more is refused before they are built.
     #[serde(default = "default_max_candidates")]
     pub max_candidates: usize,
+    /// Only shifts that start on the requirement's own days: no night duty
+    /// starting the evening before the first day (what a purchase for a
+    /// period must be: the review's fix never buys a shift before it).
+    #[serde(default)]
+    pub start_in_period: bool,
 }
 
 fn default_max_candidates() -> usize {
@@ -116,6 +121,7 @@ impl Default for ScheduleOptions {
             node_limit: None,
             mip_gap: 0.0,
             max_candidates: crate::optimize::shifts::DEFAULT_MAX_CANDIDATES,
+            start_in_period: false,
         }
     }
 }
@@ -269,6 +275,9 @@ pub fn schedule(
         )?;
         // A shift that works in no interval with demand can only add cost.
         cands.retain(|c| (c.start..c.end.min(ext.len())).any(|t| ext[t] > 0 && c.works(t)));
+        if opts.start_in_period {
+            cands.retain(|c| c.start >= per_day);
+        }
         let roster = match opts.solver {
             SolverChoice::Microlp => {
                 solve_channel::<MicrolpBackend>(name, &ext, cands, rules, &ext_grid, opts)?

@@ -15,8 +15,10 @@ pub type RosterRows = Vec<(String, RosterShift)>;
 /// date's weekday, with its channel (empty when the column is missing).
 /// Dates must span at most 7 days, or 8 when the first is the day before
 /// the week (`wfm schedule` writes the night shift of the day before the
-/// requirement); those rows are then dropped, since the week's own last day
-/// carries the same night into the next week.
+/// requirement): those rows are the week's last night, on the same
+/// weekday, unless the week's last day has a night of its own for that
+/// channel (then they repeat it and are dropped). A standing week thus
+/// covers every night, its first morning included.
 pub fn read_roster<R: std::io::Read>(
     rdr: R,
     source: &str,
@@ -83,7 +85,24 @@ pub fn read_roster<R: std::io::Read>(
         ));
     }
     if span == 8 {
-        rows.retain(|r| r.0 != first);
+        // The night before the week is the week's last night when the
+        // roster has none of its own for that channel (a schedule of one
+        // week puts the night into its first morning on the day before):
+        // the same weekday, so it stays, placed on that weekday. Where the
+        // last day has its own night, the leading one repeats it: dropped.
+        let own_night = |c: &str| {
+            rows.iter()
+                .any(|r| r.0 == last && r.1 == c && r.2.end_min > 1440)
+        };
+        let dup: Vec<bool> = rows
+            .iter()
+            .map(|r| r.0 == first && own_night(&r.1))
+            .collect();
+        let mut k = 0;
+        rows.retain(|_| {
+            k += 1;
+            !dup[k - 1]
+        });
     }
     Ok((rows.into_iter().map(|(_, c, r)| (c, r)).collect(), warnings))
 }
@@ -119,4 +138,44 @@ pub(crate) fn parse_breaks(s: &str, start: u32, end: u32) -> Result<Vec<(u32, u3
         breaks.push((a, b));
     }
     Ok(breaks)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEAD: &str = "date,shift,start,end,agents,breaks,channel\n";
+
+    /// A week Monday 2026-03-09 to Sunday 2026-03-15 as `wfm schedule` writes
+    /// it, with the first morning's night on Sunday 2026-03-08.
+    fn week(last_night: bool) -> String {
+        let mut s = String::from(HEAD);
+        s.push_str("2026-03-08,night,22:00,07:00,2,,phone\n");
+        for d in 9..=15 {
+            s.push_str(&format!("2026-03-{d:02},day,09:00,17:00,5,,phone\n"));
+        }
+        if last_night {
+            s.push_str("2026-03-15,night,22:00,07:00,3,,phone\n");
+        }
+        s
+    }
+
+    #[test]
+    fn the_night_before_the_week_is_its_last_night() {
+        let (rows, _) = read_roster(week(false).as_bytes(), "w.csv").unwrap();
+        let sunday_nights: Vec<u32> = rows
+            .iter()
+            .filter(|(_, r)| r.weekday == 6 && r.end_min > 1440)
+            .map(|(_, r)| r.agents)
+            .collect();
+        assert_eq!(sunday_nights, vec![2], "kept as Sunday's night");
+        // With its own Sunday night the leading one repeats it: dropped.
+        let (rows, _) = read_roster(week(true).as_bytes(), "w.csv").unwrap();
+        let sunday_nights: Vec<u32> = rows
+            .iter()
+            .filter(|(_, r)| r.weekday == 6 && r.end_min > 1440)
+            .map(|(_, r)| r.agents)
+            .collect();
+        assert_eq!(sunday_nights, vec![3]);
+    }
 }
