@@ -368,12 +368,17 @@ pub fn capacity_plan_page(
         }
         @if !p.short_weeks.is_empty() {
             h2 { "Weeks short" }
-            p { "Weeks where the plan's net FTE stays under the requirement (first 30):" }
+            p { (format!("{} group-week(s) where the plan's net FTE stays under the requirement{}:",
+                p.short_weeks.len(),
+                if p.short_weeks.len() > SHORT_ROWS { format!(" (the first {SHORT_ROWS})") } else { String::new() })) }
             table {
                 tr { th { "group" } th { "week of" } th { "FTE short" } }
-                @for s in p.short_weeks.iter().take(30) {
+                @for s in p.short_weeks.iter().take(SHORT_ROWS) {
                     tr { td { (s.group) } td { (s.week_start) } td class="bad" { (format!("{:.1}", s.short_fte)) } }
                 }
+            }
+            @if let Some(more) = super::rows_left_out(p.short_weeks.len(), SHORT_ROWS, "capacity.csv") {
+                p class="note" { (more) }
             }
         }
         h2 { "Demand patterns" }
@@ -390,3 +395,6 @@ pub fn capacity_plan_page(
     };
     Ok(page(title, body))
 }
+
+/// Weeks short shown on the page; the rest are in `capacity.csv`.
+const SHORT_ROWS: usize = 30;

@@ -388,3 +388,26 @@ pub use capacity_plan::{
 };
 pub use named_roster::{hours_chart, roster_page};
 pub use plan::{group_plan_page, plan_page};
+
+/// The line under a table cut to `shown` of its `total` rows: how many are
+/// left out and the CSV that has them all (`None` when nothing is cut).
+pub fn rows_left_out(total: usize, shown: usize, csv: &str) -> Option<String> {
+    (total > shown).then(|| {
+        format!(
+            "{} more row(s) not shown, {total} in all: {csv} has every row.",
+            total - shown
+        )
+    })
+}
+
+#[cfg(test)]
+mod rows_left_out_tests {
+    #[test]
+    fn a_cut_table_says_how_many_rows_are_left_out() {
+        assert_eq!(super::rows_left_out(30, 30, "x.csv"), None);
+        assert_eq!(
+            super::rows_left_out(103, 30, "capacity.csv").as_deref(),
+            Some("73 more row(s) not shown, 103 in all: capacity.csv has every row.")
+        );
+    }
+}

@@ -150,6 +150,9 @@ pub fn roster_page(
                     tr { td { (u.date) } td { (u.shift) } td { (u.group) } td { (u.blocked_by) } }
                 }
             }
+            @if let Some(more) = super::rows_left_out(r.uncovered.len(), 50, "uncovered.csv") {
+                p class="note" { (more) }
+            }
         }
         @if !plan.leave.is_empty() {
             h2 { "Leave" }
