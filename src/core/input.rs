@@ -60,11 +60,22 @@ pub const CUT_TO: usize = 60;
 /// `msg` with every value (a run without white space) of more than
 /// [`LONG_VALUE`] characters cut to its first [`CUT_TO`], followed by `…`
 /// and its length: a 1 MB channel name does not push the reason out of
-/// the message.
+/// the message. A path (a value with `/` or `\`) is cut only past 4,096
+/// characters.
 pub fn cut_long_values(msg: &str) -> std::borrow::Cow<'_, str> {
+    // A path (it has a separator) is kept whole up to PATH_MAX: the file an
+    // error names must stay readable, however deep the folder.
+    let too_long = |w: &str| {
+        let n = w.chars().count();
+        if w.contains(['/', '\\']) {
+            n > 4096
+        } else {
+            n > LONG_VALUE
+        }
+    };
     let long = msg
         .split(char::is_whitespace)
-        .any(|w| w.len() > LONG_VALUE && w.chars().count() > LONG_VALUE);
+        .any(|w| w.len() > LONG_VALUE && too_long(w));
     if !long {
         return std::borrow::Cow::Borrowed(msg);
     }
@@ -72,7 +83,7 @@ pub fn cut_long_values(msg: &str) -> std::borrow::Cow<'_, str> {
     let mut word = String::new();
     let flush = |word: &mut String, out: &mut String| {
         let n = word.chars().count();
-        if n > LONG_VALUE {
+        if too_long(word) {
             out.extend(word.chars().take(CUT_TO));
             out.push_str(&format!("… ({n} characters)"));
         } else {
@@ -174,5 +185,26 @@ pub struct Warning(pub String);
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod cut_tests {
+    #[test]
+    fn long_values_are_cut_and_paths_kept() {
+        let name = "x".repeat(100);
+        let msg = format!("channel {name}: expected a number");
+        let cut = super::cut_long_values(&msg);
+        // The value and what follows it up to a space: 101 characters.
+        assert_eq!(
+            cut,
+            format!(
+                "channel {}… (101 characters) expected a number",
+                "x".repeat(60)
+            )
+        );
+        let deep = format!("/{}/f.csv:2:", "d".repeat(150));
+        assert_eq!(super::cut_long_values(&deep), deep);
+        assert_eq!(super::cut_long_values("short"), "short");
     }
 }
