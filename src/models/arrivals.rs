@@ -399,6 +399,23 @@ mod tests {
         (m, v)
     }
 
+    /// Past 1e5 contacts the quantile is the normal one: checked against
+    /// the Cornish-Fisher expansion of the Poisson quantile,
+    /// `λ + z√λ + (z² − 1)/6`, within one contact.
+    #[test]
+    fn large_means_use_the_normal_quantile() {
+        let lambda: f64 = 1e6;
+        for (q, z) in [
+            (0.9, 1.281_551_565_545),
+            (0.1, -1.281_551_565_545),
+            (0.5, 0.0),
+        ] {
+            let cf = lambda + z * lambda.sqrt() + (z * z - 1.0) / 6.0;
+            let got = count_quantile(lambda, Overdispersion::default(), q);
+            assert!((got - cf).abs() <= 1.0, "q {q}: {got} vs {cf}");
+        }
+    }
+
     #[test]
     fn counts_are_poisson_at_a_fixed_seed() {
         // 2,000 intervals of mean 25: the sample mean and the variance/mean

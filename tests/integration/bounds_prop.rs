@@ -218,19 +218,6 @@ fn with_value(name: &str, spot: &Spot, value: &str) -> String {
     }
 }
 
-/// A copy of the shipped centre.
-fn centre_dir() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(root().join("wfm.toml"), dir.path().join("wfm.toml")).unwrap();
-    let sc = dir.path().join("scenarios");
-    std::fs::create_dir(&sc).unwrap();
-    for e in std::fs::read_dir(root().join("scenarios")).unwrap() {
-        let e = e.unwrap();
-        std::fs::copy(e.path(), sc.join(e.file_name())).unwrap();
-    }
-    dir
-}
-
 /// Runs the job that reads the file: its warnings, or its error message.
 fn run_job(dir: &Path, job: Job) -> Result<Vec<String>, String> {
     let centre = Some(Centre::from_path(&dir.join("wfm.toml")).map_err(|e| e.to_string())?);
@@ -295,7 +282,7 @@ fn case(file: usize, spot: usize, value: usize) -> Result<(), TestCaseError> {
     } else {
         NUMBERS[value % NUMBERS.len()]
     };
-    let dir = centre_dir();
+    let dir = crate::centre_copy();
     std::fs::write(
         dir.path().join("scenarios").join(name),
         with_value(name, spot, value),

@@ -48,6 +48,20 @@ pub fn wfm_command() -> Command {
     c
 }
 
+/// A copy of the shipped centre (wfm.toml and scenarios/) in a temporary
+/// folder, for tests that edit its files.
+pub fn centre_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(root().join("wfm.toml"), dir.path().join("wfm.toml")).unwrap();
+    let sc = dir.path().join("scenarios");
+    std::fs::create_dir(&sc).unwrap();
+    for e in std::fs::read_dir(root().join("scenarios")).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), sc.join(e.file_name())).unwrap();
+    }
+    dir
+}
+
 /// Runs the real `wfm` binary in `dir` with the centre found from there.
 pub fn wfm_centre(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_wfm"))

@@ -5,19 +5,6 @@
 use super::*;
 use std::path::Path;
 
-/// A copy of the shipped centre (wfm.toml and scenarios/) in a folder.
-fn centre_copy() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(root().join("wfm.toml"), dir.path().join("wfm.toml")).unwrap();
-    let sc = dir.path().join("scenarios");
-    std::fs::create_dir(&sc).unwrap();
-    for e in std::fs::read_dir(root().join("scenarios")).unwrap() {
-        let e = e.unwrap();
-        std::fs::copy(e.path(), sc.join(e.file_name())).unwrap();
-    }
-    dir
-}
-
 /// Runs `wfm` on the centre in `dir`; expects exit 2 and one error line.
 fn err_in(dir: &Path, args: &[&str]) -> String {
     let o = wfm_centre(dir, args);
@@ -39,7 +26,7 @@ fn append(dir: &Path, name: &str, extra: &str) {
 #[test]
 fn team_values_out_of_reason_are_refused_at_their_key() {
     // A change that takes the books below zero: not clamped to 0.
-    let d = centre_copy();
+    let d = crate::centre_copy();
     append(
         d.path(),
         "team_spring_festival.toml",
@@ -52,7 +39,7 @@ fn team_values_out_of_reason_are_refused_at_their_key() {
         "{e}"
     );
     // More agents on leave than on the books: not a negative FTE.
-    let d = centre_copy();
+    let d = crate::centre_copy();
     append(
         d.path(),
         "team_2026.toml",
@@ -68,7 +55,7 @@ fn team_values_out_of_reason_are_refused_at_their_key() {
 #[test]
 fn team_and_demand_must_cover_each_other() {
     // A group serving a channel the demand does not have.
-    let d = centre_copy();
+    let d = crate::centre_copy();
     let p = d.path().join("scenarios/team_spring_festival.toml");
     let s = std::fs::read_to_string(&p).unwrap();
     std::fs::write(
@@ -82,7 +69,7 @@ fn team_and_demand_must_cover_each_other() {
         "{e}"
     );
     // A channel of the demand that no group serves.
-    let d = centre_copy();
+    let d = crate::centre_copy();
     let p = d.path().join("scenarios/team_2026.toml");
     let s = std::fs::read_to_string(&p).unwrap();
     let cut = s.find("[group.email]").unwrap();
@@ -96,7 +83,7 @@ fn team_and_demand_must_cover_each_other() {
 
 #[test]
 fn roster_rows_no_group_serves_are_named() {
-    let d = centre_copy();
+    let d = crate::centre_copy();
     append(
         d.path(),
         "week_roster.csv",
@@ -113,7 +100,7 @@ fn roster_rows_no_group_serves_are_named() {
 
 #[test]
 fn hiring_classes_outside_the_plan_and_set_errors_name_their_key() {
-    let d = centre_copy();
+    let d = crate::centre_copy();
     append(
         d.path(),
         "hiring_2026.toml",
@@ -127,7 +114,7 @@ fn hiring_classes_outside_the_plan_and_set_errors_name_their_key() {
         err.contains("graduates before the plan's first day"),
         "{err}"
     );
-    let d = centre_copy();
+    let d = crate::centre_copy();
     let e = err_in(d.path(), &["capacity", "--set", "hiring.class_max=abc"]);
     assert!(
         e.contains("--set: hiring.class_max=abc: invalid type"),
@@ -160,7 +147,7 @@ fn hiring_classes_outside_the_plan_and_set_errors_name_their_key() {
 
 #[test]
 fn roster_inputs_are_checked() {
-    let d = centre_copy();
+    let d = crate::centre_copy();
     let agents = d.path().join("scenarios/roster_agents.csv");
     let text = std::fs::read_to_string(&agents).unwrap();
     let header = text.lines().next().unwrap();
@@ -178,7 +165,7 @@ fn roster_inputs_are_checked() {
         "{e}"
     );
     // requested_at is a date or a date and time.
-    let d = centre_copy();
+    let d = crate::centre_copy();
     let leave = d.path().join("scenarios/roster_leave.csv");
     std::fs::write(
         &leave,
@@ -240,7 +227,7 @@ fn paid_hours_in_a_checked_roster_are_the_shifts() {
 
 #[test]
 fn outbound_bounds_and_blends() {
-    let d = centre_copy();
+    let d = crate::centre_copy();
     let p = d.path().join("scenarios/channels_collections.toml");
     let s = std::fs::read_to_string(&p).unwrap();
     std::fs::write(
@@ -309,7 +296,7 @@ fn outbound_bounds_and_blends() {
 
 #[test]
 fn fit_and_forecast_values() {
-    let d = centre_copy();
+    let d = crate::centre_copy();
     let e = err_in(
         d.path(),
         &["fit", "--interval-min", "15", "--out", "s.toml"],
@@ -364,7 +351,7 @@ fn fit_and_forecast_values() {
 
 #[test]
 fn quantiles_are_of_the_arrivals_not_of_the_draw() {
-    let d = centre_copy();
+    let d = crate::centre_copy();
     let run = |extra: &[&str]| {
         let mut args = vec!["forecast", "--quantiles", "0.1,0.9", "--out", "f.csv"];
         args.extend_from_slice(extra);
@@ -397,7 +384,7 @@ fn long_values_are_cut_so_the_reason_shows() {
 
 #[test]
 fn group_staffing_work_is_bounded_up_front() {
-    let d = centre_copy();
+    let d = crate::centre_copy();
     let o = wfm_centre(
         d.path(),
         &[
@@ -449,7 +436,7 @@ fn group_staffing_work_is_bounded_up_front() {
 
 #[test]
 fn backtest_work_is_bounded_up_front() {
-    let d = centre_copy();
+    let d = crate::centre_copy();
     let e = err_in(d.path(), &["backtest", "--max-fit-rows", "1000"]);
     assert!(
         e.contains("rows to fit, above the limit") && e.contains("--max-fit-rows"),
@@ -464,7 +451,7 @@ fn backtest_work_is_bounded_up_front() {
 
 #[test]
 fn collections_errors_name_the_scenario_file() {
-    let d = centre_copy();
+    let d = crate::centre_copy();
     let p = d.path().join("scenarios/collections_week.toml");
     let s = std::fs::read_to_string(&p).unwrap();
     std::fs::write(
