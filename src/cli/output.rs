@@ -4,10 +4,84 @@
 
 use std::io::Write;
 
-/// Writes one line to stderr, ignoring failures.
+/// Writes one line to stderr, ignoring failures; the library's settings
+/// (`Request.time_limit_s`) are named as this binary's flags.
 pub fn diag_line(args: std::fmt::Arguments<'_>) {
+    let line = flags_for_keys(&args.to_string());
     let mut err = std::io::stderr().lock();
-    let _ = err.write_fmt(args).and_then(|_| err.write_all(b"\n"));
+    let _ = err
+        .write_all(line.as_bytes())
+        .and_then(|_| err.write_all(b"\n"));
+}
+
+/// The structs whose fields are settings a command takes as flags (see
+/// `wfm::jobs`, "Messages name the settings").
+const SETTING_STRUCTS: [&str; 9] = [
+    "Request",
+    "CheckRequest",
+    "ScheduleOptions",
+    "GroupStaffOptions",
+    "CapacityOptions",
+    "BacktestOptions",
+    "SimLimits",
+    "Overdispersion",
+    "ChannelSettings",
+];
+
+/// The flag of a setting's path (`options.groups.replications`), where it
+/// is not the last field's name in kebab case.
+fn flag_of(path: &str) -> String {
+    let last = path.rsplit('.').next().unwrap_or(path);
+    match (path, last) {
+        ("options.groups.replications", _) => "--group-replications".into(),
+        (_, "hiring_overrides") => "--set".into(),
+        (_, "max_candidates") => "--max-shifts".into(),
+        _ => format!("--{}", last.replace('_', "-")),
+    }
+}
+
+/// `text` with every `Struct.field.path` of [`SETTING_STRUCTS`] replaced by
+/// its flag.
+pub fn flags_for_keys(text: &str) -> String {
+    let b = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    let mut copied = 0;
+    while i < b.len() {
+        let word_start = i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_');
+        if word_start && b[i].is_ascii_uppercase() {
+            let mut j = i;
+            while j < b.len() && b[j].is_ascii_alphanumeric() {
+                j += 1;
+            }
+            if SETTING_STRUCTS.contains(&&text[i..j]) {
+                // The path: segments of [a-z0-9_] after dots.
+                let mut end = j;
+                while end + 1 < b.len() && b[end] == b'.' && b[end + 1].is_ascii_lowercase() {
+                    end += 1;
+                    while end < b.len()
+                        && (b[end].is_ascii_lowercase()
+                            || b[end].is_ascii_digit()
+                            || b[end] == b'_')
+                    {
+                        end += 1;
+                    }
+                }
+                if end > j {
+                    out.push_str(&text[copied..i]);
+                    out.push_str(&flag_of(&text[j + 1..end]));
+                    copied = end;
+                    i = end;
+                    continue;
+                }
+            }
+            i = j.max(i + 1);
+            continue;
+        }
+        i += 1;
+    }
+    out.push_str(&text[copied..]);
+    out
 }
 
 /// Writes text to stdout for a command whose whole answer is that text
@@ -18,4 +92,31 @@ pub fn print_answer(text: &str) -> anyhow::Result<()> {
     set.set(id, text.as_bytes().to_vec());
     set.commit()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::flags_for_keys;
+
+    #[test]
+    fn settings_are_named_as_flags() {
+        assert_eq!(
+            flags_for_keys("Request.time_limit_s: expected seconds >= 0, got -1"),
+            "--time-limit-s: expected seconds >= 0, got -1"
+        );
+        assert_eq!(
+            flags_for_keys("move CapacityOptions.from/CapacityOptions.to inside it."),
+            "move --from/--to inside it."
+        );
+        assert_eq!(
+            flags_for_keys("(Request.options.groups.replications) or Request.hiring_overrides x=1"),
+            "(--group-replications) or --set x=1"
+        );
+        // Other words with a dot stay: file names, a struct not listed.
+        assert_eq!(
+            flags_for_keys("Cargo.toml, MyRequest.x, Request. done"),
+            "Cargo.toml, MyRequest.x, Request. done"
+        );
+        assert_eq!(flags_for_keys("é Request.to ü"), "é --to ü");
+    }
 }

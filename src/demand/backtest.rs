@@ -61,7 +61,7 @@ impl Default for BacktestOptions {
 #[non_exhaustive]
 pub enum BacktestError {
     /// The history is too short for the origins and horizon asked for.
-    #[error("the history has {days} days; {origins} origins a week apart with a {horizon}-day horizon need at least {need} (14 of training before the first origin): lower --origins or --horizon-days")]
+    #[error("the history has {days} days; {origins} origins a week apart with a {horizon}-day horizon need at least {need} (14 of training before the first origin): lower BacktestOptions.origins or BacktestOptions.horizon_days")]
     TooShort {
         /// Days of history.
         days: i64,
@@ -116,7 +116,7 @@ pub fn backtest(
 ) -> Result<Vec<BacktestRow>, BacktestError> {
     if opts.origins == 0 || opts.horizon_days == 0 || opts.step_days == 0 {
         return Err(BacktestError::Options(
-            "--origins and --horizon-days must be at least 1 (and the step between origins)".into(),
+            "BacktestOptions.origins and BacktestOptions.horizon_days must be at least 1 (and the step between origins)".into(),
         ));
     }
     let (Some(first), Some(last)) = (
@@ -489,6 +489,6 @@ mod tests {
             },
         )
         .unwrap_err();
-        assert!(e.to_string().contains("--origins"), "{e}");
+        assert!(e.to_string().contains("BacktestOptions.origins"), "{e}");
     }
 }

@@ -117,12 +117,12 @@ pub fn prepare(r: &Request) -> Result<Prepared, Error> {
 fn check_work(r: &Request, hist: &Forecast) -> Result<(), Error> {
     if let Some(n) = r.fit_days.filter(|n| !(1..=36_600).contains(n)) {
         return Err(Error::Request(format!(
-            "--fit-days: expected 1 to 36600 days, got {n}"
+            "Request.fit_days: expected 1 to 36600 days, got {n}"
         )));
     }
     if !(r.max_fit_rows.is_finite() && r.max_fit_rows >= 1.0) {
         return Err(Error::Request(format!(
-            "--max-fit-rows: expected a number >= 1, got {}",
+            "Request.max_fit_rows: expected a number >= 1, got {}",
             r.max_fit_rows
         )));
     }
@@ -141,7 +141,7 @@ fn check_work(r: &Request, hist: &Forecast) -> Result<(), Error> {
     let rows = each * r.origins as f64;
     if rows > r.max_fit_rows {
         return Err(Error::Request(format!(
-            "{} origin(s) × about {each:.0} history rows each = {rows:.3e} rows to fit, above the limit of {:.3e}; fit on fewer days (--fit-days), fewer origins (--origins), or raise the limit (--max-fit-rows)",
+            "{} origin(s) × about {each:.0} history rows each = {rows:.3e} rows to fit, above the limit of {:.3e}; fit on fewer days (Request.fit_days), fewer origins (Request.origins), or raise the limit (Request.max_fit_rows)",
             r.origins, r.max_fit_rows
         )));
     }

@@ -119,12 +119,16 @@ pub struct Prepared {
 pub fn prepare(r: &Request) -> Result<Prepared, Error> {
     super::check_from_to(r.from, r.to)?;
     let mut s = Setup::new(r.centre.clone());
-    let scenario_path = s.need(Item::CapacityScenario, r.scenario.as_deref(), "--scenario")?;
-    let team_path = s.need(Item::CapacityTeam, r.team.as_deref(), "--team")?;
-    let hiring = s.pick(Item::Hiring, r.hiring.as_deref(), "--hiring");
-    s.input("--team", &team_path);
+    let scenario_path = s.need(
+        Item::CapacityScenario,
+        r.scenario.as_deref(),
+        "Request.scenario",
+    )?;
+    let team_path = s.need(Item::CapacityTeam, r.team.as_deref(), "Request.team")?;
+    let hiring = s.pick(Item::Hiring, r.hiring.as_deref(), "Request.hiring");
+    s.input("Request.team", &team_path);
     if let Some(p) = &hiring {
-        s.input("--hiring", p);
+        s.input("Request.hiring", p);
     }
     let scenario = s.scenario(&scenario_path)?;
     let source = scenario_path.display().to_string();
@@ -135,13 +139,13 @@ pub fn prepare(r: &Request) -> Result<Prepared, Error> {
     );
     let Some(shifts_path) = shifts_path else {
         return Err(Error::Request(format!(
-            "{source}: shifts_file: no shift rules; give `shifts_file` in the scenario, --shifts, or `shifts` in the centre file"
+            "{source}: shifts_file: no shift rules; give `shifts_file` in the scenario, Request.shifts, or `shifts` in the centre file"
         )));
     };
     if let Some(p) = &channels_path {
-        s.input("--channels", p);
+        s.input("Request.channels", p);
     }
-    s.input("--shifts", &shifts_path);
+    s.input("Request.shifts", &shifts_path);
     let rules = ShiftRules::from_path(&shifts_path)?;
     let book = s.channel_book(
         channels_path.as_deref(),
@@ -156,7 +160,7 @@ pub fn prepare(r: &Request) -> Result<Prepared, Error> {
     let hirings = hirings(r, hiring.as_deref())?;
     if !(r.time_limit_s.is_finite() && r.time_limit_s > 0.0) {
         return Err(Error::Request(format!(
-            "--time-limit-s: expected seconds > 0, got {}",
+            "Request.time_limit_s: expected seconds > 0, got {}",
             r.time_limit_s
         )));
     }
@@ -183,7 +187,7 @@ pub fn prepare(r: &Request) -> Result<Prepared, Error> {
 fn hirings(r: &Request, path: Option<&std::path::Path>) -> Result<Vec<HiringFile>, Error> {
     let base = match path {
         Some(p) => HiringFile::from_path(p, &r.hiring_overrides)?,
-        None => HiringFile::parse("", "--hiring", &r.hiring_overrides)?,
+        None => HiringFile::parse("", "Request.hiring", &r.hiring_overrides)?,
     };
     if r.attrition_weekly.is_empty() {
         return Ok(vec![base]);
@@ -193,7 +197,7 @@ fn hirings(r: &Request, path: Option<&std::path::Path>) -> Result<Vec<HiringFile
         .map(|&x| {
             if !(x.is_finite() && (0.0..1.0).contains(&x)) {
                 return Err(Error::Request(format!(
-                    "--attrition-weekly: expected weekly shares in [0, 1), got {x}"
+                    "Request.attrition_weekly: expected weekly shares in [0, 1), got {x}"
                 )));
             }
             let mut h = base.clone();

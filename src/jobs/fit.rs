@@ -77,15 +77,18 @@ pub(crate) fn history_inputs(
     template: Option<&Path>,
     calendar: Option<&Path>,
 ) -> Result<(PathBuf, Option<PathBuf>, Option<PathBuf>), Error> {
-    let history = s.need(Item::History, history, "--history")?;
-    let template = s.pick(Item::Scenario, template, "--template");
+    let history = s.need(Item::History, history, "Request.history")?;
+    let template = s.pick(Item::Scenario, template, "Request.template");
     let calendar = match (calendar, &s.centre) {
         (Some(c), _) => Some(c.to_path_buf()),
         (None, Some(c)) if template.is_none() => c.calendar_paths().into_iter().next(),
         _ => None,
     };
-    s.input("--history", &history);
-    for (what, p) in [("--template", &template), ("--calendar", &calendar)] {
+    s.input("Request.history", &history);
+    for (what, p) in [
+        ("Request.template", &template),
+        ("Request.calendar", &calendar),
+    ] {
         if let Some(p) = p {
             s.input(what, p);
         }
@@ -168,7 +171,7 @@ pub(crate) fn check_history_interval(
             &path.display().to_string(),
             "time",
             format!(
-                "every time is on a {step}-minute grid, not the {interval_min}-minute intervals asked for (--interval-min {interval_min}): every day would look {}% missing; give --interval-min {step}",
+                "every time is on a {step}-minute grid, not the {interval_min}-minute intervals asked for (Request.interval_min {interval_min}): every day would look {}% missing; give Request.interval_min {step}",
                 100 - 100 * interval_min / step
             ),
         )));
@@ -202,12 +205,12 @@ pub fn prepare(r: &Request) -> Result<Prepared, Error> {
     const MAX_DAYS: u32 = 36_600;
     if let Some(n) = r.fit_days.filter(|n| !(1..=MAX_DAYS).contains(n)) {
         return Err(Error::Request(format!(
-            "--fit-days: expected 1 to {MAX_DAYS} days, got {n}"
+            "Request.fit_days: expected 1 to {MAX_DAYS} days, got {n}"
         )));
     }
     if r.holdout_days > MAX_DAYS {
         return Err(Error::Request(format!(
-            "--holdout-days: expected 0 to {MAX_DAYS} days, got {}",
+            "Request.holdout_days: expected 0 to {MAX_DAYS} days, got {}",
             r.holdout_days
         )));
     }
@@ -221,11 +224,11 @@ pub fn prepare(r: &Request) -> Result<Prepared, Error> {
     if !r.due_days.is_empty() {
         if let Some(bad) = r.due_days.iter().find(|d| !(1..=31).contains(*d)) {
             return Err(Error::Request(format!(
-                "--due-days: expected days of the month 1-31, got {bad}"
+                "Request.due_days: expected days of the month 1-31, got {bad}"
             )));
         }
         opts.repayment.push(Repayment {
-            name: Some("due days from --due-days".into()),
+            name: Some("due days from Request.due_days".into()),
             due_days: r.due_days.clone(),
             channels: None,
             day_factors: (-3..=2).map(|o| (o, 1.0)).collect(),
@@ -246,7 +249,7 @@ pub fn prepare(r: &Request) -> Result<Prepared, Error> {
         let max = crate::demand::scenario::MAX_MONTH_END_DAYS;
         if !(1..=max).contains(&d) {
             return Err(Error::Request(format!(
-                "--month-end-days: expected 1 to {max} days (the last days of each month), got {d}"
+                "Request.month_end_days: expected 1 to {max} days (the last days of each month), got {d}"
             )));
         }
         opts.month_end_days = Some(d);

@@ -75,7 +75,7 @@ pub struct Prepared {
 pub fn prepare(r: &Request) -> Result<Prepared, Error> {
     super::check_from_to(r.from, r.to)?;
     let mut s = Setup::new(r.centre.clone());
-    let path = s.need(Item::Scenario, r.scenario.as_deref(), "--scenario")?;
+    let path = s.need(Item::Scenario, r.scenario.as_deref(), "Request.scenario")?;
     let source = path.display().to_string();
     let mut scenario = s.scenario(&path)?;
     if let Some(im) = r.interval_min {
@@ -104,19 +104,19 @@ pub fn quantile_columns(quantiles: &[f64]) -> Result<Vec<String>, Error> {
     for &q in quantiles {
         if !(q > 0.0 && q < 1.0) {
             return Err(Error::Request(format!(
-                "--quantiles: expected shares between 0 and 1 (exclusive), got {q}"
+                "Request.quantiles: expected shares between 0 and 1 (exclusive), got {q}"
             )));
         }
         let pct = crate::core::textio::fmt_num(100.0 * q, 2);
         let name = format!("volume_p{pct}");
         if pct == "0" || pct == "100" {
             return Err(Error::Request(format!(
-                "--quantiles: {q} would be column {name}; expected quantiles from 0.0001 to 0.9999"
+                "Request.quantiles: {q} would be column {name}; expected quantiles from 0.0001 to 0.9999"
             )));
         }
         if let Some(j) = names.iter().position(|n| *n == name) {
             return Err(Error::Request(format!(
-                "--quantiles: {} and {q} are both column {name}; give each quantile once (they are kept to 0.0001)",
+                "Request.quantiles: {} and {q} are both column {name}; give each quantile once (they are kept to 0.0001)",
                 quantiles[j]
             )));
         }

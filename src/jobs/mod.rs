@@ -24,6 +24,13 @@
 //! - [`roster`]: rosters of named agents (`wfm roster`, `wfm
 //!   check-roster`).
 //!
+//! Messages name the settings a caller gives by their place in the typed
+//! request: `Request.time_limit_s`, `Request.options.groups.bucket_share`,
+//! `ScheduleOptions.mip_gap`, `SimLimits.max_contacts` (the struct a caller
+//! fills, a dot, the field). The `wfm` binary maps each to its flag
+//! (`--time-limit-s`); a planning tool reads the field it set. Keys of the
+//! input files stay in backticks (`` `shifts_file` ``).
+//!
 //! The [`Setup`] holds what every job shares: the centre, the notes a job
 //! owes its user (an item overridden, an item assumed), and the files it
 //! read (so no output replaces one).
@@ -125,7 +132,7 @@ pub fn check_from_to(
 ) -> Result<(), Error> {
     match (from, to) {
         (Some(f), Some(t)) if f > t => Err(Error::Request(format!(
-            "--from {f} is after --to {t}: expected a first day on or before the last"
+            "Request.from {f} is after Request.to {t}: expected a first day on or before the last"
         ))),
         _ => Ok(()),
     }
@@ -138,7 +145,10 @@ pub const MAX_CV: f64 = 5.0;
 
 /// Checks the overdispersion asked for on the command line.
 pub fn check_overdispersion(o: &crate::models::arrivals::Overdispersion) -> Result<(), Error> {
-    for (flag, v) in [("--day-cv", o.day_cv), ("--interval-cv", o.interval_cv)] {
+    for (flag, v) in [
+        ("Overdispersion.day_cv", o.day_cv),
+        ("Overdispersion.interval_cv", o.interval_cv),
+    ] {
         if !(v.is_finite() && (0.0..=MAX_CV).contains(&v)) {
             return Err(Error::Request(format!(
                 "{flag}: expected a coefficient of variation from 0 to {MAX_CV}, got {v}"
@@ -173,7 +183,8 @@ impl Setup {
             ..Setup::default()
         };
         if let Some(c) = &s.centre {
-            s.inputs.push(("--centre".to_string(), c.path.clone()));
+            s.inputs
+                .push(("Request.centre".to_string(), c.path.clone()));
             for (key, p) in c.files() {
                 s.inputs.push((format!("the centre's {key}"), p));
             }
@@ -264,7 +275,7 @@ impl Setup {
                 c.path.display()
             ),
             None => format!(
-                "give {flag}, or set `{}` in a centre file ({} here or in a parent folder, or --centre FILE)",
+                "give {flag}, or set `{}` in a centre file ({} here or in a parent folder, or Request.centre)",
                 item.key(),
                 crate::core::centre::FILE_NAME
             ),
@@ -308,7 +319,7 @@ impl Setup {
     /// Reads the scenario at `path` and records the files it names as
     /// inputs; a scenario that names no calendar plans on the centre's.
     pub fn scenario(&mut self, path: &Path) -> Result<crate::demand::scenario::Scenario, Error> {
-        self.input("--scenario", path);
+        self.input("Request.scenario", path);
         let (mut s, w) = crate::demand::scenario::Scenario::from_path(path)?;
         self.warn(w);
         for f in s.input_files(path) {
@@ -370,13 +381,13 @@ impl Setup {
         let c = self.pick_named(
             Item::Channels,
             channels,
-            "--channels",
+            "Request.channels",
             named(s.and_then(|x| x.0.channels_file.as_ref()), "channels_file"),
         );
         let r = self.pick_named(
             Item::Shifts,
             shifts,
-            "--shifts",
+            "Request.shifts",
             named(s.and_then(|x| x.0.shifts_file.as_ref()), "shifts_file"),
         );
         (c, r)
@@ -413,7 +424,7 @@ impl Setup {
 pub fn check_replications(n: usize) -> Result<(), Error> {
     if n == 0 {
         return Err(Error::Request(
-            "--replications: expected at least 1".to_string(),
+            "Request.replications: expected at least 1".to_string(),
         ));
     }
     Ok(())
@@ -495,20 +506,22 @@ impl Setup {
         ),
         Error,
     > {
-        if let Some(p) = self.pick(Item::Forecast, forecast, "--forecast") {
-            self.input("--forecast", &p);
+        if let Some(p) = self.pick(Item::Forecast, forecast, "Request.forecast") {
+            self.input("Request.forecast", &p);
             let (f, w) = crate::demand::forecast::Forecast::from_path(&p, interval_min)?;
             self.warn(w);
             return Ok((f, p.display().to_string(), None));
         }
-        let Some(p) = self.pick(Item::Scenario, None, "--scenario") else {
-            return Err(Error::Request(self.missing(Item::Forecast, "--forecast")));
+        let Some(p) = self.pick(Item::Scenario, None, "Request.scenario") else {
+            return Err(Error::Request(
+                self.missing(Item::Forecast, "Request.forecast"),
+            ));
         };
         let s = self.scenario(&p)?;
         let source = p.display().to_string();
         if s.interval_min != interval_min {
             return Err(Error::Request(format!(
-                "{source}: interval_min is {}, the command's --interval-min {interval_min}: give --interval-min {}",
+                "{source}: interval_min is {}, but Request.interval_min is {interval_min}: give Request.interval_min {}",
                 s.interval_min, s.interval_min
             )));
         }
@@ -530,19 +543,19 @@ pub fn check_solver(
 ) -> Result<(), Error> {
     if !(o.time_limit_s.is_finite() && o.time_limit_s >= 0.0) {
         return Err(Error::Request(format!(
-            "--time-limit-s: expected seconds >= 0, got {}",
+            "ScheduleOptions.time_limit_s: expected seconds >= 0, got {}",
             o.time_limit_s
         )));
     }
     if !(o.mip_gap.is_finite() && (0.0..1.0).contains(&o.mip_gap)) {
         return Err(Error::Request(format!(
-            "--mip-gap: expected a share in [0, 1), got {}",
+            "ScheduleOptions.mip_gap: expected a share in [0, 1), got {}",
             o.mip_gap
         )));
     }
     if o.node_limit.is_some() && o.solver != crate::optimize::schedule::SolverChoice::Microlp {
         s.warnings.push(Warning(format!(
-            "--node-limit applies to microlp only; {} runs to the time limit",
+            "ScheduleOptions.node_limit applies to microlp only; {} runs to the time limit",
             o.solver
         )));
     }

@@ -106,7 +106,7 @@ pub struct Prepared {
 pub fn prepare(r: &Request) -> Result<Prepared, Error> {
     super::check_from_to(r.from, r.to)?;
     let mut s = Setup::new(r.centre.clone());
-    let scenario_path = s.need(Item::Scenario, r.scenario.as_deref(), "--scenario")?;
+    let scenario_path = s.need(Item::Scenario, r.scenario.as_deref(), "Request.scenario")?;
     let source = scenario_path.display().to_string();
     let scenario = s.scenario(&scenario_path)?;
     let (channels_path, shifts_path) = s.scenario_files(
@@ -115,24 +115,24 @@ pub fn prepare(r: &Request) -> Result<Prepared, Error> {
         r.shifts.as_deref(),
     );
     let Some(channels_path) = channels_path else {
-        return Err(Error::Request(format!("{source}: channels_file: no channel settings; give `channels_file` in the scenario, --channels, or `channels` in the centre file")));
+        return Err(Error::Request(format!("{source}: channels_file: no channel settings; give `channels_file` in the scenario, Request.channels, or `channels` in the centre file")));
     };
     let Some(shifts_path) = shifts_path else {
-        return Err(Error::Request(format!("{source}: shifts_file: no shift rules; give `shifts_file` in the scenario, --shifts, or `shifts` in the centre file")));
+        return Err(Error::Request(format!("{source}: shifts_file: no shift rules; give `shifts_file` in the scenario, Request.shifts, or `shifts` in the centre file")));
     };
-    s.input("--channels", &channels_path);
-    s.input("--shifts", &shifts_path);
+    s.input("Request.channels", &channels_path);
+    s.input("Request.shifts", &shifts_path);
     let o = &r.options;
     if let Some(g) = &o.groups {
         if !(g.bucket_share.is_finite() && g.bucket_share > 0.0 && g.bucket_share <= 1.0) {
             return Err(Error::Request(format!(
-                "--bucket-share: expected a share in (0, 1], got {}",
+                "Request.options.groups.bucket_share: expected a share in (0, 1], got {}",
                 g.bucket_share
             )));
         }
         if g.replications == 0 {
             return Err(Error::Request(
-                "--group-replications: expected at least 1".to_string(),
+                "Request.options.groups.replications: expected at least 1".to_string(),
             ));
         }
     }

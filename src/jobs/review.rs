@@ -139,17 +139,17 @@ pub struct Prepared {
 /// The demand and supply files: the given ones, else the centre's.
 fn pick_files(s: &mut Setup, r: &Request) -> [Option<PathBuf>; 4] {
     let (scenario, forecast) = match (&r.scenario, &r.forecast) {
-        (Some(p), _) => (s.pick(Item::Scenario, Some(p), "--scenario"), None),
-        (None, Some(p)) => (None, s.pick(Item::Forecast, Some(p), "--forecast")),
-        (None, None) => match s.pick(Item::Scenario, None, "--scenario") {
+        (Some(p), _) => (s.pick(Item::Scenario, Some(p), "Request.scenario"), None),
+        (None, Some(p)) => (None, s.pick(Item::Forecast, Some(p), "Request.forecast")),
+        (None, None) => match s.pick(Item::Scenario, None, "Request.scenario") {
             Some(p) => (Some(p), None),
-            None => (None, s.pick(Item::Forecast, None, "--forecast")),
+            None => (None, s.pick(Item::Forecast, None, "Request.forecast")),
         },
     };
     let (team, staffing) = match (&r.team, &r.staffing) {
-        (Some(p), _) => (s.pick(Item::Team, Some(p), "--team"), None),
+        (Some(p), _) => (s.pick(Item::Team, Some(p), "Request.team"), None),
         (None, Some(p)) => (None, Some(p.clone())),
-        (None, None) => (s.pick(Item::Team, None, "--team"), None),
+        (None, None) => (s.pick(Item::Team, None, "Request.team"), None),
     };
     [scenario, forecast, team, staffing]
 }
@@ -163,10 +163,10 @@ pub fn prepare(r: &Request) -> Result<Prepared, Error> {
     super::check_replications(r.replications)?;
     let [scenario_path, forecast_path, team_path, staffing_path] = pick_files(&mut s, r);
     for (what, p) in [
-        ("--forecast", &forecast_path),
-        ("--team", &team_path),
-        ("--staffing", &staffing_path),
-        ("--what-if", &r.what_if),
+        ("Request.forecast", &forecast_path),
+        ("Request.team", &team_path),
+        ("Request.staffing", &staffing_path),
+        ("Request.what_if", &r.what_if),
     ] {
         if let Some(p) = p {
             s.input(what, p);
@@ -206,7 +206,7 @@ pub fn prepare(r: &Request) -> Result<Prepared, Error> {
         Some(p) => {
             let Some((rules, _)) = &rules else {
                 return Err(Error::Request(format!(
-                    "--team {}: a team's roster needs shift rules: give --shifts (or shifts_file in the scenario)",
+                    "Request.team {}: a team's roster needs shift rules: give Request.shifts (or shifts_file in the scenario)",
                     p.display()
                 )));
             };
@@ -231,12 +231,12 @@ pub fn prepare(r: &Request) -> Result<Prepared, Error> {
     };
     if team.is_none() && staffing.is_none() {
         return Err(Error::Request(
-            s.missing(Item::Team, "--team (or --staffing)"),
+            s.missing(Item::Team, "Request.team (or Request.staffing)"),
         ));
     }
     if r.recommend && rules.is_none() {
         return Err(Error::Request(
-            "--recommend: the fix is made of shift types: give --shifts (or shifts_file in the scenario)"
+            "Request.recommend: the fix is made of shift types: give Request.shifts (or shifts_file in the scenario)"
                 .to_string(),
         ));
     }
@@ -295,7 +295,7 @@ fn demand(
         }
         (None, None) => {
             return Err(Error::Request(
-                s.missing(Item::Scenario, "--scenario (or --forecast)"),
+                s.missing(Item::Scenario, "Request.scenario (or Request.forecast)"),
             ))
         }
     };

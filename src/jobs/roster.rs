@@ -114,24 +114,24 @@ pub fn prepare(r: &Request) -> Result<Prepared, Error> {
     let requirements = s.need(
         Item::Requirements,
         r.requirements.as_deref(),
-        "--requirements",
+        "Request.requirements",
     )?;
-    let shifts = s.need(Item::Shifts, r.shifts.as_deref(), "--shifts")?;
-    let agents_path = s.need(Item::RosterAgents, r.agents.as_deref(), "--agents")?;
-    let rules = s.pick(Item::LabourRules, r.rules.as_deref(), "--rules");
+    let shifts = s.need(Item::Shifts, r.shifts.as_deref(), "Request.shifts")?;
+    let agents_path = s.need(Item::RosterAgents, r.agents.as_deref(), "Request.agents")?;
+    let rules = s.pick(Item::LabourRules, r.rules.as_deref(), "Request.rules");
     let leave_requests = s.pick(
         Item::RosterLeaveRequests,
         r.leave_requests.as_deref(),
-        "--leave-requests",
+        "Request.leave_requests",
     );
     let calendar = roster_calendar(&mut s, &shifts, r.calendar.as_deref())?;
-    s.input("--requirements", &requirements);
-    s.input("--shifts", &shifts);
-    s.input("--agents", &agents_path);
+    s.input("Request.requirements", &requirements);
+    s.input("Request.shifts", &shifts);
+    s.input("Request.agents", &agents_path);
     for (what, p) in [
-        ("--rules", &rules),
-        ("--leave-requests", &leave_requests),
-        ("--calendar", &calendar),
+        ("Request.rules", &rules),
+        ("Request.leave_requests", &leave_requests),
+        ("Request.calendar", &calendar),
     ] {
         if let Some(p) = p {
             s.input(what, p);
@@ -178,7 +178,7 @@ pub fn prepare(r: &Request) -> Result<Prepared, Error> {
     };
     if !(r.time_limit_s.is_finite() && r.time_limit_s >= 0.0) {
         return Err(Error::Request(format!(
-            "--time-limit-s: expected seconds >= 0, got {}",
+            "Request.time_limit_s: expected seconds >= 0, got {}",
             r.time_limit_s
         )));
     }
@@ -406,13 +406,13 @@ pub struct CheckOutcome {
 pub fn check(r: &CheckRequest) -> Result<CheckOutcome, Error> {
     super::check_from_to(r.from, r.to)?;
     let mut s = Setup::new(r.centre.clone());
-    let shifts = s.need(Item::Shifts, r.shifts.as_deref(), "--shifts")?;
-    let agents_path = s.need(Item::RosterAgents, r.agents.as_deref(), "--agents")?;
-    let rules = s.pick(Item::LabourRules, r.rules.as_deref(), "--rules");
+    let shifts = s.need(Item::Shifts, r.shifts.as_deref(), "Request.shifts")?;
+    let agents_path = s.need(Item::RosterAgents, r.agents.as_deref(), "Request.agents")?;
+    let rules = s.pick(Item::LabourRules, r.rules.as_deref(), "Request.rules");
     let calendar = roster_calendar(&mut s, &shifts, r.calendar.as_deref())?;
-    s.input("--assignments", &r.assignments);
-    s.input("--agents", &agents_path);
-    s.input("--shifts", &shifts);
+    s.input("Request.assignments", &r.assignments);
+    s.input("Request.agents", &agents_path);
+    s.input("Request.shifts", &shifts);
     let (shift_rules, rules) = load_rules(&mut s, &shifts, calendar.as_deref(), rules.as_deref())?;
     let text = crate::core::textio::read_text(&agents_path)?;
     let (mut agents, w) =
@@ -424,7 +424,7 @@ pub fn check(r: &CheckRequest) -> Result<CheckOutcome, Error> {
         &agents_path.display().to_string(),
     )?;
     if let Some(p) = &r.leave {
-        s.input("--leave", p);
+        s.input("Request.leave", p);
         let text = crate::core::textio::read_text(p)?;
         let (l, w) = crate::optimize::roster::read_leave_requests(
             text.as_bytes(),

@@ -80,14 +80,14 @@ pub fn prepare(r: &Request) -> Result<Prepared, Error> {
     let requirements = s.need(
         Item::Requirements,
         r.requirements.as_deref(),
-        "--requirements",
+        "Request.requirements",
     )?;
-    let shifts = s.need(Item::Shifts, r.shifts.as_deref(), "--shifts")?;
+    let shifts = s.need(Item::Shifts, r.shifts.as_deref(), "Request.shifts")?;
     let source = shifts.display().to_string();
-    s.input("--requirements", &requirements);
-    s.input("--shifts", &shifts);
+    s.input("Request.requirements", &requirements);
+    s.input("Request.shifts", &shifts);
     if let Some(c) = &r.calendar {
-        s.input("--calendar", c);
+        s.input("Request.calendar", c);
     }
     let mut rules = ShiftRules::from_path(&shifts)?;
     let _currency = s.currency();
@@ -117,7 +117,7 @@ pub fn prepare(r: &Request) -> Result<Prepared, Error> {
     let grid = req.grid();
     if calendar_name.is_empty() {
         s.warnings.push(crate::core::input::Warning(format!(
-            "no calendar: holidays in {} to {} are priced as ordinary days; give --calendar or set `calendars` in the centre file",
+            "no calendar: holidays in {} to {} are priced as ordinary days; give Request.calendar or set `calendars` in the centre file",
             grid.first(),
             grid.last()
         )));

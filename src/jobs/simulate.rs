@@ -100,10 +100,10 @@ pub fn prepare(r: &Request) -> Result<Prepared, Error> {
     let sc = scenario.as_ref().map(|(x, p)| (x, p.as_path()));
     let (channels, _) = s.scenario_files(sc, r.channels.as_deref(), None);
     if let Some(c) = &channels {
-        s.input("--channels", c);
+        s.input("Request.channels", c);
     }
     if let Some(p) = &r.staffing {
-        s.input("--staffing", p);
+        s.input("Request.staffing", p);
     }
     if forecast.rows.is_empty() {
         return Err(Error::Request(format!(
@@ -123,7 +123,7 @@ pub fn prepare(r: &Request) -> Result<Prepared, Error> {
         }
         None => {
             s.notes.push(crate::core::input::Warning(
-                "no --staffing: simulating the Erlang requirement of the forecast (wfm staff's agents per interval)".to_string(),
+                "no Request.staffing: simulating the Erlang requirement of the forecast (wfm staff's agents per interval)".to_string(),
             ));
             let rows = crate::models::requirement::staff_forecast(&forecast, &book, None, &source)?;
             let t = StaffingTable {
@@ -190,7 +190,7 @@ impl Prepared {
             })?;
             if choice.chosen.is_empty() {
                 return Err(Error::Request(
-                    "--choose-reserve: no blended group ([group.NAME] blend = ...) in the channels"
+                    "Request.choose_reserve: no blended group ([group.NAME] blend = ...) in the channels"
                         .to_string(),
                 ));
             }

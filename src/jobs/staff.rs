@@ -82,7 +82,7 @@ pub fn prepare(r: &Request) -> Result<Prepared, Error> {
     let (mut forecast, source, scenario) = s.demand(r.forecast.as_deref(), r.interval_min)?;
     let sc = scenario.as_ref().map(|(x, p)| (x, p.as_path()));
     let (channels, shifts) = s.scenario_files(sc, r.channels.as_deref(), r.shifts.as_deref());
-    for (what, p) in [("--channels", &channels), ("--shifts", &shifts)] {
+    for (what, p) in [("Request.channels", &channels), ("Request.shifts", &shifts)] {
         if let Some(p) = p {
             s.input(what, p);
         }
@@ -103,7 +103,7 @@ pub fn prepare(r: &Request) -> Result<Prepared, Error> {
         super::check_replications(g.replications)?;
         if !(g.bucket_share.is_finite() && g.bucket_share > 0.0 && g.bucket_share <= 1.0) {
             return Err(Error::Request(format!(
-                "--bucket-share: expected a share in (0, 1], got {}",
+                "Request.groups.bucket_share: expected a share in (0, 1], got {}",
                 g.bucket_share
             )));
         }

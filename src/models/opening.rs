@@ -91,7 +91,7 @@ pub fn outside_opening(
         }
         if closed > 0 {
             out.push(Warning(format!(
-                "{name}: {closed} of {total} agent-intervals of the requirement ({:.1}%) fall outside the opening hours of {rules_source} ([open.{name}]) and cannot be scheduled; staff the forecast with these rules (wfm staff --shifts, or the centre's `shifts`) to move that work into the opening, as wfm plan does",
+                "{name}: {closed} of {total} agent-intervals of the requirement ({:.1}%) fall outside the opening hours of {rules_source} ([open.{name}]) and cannot be scheduled; staff the forecast with these rules (the staffing request's Request.shifts, or the centre's `shifts`) to move that work into the opening, as wfm plan does",
                 100.0 * closed as f64 / total.max(1) as f64
             )));
         }

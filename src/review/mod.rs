@@ -191,7 +191,7 @@ pub fn capacity_review(
             let (rules, _) = inputs.rules.ok_or_else(|| {
                 InputError::file(
                     &team.source,
-                    "a team's rosters need the shift rules (--shifts, or the scenario's shifts_file)",
+                    "a team's rosters need the shift rules (Request.shifts, or the scenario's shifts_file)",
                 )
             })?;
             let levers = inputs.adjust.map(|a| a.levers.clone()).unwrap_or_default();
@@ -520,7 +520,7 @@ fn check_team_channels(
             &team.source,
             "group".to_string(),
             format!(
-                "no group serves channel {c} of the demand: add it to a group's channels, or review that channel with --staffing"
+                "no group serves channel {c} of the demand: add it to a group's channels, or review that channel with Request.staffing"
             ),
         )));
     }

@@ -201,7 +201,7 @@ pub fn build(
                         t.groups.keys().cloned().collect::<Vec<_>>().join(", ")
                     ),
                 )),
-                None => Err(bad(k, "needs a team (--team)".into())),
+                None => Err(bad(k, "needs a team (Request.team)".into())),
             }
         };
         if v.name.trim().is_empty() {

@@ -175,7 +175,7 @@ pub enum SimError {
         estimate: f64,
         /// The limit.
         limit: f64,
-        /// The command-line flag (and builder method) that raises it.
+        /// The setting that raises it (`SimLimits.max_contacts`; the CLI names its flag).
         flag: String,
     },
     /// A channel's arrival process cannot be built (its volumes).

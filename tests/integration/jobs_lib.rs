@@ -104,7 +104,7 @@ fn a_capacity_plan_with_the_optimizer_and_attrition_variants() {
     req.attrition_weekly = vec![1.5];
     let e = jobs::capacity::prepare(&req).unwrap_err().to_string();
     assert!(
-        e.contains("attrition-weekly: expected weekly shares in [0, 1), got 1.5"),
+        e.contains("Request.attrition_weekly: expected weekly shares in [0, 1), got 1.5"),
         "{e}"
     );
 }

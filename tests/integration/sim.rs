@@ -485,7 +485,7 @@ fn builder_refuses_inconsistent_specs_instead_of_panicking() {
         })
         .build()
         .unwrap_err();
-    assert!(e.to_string().contains("--max-contacts"), "{e}");
+    assert!(e.to_string().contains("SimLimits.max_contacts"), "{e}");
     let res = builder().build().unwrap().run(None).unwrap();
     assert!(res.interval(0, 4).is_none() && res.interval(1, 0).is_none());
     assert!(res.span(0, 3, 2).is_none() && res.span(0, 0, 5).is_none());

@@ -140,7 +140,7 @@ impl Scenario {
                 self.source(),
                 "to",
                 format!(
-                    "{from} to {to} is {days} days: {rows:.3e} forecast rows (days × intervals × channels), more than the limit of {max_rows}; raise it (--max-rows) if that is meant"
+                    "{from} to {to} is {days} days: {rows:.3e} forecast rows (days × intervals × channels), more than the limit of {max_rows}; raise it (Request.max_rows) if that is meant"
                 ),
             ));
         }

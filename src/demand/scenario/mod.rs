@@ -543,7 +543,7 @@ impl Scenario {
                     return Err(InputError::at_key(
                         source,
                         "from",
-                        "no first date: give `from` in the scenario or --from",
+                        "no first date: give `from` in the scenario or Request.from",
                     ))
                 }
             },
@@ -556,7 +556,7 @@ impl Scenario {
                     return Err(InputError::at_key(
                         source,
                         "to",
-                        "no last date: give `to` in the scenario or --to",
+                        "no last date: give `to` in the scenario or Request.to",
                     ))
                 }
             },

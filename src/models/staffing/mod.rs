@@ -253,7 +253,7 @@ pub enum StaffingError {
     NoTarget,
     /// Erlang A was asked for without a patience.
     #[error(
-        "erlang-a needs a patience: give patience_s (column, channel setting or --patience-s)"
+        "erlang-a needs a patience: give patience_s (column, channel setting or ChannelSettings.patience_s)"
     )]
     NeedsPatience,
     /// Concurrency below one.

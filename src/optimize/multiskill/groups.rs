@@ -110,7 +110,7 @@ impl GroupSetup {
             }
             if c.outbound.is_some() {
                 return Err(SkillError::Problem(format!(
-                    "{}: [channel.{n}] outbound: an outbound campaign is not staffed by groups (its volume is attempts; staff it with its dialer, without --groups)",
+                    "{}: [channel.{n}] outbound: an outbound campaign is not staffed by groups (its volume is attempts; staff it with its dialer, without Request.groups)",
                     book.source
                 )));
             }
@@ -475,7 +475,7 @@ impl Blocks {
         }
         if blocks.len() > opts.max_blocks {
             return Err(SkillError::Problem(format!(
-            "{} blocks of like load to search (each a staffing search by simulation), more than the limit of {}; raise it (--max-blocks) or the bucket (--bucket-share)",
+            "{} blocks of like load to search (each a staffing search by simulation), more than the limit of {}; raise it (GroupStaffOptions.max_blocks) or the bucket (GroupStaffOptions.bucket_share)",
             blocks.len(),
             opts.max_blocks
         )));
@@ -500,7 +500,7 @@ impl Blocks {
             ),
             estimate,
             limit,
-            flag: "--max-contacts".into(),
+            flag: "GroupStaffOptions.max_contacts".into(),
         })
         };
         if estimate.is_nan() || estimate > opts.max_contacts {

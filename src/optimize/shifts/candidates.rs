@@ -52,7 +52,7 @@ impl ShiftRules {
             InputError::file(
                 source,
                 format!(
-                    "channel {channel}: {what}, more than the limit of {max} candidate shifts; raise it (--max-shifts) or use a coarser start_step_min or narrower break windows"
+                    "channel {channel}: {what}, more than the limit of {max} candidate shifts; raise it (ScheduleOptions.max_candidates) or use a coarser start_step_min or narrower break windows"
                 ),
             )
         };

@@ -120,7 +120,7 @@ impl SimBuilder {
                 ),
                 estimate: cells,
                 limit: self.limits.max_cells,
-                flag: "--max-cells".into(),
+                flag: "SimLimits.max_cells".into(),
             });
         }
         let volume: f64 = self
@@ -144,7 +144,7 @@ impl SimBuilder {
                 ),
                 estimate: contacts,
                 limit: self.limits.max_contacts,
-                flag: "--max-contacts".into(),
+                flag: "SimLimits.max_contacts".into(),
             });
         }
         Ok(())

@@ -217,12 +217,16 @@ impl HiringFile {
         let mut checked = file.check(source);
         for o in overrides {
             apply_override(&mut value, o)?;
-            file = HiringFile::deserialize(value.clone())
-                .map_err(|e| InputError::file("--set", format!("{}: {}", cut(o), e.message())))?;
+            file = HiringFile::deserialize(value.clone()).map_err(|e| {
+                InputError::file(
+                    "Request.hiring_overrides",
+                    format!("{}: {}", cut(o), e.message()),
+                )
+            })?;
             checked = match file.check(source) {
                 // The values were right before this override: it is to blame.
                 Err(e) if checked.is_ok() => Err(InputError {
-                    file: format!("--set {}", cut(o)),
+                    file: format!("Request.hiring_overrides {}", cut(o)),
                     ..e
                 }),
                 r => r,
@@ -341,7 +345,7 @@ fn cut(s: &str) -> String {
 /// (`attrition.after_holiday."Spring Festival"`), the value a TOML value,
 /// or a string when it is not one.
 fn apply_override(table: &mut toml::Table, o: &str) -> Result<(), InputError> {
-    let err = |m: String| InputError::file("--set", m);
+    let err = |m: String| InputError::file("Request.hiring_overrides", m);
     let Some((path, raw)) = o.split_once('=') else {
         return Err(err(format!(
             "expected KEY=VALUE (e.g. attrition.weekly=0.012), got {:?}",

@@ -35,7 +35,7 @@ impl Horizon {
     ) -> Result<Horizon, CapacityError> {
         if opts.to < opts.from {
             return Err(CapacityError::Horizon(format!(
-                "--to {} is before --from {}",
+                "CapacityOptions.to {} is before CapacityOptions.from {}",
                 opts.to, opts.from
             )));
         }
@@ -61,7 +61,7 @@ impl Horizon {
         }
         if weeks > opts.max_weeks as usize {
             return Err(CapacityError::Horizon(format!(
-                "{} to {} is {weeks} weeks, more than the limit of {}; raise it (--max-weeks) if that is meant",
+                "{} to {} is {weeks} weeks, more than the limit of {}; raise it (CapacityOptions.max_weeks) if that is meant",
                 opts.from, opts.to, opts.max_weeks
             )));
         }
@@ -81,7 +81,7 @@ impl Horizon {
                     "scenario",
                     key,
                     format!(
-                        "the week of {week} has no forecast: the scenario's `{key}` is {b}; the horizon runs {first} to {last} (whole weeks); move --from/--to inside it"
+                        "the week of {week} has no forecast: the scenario's `{key}` is {b}; the horizon runs {first} to {last} (whole weeks); move CapacityOptions.from/CapacityOptions.to inside it"
                     ),
                 )));
             }
@@ -186,7 +186,7 @@ pub fn plan_capacity_variants(
                 &hiring.source,
                 "[hiring] lead_weeks",
                 format!(
-                    "lead_weeks + training_weeks = {} weeks is not shorter than the horizon of {weeks} weeks: no class could work in it; lengthen the horizon (--to) or shorten the pipeline",
+                    "lead_weeks + training_weeks = {} weeks is not shorter than the horizon of {weeks} weeks: no class could work in it; lengthen the horizon (CapacityOptions.to) or shorten the pipeline",
                     h.lead_weeks + h.training_weeks
                 ),
             )));
