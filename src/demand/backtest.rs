@@ -403,28 +403,26 @@ fn score(
 }
 
 /// Writes the backtest CSV: `method,origin,daily_mape,interval_wape,bias,coverage_80`.
+impl crate::io::table::CsvRow for BacktestRow {
+    const COLUMNS: &'static [crate::io::table::Column<Self>] = &[
+        ("method", |r| r.method.clone()),
+        ("origin", |r| r.origin.to_string()),
+        ("daily_mape", |r| {
+            crate::core::textio::fmt_cell(r.daily_mape, 4)
+        }),
+        ("interval_wape", |r| {
+            crate::core::textio::fmt_cell(r.interval_wape, 4)
+        }),
+        ("bias", |r| crate::core::textio::fmt_cell(r.bias, 4)),
+        ("coverage_80", |r| {
+            crate::core::textio::fmt_cell(r.coverage_80, 4)
+        }),
+    ];
+}
+
+/// Writes the table (columns: [`BacktestRow`]'s `CsvRow`).
 pub fn write_backtest<W: std::io::Write>(w: W, rows: &[BacktestRow]) -> std::io::Result<()> {
-    use crate::core::textio::fmt_cell;
-    let mut out = csv::Writer::from_writer(w);
-    out.write_record([
-        "method",
-        "origin",
-        "daily_mape",
-        "interval_wape",
-        "bias",
-        "coverage_80",
-    ])?;
-    for r in rows {
-        out.write_record([
-            r.method.clone(),
-            r.origin.to_string(),
-            fmt_cell(r.daily_mape, 4),
-            fmt_cell(r.interval_wape, 4),
-            fmt_cell(r.bias, 4),
-            fmt_cell(r.coverage_80, 4),
-        ])?;
-    }
-    out.flush()
+    crate::io::table::write_rows(w, rows)
 }
 
 #[cfg(test)]

@@ -1,3 +1,5 @@
-//! Output: sets of files written all or nothing.
+//! Output: sets of files written all or nothing, and tables whose header
+//! comes from their row type.
 
 pub mod output;
+pub mod table;

@@ -108,23 +108,29 @@ impl std::fmt::Display for StaffModel {
     }
 }
 
-/// The columns of the staffing CSV, in order.
-pub const STAFF_COLUMNS: [&str; 14] = [
-    "date",
-    "time",
-    "channel",
-    "volume",
-    "aht_s",
-    "agents",
-    "fte",
-    "service_level",
-    "asa_s",
-    "p_wait",
-    "abandon_rate",
-    "occupancy",
-    "load_erl",
-    "model",
-];
+/// The columns of the staffing CSV, in order ([`StaffRow`]'s `CsvRow`).
+pub const STAFF_COLUMNS: [&str; 14] =
+    crate::io::table::names(<StaffRow as crate::io::table::CsvRow>::COLUMNS);
+
+/// The staffing CSV: one row per interval and channel.
+impl crate::io::table::CsvRow for StaffRow {
+    const COLUMNS: &'static [crate::io::table::Column<Self>] = &[
+        ("date", |r| r.date.to_string()),
+        ("time", |r| format_time(r.time)),
+        ("channel", |r| r.channel.clone()),
+        ("volume", |r| fmt_num(r.volume, 4)),
+        ("aht_s", |r| fmt_num(r.aht_s, 3)),
+        ("agents", |r| r.agents.to_string()),
+        ("fte", |r| fmt_num(r.fte, 3)),
+        ("service_level", |r| fmt_num(r.service_level, 6)),
+        ("asa_s", |r| fmt_num(r.asa_s, 3)),
+        ("p_wait", |r| fmt_num(r.p_wait, 6)),
+        ("abandon_rate", |r| fmt_num(r.abandon_rate, 6)),
+        ("occupancy", |r| fmt_num(r.occupancy, 6)),
+        ("load_erl", |r| fmt_num(r.load_erl, 4)),
+        ("model", |r| r.model.to_string()),
+    ];
+}
 
 /// Warnings where a forecast's outbound channel and its campaign disagree:
 /// the forecast's mean `aht_s` of a campaign channel (the collections
@@ -167,27 +173,7 @@ pub fn outbound_time_warnings(
 
 /// Writes staffing rows as CSV with [`STAFF_COLUMNS`].
 pub fn write_staffing<W: Write>(w: W, rows: &[StaffRow]) -> std::io::Result<()> {
-    let mut out = csv::Writer::from_writer(w);
-    out.write_record(STAFF_COLUMNS)?;
-    for r in rows {
-        out.write_record([
-            r.date.to_string(),
-            format_time(r.time),
-            r.channel.clone(),
-            fmt_num(r.volume, 4),
-            fmt_num(r.aht_s, 3),
-            r.agents.to_string(),
-            fmt_num(r.fte, 3),
-            fmt_num(r.service_level, 6),
-            fmt_num(r.asa_s, 3),
-            fmt_num(r.p_wait, 6),
-            fmt_num(r.abandon_rate, 6),
-            fmt_num(r.occupancy, 6),
-            fmt_num(r.load_erl, 4),
-            r.model.to_string(),
-        ])?;
-    }
-    out.flush()
+    crate::io::table::write_rows(w, rows)
 }
 
 /// Agents per interval and group, read from a CSV

@@ -21,6 +21,7 @@
 //! numbers), not guessed. Costs are the roster's times the group's
 //! `cost_per_hour` factor.
 
+use crate::core::textio::{fmt_num, format_time};
 use jiff::civil::{Date, Time};
 use serde::{Deserialize, Serialize};
 
@@ -418,59 +419,58 @@ pub fn plan(
 
 pub use crate::models::opening::move_to_opening;
 
-/// The columns of the rounds CSV ([`write_rounds`]).
-pub const ROUND_COLUMNS: [&str; 13] = [
-    "round",
-    "required_agent_intervals",
-    "paid_hours",
-    "cost",
-    "headcount",
-    "gap",
-    "misses",
-    "worst_date",
-    "worst_time",
-    "worst_channel",
-    "worst_service_level",
-    "campaign_days_behind",
-    "reserves",
-];
+/// The columns of the rounds CSV ([`PlanRound`]'s `CsvRow`).
+pub const ROUND_COLUMNS: [&str; 13] =
+    crate::io::table::names(<PlanRound as crate::io::table::CsvRow>::COLUMNS);
 
-/// Writes one row per round with [`ROUND_COLUMNS`].
-pub fn write_rounds<W: std::io::Write>(w: W, rounds: &[PlanRound]) -> std::io::Result<()> {
-    use crate::core::textio::{fmt_num, format_time};
-    let mut out = csv::Writer::from_writer(w);
-    out.write_record(ROUND_COLUMNS)?;
-    for r in rounds {
-        let (wd, wt, wc, ws) = match &r.worst {
-            Some(w) => (
-                w.date.to_string(),
-                format_time(w.time),
-                w.channel.clone(),
-                fmt_num(w.service_level, 4),
-            ),
-            None => Default::default(),
-        };
-        out.write_record([
-            r.round.to_string(),
-            r.required_agent_intervals.to_string(),
-            fmt_num(r.paid_hours, 2),
-            fmt_num(r.cost, 2),
-            r.headcount.map_or(String::new(), |h| h.to_string()),
-            fmt_num(r.gap, 6),
-            r.misses.to_string(),
-            wd,
-            wt,
-            wc,
-            ws,
-            r.outbound_behind.to_string(),
+/// The rounds CSV: one row per round of the plan.
+impl crate::io::table::CsvRow for PlanRound {
+    const COLUMNS: &'static [crate::io::table::Column<Self>] = &[
+        ("round", |r| r.round.to_string()),
+        ("required_agent_intervals", |r| {
+            r.required_agent_intervals.to_string()
+        }),
+        ("paid_hours", |r| fmt_num(r.paid_hours, 2)),
+        ("cost", |r| fmt_num(r.cost, 2)),
+        ("headcount", |r| {
+            r.headcount.map_or(String::new(), |h| h.to_string())
+        }),
+        ("gap", |r| fmt_num(r.gap, 6)),
+        ("misses", |r| r.misses.to_string()),
+        ("worst_date", |r| {
+            r.worst
+                .as_ref()
+                .map_or(String::new(), |w| w.date.to_string())
+        }),
+        ("worst_time", |r| {
+            r.worst
+                .as_ref()
+                .map_or(String::new(), |w| format_time(w.time))
+        }),
+        ("worst_channel", |r| {
+            r.worst
+                .as_ref()
+                .map_or(String::new(), |w| w.channel.clone())
+        }),
+        ("worst_service_level", |r| {
+            r.worst
+                .as_ref()
+                .map_or(String::new(), |w| fmt_num(w.service_level, 4))
+        }),
+        ("campaign_days_behind", |r| r.outbound_behind.to_string()),
+        ("reserves", |r| {
             r.reserves
                 .iter()
                 .map(|(g, n)| format!("{g}={n}"))
                 .collect::<Vec<_>>()
-                .join(";"),
-        ])?;
-    }
-    out.flush()
+                .join(";")
+        }),
+    ];
+}
+
+/// Writes one row per round with [`ROUND_COLUMNS`].
+pub fn write_rounds<W: std::io::Write>(w: W, rounds: &[PlanRound]) -> std::io::Result<()> {
+    crate::io::table::write_rows(w, rounds)
 }
 
 #[cfg(test)]

@@ -151,24 +151,6 @@ fn label(days: &[Date], x: f64) -> String {
         .unwrap_or_default()
 }
 
-/// The fix's shifts as table rows, from its roster CSV.
-fn fix_rows(
-    fix: &crate::review::whatif::Fix,
-) -> Vec<(String, String, String, String, String, String)> {
-    let mut buf = Vec::new();
-    if fix.roster.write_roster(&mut buf).is_err() {
-        return Vec::new();
-    }
-    let mut rdr = csv::Reader::from_reader(buf.as_slice());
-    rdr.records()
-        .filter_map(Result::ok)
-        .map(|r| {
-            let f = |i: usize| r.get(i).unwrap_or("").to_string();
-            (f(0), f(1), f(2), f(3), f(4), f(6))
-        })
-        .collect()
-}
-
 const CSS: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Noto Sans CJK SC',sans-serif;margin:24px auto;max-width:900px;color:#222}\
 h1{font-size:1.5em;margin-bottom:0}h2{font-size:1.15em;margin-top:1.8em;border-bottom:1px solid #ddd}\
 table{border-collapse:collapse;width:100%;font-size:.9em}th,td{padding:4px 8px;border-bottom:1px solid #eee;text-align:right}\
@@ -370,8 +352,8 @@ pub fn capacity_page(
                 }
                 table {
                     tr { th { "date" } th { "shift" } th { "from" } th { "to" } th { "agents" } th { "channel" } }
-                    @for (date, shift, start, end, n, ch) in fix_rows(f.fix) {
-                        tr { td { (date) } td { (shift) } td { (start) } td { (end) } td { (n) } td { (ch) } }
+                    @for r in f.fix.roster.rows() {
+                        tr { td { (r.date) } td { (r.shift) } td { (format_time(r.start)) } td { (format_time(r.end)) } td { (r.agents) } td { (r.channel) } }
                     }
                 }
             }

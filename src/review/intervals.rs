@@ -198,49 +198,46 @@ pub(crate) fn review_with_sim(
 /// Writes the review CSV: `date,time,channel,volume,required,scheduled,short,
 /// service_level,service_level_ci95,abandon_rate,abandon_rate_ci95,asa_s,asa_s_ci95,misses_target,occupancy,occupancy_ci95`
 /// (occupancy last, so the columns before keep their places).
+impl crate::io::table::CsvRow for ReviewRow {
+    const COLUMNS: &'static [crate::io::table::Column<Self>] = &[
+        ("date", |r| r.date.to_string()),
+        ("time", |r| format_time(r.time)),
+        ("channel", |r| r.channel.clone()),
+        ("volume", |r| crate::core::textio::fmt_num(r.volume, 4)),
+        ("required", |r| r.required.to_string()),
+        ("scheduled", |r| r.scheduled.to_string()),
+        ("short", |r| r.short.to_string()),
+        ("service_level", |r| {
+            crate::core::textio::fmt_cell(r.service_level.mean, 4)
+        }),
+        ("service_level_ci95", |r| {
+            crate::core::textio::fmt_cell(r.service_level.ci95, 4)
+        }),
+        ("abandon_rate", |r| {
+            crate::core::textio::fmt_cell(r.abandon_rate.mean, 4)
+        }),
+        ("abandon_rate_ci95", |r| {
+            crate::core::textio::fmt_cell(r.abandon_rate.ci95, 4)
+        }),
+        ("asa_s", |r| crate::core::textio::fmt_cell(r.asa_s.mean, 4)),
+        ("asa_s_ci95", |r| {
+            crate::core::textio::fmt_cell(r.asa_s.ci95, 4)
+        }),
+        ("misses_target", |r| {
+            if r.misses_target { "yes" } else { "no" }.to_string()
+        }),
+        ("occupancy", |r| {
+            crate::core::textio::fmt_cell(r.occupancy.mean, 4)
+        }),
+        ("occupancy_ci95", |r| {
+            crate::core::textio::fmt_cell(r.occupancy.ci95, 4)
+        }),
+    ];
+}
+
+/// Writes the table (columns: [`ReviewRow`]'s `CsvRow`).
 pub fn write_review<W: std::io::Write>(w: W, rows: &[ReviewRow]) -> std::io::Result<()> {
-    use crate::core::textio::fmt_num;
-    let mut out = csv::Writer::from_writer(w);
-    out.write_record([
-        "date",
-        "time",
-        "channel",
-        "volume",
-        "required",
-        "scheduled",
-        "short",
-        "service_level",
-        "service_level_ci95",
-        "abandon_rate",
-        "abandon_rate_ci95",
-        "asa_s",
-        "asa_s_ci95",
-        "misses_target",
-        "occupancy",
-        "occupancy_ci95",
-    ])?;
-    let num = |v: f64| crate::core::textio::fmt_cell(v, 4);
-    for r in rows {
-        out.write_record([
-            r.date.to_string(),
-            format_time(r.time),
-            r.channel.clone(),
-            fmt_num(r.volume, 4),
-            r.required.to_string(),
-            r.scheduled.to_string(),
-            r.short.to_string(),
-            num(r.service_level.mean),
-            num(r.service_level.ci95),
-            num(r.abandon_rate.mean),
-            num(r.abandon_rate.ci95),
-            num(r.asa_s.mean),
-            num(r.asa_s.ci95),
-            if r.misses_target { "yes" } else { "no" }.to_string(),
-            num(r.occupancy.mean),
-            num(r.occupancy.ci95),
-        ])?;
-    }
-    out.flush()
+    crate::io::table::write_rows(w, rows)
 }
 
 #[cfg(test)]

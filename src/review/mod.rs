@@ -22,6 +22,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::core::input::InputError;
+use crate::core::textio::{fmt_cell as num, fmt_num};
 use crate::demand::forecast::Forecast;
 use crate::models::channels::ChannelBook;
 use crate::models::requirement::{StaffingRow, StaffingTable};
@@ -384,114 +385,73 @@ pub fn capacity_review(
     })
 }
 
-/// Writes the per-day CSV: `date,channel,volume,required_h,available_h,
-/// short_h,misses,service_level,service_level_ci95,abandon_rate,
-/// abandon_rate_ci95,abandoned,backlog`.
+/// The per-day CSV (`days.csv`): one row per day and channel.
+impl crate::io::table::CsvRow for DayReview {
+    const COLUMNS: &'static [crate::io::table::Column<Self>] = &[
+        ("date", |d| d.date.to_string()),
+        ("channel", |d| d.channel.clone()),
+        ("volume", |d| num(d.volume, 2)),
+        ("required_h", |d| num(d.required_h, 2)),
+        ("available_h", |d| num(d.available_h, 2)),
+        ("short_h", |d| num(d.short_h, 2)),
+        ("misses", |d| d.misses.to_string()),
+        ("service_level", |d| num(d.service_level.mean, 4)),
+        ("service_level_ci95", |d| num(d.service_level.ci95, 4)),
+        ("abandon_rate", |d| num(d.abandon_rate.mean, 4)),
+        ("abandon_rate_ci95", |d| num(d.abandon_rate.ci95, 4)),
+        ("abandoned", |d| num(d.abandoned.mean, 2)),
+        ("backlog", |d| num(d.backlog.mean, 2)),
+    ];
+}
+
+/// Writes the per-day CSV (columns: [`DayReview`]'s `CsvRow`).
 pub fn write_days<W: std::io::Write>(w: W, days: &[DayReview]) -> std::io::Result<()> {
-    use crate::core::textio::fmt_cell as num;
-    let mut out = csv::Writer::from_writer(w);
-    out.write_record([
-        "date",
-        "channel",
-        "volume",
-        "required_h",
-        "available_h",
-        "short_h",
-        "misses",
-        "service_level",
-        "service_level_ci95",
-        "abandon_rate",
-        "abandon_rate_ci95",
-        "abandoned",
-        "backlog",
-    ])?;
-    for d in days {
-        out.write_record([
-            d.date.to_string(),
-            d.channel.clone(),
-            num(d.volume, 2),
-            num(d.required_h, 2),
-            num(d.available_h, 2),
-            num(d.short_h, 2),
-            d.misses.to_string(),
-            num(d.service_level.mean, 4),
-            num(d.service_level.ci95, 4),
-            num(d.abandon_rate.mean, 4),
-            num(d.abandon_rate.ci95, 4),
-            num(d.abandoned.mean, 2),
-            num(d.backlog.mean, 2),
-        ])?;
-    }
-    out.flush()
+    crate::io::table::write_rows(w, days)
 }
 
-/// Writes the per-campaign-day CSV: `date,channel,attempts,connects,
-/// right_party,dropped,abandon_share,accounts,accounts_reached,
-/// accounts_unreached` (means over replications; `connects` are answers by
-/// anyone, `right_party` by the debtor; `dropped` and `abandon_share`,
-/// dropped over connects, are the predictive dialer's silent calls).
+/// The per-campaign-day CSV (`campaigns.csv`; means over replications;
+/// `connects` are answers by anyone, `right_party` by the debtor; `dropped`
+/// and `abandon_share`, dropped over connects, are the predictive dialer's
+/// silent calls).
+impl crate::io::table::CsvRow for CampaignDay {
+    const COLUMNS: &'static [crate::io::table::Column<Self>] = &[
+        ("date", |c| c.day.date.to_string()),
+        ("channel", |c| c.channel.clone()),
+        ("attempts", |c| num(c.day.attempts, 2)),
+        ("connects", |c| num(c.day.connects, 2)),
+        ("right_party", |c| num(c.day.right_party, 2)),
+        ("dropped", |c| num(c.day.dropped, 2)),
+        ("abandon_share", |c| num(c.day.abandon_share(), 4)),
+        ("accounts", |c| num(c.day.accounts, 2)),
+        ("accounts_reached", |c| num(c.day.accounts_reached, 2)),
+        ("accounts_unreached", |c| num(c.day.unreached(), 2)),
+    ];
+}
+
+/// Writes the per-campaign-day CSV (columns: [`CampaignDay`]'s `CsvRow`).
 pub fn write_campaigns<W: std::io::Write>(w: W, days: &[CampaignDay]) -> std::io::Result<()> {
-    use crate::core::textio::fmt_cell as num;
-    let mut out = csv::Writer::from_writer(w);
-    out.write_record([
-        "date",
-        "channel",
-        "attempts",
-        "connects",
-        "right_party",
-        "dropped",
-        "abandon_share",
-        "accounts",
-        "accounts_reached",
-        "accounts_unreached",
-    ])?;
-    for c in days {
-        let d = &c.day;
-        out.write_record([
-            d.date.to_string(),
-            c.channel.clone(),
-            num(d.attempts, 2),
-            num(d.connects, 2),
-            num(d.right_party, 2),
-            num(d.dropped, 2),
-            num(d.abandon_share(), 4),
-            num(d.accounts, 2),
-            num(d.accounts_reached, 2),
-            num(d.unreached(), 2),
-        ])?;
-    }
-    out.flush()
+    crate::io::table::write_rows(w, days)
 }
 
-/// Writes the per-day supply CSV: `date,group,roster_weekday,on_books,
-/// on_leave,rostered,paid_hours,cost`.
+/// The per-day supply CSV (`supply.csv`): one row per day and group.
+impl crate::io::table::CsvRow for DaySupply {
+    const COLUMNS: &'static [crate::io::table::Column<Self>] = &[
+        ("date", |d| d.date.to_string()),
+        ("group", |d| d.group.clone()),
+        ("roster_weekday", |d| {
+            ["mon", "tue", "wed", "thu", "fri", "sat", "sun"][d.roster_weekday % 7].to_string()
+        }),
+        ("on_books", |d| d.on_books.to_string()),
+        ("on_leave", |d| d.on_leave.to_string()),
+        ("rostered", |d| d.rostered.to_string()),
+        ("paid_hours", |d| fmt_num(d.paid_hours, 2)),
+        ("cost", |d| fmt_num(d.cost, 2)),
+    ];
+}
+
+/// Writes the per-day supply CSV (columns: [`DaySupply`]'s `CsvRow`).
 pub fn write_supply<W: std::io::Write>(w: W, days: &[DaySupply]) -> std::io::Result<()> {
-    use crate::core::textio::fmt_num;
-    let mut out = csv::Writer::from_writer(w);
-    out.write_record([
-        "date",
-        "group",
-        "roster_weekday",
-        "on_books",
-        "on_leave",
-        "rostered",
-        "paid_hours",
-        "cost",
-    ])?;
-    const WD: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-    for d in days {
-        out.write_record([
-            d.date.to_string(),
-            d.group.clone(),
-            WD[d.roster_weekday % 7].to_string(),
-            d.on_books.to_string(),
-            d.on_leave.to_string(),
-            d.rostered.to_string(),
-            fmt_num(d.paid_hours, 2),
-            fmt_num(d.cost, 2),
-        ])?;
-    }
-    out.flush()
+    crate::io::table::write_rows(w, days)
 }
 
 /// Every group of the team serves a channel of the demand, and every

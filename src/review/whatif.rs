@@ -375,42 +375,45 @@ pub fn compare(name: &str, base: &CapacityReview, v: &CapacityReview) -> Vec<Com
 /// Writes the variants CSV: `variant,channel,service_level,service_level_ci95,
 /// sl_change,sl_change_ci95_paired,sl_change_ci95_unpaired,abandon_rate,
 /// abandon_change,abandon_change_ci95_paired,short_h,cost,cost_change`.
+impl crate::io::table::CsvRow for Comparison {
+    const COLUMNS: &'static [crate::io::table::Column<Self>] = &[
+        ("variant", |r| r.variant.clone()),
+        ("channel", |r| r.channel.clone()),
+        ("service_level", |r| {
+            crate::core::textio::fmt_cell(r.service_level.mean, 4)
+        }),
+        ("service_level_ci95", |r| {
+            crate::core::textio::fmt_cell(r.service_level.ci95, 4)
+        }),
+        ("sl_change", |r| {
+            crate::core::textio::fmt_cell(r.paired.mean, 4)
+        }),
+        ("sl_change_ci95_paired", |r| {
+            crate::core::textio::fmt_cell(r.paired.ci95, 4)
+        }),
+        ("sl_change_ci95_unpaired", |r| {
+            crate::core::textio::fmt_cell(r.unpaired_ci95, 4)
+        }),
+        ("abandon_rate", |r| {
+            crate::core::textio::fmt_cell(r.abandon_rate.mean, 4)
+        }),
+        ("abandon_change", |r| {
+            crate::core::textio::fmt_cell(r.abandon_paired.mean, 4)
+        }),
+        ("abandon_change_ci95_paired", |r| {
+            crate::core::textio::fmt_cell(r.abandon_paired.ci95, 4)
+        }),
+        ("short_h", |r| crate::core::textio::fmt_cell(r.short_h, 1)),
+        ("cost", |r| crate::core::textio::fmt_cell(r.cost, 2)),
+        ("cost_change", |r| {
+            crate::core::textio::fmt_cell(r.cost_delta, 2)
+        }),
+    ];
+}
+
+/// Writes the table (columns: [`Comparison`]'s `CsvRow`).
 pub fn write_comparisons<W: std::io::Write>(w: W, rows: &[Comparison]) -> std::io::Result<()> {
-    use crate::core::textio::fmt_cell as num;
-    let mut out = csv::Writer::from_writer(w);
-    out.write_record([
-        "variant",
-        "channel",
-        "service_level",
-        "service_level_ci95",
-        "sl_change",
-        "sl_change_ci95_paired",
-        "sl_change_ci95_unpaired",
-        "abandon_rate",
-        "abandon_change",
-        "abandon_change_ci95_paired",
-        "short_h",
-        "cost",
-        "cost_change",
-    ])?;
-    for r in rows {
-        out.write_record([
-            r.variant.clone(),
-            r.channel.clone(),
-            num(r.service_level.mean, 4),
-            num(r.service_level.ci95, 4),
-            num(r.paired.mean, 4),
-            num(r.paired.ci95, 4),
-            num(r.unpaired_ci95, 4),
-            num(r.abandon_rate.mean, 4),
-            num(r.abandon_paired.mean, 4),
-            num(r.abandon_paired.ci95, 4),
-            num(r.short_h, 1),
-            num(r.cost, 2),
-            num(r.cost_delta, 2),
-        ])?;
-    }
-    out.flush()
+    crate::io::table::write_rows(w, rows)
 }
 
 /// The cheapest fix of a review's shortfall: temporary shifts of the rules'

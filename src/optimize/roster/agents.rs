@@ -292,10 +292,36 @@ impl Assignment {
     }
 }
 
-/// The columns of `assignments.csv`.
-pub const ASSIGNMENT_COLUMNS: [&str; 8] = [
-    "agent", "date", "shift", "start", "end", "breaks", "group", "paid_h",
-];
+/// The columns of `assignments.csv` ([`Assignment`]'s `CsvRow`).
+pub const ASSIGNMENT_COLUMNS: [&str; 8] =
+    crate::io::table::names(<Assignment as crate::io::table::CsvRow>::COLUMNS);
+
+/// A minute of the day (or past midnight) as `HH:MM`.
+fn hm(m: u32) -> String {
+    let m = m % 1440;
+    format_time(jiff::civil::Time::new((m / 60) as i8, (m % 60) as i8, 0, 0).unwrap_or_default())
+}
+
+/// `assignments.csv`: one row per shift given to an agent.
+impl crate::io::table::CsvRow for Assignment {
+    const COLUMNS: &'static [crate::io::table::Column<Self>] = &[
+        ("agent", |a| a.agent.clone()),
+        ("date", |a| a.date.to_string()),
+        ("shift", |a| a.shift.clone()),
+        ("start", |a| hm(a.start_min)),
+        ("end", |a| hm(a.end_min)),
+        ("breaks", |a| {
+            let breaks: Vec<String> = a
+                .breaks
+                .iter()
+                .map(|&(x, y)| format!("{}-{}", hm(x), hm(y)))
+                .collect();
+            breaks.join(";")
+        }),
+        ("group", |a| a.group.clone()),
+        ("paid_h", |a| crate::core::textio::fmt_num(a.paid_h, 2)),
+    ];
+}
 
 /// Reads `assignments.csv` (as [`write_assignments`] writes it).
 pub fn read_assignments<R: std::io::Read>(
@@ -358,32 +384,7 @@ pub fn read_assignments<R: std::io::Read>(
     Ok((out, warnings))
 }
 
-/// Writes `assignments.csv`: `agent,date,shift,start,end,breaks,group,paid_h`.
+/// Writes `assignments.csv` (columns: [`Assignment`]'s `CsvRow`).
 pub fn write_assignments<W: std::io::Write>(w: W, rows: &[Assignment]) -> std::io::Result<()> {
-    let mut out = csv::Writer::from_writer(w);
-    out.write_record(ASSIGNMENT_COLUMNS)?;
-    let hm = |m: u32| {
-        let m = m % 1440;
-        format_time(
-            jiff::civil::Time::new((m / 60) as i8, (m % 60) as i8, 0, 0).unwrap_or_default(),
-        )
-    };
-    for a in rows {
-        let breaks: Vec<String> = a
-            .breaks
-            .iter()
-            .map(|&(x, y)| format!("{}-{}", hm(x), hm(y)))
-            .collect();
-        out.write_record([
-            a.agent.clone(),
-            a.date.to_string(),
-            a.shift.clone(),
-            hm(a.start_min),
-            hm(a.end_min),
-            breaks.join(";"),
-            a.group.clone(),
-            crate::core::textio::fmt_num(a.paid_h, 2),
-        ])?;
-    }
-    out.flush()
+    crate::io::table::write_rows(w, rows)
 }

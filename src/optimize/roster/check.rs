@@ -296,16 +296,16 @@ fn check_agent(
 }
 
 /// Writes violations as CSV: `agent,date,rule,detail`.
+impl crate::io::table::CsvRow for Violation {
+    const COLUMNS: &'static [crate::io::table::Column<Self>] = &[
+        ("agent", |v| v.agent.clone()),
+        ("date", |v| v.date.to_string()),
+        ("rule", |v| v.rule.clone()),
+        ("detail", |v| v.detail.clone()),
+    ];
+}
+
+/// Writes the table (columns: [`Violation`]'s `CsvRow`).
 pub fn write_violations<W: std::io::Write>(w: W, rows: &[Violation]) -> std::io::Result<()> {
-    let mut out = csv::Writer::from_writer(w);
-    out.write_record(["agent", "date", "rule", "detail"])?;
-    for v in rows {
-        out.write_record([
-            v.agent.clone(),
-            v.date.to_string(),
-            v.rule.clone(),
-            v.detail.clone(),
-        ])?;
-    }
-    out.flush()
+    crate::io::table::write_rows(w, rows)
 }

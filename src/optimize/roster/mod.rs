@@ -182,58 +182,51 @@ pub fn make_roster(
 }
 
 /// Writes the per-agent summary: `agent,contract,paid_h,contract_h,overtime_h,nights,weekends,statutory,preferred_shifts,on_wished_days_off,shifts`.
+impl crate::io::table::CsvRow for AgentSummary {
+    const COLUMNS: &'static [crate::io::table::Column<Self>] = &[
+        ("agent", |a| a.agent.clone()),
+        ("contract", |a| a.contract.clone()),
+        ("paid_h", |a| crate::core::textio::fmt_num(a.paid_h, 2)),
+        ("contract_h", |a| {
+            crate::core::textio::fmt_num(a.contract_h, 2)
+        }),
+        ("overtime_h", |a| {
+            crate::core::textio::fmt_num(a.overtime_h, 2)
+        }),
+        ("nights", |a| a.nights.to_string()),
+        ("weekends", |a| a.weekends.to_string()),
+        ("statutory", |a| a.statutory.to_string()),
+        ("preferred_shifts", |a| a.preferred_shifts.to_string()),
+        ("on_wished_days_off", |a| a.on_wished_days_off.to_string()),
+        ("shifts", |a| a.shifts.to_string()),
+    ];
+}
+
+/// Writes the table (columns: [`AgentSummary`]'s `CsvRow`).
 pub fn write_agent_summaries<W: std::io::Write>(
     w: W,
     rows: &[AgentSummary],
 ) -> std::io::Result<()> {
-    let mut out = csv::Writer::from_writer(w);
-    out.write_record([
-        "agent",
-        "contract",
-        "paid_h",
-        "contract_h",
-        "overtime_h",
-        "nights",
-        "weekends",
-        "statutory",
-        "preferred_shifts",
-        "on_wished_days_off",
-        "shifts",
-    ])?;
-    let f = |x: f64| crate::core::textio::fmt_num(x, 2);
-    for a in rows {
-        out.write_record([
-            a.agent.clone(),
-            a.contract.clone(),
-            f(a.paid_h),
-            f(a.contract_h),
-            f(a.overtime_h),
-            a.nights.to_string(),
-            a.weekends.to_string(),
-            a.statutory.to_string(),
-            a.preferred_shifts.to_string(),
-            a.on_wished_days_off.to_string(),
-            a.shifts.to_string(),
-        ])?;
-    }
-    out.flush()
+    crate::io::table::write_rows(w, rows)
 }
 
-/// Writes `uncovered.csv`: `date,shift,start,group,blocked_by`.
+/// `uncovered.csv`: the shifts no agent could take, and why.
+impl crate::io::table::CsvRow for Uncovered {
+    const COLUMNS: &'static [crate::io::table::Column<Self>] = &[
+        ("date", |u| u.date.to_string()),
+        ("shift", |u| u.shift.clone()),
+        ("start", |u| {
+            let m = u.start_min % 1440;
+            format!("{:02}:{:02}", m / 60, m % 60)
+        }),
+        ("group", |u| u.group.clone()),
+        ("blocked_by", |u| u.blocked_by.clone()),
+    ];
+}
+
+/// Writes `uncovered.csv` (columns: [`Uncovered`]'s `CsvRow`).
 pub fn write_uncovered<W: std::io::Write>(w: W, rows: &[Uncovered]) -> std::io::Result<()> {
-    let mut out = csv::Writer::from_writer(w);
-    out.write_record(["date", "shift", "start", "group", "blocked_by"])?;
-    for u in rows {
-        let m = u.start_min % 1440;
-        out.write_record([
-            u.date.to_string(),
-            u.shift.clone(),
-            format!("{:02}:{:02}", m / 60, m % 60),
-            u.group.clone(),
-            u.blocked_by.clone(),
-        ])?;
-    }
-    out.flush()
+    crate::io::table::write_rows(w, rows)
 }
 
 /// Per contract and fairness count: the lowest and highest count among

@@ -73,7 +73,7 @@ use crate::optimize::solver::*;
 use model::*;
 
 pub use crate::optimize::solver::SolverChoice;
-pub use roster::{ChannelRoster, PlacedShift, Roster, RosterSummary};
+pub use roster::{ChannelRoster, CoverageRow, PlacedShift, Roster, RosterRow, RosterSummary};
 
 /// How the optimizer runs.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

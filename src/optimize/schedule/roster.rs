@@ -172,65 +172,62 @@ impl Roster {
         out
     }
 
-    /// Writes the roster CSV: `date,shift,start,end,agents,breaks,channel`;
-    /// breaks as `HH:MM-HH:MM;...`; an end or break past midnight is the next day's time.
-    pub fn write_roster<W: std::io::Write>(&self, w: W) -> std::io::Result<()> {
-        let mut out = csv::Writer::from_writer(w);
-        out.write_record([
-            "date", "shift", "start", "end", "agents", "breaks", "channel",
-        ])?;
+    /// The roster as rows of its CSV, in the CSV's order: per channel, by
+    /// start, shift type and breaks.
+    pub fn rows(&self) -> Vec<RosterRow> {
+        let mut out = Vec::new();
         for c in &self.channels {
-            let mut rows: Vec<&(Candidate, u32)> = c.shifts.iter().collect();
-            rows.sort_by_key(|(k, _)| (k.start, k.shift, k.breaks.clone()));
-            for (k, n) in rows {
-                let (d, st) = self.label(k.start);
-                let (_, en) = self.label(k.end);
-                let breaks: Vec<String> = k
-                    .breaks
-                    .iter()
-                    .map(|&(a, b)| {
-                        format!(
-                            "{}-{}",
-                            format_time(self.label(a).1),
-                            format_time(self.label(b).1)
-                        )
-                    })
-                    .collect();
-                out.write_record([
-                    d.to_string(),
-                    self.shift_name(k.shift),
-                    format_time(st),
-                    format_time(en),
-                    n.to_string(),
-                    breaks.join(";"),
-                    c.channel.clone(),
-                ])?;
+            let mut shifts: Vec<&(Candidate, u32)> = c.shifts.iter().collect();
+            shifts.sort_by_key(|(k, _)| (k.start, k.shift, k.breaks.clone()));
+            for (k, n) in shifts {
+                let (date, start) = self.label(k.start);
+                out.push(RosterRow {
+                    date,
+                    shift: self.shift_name(k.shift),
+                    start,
+                    end: self.label(k.end).1,
+                    agents: *n,
+                    breaks: k
+                        .breaks
+                        .iter()
+                        .map(|&(a, b)| (self.label(a).1, self.label(b).1))
+                        .collect(),
+                    channel: c.channel.clone(),
+                });
             }
         }
-        out.flush()
+        out
     }
 
-    /// Writes the coverage CSV: `date,time,channel,required,scheduled,gap`
-    /// (gap = scheduled − required; negative is a shortfall).
-    pub fn write_coverage<W: std::io::Write>(&self, w: W) -> std::io::Result<()> {
-        let mut out = csv::Writer::from_writer(w);
-        out.write_record(["date", "time", "channel", "required", "scheduled", "gap"])?;
+    /// Writes the roster CSV (columns: [`RosterRow`]'s `CsvRow`).
+    pub fn write_roster<W: std::io::Write>(&self, w: W) -> std::io::Result<()> {
+        crate::io::table::write_rows(w, &self.rows())
+    }
+
+    /// Required and scheduled agents per interval and channel, in the
+    /// coverage CSV's order.
+    pub fn coverage(&self) -> Vec<CoverageRow> {
+        let mut out = Vec::new();
         for i in self.skip..self.grid.len() {
-            let (d, t) = self.label(i);
+            let (date, time) = self.label(i);
             for c in &self.channels {
-                let r = c.required.get(i).copied().unwrap_or(0);
-                let x = c.scheduled.get(i).copied().unwrap_or(0);
-                out.write_record([
-                    d.to_string(),
-                    format_time(t),
-                    c.channel.clone(),
-                    r.to_string(),
-                    x.to_string(),
-                    (x as i64 - r as i64).to_string(),
-                ])?;
+                let required = c.required.get(i).copied().unwrap_or(0);
+                let scheduled = c.scheduled.get(i).copied().unwrap_or(0);
+                out.push(CoverageRow {
+                    date,
+                    time,
+                    channel: c.channel.clone(),
+                    required,
+                    scheduled,
+                });
             }
         }
-        out.flush()
+        out
+    }
+
+    /// Writes the coverage CSV (columns: [`CoverageRow`]'s `CsvRow`).
+    pub fn write_coverage<W: std::io::Write>(&self, w: W) -> std::io::Result<()> {
+        crate::io::table::write_rows(w, &self.coverage())
     }
 
     /// The per-interval staffing `wfm simulate` reads: agents not on a break.
@@ -264,4 +261,79 @@ pub struct PlacedShift {
     pub channel: String,
     /// Agents on it.
     pub agents: u32,
+}
+
+/// One row of the roster CSV: a shift type at a start, with its breaks, and
+/// how many agents work it. An end or break past midnight is the next
+/// day's time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RosterRow {
+    /// Start date.
+    pub date: Date,
+    /// Shift type name.
+    pub shift: String,
+    /// Start time.
+    pub start: Time,
+    /// End time (the next day's when it is not after the start).
+    pub end: Time,
+    /// Agents on it.
+    pub agents: u32,
+    /// Breaks, start and end.
+    pub breaks: Vec<(Time, Time)>,
+    /// Channel (group).
+    pub channel: String,
+}
+
+/// `roster.csv`; breaks as `HH:MM-HH:MM;...`.
+impl crate::io::table::CsvRow for RosterRow {
+    const COLUMNS: &'static [crate::io::table::Column<Self>] = &[
+        ("date", |r| r.date.to_string()),
+        ("shift", |r| r.shift.clone()),
+        ("start", |r| format_time(r.start)),
+        ("end", |r| format_time(r.end)),
+        ("agents", |r| r.agents.to_string()),
+        ("breaks", |r| {
+            let b: Vec<String> = r
+                .breaks
+                .iter()
+                .map(|&(a, b)| format!("{}-{}", format_time(a), format_time(b)))
+                .collect();
+            b.join(";")
+        }),
+        ("channel", |r| r.channel.clone()),
+    ];
+}
+
+/// One row of the coverage CSV: an interval of a channel.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CoverageRow {
+    /// Date.
+    pub date: Date,
+    /// Interval start.
+    pub time: Time,
+    /// Channel (group).
+    pub channel: String,
+    /// Agents required.
+    pub required: u32,
+    /// Agents scheduled (not on a break).
+    pub scheduled: u32,
+}
+
+impl CoverageRow {
+    /// Scheduled − required: negative is a shortfall.
+    pub fn gap(&self) -> i64 {
+        i64::from(self.scheduled) - i64::from(self.required)
+    }
+}
+
+/// `coverage.csv` (`gap` = scheduled − required).
+impl crate::io::table::CsvRow for CoverageRow {
+    const COLUMNS: &'static [crate::io::table::Column<Self>] = &[
+        ("date", |r| r.date.to_string()),
+        ("time", |r| format_time(r.time)),
+        ("channel", |r| r.channel.clone()),
+        ("required", |r| r.required.to_string()),
+        ("scheduled", |r| r.scheduled.to_string()),
+        ("gap", |r| r.gap().to_string()),
+    ];
 }

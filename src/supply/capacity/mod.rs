@@ -229,80 +229,59 @@ pub fn plan_capacity(
 }
 
 /// The columns of `capacity.csv`, in order (the twelve, then more).
-pub const CAPACITY_COLUMNS: [&str; 18] = [
-    "week_start",
-    "group",
-    "required_fte",
-    "headcount",
-    "in_training",
-    "nesting_fte",
-    "leavers",
-    "graduates",
-    "leave_fte",
-    "net_fte",
-    "gap_fte",
-    "cost",
-    "nesting_agents",
-    "hires",
-    "changes",
-    "required_hours",
-    "efficiency",
-    "pattern",
-];
+pub const CAPACITY_COLUMNS: [&str; 18] =
+    crate::io::table::names(<CapacityRow as crate::io::table::CsvRow>::COLUMNS);
 
-/// Writes `capacity.csv`.
-pub fn write_capacity<W: std::io::Write>(w: W, plan: &CapacityPlan) -> std::io::Result<()> {
-    let mut out = csv::Writer::from_writer(w);
-    out.write_record(CAPACITY_COLUMNS)?;
-    let f2 = |x: f64| format!("{x:.2}");
-    for r in &plan.rows {
-        let k = &r.week;
-        out.write_record([
-            r.week_start.to_string(),
-            r.group.clone(),
-            f2(k.required_fte),
-            k.headcount.to_string(),
-            k.in_training.to_string(),
-            f2(k.nesting_fte),
-            k.leavers.to_string(),
-            k.graduates.to_string(),
-            f2(k.leave_fte),
-            f2(k.net_fte),
-            f2(k.gap_fte),
-            f2(k.cost),
-            k.nesting_agents.to_string(),
-            k.hires.to_string(),
-            k.changes.to_string(),
-            f2(r.required_hours),
-            format!("{:.4}", r.efficiency),
-            r.pattern.to_string(),
-        ])?;
-    }
-    out.flush()
+fn f2(x: f64) -> String {
+    format!("{x:.2}")
 }
 
-/// Writes `hiring.csv`: `group,start,size,graduates,first_productive_week,decided`.
+/// `capacity.csv`: one row per week and group.
+impl crate::io::table::CsvRow for CapacityRow {
+    const COLUMNS: &'static [crate::io::table::Column<Self>] = &[
+        ("week_start", |r| r.week_start.to_string()),
+        ("group", |r| r.group.clone()),
+        ("required_fte", |r| f2(r.week.required_fte)),
+        ("headcount", |r| r.week.headcount.to_string()),
+        ("in_training", |r| r.week.in_training.to_string()),
+        ("nesting_fte", |r| f2(r.week.nesting_fte)),
+        ("leavers", |r| r.week.leavers.to_string()),
+        ("graduates", |r| r.week.graduates.to_string()),
+        ("leave_fte", |r| f2(r.week.leave_fte)),
+        ("net_fte", |r| f2(r.week.net_fte)),
+        ("gap_fte", |r| f2(r.week.gap_fte)),
+        ("cost", |r| f2(r.week.cost)),
+        ("nesting_agents", |r| r.week.nesting_agents.to_string()),
+        ("hires", |r| r.week.hires.to_string()),
+        ("changes", |r| r.week.changes.to_string()),
+        ("required_hours", |r| f2(r.required_hours)),
+        ("efficiency", |r| format!("{:.4}", r.efficiency)),
+        ("pattern", |r| r.pattern.to_string()),
+    ];
+}
+
+/// `hiring.csv`: one row per class.
+impl crate::io::table::CsvRow for ClassRow {
+    const COLUMNS: &'static [crate::io::table::Column<Self>] = &[
+        ("group", |c| c.group.clone()),
+        ("start", |c| c.start.to_string()),
+        ("size", |c| c.size.to_string()),
+        ("graduates", |c| c.graduates.to_string()),
+        ("first_productive_week", |c| {
+            c.first_productive_week.to_string()
+        }),
+        ("decided", |c| c.decided.to_string()),
+    ];
+}
+
+/// Writes `capacity.csv` (columns: [`CapacityRow`]'s `CsvRow`).
+pub fn write_capacity<W: std::io::Write>(w: W, plan: &CapacityPlan) -> std::io::Result<()> {
+    crate::io::table::write_rows(w, &plan.rows)
+}
+
+/// Writes `hiring.csv` (columns: [`ClassRow`]'s `CsvRow`).
 pub fn write_hiring<W: std::io::Write>(w: W, plan: &CapacityPlan) -> std::io::Result<()> {
-    let mut out = csv::Writer::from_writer(w);
-    out.write_record([
-        "group",
-        "start",
-        "size",
-        "graduates",
-        "first_productive_week",
-        "decided",
-    ])?;
-    for c in &plan.classes {
-        out.write_record([
-            c.group.clone(),
-            c.start.to_string(),
-            c.size.to_string(),
-            c.graduates.to_string(),
-            c.first_productive_week.to_string(),
-            c.decided.to_string(),
-        ])?;
-    }
-    out.flush()
+    crate::io::table::write_rows(w, &plan.classes)
 }
 
 /// Per group: total cost, FTE-weeks short, and the lowest gap and its week.
