@@ -35,7 +35,8 @@
 //!   the what-ifs and the cheapest fix in [`review::whatif`]).
 //! - [`jobs`]: one module per command, each a whole job (a request, its
 //!   inputs read and checked once, the run, the summary and the tables).
-//! - [`report`]: the HTML pages; [`io`]: output sets written all or nothing.
+//! - [`report`]: the HTML pages; [`io`]: output sets written all or nothing,
+//!   and CSV tables whose header comes from their row type (`io::table`).
 //!
 //! The `wfm` binary is a thin layer over these modules; everything it does
 //! can be done from a planning tool through them.

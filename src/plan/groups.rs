@@ -5,6 +5,7 @@ use jiff::civil::{Date, Time};
 use serde::{Deserialize, Serialize};
 
 use super::{plan, PlanError, PlanInputs, PlanOptions, PlanResult, PlanRound};
+use crate::core::textio::fmt_num;
 use crate::models::channels::ChannelBook;
 use crate::models::requirement::Requirement;
 use crate::optimize::multiskill::{GroupSetup, GroupStaffOptions, SkillError};
@@ -315,38 +316,67 @@ pub fn compare_with_single(
     })
 }
 
-/// Writes `groups.csv`: `group,channels,cost_factor,peak_agents,paid_hours,cost,channel,answered,share`,
-/// a row per group and channel it serves.
+/// One row of the groups CSV: a group and one channel it answered.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupServedRow {
+    /// The group.
+    pub group: String,
+    /// The channels it serves.
+    pub channels: Vec<String>,
+    /// Its cost per paid hour, relative.
+    pub cost_factor: f64,
+    /// Its most agents in an interval.
+    pub peak_agents: u32,
+    /// Its paid hours.
+    pub paid_hours: f64,
+    /// Its cost.
+    pub cost: f64,
+    /// The channel answered.
+    pub channel: String,
+    /// Contacts of the channel it answered.
+    pub answered: f64,
+    /// Its share of the channel's answers.
+    pub share: f64,
+}
+
+/// The groups CSV: one row per group and channel served.
+impl crate::io::table::CsvRow for GroupServedRow {
+    const COLUMNS: &'static [crate::io::table::Column<Self>] = &[
+        ("group", |r| r.group.clone()),
+        ("channels", |r| r.channels.join(";")),
+        ("cost_factor", |r| fmt_num(r.cost_factor, 3)),
+        ("peak_agents", |r| r.peak_agents.to_string()),
+        ("paid_hours", |r| fmt_num(r.paid_hours, 2)),
+        ("cost", |r| fmt_num(r.cost, 2)),
+        ("channel", |r| r.channel.clone()),
+        ("answered", |r| fmt_num(r.answered, 1)),
+        ("share", |r| fmt_num(r.share, 4)),
+    ];
+}
+
+/// The groups' rows, one per group and channel served.
+pub fn group_served_rows(groups: &[GroupOutcome]) -> Vec<GroupServedRow> {
+    groups
+        .iter()
+        .flat_map(|g| {
+            g.served.iter().map(|(c, n, share)| GroupServedRow {
+                group: g.name.clone(),
+                channels: g.channels.clone(),
+                cost_factor: g.cost_factor,
+                peak_agents: g.peak_agents,
+                paid_hours: g.paid_hours,
+                cost: g.cost,
+                channel: c.clone(),
+                answered: *n,
+                share: *share,
+            })
+        })
+        .collect()
+}
+
+/// Writes the groups CSV (columns: [`GroupServedRow`]'s `CsvRow`).
 pub fn write_groups<W: std::io::Write>(w: W, groups: &[GroupOutcome]) -> std::io::Result<()> {
-    let mut out = csv::Writer::from_writer(w);
-    out.write_record([
-        "group",
-        "channels",
-        "cost_factor",
-        "peak_agents",
-        "paid_hours",
-        "cost",
-        "channel",
-        "answered",
-        "share",
-    ])?;
-    let f = crate::core::textio::fmt_num;
-    for g in groups {
-        for (c, n, share) in &g.served {
-            out.write_record([
-                g.name.clone(),
-                g.channels.join(";"),
-                f(g.cost_factor, 3),
-                g.peak_agents.to_string(),
-                f(g.paid_hours, 2),
-                f(g.cost, 2),
-                c.clone(),
-                f(*n, 1),
-                f(*share, 4),
-            ])?;
-        }
-    }
-    out.flush()
+    crate::io::table::write_rows(w, &group_served_rows(groups))
 }
 
 /// Writes `comparison.csv`: a row per channel with the service of both

@@ -39,7 +39,8 @@ pub mod blend;
 mod groups;
 pub use blend::BlendOutcome;
 pub use groups::{
-    compare_with_single, write_comparison, write_groups, ChannelService, GroupOutcome, GroupPlan,
+    compare_with_single, group_served_rows, write_comparison, write_groups, ChannelService,
+    GroupOutcome, GroupPlan, GroupServedRow,
 };
 use groups::{group_outcomes, group_raises, schedule_nested};
 

@@ -301,37 +301,43 @@ pub fn group_totals(plan: &CapacityPlan) -> BTreeMap<String, (f64, f64, f64, Dat
     out
 }
 
-/// Writes `variants.csv`, the plans side by side:
-/// `variant,week_start,group,required_fte,headcount,net_fte,gap_fte,cost`.
+/// One row of `variants.csv`: a plan's week and group, named by its
+/// variant.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VariantRow {
+    /// The variant's name (`plan`, `attrition 2.0%`...).
+    pub variant: String,
+    /// The plan's row.
+    pub row: CapacityRow,
+}
+
+/// `variants.csv`: the plans side by side.
+impl crate::io::table::CsvRow for VariantRow {
+    const COLUMNS: &'static [crate::io::table::Column<Self>] = &[
+        ("variant", |v| v.variant.clone()),
+        ("week_start", |v| v.row.week_start.to_string()),
+        ("group", |v| v.row.group.clone()),
+        ("required_fte", |v| f2(v.row.week.required_fte)),
+        ("headcount", |v| v.row.week.headcount.to_string()),
+        ("net_fte", |v| f2(v.row.week.net_fte)),
+        ("gap_fte", |v| f2(v.row.week.gap_fte)),
+        ("cost", |v| f2(v.row.week.cost)),
+    ];
+}
+
+/// Writes `variants.csv` (columns: [`VariantRow`]'s `CsvRow`).
 pub fn write_variants<W: std::io::Write>(
     w: W,
     plans: &[(&str, &CapacityPlan)],
 ) -> std::io::Result<()> {
-    let mut out = csv::Writer::from_writer(w);
-    out.write_record([
-        "variant",
-        "week_start",
-        "group",
-        "required_fte",
-        "headcount",
-        "net_fte",
-        "gap_fte",
-        "cost",
-    ])?;
-    let f2 = |x: f64| format!("{x:.2}");
-    for (name, p) in plans {
-        for r in &p.rows {
-            out.write_record([
-                name.to_string(),
-                r.week_start.to_string(),
-                r.group.clone(),
-                f2(r.week.required_fte),
-                r.week.headcount.to_string(),
-                f2(r.week.net_fte),
-                f2(r.week.gap_fte),
-                f2(r.week.cost),
-            ])?;
-        }
-    }
-    out.flush()
+    let rows: Vec<VariantRow> = plans
+        .iter()
+        .flat_map(|(name, p)| {
+            p.rows.iter().map(|r| VariantRow {
+                variant: name.to_string(),
+                row: r.clone(),
+            })
+        })
+        .collect();
+    crate::io::table::write_rows(w, &rows)
 }
