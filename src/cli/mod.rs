@@ -25,7 +25,6 @@ use clap::{Args, Parser, Subcommand};
 use wfm::io::output::{OutputId, OutputSet};
 use wfm::models::channels::ChannelSettings;
 use wfm::models::erlang::SlDefinition;
-use wfm::models::staffing::Model;
 
 /// Contact-center workforce management: forecasts, Erlang staffing, simulation, rosters.
 #[derive(Debug, Parser)]
@@ -64,7 +63,7 @@ enum Command {
     /// Rosters of named agents: the optimizer's shifts given to agents under labour rules, fairness, preferences and leave.
     Roster(roster_cmd::RosterArgs),
     /// Check a roster of named agents against the labour rules: every violation, one line each.
-    CheckRoster(roster_cmd::CheckRosterArgs),
+    CheckRoster(wfm::jobs::roster::CheckRequest),
 }
 
 /// Channel settings as flags: the defaults for channels (and keys) the
@@ -103,49 +102,13 @@ pub struct ChannelFlags {
     sl_definition: Option<SlDefinition>,
 }
 
-/// Bounds on the work of a simulation, as flags.
-#[derive(Debug, Clone, Args)]
-pub struct LimitFlags {
-    /// Most contacts to simulate over all replications (volumes × replications) [default: 5e8]
-    #[arg(long, value_name = "N")]
-    max_contacts: Option<f64>,
-    /// Most interval results kept (intervals × (channels + groups) × replications; ~200 bytes each) [default: 1e7]
-    #[arg(long, value_name = "N")]
-    max_cells: Option<f64>,
-}
-
-impl LimitFlags {
-    fn limits(&self) -> anyhow::Result<wfm::sim::SimLimits> {
-        let mut l = wfm::sim::SimLimits::default();
-        for (flag, v, slot) in [
-            ("--max-contacts", self.max_contacts, &mut l.max_contacts),
-            ("--max-cells", self.max_cells, &mut l.max_cells),
-        ] {
-            if let Some(v) = v {
-                if !(v.is_finite() && v >= 1.0) {
-                    anyhow::bail!("{flag}: expected a number >= 1, got {v}");
-                }
-                *slot = v;
-            }
-        }
-        Ok(l)
-    }
-}
-
-/// Records the centre's files and the path flags given as inputs, before
-/// any output is claimed: an output naming one is refused before any work.
-fn given_inputs(
-    ctx: &centre_ctx::Ctx,
-    outs: &mut OutputSet,
-    given: &[(&str, Option<&std::path::Path>)],
-) {
-    for (what, p) in wfm::jobs::Setup::new(ctx.centre.clone()).inputs {
+/// Records the centre's files and the files the request names as inputs,
+/// before any output is claimed: an output naming one is refused before
+/// any work.
+fn given(req: &impl wfm::jobs::GivenFiles, ctx: &centre_ctx::Ctx, outs: &mut OutputSet) {
+    let setup = wfm::jobs::Setup::new(ctx.centre.clone());
+    for (what, p) in setup.inputs.into_iter().chain(req.given_files()) {
         outs.input(what, &p);
-    }
-    for (flag, p) in given {
-        if let Some(p) = p {
-            outs.input(*flag, p);
-        }
     }
 }
 
@@ -229,48 +192,7 @@ fn in_out_dir(
     res
 }
 
-/// `--node-limit`: a number of nodes (0: no branch and bound, the rounded
-/// LP roster), or `none` for no limit.
-#[derive(Debug, Clone, Copy)]
-pub struct NodeLimit(Option<u64>);
-
-impl std::fmt::Display for NodeLimit {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.0 {
-            Some(n) => write!(f, "{n}"),
-            None => f.write_str("none"),
-        }
-    }
-}
-
-fn parse_node_limit(s: &str) -> Result<NodeLimit, String> {
-    if s.trim().eq_ignore_ascii_case("none") {
-        return Ok(NodeLimit(None));
-    }
-    s.trim()
-        .parse::<u64>()
-        .map(|n| NodeLimit(Some(n)))
-        .map_err(|_| format!("expected a number of nodes >= 0 or `none`, got {s:?}"))
-}
-
-/// `--threads`: at least 1 (more than the machine's cores are not used).
-fn parse_threads(s: &str) -> Result<usize, String> {
-    match s.trim().parse::<usize>() {
-        Ok(n) if n >= 1 => Ok(n),
-        _ => Err(format!("expected a number of threads >= 1, got {s:?}")),
-    }
-}
-
 fn parse_sl_def(s: &str) -> Result<SlDefinition, String> {
-    s.parse()
-}
-
-fn parse_date_flag(s: &str) -> Result<jiff::civil::Date, String> {
-    wfm::core::textio::parse_date(s)
-        .ok_or_else(|| format!("expected a date YYYY-MM-DD from 1900 to 2199, got {s:?}"))
-}
-
-fn parse_model(s: &str) -> Result<Model, String> {
     s.parse()
 }
 

@@ -94,6 +94,49 @@ pub fn print_answer(text: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A progress bar on stderr for a long step, shown only once the step has
+/// run for a second (a quick run prints nothing but its result).
+pub struct Progress {
+    bar: indicatif::ProgressBar,
+    started: std::time::Instant,
+    shown: std::sync::atomic::AtomicBool,
+}
+
+impl Progress {
+    /// A bar of `len` steps: `{what} [====] pos/len {unit}, elapsed`.
+    pub fn new(len: u64, what: &str, unit: &str) -> Progress {
+        use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+        let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::hidden());
+        let template =
+            format!("{{spinner}} {what} [{{bar:30}}] {{pos}}/{{len}} {unit}, {{elapsed}}");
+        bar.set_style(
+            ProgressStyle::with_template(&template)
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        Progress {
+            bar,
+            started: std::time::Instant::now(),
+            shown: false.into(),
+        }
+    }
+
+    /// One step done (callable from any thread).
+    pub fn inc(&self) {
+        use std::sync::atomic::Ordering::Relaxed;
+        if !self.shown.load(Relaxed) && self.started.elapsed().as_secs_f64() > 1.0 {
+            self.shown.store(true, Relaxed);
+            self.bar
+                .set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
+        self.bar.inc(1);
+    }
+
+    /// The step is over: the bar is cleared.
+    pub fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::flags_for_keys;

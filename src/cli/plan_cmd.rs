@@ -7,7 +7,6 @@ use clap::Args;
 use wfm::jobs::plan::{Request, FILES, GROUP_FILES};
 
 use super::centre_ctx::Ctx;
-use super::parse_date_flag;
 use wfm::io::output::OutputSet;
 
 /// Arguments of `wfm plan`.
@@ -27,10 +26,10 @@ pub struct PlanArgs {
     #[arg(long, value_name = "FILE")]
     shifts: Option<PathBuf>,
     /// First date [default: the scenario's]
-    #[arg(long, value_parser = parse_date_flag, value_name = "DATE")]
+    #[arg(long, value_parser = wfm::jobs::args::date, value_name = "DATE")]
     from: Option<jiff::civil::Date>,
     /// Last date [default: the scenario's]
-    #[arg(long, value_parser = parse_date_flag, value_name = "DATE")]
+    #[arg(long, value_parser = wfm::jobs::args::date, value_name = "DATE")]
     to: Option<jiff::civil::Date>,
     /// Rounds of schedule and simulate at most
     #[arg(long, default_value_t = 4, value_name = "N")]
@@ -46,21 +45,21 @@ pub struct PlanArgs {
     #[arg(long, default_value_t = 60.0, value_name = "S")]
     time_limit_s: f64,
     /// Branch-and-bound nodes per channel and round at most (microlp only); 0: no branch and bound (the rounded LP roster); `none`: no limit
-    #[arg(long, default_value_t = super::NodeLimit(Some(wfm::jobs::plan::DEFAULT_NODE_LIMIT)), value_parser = super::parse_node_limit, value_name = "N")]
-    node_limit: super::NodeLimit,
+    #[arg(long, default_value = "10000", value_parser = wfm::jobs::args::node_limit, value_name = "N")]
+    node_limit: ::std::option::Option<u64>,
     /// Relative gap at which the optimizer may stop (0: prove optimality)
     #[arg(long, default_value_t = 0.0, value_name = "R")]
     mip_gap: f64,
     /// Simulation threads [default: one per core; never more than the cores]
-    #[arg(long, value_parser = super::parse_threads, value_name = "N")]
+    #[arg(long, value_parser = wfm::jobs::args::threads, value_name = "N")]
     threads: Option<usize>,
     /// Candidate shifts per channel at most [default: 2000000]
     #[arg(long, value_name = "N")]
     max_shifts: Option<usize>,
     #[command(flatten)]
-    limits: super::LimitFlags,
+    limits: wfm::sim::SimLimits,
     /// MIP solver: microlp (the default: its node limit makes the plan reproducible), or cbc when built with `--features cbc`
-    #[arg(long, value_parser = super::schedule_cmd::parse_solver, value_name = "SOLVER")]
+    #[arg(long, value_parser = wfm::jobs::args::parsed::<wfm::optimize::schedule::SolverChoice>, value_name = "SOLVER")]
     solver: Option<wfm::optimize::schedule::SolverChoice>,
     /// Plan by the channels file's [group.NAME] agent groups (multi-skill), next to planning each channel on its own; adds groups.csv and comparison.csv
     #[arg(long)]
@@ -83,7 +82,7 @@ pub fn run(a: PlanArgs, ctx: &Ctx) -> Result<i32> {
     super::in_out_dir(Some(&a.out), || run_in(&a, ctx))
 }
 
-fn request(a: &PlanArgs, ctx: &Ctx) -> Result<Request> {
+fn request(a: &PlanArgs, ctx: &Ctx) -> Request {
     let mut req = Request::on(ctx.centre.clone());
     req.scenario = a.scenario.clone();
     req.channels = a.channels.clone();
@@ -95,9 +94,9 @@ fn request(a: &PlanArgs, ctx: &Ctx) -> Result<Request> {
     o.replications = a.replications;
     o.seed = a.seed;
     o.threads = a.threads;
-    o.limits = a.limits.limits()?;
+    o.limits = a.limits;
     o.no_blend = a.no_blend;
-    o.schedule.node_limit = a.node_limit.0;
+    o.schedule.node_limit = a.node_limit;
     o.schedule.mip_gap = a.mip_gap;
     o.schedule.time_limit_s = a.time_limit_s;
     if let Some(s) = a.solver {
@@ -115,21 +114,13 @@ fn request(a: &PlanArgs, ctx: &Ctx) -> Result<Request> {
             max_contacts: o.limits.max_contacts,
         });
     }
-    Ok(req)
+    req
 }
 
 fn run_in(a: &PlanArgs, ctx: &Ctx) -> Result<i32> {
-    let req = request(a, ctx)?;
+    let req = request(a, ctx);
     let mut outs = OutputSet::new();
-    super::given_inputs(
-        ctx,
-        &mut outs,
-        &[
-            ("--scenario", a.scenario.as_deref()),
-            ("--channels", a.channels.as_deref()),
-            ("--shifts", a.shifts.as_deref()),
-        ],
-    );
+    super::given(&req, ctx, &mut outs);
     let names = FILES
         .iter()
         .chain(if a.groups { &GROUP_FILES[..] } else { &[] });

@@ -10,7 +10,7 @@ use wfm::models::staffing::Model;
 use wfm::io::output::OutputSet;
 
 use super::centre_ctx::Ctx;
-use super::{parse_model, ChannelFlags};
+use super::ChannelFlags;
 
 /// Arguments of `wfm staff`.
 #[derive(Debug, Args)]
@@ -31,7 +31,7 @@ pub struct StaffArgs {
     #[arg(long, default_value_t = 30, value_name = "MIN")]
     interval_min: u32,
     /// Queueing model for every channel [default: erlang-a where a patience is given, else erlang-c]
-    #[arg(long, value_parser = parse_model, value_name = "MODEL")]
+    #[arg(long, value_parser = wfm::jobs::args::parsed::<Model>, value_name = "MODEL")]
     model: Option<Model>,
     /// Staff the channels file's [group.NAME] groups by simulation (multi-skill): date,time,group,agents
     #[arg(long)]
@@ -45,9 +45,9 @@ pub struct StaffArgs {
     /// --groups: most blocks of like load to search
     #[arg(long, default_value_t = 2000, value_name = "N")]
     max_blocks: usize,
-    /// --groups: most contacts simulated over every search [default: 5e8]
-    #[arg(long, value_name = "N")]
-    max_contacts: Option<f64>,
+    /// --groups: most contacts simulated over every search
+    #[arg(long, default_value_t = 5e8, value_name = "N")]
+    max_contacts: f64,
     /// --groups: volume bucket, share of each channel's largest volume
     #[arg(long, default_value_t = 0.05, value_name = "SHARE")]
     bucket_share: f64,
@@ -73,25 +73,12 @@ pub fn run(a: StaffArgs, ctx: &Ctx) -> Result<i32> {
                 seed: a.seed,
                 bucket_share: a.bucket_share,
                 max_blocks: a.max_blocks,
-                max_contacts: super::LimitFlags {
-                    max_contacts: a.max_contacts,
-                    max_cells: None,
-                }
-                .limits()?
-                .max_contacts,
+                max_contacts: a.max_contacts,
             }),
         channel_defaults: a.flags.settings(),
     };
     let mut outs = OutputSet::new();
-    super::given_inputs(
-        ctx,
-        &mut outs,
-        &[
-            ("--forecast", a.forecast.as_deref()),
-            ("--channels", a.channels.as_deref()),
-            ("--shifts", a.shifts.as_deref()),
-        ],
-    );
+    super::given(&req, ctx, &mut outs);
     let out = outs.claim(a.out.as_deref(), "--out")?;
     let job = wfm::jobs::staff::prepare(&req)?;
     super::prepared(&job.setup, &mut outs);

@@ -20,30 +20,45 @@ use crate::demand::fit::FitOptions;
 use crate::demand::forecast::Forecast;
 
 /// What to backtest. Paths left `None` are the centre's (see
-/// [`super::fit::Request`]).
+/// [`super::fit::Request`]). With the `cli` feature the fields are the
+/// flags of `wfm backtest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
 pub struct Request {
     /// The centre.
+    #[cfg_attr(feature = "cli", arg(skip))]
     pub centre: Option<Centre>,
-    /// History CSV.
+    /// History CSV with the forecast's columns (actual volumes) [default:
+    /// the centre's `history`]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
     pub history: Option<PathBuf>,
-    /// A template scenario for the fits.
+    /// A scenario whose calendar, repayment products, month-end and
+    /// holiday effects say what `fit` estimates [default: the centre's
+    /// `scenario`]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
     pub template: Option<PathBuf>,
-    /// Calendar CSV.
+    /// Calendar CSV of holidays and make-up workdays
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
     pub calendar: Option<PathBuf>,
-    /// Forecast origins.
+    /// Origins, a week apart, the last one a horizon before the history's
+    /// end
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = 4, value_name = "N"))]
     pub origins: usize,
-    /// Days forecast from each origin.
+    /// Days forecast from each origin
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = 28, value_name = "DAYS"))]
     pub horizon_days: u32,
-    /// Interval length of the history, minutes.
+    /// Interval length of the history, minutes
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = 30, value_name = "MIN"))]
     pub interval_min: u32,
-    /// Fit each origin on its last this many days only (`None`: all the
-    /// history before it).
+    /// Fit each origin on its last N days only [default: all the history
+    /// before it]
     #[serde(default)]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "DAYS"))]
     pub fit_days: Option<u32>,
     /// Most history rows fitted over all origins (origins × rows each):
-    /// more is refused up front.
+    /// more is refused up front
     #[serde(default = "default_max_fit_rows")]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = DEFAULT_MAX_FIT_ROWS, value_name = "N"))]
     pub max_fit_rows: f64,
 }
 

@@ -37,44 +37,71 @@ pub const DEFAULT_TIME_LIMIT_S: f64 = 60.0;
 
 /// What to plan. Paths left `None` are the centre's items
 /// (`capacity.scenario`, else `scenario`; `capacity.team`, else `team`;
-/// `hiring`).
+/// `hiring`). With the `cli` feature the fields are the flags of `wfm
+/// capacity`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
 pub struct Request {
     /// The centre the plan runs on.
+    #[cfg_attr(feature = "cli", arg(skip))]
     pub centre: Option<Centre>,
-    /// The demand over the horizon (26–104 weeks) and its calendar.
+    /// Scenario TOML: the demand over the horizon (26–104 weeks), its
+    /// calendar [default: the centre's `capacity.scenario`, else `scenario`]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
     pub scenario: Option<PathBuf>,
-    /// Channel settings (else the scenario's `channels_file`, else the
-    /// centre's).
+    /// Channel settings TOML [default: the scenario's `channels_file`, else
+    /// the centre's `channels`]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
     pub channels: Option<PathBuf>,
-    /// Shift rules of the representative weeks (else the scenario's
-    /// `shifts_file`, else the centre's).
+    /// Shift rules TOML of the representative weeks [default: the
+    /// scenario's `shifts_file`, else the centre's `shifts`]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
     pub shifts: Option<PathBuf>,
-    /// The team as it is.
+    /// The team as it is (the capacity review's team file: headcount,
+    /// leave, changes) [default: the centre's `capacity.team`, else `team`]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
     pub team: Option<PathBuf>,
-    /// Attrition and the hiring pipeline (`None` and no centre item: every
-    /// key's default).
+    /// Attrition and the hiring pipeline (TOML) [default: the centre's
+    /// `hiring`, else every key's default]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
     pub hiring: Option<PathBuf>,
-    /// `key.path=value` overrides of the hiring file.
+    /// Override any key of the hiring file: KEY=VALUE (e.g.
+    /// hiring.class_max=40); repeatable
+    #[cfg_attr(feature = "cli", arg(long = "set", value_name = "KEY=VALUE"))]
     pub hiring_overrides: Vec<String>,
-    /// Weekly attrition rates to plan side by side; the first is the plan
-    /// (empty: the hiring file's).
+    /// Weekly attrition, overriding the hiring file's `[attrition] weekly`;
+    /// several (`0.005,0.012`) plan each side by side, the first being the
+    /// plan written
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, value_delimiter = ',', value_name = "SHARE[,SHARE...]")
+    )]
     pub attrition_weekly: Vec<f64>,
-    /// First day of the horizon (else the scenario's).
+    /// First day of the horizon [default: the scenario's `from`]
+    #[cfg_attr(feature = "cli", arg(long, value_parser = super::args::date, value_name = "DATE"))]
     pub from: Option<Date>,
-    /// Last day of the horizon (else the scenario's).
+    /// Last day of the horizon [default: the scenario's `to`]
+    #[cfg_attr(feature = "cli", arg(long, value_parser = super::args::date, value_name = "DATE"))]
     pub to: Option<Date>,
-    /// Solve for the classes that cover the gap at least cost.
+    /// Solve for the class starts and sizes that cover the gap at least
+    /// cost
+    #[cfg_attr(feature = "cli", arg(long))]
     pub optimize_hiring: bool,
-    /// Schedule every week instead of one per demand pattern.
+    /// Schedule every week instead of one representative week per demand
+    /// pattern
+    #[cfg_attr(feature = "cli", arg(long))]
     pub every_week: bool,
-    /// The hiring optimizer's nodes (`None`: no limit).
-    pub node_limit: Option<u64>,
-    /// The hiring optimizer's time limit, seconds (> 0).
+    /// Branch-and-bound nodes of the hiring optimizer (`none`: no limit)
+    #[cfg_attr(feature = "cli", arg(long, default_value = "20000", value_parser = super::args::node_limit, value_name = "N"))]
+    pub node_limit: ::std::option::Option<u64>,
+    /// Time limit of the hiring optimizer, seconds (> 0)
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = DEFAULT_TIME_LIMIT_S, value_name = "S"))]
     pub time_limit_s: f64,
-    /// The longest horizon, weeks.
+    /// Longest horizon, weeks
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = crate::supply::capacity::DEFAULT_MAX_WEEKS, value_name = "N"))]
     pub max_weeks: u32,
     /// Channel settings for what the channels file leaves out.
+    #[cfg_attr(feature = "cli", arg(skip))]
     pub channel_defaults: ChannelSettings,
 }
 

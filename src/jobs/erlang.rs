@@ -25,21 +25,30 @@ use crate::models::staffing::{fte, metrics_for, required_agents, Model, Workload
 
 use super::Error;
 
-/// One interval's question.
+/// One interval's question. With the `cli` feature the fields are the
+/// flags of `wfm erlang`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
 pub struct Request {
-    /// Contacts offered in the interval.
+    /// Contacts offered in the interval
+    #[cfg_attr(feature = "cli", arg(long, value_name = "N"))]
     pub volume: f64,
-    /// Average handle time, seconds.
+    /// Average handle time, seconds
+    #[cfg_attr(feature = "cli", arg(long, value_name = "S"))]
     pub aht_s: f64,
-    /// Interval length, minutes (>= 1).
+    /// Interval length, minutes (any whole number >= 1)
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = 30, value_name = "MIN"))]
     pub interval_min: u32,
-    /// Metrics for this many agents; `None` searches the required number.
+    /// Metrics for this many agents instead of searching the required
+    /// number
+    #[cfg_attr(feature = "cli", arg(long, value_name = "N"))]
     pub agents: Option<u32>,
-    /// The queueing model; `None`: Erlang A with a patience, else Erlang C.
+    /// Queueing model [default: erlang-a with a patience, else erlang-c]
+    #[cfg_attr(feature = "cli", arg(long, value_parser = super::args::parsed::<Model>, value_name = "MODEL"))]
     pub model: Option<Model>,
     /// The channel's settings (targets, patience, shrinkage, containment,
-    /// concurrency); unset keys take the channels file's defaults.
+    /// concurrency); unset keys take the built-in defaults.
+    #[cfg_attr(feature = "cli", arg(skip))]
     pub channel: ChannelSettings,
 }
 
@@ -65,18 +74,18 @@ pub struct Answer {
 pub fn run(r: &Request) -> Result<Answer, Error> {
     if r.interval_min == 0 {
         return Err(Error::Request(
-            "interval_min: expected a whole number of minutes >= 1, got 0".into(),
+            "Request.interval_min: expected a whole number of minutes >= 1, got 0".into(),
         ));
     }
     if !(r.volume.is_finite() && r.volume >= 0.0) {
         return Err(Error::Request(format!(
-            "volume: expected a number of contacts >= 0, got {}",
+            "Request.volume: expected a number of contacts >= 0, got {}",
             r.volume
         )));
     }
     if !(r.aht_s.is_finite() && r.aht_s > 0.0) {
         return Err(Error::Request(format!(
-            "aht_s: expected a handle time in seconds > 0, got {}",
+            "Request.aht_s: expected a handle time in seconds > 0, got {}",
             r.aht_s
         )));
     }

@@ -23,30 +23,45 @@ use crate::demand::scenario::{Repayment, Scenario, WhenClosed};
 
 /// What to learn from. The history left `None` is the centre's `history`;
 /// the template, its `scenario`; the calendar (with no template), its first
-/// calendar.
+/// calendar. With the `cli` feature the fields are the flags of `wfm fit`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
 pub struct Request {
     /// The centre.
+    #[cfg_attr(feature = "cli", arg(skip))]
     pub centre: Option<Centre>,
-    /// History CSV of actual volumes.
+    /// History CSV with the forecast's columns (actual volumes) [default:
+    /// the centre's `history`]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
     pub history: Option<PathBuf>,
-    /// A scenario whose calendar, repayment dates, month-end and holidays
-    /// the fit keeps.
+    /// A scenario whose calendar, [[repayment]], [month_end] and
+    /// [holidays] say what to estimate (its factors are ignored) [default:
+    /// the centre's `scenario`]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
     pub template: Option<PathBuf>,
-    /// Calendar CSV (over the template's).
+    /// Calendar CSV of holidays and make-up workdays (over the template's)
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
     pub calendar: Option<PathBuf>,
-    /// Repayment due days of the month (1–31).
+    /// Repayment due days of the month, e.g. 10,25 (estimates offsets
+    /// -3..+2)
+    #[cfg_attr(feature = "cli", arg(long, value_delimiter = ',', value_name = "DAYS"))]
     pub due_days: Vec<u32>,
-    /// Month-end days (over the template's).
+    /// Estimate a month-end factor for the last N days of each month (over
+    /// the template's)
+    #[cfg_attr(feature = "cli", arg(long, value_name = "N"))]
     pub month_end_days: Option<u32>,
-    /// Interval length of the history, minutes.
+    /// Interval length of the history, minutes
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = 30, value_name = "MIN"))]
     pub interval_min: u32,
-    /// Days held out to measure the fit.
+    /// Days held out at the end to measure the fit
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = 7, value_name = "DAYS"))]
     pub holdout_days: u32,
-    /// Fit on the last this many days only.
+    /// Fit on the last N days of the history only
+    #[cfg_attr(feature = "cli", arg(long, value_name = "N"))]
     pub fit_days: Option<u32>,
     /// The folder the scenario will be written in (its calendar path is
     /// written relative to it).
+    #[cfg_attr(feature = "cli", arg(skip))]
     pub written_in: Option<PathBuf>,
 }
 

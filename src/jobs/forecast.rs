@@ -20,26 +20,40 @@ use crate::demand::forecast::Forecast;
 use crate::demand::scenario::Scenario;
 
 /// What to forecast. A scenario left `None` is the centre's `scenario`.
+/// With the `cli` feature the fields are the flags of `wfm forecast`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
 pub struct Request {
     /// The centre.
+    #[cfg_attr(feature = "cli", arg(skip))]
     pub centre: Option<Centre>,
-    /// The scenario.
+    /// Scenario TOML [default: the centre's `scenario`]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
     pub scenario: Option<PathBuf>,
-    /// First day (else the scenario's).
+    /// First day [default: the scenario's `from`]
+    #[cfg_attr(feature = "cli", arg(long, value_parser = super::args::date, value_name = "DATE"))]
     pub from: Option<Date>,
-    /// Last day (else the scenario's).
+    /// Last day, inclusive [default: the scenario's `to`]
+    #[cfg_attr(feature = "cli", arg(long, value_parser = super::args::date, value_name = "DATE"))]
     pub to: Option<Date>,
-    /// Interval length, minutes (else the scenario's).
+    /// Interval length, minutes [default: the scenario's `interval_min`,
+    /// else 30]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "MIN"))]
     pub interval_min: Option<u32>,
     /// Draw random counts with this seed (a synthetic history) instead of
-    /// expected volumes.
+    /// expected volumes
+    #[cfg_attr(feature = "cli", arg(long, value_name = "SEED"))]
     pub sample_seed: Option<u64>,
     /// With `sample_seed`: day-level and interval-level busyness.
+    #[cfg_attr(feature = "cli", command(flatten))]
     pub overdispersion: crate::models::arrivals::Overdispersion,
-    /// Prediction quantiles (shares in (0, 1)): a column each.
+    /// Prediction quantiles, e.g. 0.1,0.9: adds columns
+    /// volume_p10,volume_p90 from the scenario's day_cv and interval_cv
+    /// (negative binomial)
+    #[cfg_attr(feature = "cli", arg(long, value_delimiter = ',', value_name = "Q"))]
     pub quantiles: Vec<f64>,
-    /// Most forecast rows.
+    /// Most forecast rows (days × intervals × channels)
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = crate::demand::scenario::DEFAULT_MAX_FORECAST_ROWS, value_name = "N"))]
     pub max_rows: u64,
 }
 

@@ -35,6 +35,7 @@
 //! owes its user (an item overridden, an item assumed), and the files it
 //! read (so no output replaces one).
 
+pub mod args;
 pub mod backtest;
 pub mod capacity;
 pub mod erlang;
@@ -51,6 +52,42 @@ use std::path::{Path, PathBuf};
 
 use crate::core::centre::{Centre, Item};
 use crate::core::input::{InputError, Warning};
+
+/// The files a request names itself, each with its setting
+/// (`Request.scenario`), known before anything is read: a caller that
+/// writes outputs refuses one that would replace an input before any work.
+pub trait GivenFiles {
+    /// The request's own paths (the centre's items are in
+    /// [`Setup::new`]'s inputs).
+    fn given_files(&self) -> Vec<(String, PathBuf)>;
+}
+
+/// Implements [`GivenFiles`] for a request from its `Option<PathBuf>`
+/// fields.
+macro_rules! given_files {
+    ($t:ty: $($f:ident),+) => {
+        impl $crate::jobs::GivenFiles for $t {
+            fn given_files(&self) -> Vec<(String, std::path::PathBuf)> {
+                let mut v = Vec::new();
+                $(if let Some(p) = &self.$f {
+                    v.push((concat!("Request.", stringify!($f)).to_string(), p.clone()));
+                })+
+                v
+            }
+        }
+    };
+}
+
+given_files!(review::Request: scenario, forecast, team, staffing, channels, shifts, what_if);
+given_files!(roster::Request: requirements, shifts, agents, rules, leave_requests, calendar);
+given_files!(simulate::Request: forecast, staffing, channels);
+given_files!(schedule::Request: requirements, shifts, calendar);
+given_files!(capacity::Request: scenario, channels, shifts, team, hiring);
+given_files!(plan::Request: scenario, channels, shifts);
+given_files!(staff::Request: forecast, channels, shifts);
+given_files!(forecast::Request: scenario);
+given_files!(fit::Request: history, template, calendar);
+given_files!(backtest::Request: history, template, calendar);
 
 /// Why a job cannot run.
 #[derive(Debug, thiserror::Error)]

@@ -49,48 +49,74 @@ pub const FILES: [&str; 8] = [
 ];
 
 /// What to review. Every path left `None` is the centre's item; a given
-/// path overrides it (with a note).
+/// path overrides it (with a note). With the `cli` feature the fields are
+/// the flags of `wfm review` (their doc comments are its help).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
+#[cfg_attr(feature = "cli", command(group(clap::ArgGroup::new("demand").args(["scenario", "forecast"]))))]
+#[cfg_attr(feature = "cli", command(group(clap::ArgGroup::new("supply").args(["team", "staffing"]))))]
 pub struct Request {
     /// The centre the review runs on.
+    #[cfg_attr(feature = "cli", arg(skip))]
     pub centre: Option<Centre>,
-    /// The holiday's scenario (its forecast, calendar, channels and shift
-    /// rules files).
+    /// Scenario TOML of the holiday (its forecast, calendar, channels_file
+    /// and shifts_file) [default: the centre's `scenario`]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
     pub scenario: Option<PathBuf>,
-    /// A forecast CSV instead of a scenario.
+    /// Forecast CSV, instead of a scenario
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
     pub forecast: Option<PathBuf>,
-    /// The team as it is.
+    /// The team as it is (TOML: groups, headcount, standing roster, leave,
+    /// changes) [default: the centre's `team`]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
     pub team: Option<PathBuf>,
-    /// Agents on duty per interval instead of a team.
+    /// Agents on duty per interval instead of a team: date,time,channel,agents
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
     pub staffing: Option<PathBuf>,
-    /// Channel settings (else the scenario's `channels_file`, else the
-    /// centre's `channels`).
+    /// Channel settings TOML [default: the scenario's `channels_file`, else
+    /// the centre's `channels`]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
     pub channels: Option<PathBuf>,
-    /// Shift rules (else the scenario's `shifts_file`, else the centre's
-    /// `shifts`).
+    /// Shift rules: opening hours, and the shift types and premiums a
+    /// team's roster is priced with [default: the scenario's `shifts_file`,
+    /// else the centre's `shifts`]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
     pub shifts: Option<PathBuf>,
-    /// First day (else the scenario's `start`).
+    /// First day [default: the scenario's `start`]
+    #[cfg_attr(feature = "cli", arg(long, value_parser = super::args::date, value_name = "DATE"))]
     pub from: Option<Date>,
-    /// Last day (else the scenario's `end`).
+    /// Last day [default: the scenario's `end`]
+    #[cfg_attr(feature = "cli", arg(long, value_parser = super::args::date, value_name = "DATE"))]
     pub to: Option<Date>,
-    /// Interval length of a forecast CSV, minutes.
+    /// Interval length of a forecast CSV, minutes
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = 30, value_name = "MIN"))]
     pub interval_min: u32,
-    /// Replications of the simulation (at least 1).
+    /// Replications of the simulation (at least 1)
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = 20, value_name = "N"))]
     pub replications: usize,
-    /// Seed of the simulation.
+    /// Seed of the simulation
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = 1, value_name = "SEED"))]
     pub seed: u64,
-    /// Threads (`None`: one per core).
+    /// Simulation threads [default: one per core; never more than the cores]
+    #[cfg_attr(feature = "cli", arg(long, value_parser = super::args::threads, value_name = "N"))]
     pub threads: Option<usize>,
     /// Bounds on the simulation's work.
+    #[cfg_attr(feature = "cli", command(flatten))]
     pub limits: SimLimits,
-    /// What-if variants, each compared with the base on common random
-    /// numbers.
+    /// What-if variants (TOML: overtime, containment, borrow, temporary,
+    /// callbacks), each compared with the base on common random numbers
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
     pub what_if: Option<PathBuf>,
-    /// Also solve for the cheapest fix and review again with it.
+    /// Also solve for the cheapest fix: temporary shifts of the rules'
+    /// types (with holiday pay) covering the shortfall, and review again
+    /// with it
+    #[cfg_attr(feature = "cli", arg(long))]
     pub recommend: bool,
-    /// Branch-and-bound nodes per channel for the fix (0: the rounded LP).
+    /// Branch-and-bound nodes per channel for the fix (0: the rounded LP)
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = 500, value_name = "N"))]
     pub fix_node_limit: u64,
     /// Channel settings for what the channels file leaves out.
+    #[cfg_attr(feature = "cli", arg(skip))]
     pub channel_defaults: ChannelSettings,
 }
 

@@ -41,34 +41,57 @@ pub const DEFAULT_TIME_LIMIT_S: f64 = 60.0;
 
 /// What to roster. Paths left `None` are the centre's items
 /// (`requirements`, `shifts`, `[roster] agents`, `labour_rules`,
-/// `[roster] leave_requests`, the first of `calendars`).
+/// `[roster] leave_requests`, the first of `calendars`). With the `cli`
+/// feature the fields are the flags of `wfm roster`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
 pub struct Request {
     /// The centre the roster is made for.
+    #[cfg_attr(feature = "cli", arg(skip))]
     pub centre: Option<Centre>,
-    /// Requirement CSV: date,time,channel (or group),agents.
+    /// Requirement CSV: date,time,channel (or group),agents [default: the
+    /// centre's `requirements`]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
     pub requirements: Option<PathBuf>,
-    /// Shift rules.
+    /// Shift rules TOML (the shift types, breaks, premiums) [default: the
+    /// centre's `shifts`]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
     pub shifts: Option<PathBuf>,
-    /// Agents CSV.
+    /// Agents CSV:
+    /// agent,name,groups,contract,hours_per_week,seniority,unavailable,prefer
+    /// [default: the centre's `[roster] agents`]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
     pub agents: Option<PathBuf>,
-    /// Labour rules (else the Chinese standard working-hours system).
+    /// Labour rules TOML [default: the centre's `labour_rules`, else the
+    /// Chinese standard working-hours system]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
     pub rules: Option<PathBuf>,
-    /// Leave requests CSV.
+    /// Leave requests CSV: agent,from,to,priority,requested_at
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
     pub leave_requests: Option<PathBuf>,
-    /// Calendar CSV (else the shift rules' `calendar`, else the centre's).
+    /// Calendar CSV (statutory days, weekends) [default: the shift rules'
+    /// `calendar`, else the centre's]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
     pub calendar: Option<PathBuf>,
-    /// First day (else the requirement's).
+    /// First day [default: the requirement's]
+    #[cfg_attr(feature = "cli", arg(long, value_parser = super::args::date, value_name = "DATE"))]
     pub from: Option<Date>,
-    /// Last day (else the requirement's).
+    /// Last day [default: the requirement's]
+    #[cfg_attr(feature = "cli", arg(long, value_parser = super::args::date, value_name = "DATE"))]
     pub to: Option<Date>,
-    /// Interval length of the requirement, minutes.
+    /// Interval length of the requirement, minutes
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = 30, value_name = "MIN"))]
     pub interval_min: u32,
-    /// Time limit, seconds.
+    /// Time limit, seconds: of the shift optimizer per group, and of the
+    /// fairness search (the best valid roster so far)
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = DEFAULT_TIME_LIMIT_S, value_name = "S"))]
     pub time_limit_s: f64,
-    /// The shift optimizer's nodes per group (`None`: no limit).
-    pub node_limit: Option<u64>,
-    /// Most agents × roster days.
+    /// Branch-and-bound nodes of the shift optimizer per group (`none`: no
+    /// limit)
+    #[cfg_attr(feature = "cli", arg(long, default_value = "2000", value_parser = super::args::node_limit, value_name = "N"))]
+    pub node_limit: ::std::option::Option<u64>,
+    /// Most agents × roster days to assign (the work grows with its square)
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = crate::optimize::roster::DEFAULT_MAX_AGENT_DAYS, value_name = "N"))]
     pub max_agent_days: u64,
 }
 
@@ -366,26 +389,42 @@ impl Outcome {
     }
 }
 
-/// A roster to check against the labour rules.
+/// A roster to check against the labour rules. With the `cli` feature the
+/// fields are the flags of `wfm check-roster`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
 pub struct CheckRequest {
     /// The centre.
+    #[cfg_attr(feature = "cli", arg(skip))]
     pub centre: Option<Centre>,
-    /// Assignments CSV (`wfm roster`'s `assignments.csv`).
+    /// Assignments CSV (`wfm roster`'s assignments.csv):
+    /// agent,date,shift,start,end,breaks,group,paid_h
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
     pub assignments: PathBuf,
-    /// Agents CSV (else the centre's `[roster] agents`).
+    /// Agents CSV [default: the centre's `[roster] agents`]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
     pub agents: Option<PathBuf>,
-    /// Shift rules, for their calendar (else the centre's).
+    /// Shift rules TOML, for their calendar [default: the centre's `shifts`]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
     pub shifts: Option<PathBuf>,
-    /// Labour rules (else the centre's, else the defaults).
+    /// Labour rules TOML [default: the centre's `labour_rules`, else the
+    /// Chinese standard working-hours system]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
     pub rules: Option<PathBuf>,
-    /// Calendar CSV (else the shift rules', else the centre's first).
+    /// Calendar CSV [default: the shift rules' `calendar`, else the
+    /// centre's first]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
     pub calendar: Option<PathBuf>,
-    /// First day (else the first assignment's).
+    /// First day of the roster (whole weeks from it are checked for days
+    /// off) [default: the first assignment's]
+    #[cfg_attr(feature = "cli", arg(long, value_parser = super::args::date, value_name = "DATE"))]
     pub from: Option<Date>,
-    /// Last day (else the last assignment's).
+    /// Last day [default: the last assignment's]
+    #[cfg_attr(feature = "cli", arg(long, value_parser = super::args::date, value_name = "DATE"))]
     pub to: Option<Date>,
-    /// Granted leave: those days count as unavailable.
+    /// Granted leave (`wfm roster`'s leave_granted.csv): those days count
+    /// as unavailable
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
     pub leave: Option<PathBuf>,
 }
 

@@ -24,20 +24,30 @@ use crate::optimize::schedule::{Roster, ScheduleOptions};
 use crate::optimize::shifts::ShiftRules;
 
 /// What to schedule. Paths left `None` are the centre's `requirements` and
-/// `shifts`.
+/// `shifts`. With the `cli` feature the fields are the flags of `wfm
+/// schedule`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
 pub struct Request {
     /// The centre.
+    #[cfg_attr(feature = "cli", arg(skip))]
     pub centre: Option<Centre>,
-    /// Requirement CSV: date,time,channel,agents.
+    /// Requirement CSV: date,time,channel,agents (or group); `wfm staff`
+    /// output as is [default: the centre's `requirements`]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
     pub requirements: Option<PathBuf>,
-    /// Shift rules.
+    /// Shift rules TOML [default: the centre's `shifts`]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
     pub shifts: Option<PathBuf>,
-    /// Calendar CSV (else the rules' `calendar`, else the centre's).
+    /// Calendar CSV for `[[premium]] day_types` (statutory holidays, rest
+    /// days) [default: the rules' `calendar`, else the centre's `calendars`]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
     pub calendar: Option<PathBuf>,
-    /// Interval length of the requirement, minutes.
+    /// Interval length of the requirement, minutes
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = 30, value_name = "MIN"))]
     pub interval_min: u32,
     /// The solver, its limits and gap.
+    #[cfg_attr(feature = "cli", command(flatten))]
     pub options: ScheduleOptions,
 }
 

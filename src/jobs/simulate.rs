@@ -24,38 +24,62 @@ use crate::models::requirement::{StaffingRow, StaffingTable};
 use crate::sim::{ReserveChoice, SimError, SimLimits, SimResult, Simulation};
 
 /// What to simulate. The forecast left `None` is the centre's (see
-/// [`Setup::demand`]); no staffing simulates the Erlang requirement.
+/// [`Setup::demand`]); no staffing simulates the Erlang requirement. With
+/// the `cli` feature the fields are the flags of `wfm simulate`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
 pub struct Request {
     /// The centre.
+    #[cfg_attr(feature = "cli", arg(skip))]
     pub centre: Option<Centre>,
-    /// The forecast CSV.
+    /// Forecast CSV: date,time,channel,volume,aht_s[,patience_s] [default:
+    /// the centre's `forecast`, else its `scenario`'s forecast]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
     pub forecast: Option<PathBuf>,
-    /// Agents on duty per interval (else the Erlang requirement).
+    /// Staffing CSV: date,time,group,agents (or channel; `wfm staff` output
+    /// as is) [default: the Erlang requirement of the forecast, as `wfm
+    /// staff` gives it]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
     pub staffing: Option<PathBuf>,
-    /// Channel settings (else the scenario's, else the centre's).
+    /// Channel settings TOML ([channel.NAME] and [group.NAME] tables)
+    /// [default: the scenario's `channels_file`, else the centre's
+    /// `channels`]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
     pub channels: Option<PathBuf>,
-    /// Interval length of the CSVs, minutes.
+    /// Interval length, minutes
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = 30, value_name = "MIN"))]
     pub interval_min: u32,
-    /// Replications (at least 1).
+    /// Replications (at least 1)
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = 30, value_name = "N"))]
     pub replications: usize,
-    /// Seed.
+    /// Seed: the same seed gives the same output for any number of threads
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = 1, value_name = "SEED"))]
     pub seed: u64,
-    /// Threads (`None`: one per core).
+    /// Worker threads [default: one per core; never more than the cores]
+    #[cfg_attr(feature = "cli", arg(long, value_parser = super::args::threads, value_name = "N"))]
     pub threads: Option<usize>,
     /// Bounds on the work.
+    #[cfg_attr(feature = "cli", command(flatten))]
     pub limits: SimLimits,
     /// Day- and interval-level busyness.
+    #[cfg_attr(feature = "cli", command(flatten))]
     pub overdispersion: crate::models::arrivals::Overdispersion,
-    /// Contacts waiting at the start, per channel.
+    /// Contacts waiting at the start, CHANNEL=N (repeatable)
+    #[cfg_attr(feature = "cli", arg(long, value_parser = super::args::channel_count, value_name = "CHANNEL=N"))]
     pub start_waiting: Vec<(String, u32)>,
-    /// Agents busy at the start, per channel.
+    /// Contacts in service at the start, CHANNEL=N (repeatable)
+    #[cfg_attr(feature = "cli", arg(long, value_parser = super::args::channel_count, value_name = "CHANNEL=N"))]
     pub start_busy: Vec<(String, u32)>,
-    /// Choose each blended group's reserve, day by day, by simulation.
+    /// Blended groups: choose each group's reserve by simulation (the least
+    /// that keeps every inbound target and, predictive, every day's dropped
+    /// calls within the cap: the most outbound calls) and simulate with it
+    #[cfg_attr(feature = "cli", arg(long))]
     pub choose_reserve: bool,
     /// Also write every event of the first replication.
+    #[cfg_attr(feature = "cli", arg(skip))]
     pub trace: bool,
     /// Channel settings for what the channels file leaves out.
+    #[cfg_attr(feature = "cli", arg(skip))]
     pub channel_defaults: ChannelSettings,
 }
 

@@ -107,6 +107,12 @@ pub fn prepare(r: &Request) -> Result<Prepared, Error> {
                 g.bucket_share
             )));
         }
+        if !(g.max_contacts.is_finite() && g.max_contacts >= 1.0) {
+            return Err(Error::Request(format!(
+                "Request.groups.max_contacts: expected a number >= 1, got {}",
+                g.max_contacts
+            )));
+        }
     }
     s.record_files_read();
     Ok(Prepared {

@@ -48,12 +48,17 @@ pub fn stream_rng(seed: u64, stream: u64) -> WfmRng {
 /// Extra-Poisson variation: gamma-distributed busyness factors.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
 pub struct Overdispersion {
-    /// Coefficient of variation of the day-level factor (0 = none).
+    /// Coefficient of variation of a day-level busyness factor on arrivals
+    /// (0 = none)
     #[serde(default)]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = 0.0, value_name = "CV"))]
     pub day_cv: f64,
-    /// Coefficient of variation of the interval-level factor (0 = none).
+    /// Coefficient of variation of an interval-level busyness factor (0 =
+    /// none)
     #[serde(default)]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = 0.0, value_name = "CV"))]
     pub interval_cv: f64,
 }
 

@@ -100,13 +100,16 @@ pub struct SimBuilder {
 /// a row a century away) is refused at once instead of running for hours or
 /// filling the memory.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
 pub struct SimLimits {
-    /// Most expected contacts over all replications (volumes ×
-    /// replications). The event loop handles about 5 million contacts a
-    /// second per core. Default 5·10⁸.
+    /// Most contacts to simulate over all replications (volumes ×
+    /// replications; the event loop handles about 5 million contacts a
+    /// second per core)
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = 5e8, value_name = "N"))]
     pub max_contacts: f64,
-    /// Most interval cells kept (intervals × (channels + groups) ×
-    /// replications, about 200 bytes each). Default 10⁷ (about 2 GB).
+    /// Most interval results kept (intervals × (channels + groups) ×
+    /// replications; about 200 bytes each, 10⁷ is about 2 GB)
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = 1e7, value_name = "N"))]
     pub max_cells: f64,
 }
 

@@ -178,6 +178,14 @@ pub enum SimError {
         /// The setting that raises it (`SimLimits.max_contacts`; the CLI names its flag).
         flag: String,
     },
+    /// A limit that is not a number of at least 1.
+    #[error("{setting}: expected a number >= 1, got {value}")]
+    Limit {
+        /// The setting (`SimLimits.max_contacts`).
+        setting: String,
+        /// Its value.
+        value: f64,
+    },
     /// A channel's arrival process cannot be built (its volumes).
     #[error("channel {channel}: arrivals")]
     Arrivals {

@@ -261,7 +261,10 @@ fn the_library_checks_channel_defaults() {
         ..Default::default()
     };
     let e = d.check_defaults().unwrap_err().to_string();
-    assert!(e.contains("--shrinkage") && e.contains("[0, 1)"), "{e}");
+    assert!(
+        e.contains("ChannelSettings.shrinkage") && e.contains("[0, 1)"),
+        "{e}"
+    );
     assert!(wfm::models::channels::ChannelSettings::default()
         .check_defaults()
         .is_ok());

@@ -153,5 +153,8 @@ fn bad_staffing_and_routing_are_named() {
     );
     std::fs::write(&st, "date,time,channel,agents\n2026-03-09,09:00,phone,3\n").unwrap();
     let err = simulate_err(&["--start-waiting", "phone"]);
-    assert!(err.contains("--start-waiting: expected CHANNEL=N"), "{err}");
+    assert!(
+        err.contains("--start-waiting") && err.contains("expected CHANNEL=N"),
+        "{err}"
+    );
 }

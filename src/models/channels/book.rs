@@ -118,13 +118,13 @@ impl ChannelBook {
         let src = if own.is_some() {
             self.source.as_str()
         } else {
-            "defaults (command-line flags)"
+            "channel defaults"
         };
         let key = |k: &str| {
             if own.is_some() {
                 format!("[channel.{name}] {k}")
             } else {
-                format!("channel {name}: {k}")
+                format!("ChannelSettings.{k}")
             }
         };
         let bad = |k: &str, expected: &str, got: String| -> Result<(), InputError> {
@@ -270,12 +270,13 @@ impl ChannelBook {
 impl ChannelSettings {
     /// Checks settings given as defaults (the command line's channel
     /// flags): each value in its range, whether or not a channels table
-    /// overrides it later. The error names the flag (`--shrinkage`).
+    /// overrides it later. The error names the setting
+    /// (`ChannelSettings.shrinkage`).
     pub fn check_defaults(&self) -> Result<(), InputError> {
         let bad = |flag: &str, expected: &str, got: String| {
             Err(InputError::file(
-                "the command line",
-                format!("--{flag}: expected {expected}, got {got}"),
+                "channel defaults",
+                format!("ChannelSettings.{flag}: expected {expected}, got {got}"),
             ))
         };
         let share = |flag: &str, v: Option<f64>, lo_open: bool, hi_open: bool| match v {

@@ -75,34 +75,44 @@ use model::*;
 pub use crate::optimize::solver::SolverChoice;
 pub use roster::{ChannelRoster, CoverageRow, PlacedShift, Roster, RosterRow, RosterSummary};
 
-/// How the optimizer runs.
+/// How the optimizer runs. With the `cli` feature the fields are the
+/// optimizer's flags of `wfm schedule`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
 pub struct ScheduleOptions {
-    /// Time limit of the branch and bound per channel, seconds.
+    /// Time limit of the solver per channel, seconds; the best roster so
+    /// far is returned
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = 60.0, value_name = "S"))]
     pub time_limit_s: f64,
     /// Hours an FTE is paid per day, for the FTE figure.
+    #[cfg_attr(feature = "cli", arg(skip = 8.0))]
     pub fte_hours_per_day: f64,
-    /// The MIP solver.
+    /// MIP solver: microlp, or cbc when built with `--features cbc`
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = SolverChoice::best_available(), value_parser = crate::jobs::args::parsed::<SolverChoice>, value_name = "SOLVER"))]
     pub solver: SolverChoice,
-    /// Branch-and-bound nodes per channel at most (`None`: no limit;
-    /// `Some(0)`: no branch and bound, the rounded LP roster). Unlike the
-    /// time limit, this budget gives the same roster on any machine.
-    /// microlp only: CBC, through `good_lp`, returns no roster when it stops
-    /// on nodes, so it runs to the time limit.
+    /// Branch-and-bound nodes per channel at most, a budget that gives the
+    /// same roster on any machine (microlp only: CBC, through `good_lp`,
+    /// returns no roster when it stops on nodes, so it runs to the time
+    /// limit); 0: no branch and bound (the rounded LP roster); `none`: no
+    /// limit
     #[serde(default)]
-    pub node_limit: Option<u64>,
-    /// Relative gap `(cost − bound)/cost` at which the search may stop with
-    /// its best roster (0: prove optimality).
+    #[cfg_attr(feature = "cli", arg(long, default_value = "none", value_parser = crate::jobs::args::node_limit, value_name = "N"))]
+    pub node_limit: ::std::option::Option<u64>,
+    /// Relative gap (cost − bound)/cost at which the optimizer may stop
+    /// with its best roster (0: prove optimality)
     #[serde(default)]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = 0.0, value_name = "R"))]
     pub mip_gap: f64,
-    /// Most candidate shifts per channel (starts × break placements ×
-    /// days); more is refused before they are built.
+    /// Candidate shifts per channel at most (starts × break placements ×
+    /// days); more is refused before they are built
     #[serde(default = "default_max_candidates")]
+    #[cfg_attr(feature = "cli", arg(long = "max-shifts", default_value_t = crate::optimize::shifts::DEFAULT_MAX_CANDIDATES, value_name = "N"))]
     pub max_candidates: usize,
     /// Only shifts that start on the requirement's own days: no night duty
     /// starting the evening before the first day (what a purchase for a
     /// period must be: the review's fix never buys a shift before it).
     #[serde(default)]
+    #[cfg_attr(feature = "cli", arg(skip))]
     pub start_in_period: bool,
 }
 

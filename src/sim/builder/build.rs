@@ -108,6 +108,15 @@ impl SimBuilder {
     /// The work against [`SimLimits`]: interval results kept, and arrivals
     /// plus outbound attempts simulated.
     fn check_work(&self) -> Result<(), SimError> {
+        for (setting, value) in [
+            ("SimLimits.max_contacts", self.limits.max_contacts),
+            ("SimLimits.max_cells", self.limits.max_cells),
+        ] {
+            if !(value.is_finite() && value >= 1.0) {
+                let setting = setting.into();
+                return Err(SimError::Limit { setting, value });
+            }
+        }
         let n = self.intervals;
         let reps = self.replications as f64;
         let cells = n as f64 * (self.channels.len() + self.groups.len()) as f64 * reps;
