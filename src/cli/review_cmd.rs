@@ -17,7 +17,7 @@ pub struct ReviewArgs {
     #[command(flatten)]
     req: Request,
     /// Output directory: index.html, intervals.csv, days.csv, available.csv,
-    /// supply.csv, variants.csv, fix.csv, campaigns.csv [default: the interval CSV on stdout]
+    /// supply.csv, variants.csv, fix.csv, campaigns.csv, team_roster.csv [default: the interval CSV on stdout]
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     #[command(flatten)]

@@ -34,8 +34,8 @@ pub struct Request {
     /// the centre's `history`]
     #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
     pub history: Option<PathBuf>,
-    /// A scenario whose calendar, [[repayment]], [month_end] and
-    /// [holidays] say what to estimate (its factors are ignored) [default:
+    /// A scenario whose calendar, `[[repayment]]`, `[month_end]` and
+    /// `[holidays]` say what to estimate (its factors are ignored) [default:
     /// the centre's `scenario`]
     #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
     pub template: Option<PathBuf>,

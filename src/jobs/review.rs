@@ -37,7 +37,7 @@ use crate::supply::team::Team;
 
 /// The files of a review directory, in order; the first CSV
 /// (`intervals.csv`) is what the review prints with no directory.
-pub const FILES: [&str; 8] = [
+pub const FILES: [&str; 9] = [
     "index.html",
     "intervals.csv",
     "days.csv",
@@ -46,6 +46,7 @@ pub const FILES: [&str; 8] = [
     "variants.csv",
     "fix.csv",
     "campaigns.csv",
+    "team_roster.csv",
 ];
 
 /// What to review. Every path left `None` is the centre's item; a given
@@ -115,6 +116,17 @@ pub struct Request {
     /// Branch-and-bound nodes per channel for the fix (0: the rounded LP)
     #[cfg_attr(feature = "cli", arg(long, default_value_t = 500, value_name = "N"))]
     pub fix_node_limit: u64,
+    /// Replay the team's standing roster by weekday (thinned by leave)
+    /// instead of scheduling its people: the review of the roster as it
+    /// stands
+    #[cfg_attr(feature = "cli", arg(long))]
+    #[serde(default)]
+    pub as_rostered: bool,
+    /// Branch-and-bound nodes per group for the team's own roster (0: the
+    /// rounded LP)
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = 500, value_name = "N"))]
+    #[serde(default = "default_team_node_limit")]
+    pub team_node_limit: u64,
     /// Channel settings for what the channels file leaves out.
     #[cfg_attr(feature = "cli", arg(skip))]
     pub channel_defaults: ChannelSettings,
@@ -142,9 +154,15 @@ impl Request {
             what_if: None,
             recommend: false,
             fix_node_limit: 500,
+            as_rostered: false,
+            team_node_limit: default_team_node_limit(),
             channel_defaults: ChannelSettings::default(),
         }
     }
+}
+
+fn default_team_node_limit() -> u64 {
+    500
 }
 
 /// A review read and checked, ready to run.
@@ -345,16 +363,39 @@ pub struct Outcome {
     pub comparisons: Vec<Comparison>,
     /// The cheapest fix and the review with it.
     pub fix: Option<(Fix, CapacityReview)>,
+    /// The roster the team's people work, scheduled against the
+    /// requirement (none with `as_rostered` or a staffing table).
+    pub team_roster: Option<crate::optimize::schedule::Roster>,
 }
 
 impl Prepared {
     /// Runs the review, the variants and the fix.
     pub fn run(&self) -> Result<Outcome, Error> {
         let r = &self.request;
-        let supply = match (&self.team, &self.staffing) {
-            (Some(t), _) => SupplySource::Team(t),
-            (None, Some((t, name))) => SupplySource::Staffing(t, name),
-            (None, None) => unreachable!("prepare checks for a supply"),
+        // The supply model: the team's people scheduled against the
+        // requirement, unless the standing roster is asked for as it is.
+        let scheduled = match (&self.team, &self.rules, r.as_rostered) {
+            (Some(t), Some((rules, source)), false) => {
+                let opts = crate::optimize::schedule::ScheduleOptions {
+                    solver: crate::optimize::schedule::SolverChoice::Microlp,
+                    node_limit: Some(r.team_node_limit),
+                    ..crate::optimize::schedule::ScheduleOptions::default()
+                };
+                Some(crate::review::schedule_team(
+                    t,
+                    &self.forecast,
+                    &self.book,
+                    (rules, source),
+                    &opts,
+                )?)
+            }
+            _ => None,
+        };
+        let supply = match (&scheduled, &self.team, &self.staffing) {
+            (Some((t, _)), _, _) => SupplySource::Team(t),
+            (None, Some(t), _) => SupplySource::Team(t),
+            (None, None, Some((t, name))) => SupplySource::Staffing(t, name),
+            (None, None, None) => unreachable!("prepare checks for a supply"),
         };
         let inputs = CapacityInputs {
             forecast: &self.forecast,
@@ -404,6 +445,7 @@ impl Prepared {
             review,
             comparisons,
             fix,
+            team_roster: scheduled.map(|(_, roster)| roster),
         })
     }
 
@@ -591,6 +633,13 @@ impl Outcome {
             Table::write(FILES[7], |b| {
                 crate::review::write_campaigns(b, &review.campaigns)
             })?,
+            match &self.team_roster {
+                Some(roster) => Table::write(FILES[8], |b| roster.write_roster(b))?,
+                None => Table {
+                    name: FILES[8],
+                    bytes: b"date,shift,start,end,agents,breaks,channel\n".to_vec(),
+                },
+            },
         ])
     }
 }

@@ -32,7 +32,7 @@ pub struct Request {
     /// The centre.
     #[cfg_attr(feature = "cli", arg(skip))]
     pub centre: Option<Centre>,
-    /// Forecast CSV: date,time,channel,volume,aht_s[,patience_s] [default:
+    /// Forecast CSV: `date,time,channel,volume,aht_s[,patience_s]` [default:
     /// the centre's `forecast`, else its `scenario`'s forecast]
     #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
     pub forecast: Option<PathBuf>,

@@ -61,6 +61,9 @@ pub enum ReviewError {
     /// The simulation could not be built.
     #[error(transparent)]
     Sim(#[from] SimError),
+    /// The team's roster could not be scheduled.
+    #[error(transparent)]
+    Schedule(#[from] crate::optimize::schedule::ScheduleError),
     /// A broken invariant (a bug): what the review expected and did not find.
     #[error("internal error: {0}")]
     Internal(String),
@@ -92,6 +95,57 @@ impl Default for ReviewOptions {
     }
 }
 
+/// What the review requires, and what it is computed from.
+pub(crate) struct Required {
+    /// The forecast with closed hours' volume moved to the opening.
+    pub forecast: Forecast,
+    /// The agents required per interval and channel (blends' credit
+    /// applied).
+    pub rows: Vec<crate::models::requirement::StaffRow>,
+    /// Each blend's attempts its spare time makes.
+    pub saved: Vec<u64>,
+    /// The simulator's book (one group per channel, with blends).
+    pub sim_book: ChannelBook,
+    /// The blends.
+    pub blends: Vec<crate::models::channels::PlanBlend>,
+    /// The book with one group per channel.
+    pub book: ChannelBook,
+}
+
+/// The agents each channel requires per interval, by the review's one
+/// rule: volume of closed hours moved to the opening, each channel's model
+/// and targets, and the campaigns' work left by blended agents' spare time.
+/// The review measures a supply against it, and a team's people are
+/// scheduled against it.
+pub(crate) fn required(
+    forecast: &Forecast,
+    book: &ChannelBook,
+    opening: Option<(&ShiftRules, &str)>,
+) -> Result<Required, ReviewError> {
+    let mut forecast = forecast.clone();
+    if let Some((rules, rules_source)) = opening {
+        crate::plan::move_to_opening(&mut forecast, rules, rules_source)?;
+    }
+    let mut names: Vec<String> = forecast.rows.iter().map(|r| r.channel.clone()).collect();
+    names.sort();
+    names.dedup();
+    let (sim_book, blends) = book.per_channel_with_blends(&names)?;
+    let book = book.one_group_per_channel();
+    let formulas = staff_forecast(&forecast, &book, None, "forecast")?;
+    // Collectors beside blended agents: the campaign's work their spare
+    // time leaves.
+    let credit = initial_credit(&formulas, &blends, &book, forecast.interval_min)?;
+    let (rows, saved) = apply_credit(&formulas, &blends, &credit, &book, forecast.interval_min)?;
+    Ok(Required {
+        forecast,
+        rows,
+        saved,
+        sim_book,
+        blends,
+        book,
+    })
+}
+
 /// Reviews `staffing` (agents per interval and channel) against `forecast`
 /// under the settings of `book`. With `opening` (shift rules with
 /// `[open.CHANNEL]` hours, and the name of their file for errors), volume arriving while a channel is closed first
@@ -121,26 +175,15 @@ pub(crate) fn review_with_sim(
     opening: Option<(&ShiftRules, &str)>,
     opts: &ReviewOptions,
 ) -> Result<(Vec<ReviewRow>, SimResult, Forecast, Vec<BlendOutcome>), ReviewError> {
-    let mut moved;
-    let forecast = match opening {
-        Some((rules, rules_source)) => {
-            moved = forecast.clone();
-            crate::plan::move_to_opening(&mut moved, rules, rules_source)?;
-            &moved
-        }
-        None => forecast,
-    };
-    let mut names: Vec<String> = forecast.rows.iter().map(|r| r.channel.clone()).collect();
-    names.sort();
-    names.dedup();
-    let (sim_book, blends) = book.per_channel_with_blends(&names)?;
-    let book = book.one_group_per_channel();
-    let formulas = staff_forecast(forecast, &book, None, "forecast")?;
-    // Collectors beside blended agents: the campaign's work their spare
-    // time leaves.
-    let credit = initial_credit(&formulas, &blends, &book, forecast.interval_min)?;
-    let (required, saved) =
-        apply_credit(&formulas, &blends, &credit, &book, forecast.interval_min)?;
+    let Required {
+        forecast,
+        rows: required,
+        saved,
+        sim_book,
+        blends,
+        book,
+    } = required(forecast, book, opening)?;
+    let forecast = &forecast;
     let mut built = from_forecast(forecast, staffing, &sim_book, staffing_source)?
         .replications(opts.replications)
         .seed(opts.seed)

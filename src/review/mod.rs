@@ -170,6 +170,33 @@ pub struct CapacityReview {
 
 pub use crate::sim::CampaignDay;
 
+/// The team working the best roster its people can work against the
+/// review's requirement (the supply model of
+/// [`crate::supply::team`]'s `scheduled`): the requirement is the review's
+/// own (closed hours moved to the opening, hires'
+/// AHT, blends' credit), so the roster is scheduled against what the review
+/// then measures. Returns the team and the roster its people work.
+pub fn schedule_team(
+    team: &Team,
+    forecast: &Forecast,
+    book: &ChannelBook,
+    rules: (&ShiftRules, &str),
+    opts: &crate::optimize::schedule::ScheduleOptions,
+) -> Result<(Team, crate::optimize::schedule::Roster), ReviewError> {
+    let mut forecast = forecast.clone();
+    for row in &mut forecast.rows {
+        if let Some(g) = team.group_of(&row.channel) {
+            row.aht_s *= team.aht_factor(g, row.date);
+        }
+    }
+    let req = intervals::required(&forecast, book, Some(rules))?;
+    let requirement =
+        crate::models::requirement::Requirement::from_staff_rows(&req.rows, forecast.interval_min)
+            .map_err(|e| InputError::file("forecast", e.to_string()))?
+            .ok_or_else(|| InputError::file("forecast", "the forecast has no rows"))?;
+    Ok(team.scheduled(&requirement, rules.0, opts, rules.1)?)
+}
+
 /// Runs the capacity review.
 pub fn capacity_review(
     inputs: &CapacityInputs<'_>,

@@ -184,3 +184,48 @@ fn the_shipped_holiday_has_someone_on_every_night_and_buys_nothing_before_it() {
         "the shipped holiday is short: the fix buys shifts"
     );
 }
+
+/// The supply model: the team's people are scheduled against the
+/// requirement, so more phone agents never lower phone's simulated service
+/// (common random numbers: the same seed) and shrink its shortfall where
+/// there was one; the standing roster as it is stays available.
+#[test]
+fn more_people_give_more_service_and_the_standing_roster_stays_available() {
+    let dir = centre_copy();
+    let team = dir.path().join("scenarios/team_spring_festival.toml");
+    let text = std::fs::read_to_string(&team).unwrap();
+    let mut last: Option<(f64, f64)> = None;
+    for headcount in [70, 106, 140] {
+        let edited = text.replacen("headcount = 106", &format!("headcount = {headcount}"), 1);
+        std::fs::write(&team, edited).unwrap();
+        let centre = Centre::from_path(&dir.path().join("wfm.toml")).unwrap();
+        let mut req = jobs::review::Request::on(Some(centre));
+        req.replications = 4;
+        let out = jobs::review::prepare(&req).unwrap().run().unwrap();
+        let phone = out
+            .review
+            .channels
+            .iter()
+            .find(|c| c.channel == "phone")
+            .unwrap();
+        let (sl, short) = (phone.service_level.mean, phone.short_h);
+        if let Some((sl0, short0)) = last {
+            assert!(sl >= sl0 - 1e-9, "{headcount}: {sl} < {sl0}");
+            assert!(short <= short0, "{headcount}: {short} > {short0}");
+            if short0 > 0.0 {
+                assert!(
+                    short < short0,
+                    "{headcount}: short {short} not below {short0}"
+                );
+            }
+        }
+        last = Some((sl, short));
+        assert!(out.team_roster.is_some());
+    }
+    // `as_rostered`: the standing roster replayed, no roster scheduled.
+    let mut req = jobs::review::Request::on(Some(centre()));
+    req.replications = 2;
+    req.as_rostered = true;
+    let out = jobs::review::prepare(&req).unwrap().run().unwrap();
+    assert!(out.team_roster.is_none());
+}

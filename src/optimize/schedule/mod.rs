@@ -21,6 +21,13 @@
 //! no shift type reaching an interval), the result reports where and by how
 //! much coverage falls short instead of failing.
 //!
+//! With people as constraints ([`schedule_people`]: a team rather than a
+//! purchase), two more rows per channel: the shifts starting on day d are
+//! at most `A_d`, the agents available that day (on the books, not on
+//! leave), and the agents on days-off patterns are at most `H`, the
+//! headcount (`Σ y_p ≤ H`). The shortfall then says what those people
+//! cannot cover.
+//!
 //! With the weekly rule, `y_p` agents follow days-off pattern p (working at
 //! most `max_days` of 7); any daily shift counts within those agents can be
 //! assigned to them, so the headcount is `Σ y_p`, minimised afterwards for the
@@ -235,6 +242,69 @@ pub fn schedule(
     opts: &ScheduleOptions,
     source: &str,
 ) -> Result<Roster, ScheduleError> {
+    schedule_people(req, rules, opts, source, &BTreeMap::new())
+}
+
+/// The people a channel's roster is made of: at most `per_day[d]` agents
+/// start a shift on day d (day 0 is the day before the requirement's first
+/// day, whose night shifts reach into it; a day past the end of the vector
+/// has no cap), and with the weekly rule at most `headcount` agents on
+/// days-off patterns.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct People {
+    /// Agents available per day, from the day before the first.
+    pub per_day: Vec<u32>,
+    /// Agents on the books (the weekly rule's headcount), if capped.
+    pub headcount: Option<u32>,
+}
+
+impl People {
+    /// The cap of day `d` (none past the vector's end).
+    pub fn on_day(&self, d: usize) -> Option<u32> {
+        self.per_day.get(d).copied()
+    }
+}
+
+/// [`schedule`] with the people as constraints: the best roster that the
+/// channels' `people` (by channel; a channel not named has no cap) can work
+/// against the requirement. The shift optimizer's model gains the rows
+/// `Σ_{j on day d} x_j ≤ A_d` and `Σ y_p ≤ H`; the shortfall is what those
+/// people cannot cover. A shift type's `min_agents` that the people cannot
+/// meet is the solver's error, as without people.
+///
+/// ```
+/// use std::collections::BTreeMap;
+/// use wfm::core::grid::IntervalGrid;
+/// use wfm::models::requirement::Requirement;
+/// use wfm::optimize::schedule::{schedule_people, People, ScheduleOptions};
+/// use wfm::optimize::shifts::ShiftRules;
+///
+/// let rules: ShiftRules = toml::from_str(r#"
+///     [[shift]]
+///     name = "day"
+///     earliest_start = "08:00"
+///     latest_start = "08:00"
+///     length_min = 240
+///     cost_per_hour = 1.0
+/// "#).unwrap();
+/// let day = jiff::civil::date(2026, 3, 9);
+/// let grid = IntervalGrid::new(60, day, 1).unwrap();
+/// let mut need = vec![0u32; 24];
+/// need[8..12].fill(5);
+/// let req = Requirement::new(grid, [("phone".to_string(), need)].into()).unwrap();
+/// // Three people that day: two agents short in each of the four hours.
+/// let people = People { per_day: vec![3, 3], headcount: None };
+/// let caps = BTreeMap::from([("phone".to_string(), people)]);
+/// let r = schedule_people(&req, &rules, &ScheduleOptions::default(), "rules", &caps).unwrap();
+/// assert_eq!(r.summary().shortfall, 8);
+/// ```
+pub fn schedule_people(
+    req: &Requirement,
+    rules: &ShiftRules,
+    opts: &ScheduleOptions,
+    source: &str,
+    people: &BTreeMap<String, People>,
+) -> Result<Roster, ScheduleError> {
     let im = req.grid().interval_min();
     let per_day = req.grid().per_day();
     // Shifts may start the day before the first day (a night duty covering
@@ -288,13 +358,14 @@ pub fn schedule(
         if opts.start_in_period {
             cands.retain(|c| c.start >= per_day);
         }
+        let who = people.get(name);
         let roster = match opts.solver {
             SolverChoice::Microlp => {
-                solve_channel::<MicrolpBackend>(name, &ext, cands, rules, &ext_grid, opts)?
+                solve_channel::<MicrolpBackend>(name, &ext, cands, rules, &ext_grid, opts, who)?
             }
             #[cfg(feature = "cbc")]
             SolverChoice::Cbc => {
-                solve_channel::<CbcBackend>(name, &ext, cands, rules, &ext_grid, opts)?
+                solve_channel::<CbcBackend>(name, &ext, cands, rules, &ext_grid, opts, who)?
             }
             #[cfg(not(feature = "cbc"))]
             SolverChoice::Cbc => {

@@ -55,6 +55,7 @@ impl<'a> ChannelModel<'a> {
         cands: &'a [Candidate],
         rules: &ShiftRules,
         grid: &IntervalGrid,
+        people: Option<&People>,
     ) -> Self {
         let n_req = required.len();
         let demand: Vec<usize> = (0..n_req).filter(|&t| required[t] > 0).collect();
@@ -102,8 +103,95 @@ impl<'a> ChannelModel<'a> {
         };
         m.coverage_rows();
         m.shift_type_rows(rules);
-        m.pattern_rows(rules);
+        m.pattern_rows(rules, people.and_then(|p| p.headcount));
+        if let Some(p) = people {
+            m.people_rows(p);
+        }
         m
+    }
+
+    /// The people: the shifts starting on each day at most the agents
+    /// available that day.
+    fn people_rows(&mut self, people: &People) {
+        for d in 0..self.day_wd.len() {
+            let Some(cap) = people.on_day(d) else {
+                continue;
+            };
+            let terms: Vec<(usize, f64)> = self
+                .cands
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.day == d)
+                .map(|(j, _)| (j, 1.0))
+                .collect();
+            if !terms.is_empty() {
+                self.model.rows.push(Row {
+                    terms,
+                    at_most: true,
+                    rhs: f64::from(cap),
+                });
+            }
+        }
+    }
+
+    /// Roster `xr` brought within the people: on a day with more shifts
+    /// than agents, and while the weekly rule needs more agents than the
+    /// headcount, one agent at a time leaves the shift whose loss uncovers
+    /// the fewest agent-intervals (the dearer on ties).
+    fn within_people(&self, xr: &mut [u32], people: &People, grid: &IntervalGrid) {
+        let day_total = |xr: &[u32], d: usize| -> u32 {
+            self.cands
+                .iter()
+                .zip(xr)
+                .filter(|(c, _)| c.day == d)
+                .map(|(_, &x)| x)
+                .sum()
+        };
+        let drop_one = |xr: &mut [u32], d: usize| -> bool {
+            let loss = |j: usize| -> u32 {
+                let c = &self.cands[j];
+                (c.start..c.end.min(self.required.len()))
+                    .filter(|&t| {
+                        self.required[t] > 0
+                            && c.works(t)
+                            && self.cover_of(xr, t) <= self.required[t]
+                    })
+                    .count() as u32
+            };
+            let pick = (0..self.cands.len())
+                .filter(|&j| xr[j] > 0 && self.cands[j].day == d)
+                .min_by(|&a, &b| {
+                    loss(a)
+                        .cmp(&loss(b))
+                        .then(self.costs[b].total_cmp(&self.costs[a]))
+                        .then(a.cmp(&b))
+                });
+            match pick {
+                Some(j) => {
+                    xr[j] -= 1;
+                    true
+                }
+                None => false,
+            }
+        };
+        for d in 0..self.day_wd.len() {
+            if let Some(cap) = people.on_day(d) {
+                while day_total(xr, d) > cap && drop_one(xr, d) {}
+            }
+        }
+        let (Some(cap), false) = (people.headcount, self.patterns.is_empty()) else {
+            return;
+        };
+        while let Ok(Some(h)) = self.headcount(xr, grid) {
+            if h <= cap {
+                break;
+            }
+            let busiest =
+                (0..self.day_wd.len()).max_by_key(|&d| (day_total(xr, d), std::cmp::Reverse(d)));
+            if !busiest.is_some_and(|d| drop_one(xr, d)) {
+                break;
+            }
+        }
     }
 
     /// Every interval with demand: its candidates plus its shortfall cover
@@ -148,7 +236,7 @@ impl<'a> ChannelModel<'a> {
 
     /// The weekly rule: shifts on a day ≤ agents whose pattern works that
     /// weekday; the patterns' agents ≤ the headcount cap.
-    fn pattern_rows(&mut self, rules: &ShiftRules) {
+    fn pattern_rows(&mut self, rules: &ShiftRules, people_headcount: Option<u32>) {
         if self.patterns.is_empty() {
             return;
         }
@@ -174,7 +262,12 @@ impl<'a> ChannelModel<'a> {
                 rhs: 0.0,
             });
         }
-        if let Some(cap) = rules.weekly.as_ref().and_then(|w| w.max_headcount) {
+        let rule_cap = rules.weekly.as_ref().and_then(|w| w.max_headcount);
+        let cap = match (rule_cap, people_headcount) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        if let Some(cap) = cap {
             self.model.rows.push(Row {
                 terms: (0..self.patterns.len()).map(|k| (y0 + k, 1.0)).collect(),
                 at_most: true,
@@ -289,6 +382,7 @@ pub(super) fn solve_channel<B: Backend>(
     rules: &ShiftRules,
     grid: &IntervalGrid,
     opts: &ScheduleOptions,
+    people: Option<&People>,
 ) -> Result<ChannelRoster, ScheduleError> {
     let n_req = required.len();
     if required.iter().all(|&r| r == 0) {
@@ -307,7 +401,7 @@ pub(super) fn solve_channel<B: Backend>(
             solver: opts.solver,
         });
     }
-    let cm = ChannelModel::new(required, &cands, rules, grid);
+    let cm = ChannelModel::new(required, &cands, rules, grid, people);
     let (nx, ns, g) = (cm.nx, cm.ns, cm.g);
     let fail = |message: String| ScheduleError::Solver {
         channel: name.to_string(),
@@ -320,6 +414,9 @@ pub(super) fn solve_channel<B: Backend>(
     let mut lower = cm.lp_bound(xs_lp);
     // 2. Round up and prune: a feasible roster.
     let mut best = cm.round_and_prune(xs_lp, rules);
+    if let Some(p) = people {
+        cm.within_people(&mut best, p, grid);
+    }
     let yr: Vec<u32> = ys_lp
         .iter()
         .map(|y| (y - 1e-7).ceil().max(0.0) as u32)

@@ -321,3 +321,97 @@ fn requirements_are_checked_where_they_are_built() {
         serde_json::from_str(r#"{"interval_min":0,"first":"2026-03-09","days":1}"#);
     assert!(bad.is_err());
 }
+
+/// Three days of hourly need on one 8-hour day shift, with `caps` people a
+/// day (day 0 is the day before).
+fn people_case(need_per_hour: [u32; 3], caps: Vec<u32>) -> Roster {
+    let r = rules(DAY_SHIFT);
+    let mut need = vec![0u32; 72];
+    for (d, &n) in need_per_hour.iter().enumerate() {
+        need[d * 24 + 9..d * 24 + 17].fill(n);
+    }
+    let people = People {
+        per_day: caps,
+        headcount: None,
+    };
+    let caps = BTreeMap::from([("phone".to_string(), people)]);
+    schedule_people(
+        &req(need, 60),
+        &r,
+        &ScheduleOptions::default(),
+        "rules",
+        &caps,
+    )
+    .unwrap()
+}
+
+#[test]
+fn people_cap_the_shifts_of_each_day() {
+    let roster = people_case([5, 5, 5], vec![9, 3, 9, 1]);
+    let placed = roster.placed();
+    let on = |d: &str| -> u32 {
+        placed
+            .iter()
+            .filter(|p| p.date.to_string() == d)
+            .map(|p| p.agents)
+            .sum()
+    };
+    assert_eq!(on("2026-03-10"), 3);
+    assert_eq!(on("2026-03-11"), 5);
+    assert_eq!(on("2026-03-12"), 1);
+    // 2 short for 8 hours on the first day, 4 on the last.
+    assert_eq!(roster.summary().shortfall, 2 * 8 + 4 * 8);
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+    /// More people on any day never leave more of the requirement
+    /// uncovered, and never more than the people allow.
+    #[test]
+    fn more_people_never_cover_less(
+        need in proptest::array::uniform3(0u32..6),
+        caps in proptest::collection::vec(0u32..6, 4),
+        day in 0usize..4,
+        more in 1u32..4,
+    ) {
+        let base = people_case(need, caps.clone()).summary().shortfall;
+        let mut wider = caps.clone();
+        wider[day] += more;
+        let after = people_case(need, wider).summary().shortfall;
+        proptest::prop_assert!(after <= base, "{after} > {base}");
+        let lack: u32 = (0..3).map(|d| need[d].saturating_sub(caps[d + 1]) * 8).sum();
+        proptest::prop_assert_eq!(base, lack);
+    }
+}
+
+/// With no branch and bound the rounded LP roster is brought within the
+/// people too, and with the weekly rule within the headcount.
+#[test]
+fn the_rounded_roster_keeps_to_the_people() {
+    let r = rules(&format!("{DAY_SHIFT}[weekly]\nmax_days = 5\n"));
+    let need = vec![3u32; 24 * 7];
+    let grid = IntervalGrid::new(60, "2026-03-09".parse().unwrap(), 7).unwrap();
+    let req = Requirement::new(grid, [("phone".to_string(), need)].into()).unwrap();
+    let people = People {
+        per_day: vec![2; 8],
+        headcount: Some(3),
+    };
+    let caps = BTreeMap::from([("phone".to_string(), people)]);
+    for node_limit in [Some(0), None] {
+        let opts = ScheduleOptions {
+            node_limit,
+            solver: SolverChoice::Microlp,
+            ..ScheduleOptions::default()
+        };
+        let roster = schedule_people(&req, &r, &opts, "rules", &caps).unwrap();
+        let mut per_day = BTreeMap::new();
+        for p in roster.placed() {
+            *per_day.entry(p.date).or_insert(0) += p.agents;
+        }
+        assert!(per_day.values().all(|&n| n <= 2), "{per_day:?}");
+        // Three people on five days of seven: 15 shifts at most.
+        let shifts: u32 = per_day.values().sum();
+        assert!(shifts <= 15, "{shifts}");
+        assert!(roster.channels[0].headcount.unwrap() <= 3);
+    }
+}

@@ -189,6 +189,7 @@ impl Team {
                     channels,
                     spec: g.clone(),
                     roster,
+                    dated: None,
                     leave,
                     changes,
                     makeup_weekday,

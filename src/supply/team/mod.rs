@@ -188,6 +188,11 @@ pub struct GroupSupply {
     pub spec: TeamGroup,
     /// The standing roster's rows.
     pub roster: Vec<RosterShift>,
+    /// The roster the group's people work, date by date, when it was
+    /// scheduled for them ([`Team::scheduled`]); it replaces the standing
+    /// roster replayed by weekday.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dated: Option<BTreeMap<Date, Vec<RosterShift>>>,
     /// Parsed leave `(from, to, agents)` and changes `(date, agents, aht_factor)`.
     leave: Vec<(Date, Date, u32)>,
     changes: Vec<(Date, i64, Vec<f64>)>,
@@ -501,10 +506,22 @@ impl Team {
     ) -> Result<(Vec<(RosterShift, u32)>, DaySupply), InputError> {
         let (books, away) = self.headcount_on(g, d)?;
         let wd = self.roster_weekday(g, d);
-        let rows: Vec<&RosterShift> = g.roster.iter().filter(|r| r.weekday == wd).collect();
-        let ratio = f64::from(books - away) / f64::from(g.spec.headcount);
-        let counts = scale_counts(&rows.iter().map(|r| r.agents).collect::<Vec<_>>(), ratio);
-        let mut rows: Vec<(RosterShift, u32)> = rows.into_iter().cloned().zip(counts).collect();
+        let mut rows: Vec<(RosterShift, u32)> = match &g.dated {
+            // Scheduled for the people available: worked as it is.
+            Some(dated) => dated
+                .get(&d)
+                .into_iter()
+                .flatten()
+                .map(|r| (r.clone(), r.agents))
+                .collect(),
+            None => {
+                let rows: Vec<&RosterShift> = g.roster.iter().filter(|r| r.weekday == wd).collect();
+                let ratio = f64::from(books - away) / f64::from(g.spec.headcount);
+                let counts =
+                    scale_counts(&rows.iter().map(|r| r.agents).collect::<Vec<_>>(), ratio);
+                rows.into_iter().cloned().zip(counts).collect()
+            }
+        };
         // Overtime: every rostered agent stays longer.
         let extra: u32 = levers
             .overtime
@@ -579,6 +596,7 @@ impl Team {
     }
 }
 
+mod scheduled;
 pub(crate) mod standing;
 pub use standing::{read_roster, RosterRows};
 
