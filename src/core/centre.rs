@@ -49,6 +49,9 @@ use crate::core::textio::resolve;
 /// The file name a centre is found by.
 pub const FILE_NAME: &str = "wfm.toml";
 
+/// Days of notice for temporaries and overtime when the centre names none.
+pub const DEFAULT_AGENCY_NOTICE_DAYS: u32 = 14;
+
 /// The environment variable that names the centre file (`none`: no centre).
 pub const ENV_VAR: &str = "WFM_CENTRE";
 
@@ -63,6 +66,10 @@ pub struct CentreFile {
     pub time_zone: Option<String>,
     /// ISO 4217 code of the money in the shift rules and reports (`CNY`).
     pub currency: Option<String>,
+    /// Days of notice the staffing agency needs for temporaries and the
+    /// team for overtime: a report's decide-by date is this many days
+    /// before the first day an option staffs (default 14).
+    pub agency_notice_days: Option<u32>,
     /// Channel settings TOML ([`crate::models::channels`]).
     pub channels: Option<String>,
     /// Shift rules TOML ([`crate::optimize::shifts`]).
@@ -366,6 +373,14 @@ impl Centre {
             all.merge(c, &p.display().to_string())?;
         }
         Ok(Some((all, warnings)))
+    }
+
+    /// Days of notice for temporaries and overtime (`agency_notice_days`,
+    /// default 14).
+    pub fn agency_notice_days(&self) -> u32 {
+        self.file
+            .agency_notice_days
+            .unwrap_or(DEFAULT_AGENCY_NOTICE_DAYS)
     }
 
     /// The currency code, if the centre gives one.

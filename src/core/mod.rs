@@ -6,4 +6,5 @@ pub mod calendar;
 pub mod centre;
 pub mod grid;
 pub mod input;
+pub mod money;
 pub mod textio;

@@ -37,7 +37,7 @@ use crate::supply::team::Team;
 
 /// The files of a review directory, in order; the first CSV
 /// (`intervals.csv`) is what the review prints with no directory.
-pub const FILES: [&str; 9] = [
+pub const FILES: [&str; 10] = [
     "index.html",
     "intervals.csv",
     "days.csv",
@@ -47,6 +47,7 @@ pub const FILES: [&str; 9] = [
     "fix.csv",
     "campaigns.csv",
     "team_roster.csv",
+    "decision.csv",
 ];
 
 /// What to review. Every path left `None` is the centre's item; a given
@@ -178,6 +179,8 @@ pub struct Prepared {
     team: Option<Team>,
     staffing: Option<(StaffingTable, String)>,
     variants: Vec<Variant>,
+    money: crate::core::money::Money,
+    notice_days: u32,
 }
 
 /// The demand and supply files: the given ones, else the centre's.
@@ -302,6 +305,16 @@ pub fn prepare(r: &Request) -> Result<Prepared, Error> {
         }
         None => Vec::new(),
     };
+    let money = crate::core::money::Money::new(
+        &s.currency()
+            .unwrap_or_else(|| crate::core::money::DEFAULT_CURRENCY.to_string()),
+    );
+    let notice_days = r
+        .centre
+        .as_ref()
+        .map_or(crate::core::centre::DEFAULT_AGENCY_NOTICE_DAYS, |c| {
+            c.agency_notice_days()
+        });
     s.record_files_read();
     Ok(Prepared {
         setup: s,
@@ -313,6 +326,8 @@ pub fn prepare(r: &Request) -> Result<Prepared, Error> {
         team,
         staffing,
         variants,
+        money,
+        notice_days,
     })
 }
 
@@ -366,6 +381,9 @@ pub struct Outcome {
     /// The roster the team's people work, scheduled against the
     /// requirement (none with `as_rostered` or a staffing table).
     pub team_roster: Option<crate::optimize::schedule::Roster>,
+    /// What the review asks to decide: the verdict, the options with their
+    /// cost in the centre's currency and their decide-by dates.
+    pub decision: crate::review::decision::Decision,
 }
 
 impl Prepared {
@@ -440,12 +458,21 @@ impl Prepared {
             .as_ref()
             .and_then(|(s, _)| s.name.clone())
             .unwrap_or_else(|| "Capacity review".to_string());
+        let decision = crate::review::decision::decide(
+            &review,
+            &comparisons,
+            &self.variants,
+            fix.as_ref().map(|(f, a)| (f, a)),
+            &self.money,
+            self.notice_days,
+        );
         Ok(Outcome {
             title,
             review,
             comparisons,
             fix,
             team_roster: scheduled.map(|(_, roster)| roster),
+            decision,
         })
     }
 
@@ -511,16 +538,17 @@ impl Outcome {
     /// The summary: the variants, the shortfall, each channel's service,
     /// the campaigns and blends, and the fix.
     pub fn summary(&self) -> Vec<String> {
-        let mut out = Vec::new();
+        let money = &self.decision.money;
+        let mut out = vec![format!("decision: {}", self.decision.verdict)];
         for c in &self.comparisons {
             out.push(format!(
-                "variant {:?}: {} service level {:+.1} ± {:.1} points (paired; ± {:.1} unpaired), cost {:+.0}",
+                "variant {:?}: {} service level {:+.1} ± {:.1} points (paired; ± {:.1} unpaired), cost {}",
                 c.variant,
                 c.channel,
                 100.0 * c.paired.mean,
                 100.0 * c.paired.ci95,
                 100.0 * c.unpaired_ci95,
-                c.cost_delta
+                money.format_change(c.cost_delta)
             ));
         }
         let misses = self.misses();
@@ -569,8 +597,8 @@ impl Outcome {
         if let Some((fix, after)) = &self.fix {
             let left = after.intervals.iter().filter(|x| x.misses_target).count();
             out.push(format!(
-                "the cheapest fix costs {:.0}; intervals missing a target: {} before, {} after{}",
-                fix.cost,
+                "the cheapest fix costs {}; intervals missing a target: {} before, {} after{}",
+                money.format(fix.cost),
                 misses,
                 left,
                 if fix.uncovered > 0 {
@@ -601,6 +629,7 @@ impl Outcome {
             review,
             &format!("Capacity review: {}", self.title),
             &self.comparisons,
+            &self.decision,
             self.fix
                 .as_ref()
                 .map(|(fix, after)| crate::report::FixView {
@@ -640,6 +669,9 @@ impl Outcome {
                     bytes: b"date,shift,start,end,agents,breaks,channel\n".to_vec(),
                 },
             },
+            Table::write(FILES[9], |b| {
+                crate::io::table::write_rows(b, &self.decision.rows())
+            })?,
         ])
     }
 }

@@ -157,7 +157,9 @@ table{border-collapse:collapse;width:100%;font-size:.9em}th,td{padding:4px 8px;b
 th:first-child,td:first-child{text-align:left}.bad{color:#b00020;font-weight:600}.ok{color:#1b7f3b}\
 figure{margin:1em 0;page-break-inside:avoid}figcaption{font-size:.85em;color:#555}.note{color:#555;font-size:.9em}\
 @media print{body{margin:0;max-width:none}h2{page-break-after:avoid}}\
-table.gantt td,table.gantt th{font-size:11px;padding:2px 4px;text-align:left;white-space:nowrap}";
+table.gantt td,table.gantt th{font-size:11px;padding:2px 4px;text-align:left;white-space:nowrap}\
+section.decision{border:2px solid #333;border-radius:6px;padding:4px 14px 8px;margin-top:1em}section.decision h2{margin-top:.4em}\
+.verdict{font-size:1.05em;line-height:1.4}section.decision td{text-align:left}";
 
 fn pct(v: f64) -> String {
     if v.is_finite() {
@@ -245,8 +247,10 @@ pub fn capacity_page(
     r: &CapacityReview,
     title: &str,
     variants: &[crate::review::whatif::Comparison],
+    decision: &crate::review::decision::Decision,
     fix: Option<FixView<'_>>,
 ) -> Result<String, ReportError> {
+    let money = &decision.money;
     let variant_chart = if variants.is_empty() {
         None
     } else {
@@ -265,11 +269,13 @@ pub fn capacity_page(
                  th { "intervals missing" } th { "backlog peak" } th { "cleared" } }
             @for c in r.channels.iter().filter(|c| !r.campaigns.iter().any(|k| k.channel == c.channel)) {
                 @let miss = c.targets.service_level.is_some_and(|t| c.service_level.mean < t);
+                @let short = decision.channels.iter().any(|v| v.channel == c.channel && !v.shortfalls.is_empty());
+                @let abandons = c.targets.max_abandon.is_some_and(|m| c.abandon_rate.mean > m);
                 tr {
-                    td { (c.channel) }
+                    td class=(if short { "bad" } else { "ok" }) { (c.channel) }
                     td class=(if miss { "bad" } else { "ok" }) { (pct(c.service_level.mean)) " ± " (pct(c.service_level.ci95)) }
                     td { (c.targets.service_level.map_or("–".to_string(), pct)) }
-                    td { (pct(c.abandon_rate.mean)) }
+                    td class=(if abandons { "bad" } else { "" }) { (pct(c.abandon_rate.mean)) }
                     td { @if let Some((d, sl)) = c.worst_day { (d) " (" (pct(sl)) ")" } @else { "–" } }
                     td { @if let Some((d, t, n)) = c.worst_interval { (d) " " (format_time(t)) " (" (n) ")" } @else { "–" } }
                     td class=(if c.short_h > 0.0 { "bad" } else { "ok" }) { (format!("{:.0}", c.short_h)) }
@@ -287,9 +293,28 @@ pub fn capacity_page(
                 "-minute intervals. Service is simulated with 95% confidence intervals; an interval "
                 "misses a target when the simulation is confidently worse than it."
             }
+            section class="decision" {
+                h2 { "The decision" }
+                p class="verdict" { (decision.verdict) }
+                @if !decision.options.is_empty() {
+                    table {
+                        tr { th { "option" } th { "what it does" } th { "cost (" (money.code) ")" } th { "effect" } th { "decide by" } }
+                        @for o in &decision.options {
+                            tr {
+                                td { (o.option) }
+                                td { (o.levers.join("; ")) }
+                                td { (money.format(o.cost)) }
+                                td { (o.effect) }
+                                td { (o.decide_by) }
+                            }
+                        }
+                    }
+                    p class="note" { "Cost: what the option adds to the team's shifts over the review, with holiday pay. Decide by: the agency's notice before the first day the option staffs. Data: decision.csv." }
+                }
+            }
             @if !r.supply.is_empty() {
                 p { "The team's shifts over the review: " strong { (format!("{hours:.0}")) " paid hours" }
-                    ", costing " strong { (format!("{cost:.0}")) } " with holiday pay." }
+                    ", costing " strong { (money.format(cost)) } " with holiday pay." }
             }
             h2 { "Summary by channel" }
             (summary)
@@ -323,7 +348,7 @@ pub fn capacity_page(
                             td { (format!("± {:.1} pts", 100.0 * v.unpaired_ci95)) }
                             td { (format!("{:+.1} pts", 100.0 * v.abandon_paired.mean)) }
                             td { (format!("{:.0}", v.short_h)) }
-                            td { (format!("{:+.0}", v.cost_delta)) }
+                            td { (money.format_change(v.cost_delta)) }
                         }
                     }
                 }
@@ -333,7 +358,7 @@ pub fn capacity_page(
                 h2 { "The cheapest fix" }
                 p {
                     "Temporary shifts of the rules' types that cover what the team is short of, at least cost with holiday pay: "
-                    strong { (format!("{:.0}", f.fix.cost)) } " for "
+                    strong { (money.format(f.fix.cost)) } " for "
                     (f.fix.roster.channels.iter().map(|c| c.shifts.iter().map(|s| s.1).sum::<u32>()).sum::<u32>())
                     " shifts. Simulated with them, the intervals missing a target go from "
                     (f.misses_before) " to " strong { (after_misses) } "."
@@ -357,7 +382,7 @@ pub fn capacity_page(
                     }
                 }
             }
-            p class="note" { "Written by wfm. Files beside this page: intervals.csv, days.csv, available.csv, supply.csv, variants.csv, fix.csv, campaigns.csv." }
+            p class="note" { "Written by wfm. Files beside this page: intervals.csv, days.csv, available.csv, supply.csv, variants.csv, fix.csv, campaigns.csv, team_roster.csv, decision.csv." }
     };
     Ok(page(title, body))
 }

@@ -13,6 +13,7 @@
 //! the paid hours and cost with holiday pay. A target miss uses the one
 //! rule of [`crate::sim::misses_target`].
 
+pub mod decision;
 pub mod intervals;
 pub mod whatif;
 

@@ -130,6 +130,24 @@ pub struct Variant {
     pub book: ChannelBook,
     /// The supply levers.
     pub adjust: Adjustments,
+    /// Every lever in words (`5 temporary agents of phone on peak, 02-16 to
+    /// 02-22`), for the report and the decision table.
+    pub levers: Vec<String>,
+}
+
+impl Variant {
+    /// The first day a lever that must be arranged ahead (overtime,
+    /// temporaries, borrowed agents) acts, if any.
+    pub fn first_staffed_day(&self) -> Option<jiff::civil::Date> {
+        let a = &self.adjust;
+        a.levers
+            .overtime
+            .iter()
+            .map(|o| o.from)
+            .chain(a.levers.temporary.iter().map(|t| t.from))
+            .chain(a.borrow.iter().flat_map(|b| b.dates.iter().copied()))
+            .min()
+    }
 }
 
 /// Reads and checks a what-if file against the team, the channels and the
@@ -283,10 +301,46 @@ pub fn build(
             s.callback_threshold_s = Some(cb.threshold_s);
             s.callback_share = Some(cb.share);
         }
+        let mut levers = Vec::new();
+        for o in &adjust.levers.overtime {
+            levers.push(format!(
+                "overtime {} h a day for every {} agent, {} to {}",
+                o.minutes as f64 / 60.0,
+                o.group,
+                o.from,
+                o.to
+            ));
+        }
+        for t in &adjust.levers.temporary {
+            levers.push(format!(
+                "{} temporary {} agent(s) on {}, {} to {}",
+                t.agents, t.group, t.shift.shift, t.from, t.to
+            ));
+        }
+        for b in &adjust.borrow {
+            levers.push(format!(
+                "{} {} agent(s) serve {} on {} day(s)",
+                b.agents,
+                b.from,
+                b.to,
+                b.dates.len()
+            ));
+        }
+        for (c, share) in &v.containment {
+            levers.push(format!("the bot solves {:.0}% of {c}", share * 100.0));
+        }
+        for (c, cb) in &v.callbacks {
+            levers.push(format!(
+                "{c}: callbacks offered after {} s, {:.0}% accept",
+                cb.threshold_s,
+                cb.share * 100.0
+            ));
+        }
         out.push(Variant {
             name: v.name.clone(),
             book: ChannelBook::new(file, &book.source, book.defaults.clone()),
             adjust,
+            levers,
         });
     }
     Ok(out)

@@ -229,3 +229,92 @@ fn more_people_give_more_service_and_the_standing_roster_stays_available() {
     let out = jobs::review::prepare(&req).unwrap().run().unwrap();
     assert!(out.team_roster.is_none());
 }
+
+/// The decision block: one value printed by the page and by decision.csv;
+/// every cost on it in the centre's currency; the decide-by dates the
+/// agency's notice before the first day an option staffs.
+#[test]
+fn the_review_page_decision_block_equals_its_csv() {
+    let mut req = jobs::review::Request::on(Some(centre()));
+    req.what_if = Some(scenario("whatif_spring_festival.toml"));
+    req.recommend = true;
+    req.replications = 4;
+    req.fix_node_limit = 100;
+    let out = jobs::review::prepare(&req).unwrap().run().unwrap();
+    let tables = out.tables().unwrap();
+    let page = String::from_utf8(tables[0].bytes.clone()).unwrap();
+    let csv = tables.iter().find(|t| t.name == "decision.csv").unwrap();
+    let csv = String::from_utf8(csv.bytes.clone()).unwrap();
+    let block = page
+        .split("<section class=\"decision\">")
+        .nth(1)
+        .and_then(|b| b.split("</section>").next())
+        .expect("the page has a decision block");
+    // The block comes before the first chart.
+    assert!(page.find("class=\"decision\"").unwrap() < page.find("<svg").unwrap());
+    let money = wfm::core::money::Money::new("CNY");
+    let mut rows = csv::Reader::from_reader(csv.as_bytes());
+    let header = rows.headers().unwrap().clone();
+    assert_eq!(
+        header.iter().collect::<Vec<_>>(),
+        [
+            "option",
+            "levers",
+            "cost",
+            "currency",
+            "effect",
+            "misses_after",
+            "decide_by"
+        ]
+    );
+    let mut n = 0;
+    for r in rows.records() {
+        let r = r.unwrap();
+        let cost: f64 = r[2].parse().unwrap();
+        assert_eq!(&r[3], "CNY");
+        let cell = format!("<td>{}</td>", money.format(cost));
+        assert!(block.contains(&cell), "{cell} not in the block");
+        assert!(block.contains(&format!("<td>{}</td>", &r[6])), "{}", &r[6]);
+        assert!(block.contains(&format!("<td>{}</td>", &r[0])), "{}", &r[0]);
+        n += 1;
+    }
+    assert_eq!(n, 1 + 3, "the fix and the three variants");
+    // The fix: decided the notice (14 days) before its first shift.
+    let fix = &out.decision.options[0];
+    let (fix_shifts, _) = out.fix.as_ref().unwrap();
+    let first = fix_shifts
+        .roster
+        .rows()
+        .iter()
+        .map(|r| r.date)
+        .min()
+        .unwrap();
+    assert_eq!(
+        fix.decide_by,
+        first.checked_sub(jiff::Span::new().days(14)).unwrap()
+    );
+    // The verdict names the fix's cost as the CSV has it, in yuan.
+    assert!(out.decision.verdict.contains(&money.format(fix.cost)));
+    assert!(block.contains(&out.decision.verdict));
+    // Every variant lists its levers; "holiday temporaries" says it borrows
+    // e-mail agents (why its e-mail service falls).
+    let temps = out
+        .decision
+        .options
+        .iter()
+        .find(|o| o.option == "holiday temporaries")
+        .unwrap();
+    assert!(
+        temps
+            .levers
+            .iter()
+            .any(|l| l.contains("email agent(s) serve phone")),
+        "{:?}",
+        temps.levers
+    );
+    // No bare cost: the team's cost line is in yuan too.
+    assert!(
+        page.contains("paid hours</strong>, costing <strong>¥"),
+        "team cost"
+    );
+}

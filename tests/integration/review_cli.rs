@@ -58,7 +58,7 @@ fn the_shipped_review_writes_a_report_with_data_in_every_chart() {
     }
     // The summary names every channel; the holiday is short somewhere.
     for ch in ["phone", "chat", "email"] {
-        assert!(html.contains(&format!("<td>{ch}</td>")), "{ch}");
+        assert!(html.contains(&format!(">{ch}</td>")), "{ch}");
     }
     let days = std::fs::read_to_string(dir.join("days.csv")).unwrap();
     assert_eq!(days.lines().count(), 1 + 3 * 21);
