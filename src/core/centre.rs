@@ -215,6 +215,15 @@ impl Centre {
                 ));
             }
         }
+        if let Some(n) = file.agency_notice_days {
+            if n > 365 {
+                return Err(InputError::at_key(
+                    &source,
+                    "agency_notice_days",
+                    format!("expected 0 to 365 days, got {n}"),
+                ));
+            }
+        }
         if let Some(z) = &file.time_zone {
             let ok = z == "UTC"
                 || (z.contains('/')
@@ -545,5 +554,33 @@ mod tests {
         let w = calendar_coverage(&cal, "cal.csv", d("2025-12-01"), d("2026-01-31"));
         assert_eq!(w.len(), 1);
         assert!(w[0].0.contains("no day in 2025"), "{}", w[0].0);
+    }
+}
+
+#[cfg(test)]
+mod notice_tests {
+    use super::*;
+
+    #[test]
+    fn the_agency_notice_is_checked_and_defaults_to_two_weeks() {
+        let p = Path::new("/x/wfm.toml");
+        assert_eq!(Centre::parse("", p).unwrap().agency_notice_days(), 14);
+        assert_eq!(
+            Centre::parse("agency_notice_days = 3", p)
+                .unwrap()
+                .agency_notice_days(),
+            3
+        );
+        let e = Centre::parse("agency_notice_days = 9999", p)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("wfm.toml") && e.contains("agency_notice_days") && e.contains("0 to 365"),
+            "{e}"
+        );
+        let e = Centre::parse("agency_notice_days = -1", p)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("wfm.toml:1"), "{e}");
     }
 }

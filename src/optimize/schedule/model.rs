@@ -110,6 +110,16 @@ impl<'a> ChannelModel<'a> {
         m
     }
 
+    /// The candidates starting on day `d`, each with coefficient 1.
+    fn day_terms(&self, d: usize) -> Vec<(usize, f64)> {
+        self.cands
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.day == d)
+            .map(|(j, _)| (j, 1.0))
+            .collect()
+    }
+
     /// The people: the shifts starting on each day at most the agents
     /// available that day.
     fn people_rows(&mut self, people: &People) {
@@ -117,13 +127,7 @@ impl<'a> ChannelModel<'a> {
             let Some(cap) = people.on_day(d) else {
                 continue;
             };
-            let terms: Vec<(usize, f64)> = self
-                .cands
-                .iter()
-                .enumerate()
-                .filter(|(_, c)| c.day == d)
-                .map(|(j, _)| (j, 1.0))
-                .collect();
+            let terms: Vec<(usize, f64)> = self.day_terms(d);
             if !terms.is_empty() {
                 self.model.rows.push(Row {
                     terms,
@@ -242,13 +246,7 @@ impl<'a> ChannelModel<'a> {
         }
         let y0 = self.nx + self.ns;
         for (d, &wd) in self.day_wd.iter().enumerate() {
-            let mut terms: Vec<(usize, f64)> = self
-                .cands
-                .iter()
-                .enumerate()
-                .filter(|(_, c)| c.day == d)
-                .map(|(j, _)| (j, 1.0))
-                .collect();
+            let mut terms: Vec<(usize, f64)> = self.day_terms(d);
             terms.extend(
                 self.patterns
                     .iter()
