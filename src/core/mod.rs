@@ -4,6 +4,7 @@
 
 pub mod calendar;
 pub mod centre;
+pub mod decision;
 pub mod grid;
 pub mod input;
 pub mod money;

@@ -37,7 +37,7 @@ use crate::supply::team::Team;
 
 /// The files of a review directory, in order; the first CSV
 /// (`intervals.csv`) is what the review prints with no directory.
-pub const FILES: [&str; 10] = [
+pub const FILES: [&str; 11] = [
     "index.html",
     "intervals.csv",
     "days.csv",
@@ -48,6 +48,7 @@ pub const FILES: [&str; 10] = [
     "campaigns.csv",
     "team_roster.csv",
     "decision.csv",
+    "fix_summary.csv",
 ];
 
 /// What to review. Every path left `None` is the centre's item; a given

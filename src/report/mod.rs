@@ -17,7 +17,7 @@ use crate::review::{CapacityReview, DayReview};
 
 mod review_charts;
 pub use review_charts::{
-    backlog_chart, demand_chart, service_chart, shortfall_heatmap, variants_chart,
+    backlog_chart, demand_chart, fix_chart, service_chart, shortfall_heatmap, variants_chart,
 };
 
 /// Why a chart could not be drawn.
@@ -51,6 +51,44 @@ const PALETTE: [RGBColor; 6] = [
     RGBColor(255, 127, 14),
     RGBColor(23, 190, 207),
 ];
+
+/// The colour of a channel, the same in every chart of every report: the
+/// usual channels have their own, any other name takes one of the rest by
+/// a stable hash of its name (the same name, the same colour, on every
+/// page). Red is kept for requirements and misses.
+pub fn channel_colour(name: &str) -> (RGBColor, &'static str) {
+    const KNOWN: [(&str, RGBColor, &str); 6] = [
+        ("phone", RGBColor(31, 119, 180), "blue"),
+        ("chat", RGBColor(44, 160, 44), "green"),
+        ("email", RGBColor(148, 103, 189), "purple"),
+        ("wechat", RGBColor(23, 190, 207), "teal"),
+        ("callback", RGBColor(255, 127, 14), "orange"),
+        ("outbound", RGBColor(140, 86, 75), "brown"),
+    ];
+    const OTHER: [(RGBColor, &str); 4] = [
+        (RGBColor(227, 119, 194), "pink"),
+        (RGBColor(188, 189, 34), "olive"),
+        (RGBColor(127, 127, 127), "grey"),
+        (RGBColor(23, 80, 120), "navy"),
+    ];
+    if let Some((_, c, n)) = KNOWN.iter().find(|(k, _, _)| *k == name) {
+        return (*c, n);
+    }
+    // FNV-1a: stable across runs and builds, unlike the std hasher.
+    let h = name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    });
+    OTHER[(h % OTHER.len() as u64) as usize]
+}
+
+/// `channel (colour)` for each channel, in [`channel_colour`]'s colours.
+fn channel_legend<S: AsRef<str>>(names: &[S]) -> String {
+    names
+        .iter()
+        .map(|c| format!("{} ({})", c.as_ref(), channel_colour(c.as_ref()).1))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 /// The days of a review, in order, and a formatter for an axis of day indices.
 fn day_axis(r: &CapacityReview) -> Vec<Date> {
@@ -158,8 +196,8 @@ th:first-child,td:first-child{text-align:left}.bad{color:#b00020;font-weight:600
 figure{margin:1em 0;page-break-inside:avoid}figcaption{font-size:.85em;color:#555}.note{color:#555;font-size:.9em}\
 @media print{body{margin:0;max-width:none}h2{page-break-after:avoid}}\
 table.gantt td,table.gantt th{font-size:11px;padding:2px 4px;text-align:left;white-space:nowrap}\
-section.decision{border:2px solid #333;border-radius:6px;padding:4px 14px 8px;margin-top:1em}section.decision h2{margin-top:.4em}\
-.verdict{font-size:1.05em;line-height:1.4}section.decision td{text-align:left}";
+section.decision{border:2px solid #333;border-radius:6px;padding:4px 14px 8px;margin-top:1em;background:#fffbe6}section.decision h2{margin-top:.4em}\
+.verdict{font-size:1.05em;line-height:1.4}section.decision td,section.decision th{text-align:left}section.decision td.when{white-space:nowrap}";
 
 fn pct(v: f64) -> String {
     if v.is_finite() {
@@ -241,6 +279,43 @@ pub struct FixView<'a> {
     pub after: &'a CapacityReview,
 }
 
+/// The decision block a report opens with (one look on every page): the
+/// verdict, then the options with their cost in `money`, effect and
+/// decide-by date, then `note` (what the costs include, where the data
+/// is). Drawn on its own background so a screenshot finds it.
+pub fn decision_block(
+    verdict: &str,
+    options: &[crate::core::decision::DecisionOption],
+    money: &crate::core::money::Money,
+    note: &str,
+) -> Markup {
+    html! {
+        section class="decision" {
+            h2 { "The decision" }
+            p class="verdict" { (verdict) }
+            @if !options.is_empty() {
+                table {
+                    tr { th { "option" } th { "what it does" } th { "cost (" (money.code) ")" } th { "effect" } th { "decide by" } }
+                    @for o in options {
+                        tr {
+                            td { (o.option) }
+                            td { (o.levers.join("; ")) }
+                            td { (money.format(o.cost)) }
+                            td { (o.effect) }
+                            td class="when" { (o.decide_by) }
+                        }
+                    }
+                }
+                p class="note" { (note) }
+            }
+        }
+    }
+}
+
+/// Rows of the fix's day × channel × shift-type table on the page; the rest
+/// are in `fix_summary.csv` (the page says how many).
+pub const FIX_ROWS: usize = 40;
+
 /// The capacity review's page: `variants` from `--what-if`, `fix` from
 /// `--recommend`.
 pub fn capacity_page(
@@ -262,6 +337,10 @@ pub fn capacity_page(
     let backlog = backlog_chart(r)?;
     let cost: f64 = r.supply.iter().map(|d| d.cost).sum();
     let hours: f64 = r.supply.iter().map(|d| d.paid_hours).sum();
+    let fix_totals = fix
+        .map(|f| f.fix.roster.by_day_and_type())
+        .unwrap_or_default();
+    let fix_chart = fix_chart(r, &fix_totals)?;
     let summary: Markup = html! {
         table {
             tr { th { "channel" } th { "service level" } th { "target" } th { "abandoned" }
@@ -293,25 +372,8 @@ pub fn capacity_page(
                 "-minute intervals. Service is simulated with 95% confidence intervals; an interval "
                 "misses a target when the simulation is confidently worse than it."
             }
-            section class="decision" {
-                h2 { "The decision" }
-                p class="verdict" { (decision.verdict) }
-                @if !decision.options.is_empty() {
-                    table {
-                        tr { th { "option" } th { "what it does" } th { "cost (" (money.code) ")" } th { "effect" } th { "decide by" } }
-                        @for o in &decision.options {
-                            tr {
-                                td { (o.option) }
-                                td { (o.levers.join("; ")) }
-                                td { (money.format(o.cost)) }
-                                td { (o.effect) }
-                                td { (o.decide_by) }
-                            }
-                        }
-                    }
-                    p class="note" { "Cost: what the option adds to the team's shifts over the review, with holiday pay. Decide by: the agency's notice before the first day the option staffs. Data: decision.csv." }
-                }
-            }
+            (decision_block(&decision.verdict, &decision.options, money,
+                "Cost: what the option adds to the team's shifts over the review, with holiday pay. Decide by: the agency's notice before the first day the option staffs. Data: decision.csv."))
             @if !r.supply.is_empty() {
                 p { "The team's shifts over the review: " strong { (format!("{hours:.0}")) " paid hours" }
                     ", costing " strong { (money.format(cost)) } " with holiday pay." }
@@ -375,14 +437,23 @@ pub fn capacity_page(
                             .map(|x| format!("{} {} {}", x.date, format_time(x.time), x.channel))
                             .collect::<Vec<_>>().join("; ")) "." }
                 }
-                table {
-                    tr { th { "date" } th { "shift" } th { "from" } th { "to" } th { "agents" } th { "channel" } }
-                    @for r in f.fix.roster.rows() {
-                        tr { td { (r.date) } td { (r.shift) } td { (format_time(r.start)) } td { (format_time(r.end)) } td { (r.agents) } td { (r.channel) } }
+                @if let Some(chart) = &fix_chart {
+                    figure { (PreEscaped(chart)) figcaption { "Temporary shifts the fix buys, per day and channel. Data: fix_summary.csv (each shift with its breaks: fix.csv)." } }
+                }
+                @if !fix_totals.is_empty() {
+                    table {
+                        tr { th { "date" } th { "channel" } th { "shift type" } th { "shifts" } th { "paid hours" } th { "cost (" (money.code) ")" } }
+                        @for t in fix_totals.iter().take(FIX_ROWS) {
+                            tr { td { (t.date) } td { (t.channel) } td { (t.shift) } td { (t.agents) }
+                                 td { (format!("{:.0}", t.paid_hours)) } td { (money.format(t.cost)) } }
+                        }
+                    }
+                    @if let Some(cut) = rows_left_out(fix_totals.len(), FIX_ROWS, "fix_summary.csv") {
+                        p class="note" { (cut) }
                     }
                 }
             }
-            p class="note" { "Written by wfm. Files beside this page: intervals.csv, days.csv, available.csv, supply.csv, variants.csv, fix.csv, campaigns.csv, team_roster.csv, decision.csv." }
+            p class="note" { "Written by wfm. Files beside this page: intervals.csv, days.csv, available.csv, supply.csv, variants.csv, fix.csv, campaigns.csv, team_roster.csv, decision.csv, fix_summary.csv." }
     };
     Ok(page(title, body))
 }
@@ -416,5 +487,23 @@ mod rows_left_out_tests {
             super::rows_left_out(103, 30, "capacity.csv").as_deref(),
             Some("73 more row(s) not shown, 103 in all: capacity.csv has every row.")
         );
+    }
+}
+
+#[cfg(test)]
+mod channel_colour_tests {
+    use super::channel_colour;
+
+    #[test]
+    fn a_channel_has_one_colour_on_every_page() {
+        assert_eq!(channel_colour("phone").1, "blue");
+        assert_eq!(channel_colour("chat").1, "green");
+        assert_eq!(channel_colour("email").1, "purple");
+        // Any other name: the same colour every time, never red.
+        let a = channel_colour("fraud_desk");
+        assert_eq!(a, channel_colour("fraud_desk"));
+        for n in ["x", "voice_flex", "digital", "票务"] {
+            assert_ne!(channel_colour(n).1, "red");
+        }
     }
 }

@@ -139,7 +139,7 @@ pub fn service_chart(r: &CapacityReview) -> Result<String, ReportError> {
         let root = SVGBackend::with_string(&mut s, (W, h)).into_drawing_area();
         root.fill(&WHITE).map_err(chart_err("service"))?;
         let panels = root.split_evenly((chans.len().max(1), 1));
-        for (k, (panel, c)) in panels.iter().zip(&chans).enumerate() {
+        for (panel, c) in panels.iter().zip(&chans) {
             let target = c.targets.service_level.unwrap_or(0.0);
             let n = days.len().max(1) as f64;
             let mut chart = chart_on(
@@ -176,7 +176,7 @@ pub fn service_chart(r: &CapacityReview) -> Result<String, ReportError> {
                     Some((i, d.service_level.mean, hw))
                 })
                 .collect();
-            let color = PALETTE[k % PALETTE.len()];
+            let color = channel_colour(&c.channel).0;
             let band: Vec<(f64, f64)> = pts
                 .iter()
                 .map(|p| (p.0, (p.1 + p.2).min(1.0)))
@@ -235,7 +235,7 @@ pub fn backlog_chart(r: &CapacityReview) -> Result<Option<String>, ReportError> 
             "backlog",
             format!(
                 "deferred work waiting at the end of each day: {}",
-                chans.join(", ")
+                channel_legend(&chans)
             ),
             -0.5..n - 0.5,
             0.0..top,
@@ -249,14 +249,14 @@ pub fn backlog_chart(r: &CapacityReview) -> Result<Option<String>, ReportError> 
             .y_desc("contacts")
             .draw()
             .map_err(chart_err("backlog"))?;
-        for (k, ch) in chans.iter().enumerate() {
+        for ch in &chans {
             chart
                 .draw_series(LineSeries::new(
                     r.days.iter().filter(|d| d.channel == *ch).filter_map(|d| {
                         let i = days.iter().position(|x| *x == d.date)? as f64;
                         d.backlog.mean.is_finite().then_some((i, d.backlog.mean))
                     }),
-                    PALETTE[(k + 2) % PALETTE.len()].stroke_width(2),
+                    channel_colour(ch).0.stroke_width(2),
                 ))
                 .map_err(chart_err("backlog"))?;
         }
@@ -300,7 +300,7 @@ pub fn variants_chart(
             "variants",
             format!(
                 "service level per channel, base and variants: {}",
-                colour_legend(&channels)
+                channel_legend(&channels)
             ),
             -0.5..n - 0.5,
             0.0..1.0,
@@ -317,7 +317,7 @@ pub fn variants_chart(
         let k = channels.len().max(1) as f64;
         let width = 0.8 / k;
         for (ci, ch) in channels.iter().enumerate() {
-            let color = PALETTE[ci % PALETTE.len()];
+            let color = channel_colour(ch).0;
             chart
                 .draw_series(names.iter().enumerate().filter_map(|(i, name)| {
                     let v = value(name, ch);
@@ -335,4 +335,74 @@ pub fn variants_chart(
         root.present().map_err(chart_err("variants"))?;
     }
     Ok(s)
+}
+
+/// The cheapest fix's shifts per day, stacked by channel in the channels'
+/// colours ([`channel_colour`]); `None` when the fix buys nothing.
+pub fn fix_chart(
+    r: &CapacityReview,
+    totals: &[crate::optimize::schedule::ShiftTotal],
+) -> Result<Option<String>, ReportError> {
+    if totals.is_empty() {
+        return Ok(None);
+    }
+    let days = day_axis(r);
+    let mut channels: Vec<&str> = totals.iter().map(|t| t.channel.as_str()).collect();
+    channels.sort();
+    channels.dedup();
+    let mut per_day = vec![0u32; days.len()];
+    for t in totals {
+        if let Some(i) = days.iter().position(|d| *d == t.date) {
+            per_day[i] += t.agents;
+        }
+    }
+    let top = f64::from(per_day.iter().copied().max().unwrap_or(1).max(1)) * 1.15;
+    let mut s = String::new();
+    {
+        let root = SVGBackend::with_string(&mut s, (W, 240)).into_drawing_area();
+        root.fill(&WHITE).map_err(chart_err("fix"))?;
+        let n = days.len().max(1) as f64;
+        let mut chart = chart_on(
+            &root,
+            "fix",
+            format!(
+                "temporary shifts bought per day: {}",
+                channel_legend(&channels)
+            ),
+            -0.5..n - 0.5,
+            0.0..top,
+            44,
+        )?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(days.len().min(14))
+            .x_label_formatter(&|x| label(&days, *x))
+            .y_desc("shifts")
+            .draw()
+            .map_err(chart_err("fix"))?;
+        let mut base = vec![0u32; days.len()];
+        for ch in &channels {
+            let colour = channel_colour(ch).0;
+            let mut bars = Vec::new();
+            for (i, d) in days.iter().enumerate() {
+                let n: u32 = totals
+                    .iter()
+                    .filter(|t| t.channel == *ch && t.date == *d)
+                    .map(|t| t.agents)
+                    .sum();
+                if n > 0 {
+                    let (y0, y1) = (f64::from(base[i]), f64::from(base[i] + n));
+                    bars.push(Rectangle::new(
+                        [(i as f64 - 0.38, y0), (i as f64 + 0.38, y1)],
+                        colour.filled(),
+                    ));
+                    base[i] += n;
+                }
+            }
+            chart.draw_series(bars).map_err(chart_err("fix"))?;
+        }
+        root.present().map_err(chart_err("fix"))?;
+    }
+    Ok(Some(s))
 }

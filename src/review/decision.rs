@@ -27,8 +27,9 @@ use serde::{Deserialize, Serialize};
 
 use super::whatif::{Comparison, Fix, Variant};
 use super::{CapacityReview, ChannelSummary};
+use crate::core::decision::days_before;
+pub use crate::core::decision::{DecisionOption, DecisionRow};
 use crate::core::money::Money;
-use crate::io::table::{Column, CsvRow};
 
 /// One channel's verdict.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -39,25 +40,6 @@ pub struct ChannelVerdict {
     pub shortfalls: Vec<String>,
     /// The first and last day an interval misses a target.
     pub missing_days: Option<(Date, Date)>,
-}
-
-/// One option the decision weighs.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DecisionOption {
-    /// `the cheapest fix`, or the what-if's name.
-    pub option: String,
-    /// What it does, lever by lever.
-    pub levers: Vec<String>,
-    /// Its cost over the review (what it adds to the team's), in the
-    /// decision's currency.
-    pub cost: f64,
-    /// Intervals missing a target with it (the fix), if simulated so.
-    pub misses_after: Option<usize>,
-    /// Its effect in words (the service level change per channel, or the
-    /// misses before and after).
-    pub effect: String,
-    /// The last day to decide it.
-    pub decide_by: Date,
 }
 
 /// The decision of a review.
@@ -106,10 +88,51 @@ pub fn channel_shortfalls(c: &ChannelSummary) -> Vec<String> {
     out
 }
 
-/// The day `days` before `d` (the earliest representable day if none).
-fn days_before(d: Date, days: u32) -> Date {
-    d.checked_sub(jiff::Span::new().days(i64::from(days)))
-        .unwrap_or(d)
+/// The fix's levers in words: per channel its temporary shifts by type and
+/// their dates, then what it does not use. The fix buys temporaries only,
+/// where the team's own people, scheduled first, cannot cover; overtime
+/// and borrowed agents are what-if levers (`--what-if`), not the fix's.
+fn fix_levers(totals: &[crate::optimize::schedule::ShiftTotal]) -> Vec<String> {
+    let mut channels: Vec<&str> = totals.iter().map(|t| t.channel.as_str()).collect();
+    channels.sort();
+    channels.dedup();
+    let mut out: Vec<String> = channels
+        .iter()
+        .map(|ch| {
+            let mine: Vec<_> = totals.iter().filter(|t| t.channel == *ch).collect();
+            let mut types: Vec<(&str, u32)> = Vec::new();
+            for t in &mine {
+                match types.iter_mut().find(|(n, _)| *n == t.shift) {
+                    Some(e) => e.1 += t.agents,
+                    None => types.push((&t.shift, t.agents)),
+                }
+            }
+            let n: u32 = types.iter().map(|t| t.1).sum();
+            let (a, b) = (
+                mine.iter().map(|t| t.date).min(),
+                mine.iter().map(|t| t.date).max(),
+            );
+            let when = match (a, b) {
+                (Some(a), Some(b)) if a == b => format!(" on {a}"),
+                (Some(a), Some(b)) => format!(", {a} to {b}"),
+                _ => String::new(),
+            };
+            format!(
+                "{ch}: {n} temporary shift(s) ({}){when}",
+                types
+                    .iter()
+                    .map(|(t, k)| format!("{k} {t}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })
+        .collect();
+    out.push(if totals.is_empty() {
+        "nothing to buy: the team's own people cover the requirement".to_string()
+    } else {
+        "temporaries only, where the team's own people (scheduled first) cannot cover; no overtime, no borrowed agents".to_string()
+    });
+    out
 }
 
 /// The decision of review `r`: its channels' verdicts, the fix (with the
@@ -144,18 +167,11 @@ pub fn decide(
     let mut options = Vec::new();
     if let Some((f, after)) = fix {
         let left = after.intervals.iter().filter(|x| x.misses_target).count();
-        let shifts: u32 = f
-            .roster
-            .channels
-            .iter()
-            .map(|c| c.shifts.iter().map(|s| s.1).sum::<u32>())
-            .sum();
-        let first = f.roster.rows().iter().map(|x| x.date).min();
+        let totals = f.roster.by_day_and_type();
+        let first = totals.iter().map(|x| x.date).min();
         options.push(DecisionOption {
             option: "the cheapest fix".to_string(),
-            levers: vec![format!(
-                "{shifts} temporary shift(s) of the rules' types where the team's own people cannot cover"
-            )],
+            levers: fix_levers(&totals),
             cost: f.cost,
             misses_after: Some(left),
             effect: format!("intervals missing a target {misses} → {left}"),
@@ -233,41 +249,10 @@ pub fn decide(
     }
 }
 
-/// One row of `decision.csv`: an option with its cost and currency.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DecisionRow {
-    /// The option.
-    pub option: DecisionOption,
-    /// The currency code.
-    pub currency: String,
-}
-
-impl CsvRow for DecisionRow {
-    const COLUMNS: &'static [Column<Self>] = &[
-        ("option", |r| r.option.option.clone()),
-        ("levers", |r| r.option.levers.join("; ")),
-        ("cost", |r| format!("{:.2}", r.option.cost)),
-        ("currency", |r| r.currency.clone()),
-        ("effect", |r| r.option.effect.clone()),
-        ("misses_after", |r| {
-            r.option
-                .misses_after
-                .map_or(String::new(), |n| n.to_string())
-        }),
-        ("decide_by", |r| r.option.decide_by.to_string()),
-    ];
-}
-
 impl Decision {
     /// The options as rows of `decision.csv`.
     pub fn rows(&self) -> Vec<DecisionRow> {
-        self.options
-            .iter()
-            .map(|option| DecisionRow {
-                option: option.clone(),
-                currency: self.money.code.clone(),
-            })
-            .collect()
+        crate::core::decision::rows(&self.options, &self.money)
     }
 }
 

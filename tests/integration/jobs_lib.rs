@@ -274,7 +274,11 @@ fn the_review_page_decision_block_equals_its_csv() {
         assert_eq!(&r[3], "CNY");
         let cell = format!("<td>{}</td>", money.format(cost));
         assert!(block.contains(&cell), "{cell} not in the block");
-        assert!(block.contains(&format!("<td>{}</td>", &r[6])), "{}", &r[6]);
+        assert!(
+            block.contains(&format!("<td class=\"when\">{}</td>", &r[6])),
+            "{}",
+            &r[6]
+        );
         assert!(block.contains(&format!("<td>{}</td>", &r[0])), "{}", &r[0]);
         n += 1;
     }
@@ -316,5 +320,55 @@ fn the_review_page_decision_block_equals_its_csv() {
     assert!(
         page.contains("paid hours</strong>, costing <strong>¥"),
         "team cost"
+    );
+    // The fix says which levers it used: temporaries only, per channel.
+    assert!(
+        fix.levers.iter().any(|l| l.contains("temporaries only")),
+        "{:?}",
+        fix.levers
+    );
+    // The fix on the page: a summary by day × channel × shift type equal to
+    // fix_summary.csv, at most 40 rows, its totals those of fix.csv and of
+    // the decision; not the shift-by-shift dump.
+    let summary = tables.iter().find(|t| t.name == "fix_summary.csv").unwrap();
+    let summary = String::from_utf8(summary.bytes.clone()).unwrap();
+    let mut rows = csv::Reader::from_reader(summary.as_bytes());
+    assert_eq!(
+        rows.headers().unwrap().iter().collect::<Vec<_>>(),
+        ["date", "channel", "shift", "agents", "paid_h", "cost"]
+    );
+    let fix_section = page.split("The cheapest fix</h2>").nth(1).unwrap();
+    let (mut shifts, mut cost, mut n) = (0u32, 0.0, 0);
+    for r in rows.records() {
+        let r = r.unwrap();
+        let c: f64 = r[5].parse().unwrap();
+        let row = format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
+            &r[0], &r[1], &r[2], &r[3]
+        );
+        if n < 40 {
+            assert!(fix_section.contains(&row), "{row} not on the page");
+            assert!(fix_section.contains(&format!("<td>{}</td></tr>", money.format(c))));
+        }
+        shifts += r[3].parse::<u32>().unwrap();
+        cost += c;
+        n += 1;
+    }
+    assert!(n > 0 && n <= 40, "{n} summary rows for the shipped fix");
+    let detail = tables.iter().find(|t| t.name == "fix.csv").unwrap();
+    let detail: u32 = csv::Reader::from_reader(&detail.bytes[..])
+        .records()
+        .map(|r| r.unwrap()[4].parse::<u32>().unwrap())
+        .sum();
+    assert_eq!(shifts, detail);
+    assert!(
+        (cost - fix.cost).abs() < 0.01 * n as f64,
+        "{cost} vs {}",
+        fix.cost
+    );
+    assert_eq!(
+        fix_section.matches("<tr>").count(),
+        n + 1,
+        "header and one row each"
     );
 }

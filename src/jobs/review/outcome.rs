@@ -163,6 +163,14 @@ impl Outcome {
             Table::write(FILES[9], |b| {
                 crate::io::table::write_rows(b, &self.decision.rows())
             })?,
+            Table::write(FILES[10], |b| {
+                let totals = self
+                    .fix
+                    .as_ref()
+                    .map(|(fix, _)| fix.roster.by_day_and_type())
+                    .unwrap_or_default();
+                crate::io::table::write_rows(b, &totals)
+            })?,
         ])
     }
 }

@@ -80,7 +80,9 @@ use crate::optimize::solver::*;
 use model::*;
 
 pub use crate::optimize::solver::SolverChoice;
-pub use roster::{ChannelRoster, CoverageRow, PlacedShift, Roster, RosterRow, RosterSummary};
+pub use roster::{
+    ChannelRoster, CoverageRow, PlacedShift, Roster, RosterRow, RosterSummary, ShiftTotal,
+};
 
 /// How the optimizer runs. With the `cli` feature the fields are the
 /// optimizer's flags of `wfm schedule`.

@@ -59,7 +59,8 @@ impl<'a> ChannelModel<'a> {
     ) -> Self {
         let n_req = required.len();
         let demand: Vec<usize> = (0..n_req).filter(|&t| required[t] > 0).collect();
-        let costs: Vec<f64> = cands.iter().map(|c| c.cost).collect();
+        // The model prices shifts by weight (units of the cheapest hour).
+        let costs: Vec<f64> = cands.iter().map(|c| c.weight).collect();
         let g = cost_grid(&costs);
         let max_cost = costs.iter().copied().fold(0.0, f64::max).max(g);
         let w = g * (10.0 * max_cost / g).ceil();
@@ -481,7 +482,13 @@ pub(super) fn solve_channel<B: Backend>(
                 .sum()
         })
         .collect();
-    let cost: f64 = best.iter().zip(&cm.costs).map(|(x, c)| *x as f64 * c).sum();
+    // Back from weights to the rules' money.
+    let unit = rules.cost_unit();
+    let cost: f64 = best
+        .iter()
+        .zip(cands.iter())
+        .map(|(x, c)| *x as f64 * c.cost)
+        .sum();
     let headcount = cm.headcount(&best, grid).map_err(fail)?;
     drop(cm);
     let shifts = cands
@@ -497,14 +504,14 @@ pub(super) fn solve_channel<B: Backend>(
         scheduled,
         status,
         cost,
-        objective: best_obj,
-        bound,
+        objective: best_obj * unit,
+        bound: bound * unit,
         gap: if best_obj > 0.0 {
             (best_obj - bound) / best_obj
         } else {
             0.0
         },
-        cost_grid: g,
+        cost_grid: g * unit,
         headcount,
         solver: opts.solver,
     })

@@ -199,6 +199,34 @@ impl Roster {
         out
     }
 
+    /// The roster summed by start date, channel and shift type (the rows
+    /// a planner approves: "12 middle shifts for phone on 02-16"), in date,
+    /// channel and shift-type order; paid hours and cost as in
+    /// [`Roster::summary`].
+    pub fn by_day_and_type(&self) -> Vec<ShiftTotal> {
+        let h = self.grid.interval_min() as f64 / 60.0;
+        let mut sums: BTreeMap<(Date, String, usize), ShiftTotal> = BTreeMap::new();
+        for c in &self.channels {
+            for (k, n) in &c.shifts {
+                let date = self.label(k.start).0;
+                let e = sums
+                    .entry((date, c.channel.clone(), k.shift))
+                    .or_insert_with(|| ShiftTotal {
+                        date,
+                        channel: c.channel.clone(),
+                        shift: self.shift_name(k.shift),
+                        agents: 0,
+                        paid_hours: 0.0,
+                        cost: 0.0,
+                    });
+                e.agents += *n;
+                e.paid_hours += (k.end - k.start) as f64 * h * f64::from(*n);
+                e.cost += k.cost * f64::from(*n);
+            }
+        }
+        sums.into_values().collect()
+    }
+
     /// Writes the roster CSV (columns: [`RosterRow`]'s `CsvRow`).
     pub fn write_roster<W: std::io::Write>(&self, w: W) -> std::io::Result<()> {
         crate::io::table::write_rows(w, &self.rows())
@@ -242,6 +270,36 @@ impl Roster {
         }
         t
     }
+}
+
+/// Shifts of one type starting on one day for one channel: a row of
+/// [`Roster::by_day_and_type`] and of the review's `fix_summary.csv`
+/// (`date,channel,shift,agents,paid_h,cost`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShiftTotal {
+    /// Start date.
+    pub date: Date,
+    /// Channel (group).
+    pub channel: String,
+    /// Shift type name.
+    pub shift: String,
+    /// Agents (shifts) of this type that day.
+    pub agents: u32,
+    /// Their paid hours.
+    pub paid_hours: f64,
+    /// Their cost in the rules' money, premiums included.
+    pub cost: f64,
+}
+
+impl crate::io::table::CsvRow for ShiftTotal {
+    const COLUMNS: &'static [crate::io::table::Column<Self>] = &[
+        ("date", |r| r.date.to_string()),
+        ("channel", |r| r.channel.clone()),
+        ("shift", |r| r.shift.clone()),
+        ("agents", |r| r.agents.to_string()),
+        ("paid_h", |r| crate::core::textio::fmt_cell(r.paid_hours, 2)),
+        ("cost", |r| crate::core::textio::fmt_cell(r.cost, 2)),
+    ];
 }
 
 /// One row of a roster placed on its date (see [`Roster::placed`]).

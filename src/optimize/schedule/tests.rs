@@ -415,3 +415,59 @@ fn the_rounded_roster_keeps_to_the_people() {
         assert!(roster.channels[0].headcount.unwrap() <= 3);
     }
 }
+
+#[test]
+fn rules_priced_in_yuan_give_the_same_roster_at_the_same_ratio() {
+    let text = |full: f64, part: f64| {
+        format!(
+            "[[shift]]\nname = \"full\"\nearliest_start = \"06:00\"\nlatest_start = \"12:00\"\nstart_step_min = 60\nlength_min = 480\ncost_per_hour = {full}\n\
+             [[shift.break]]\nlength_min = 60\nwindow_start_min = 180\nwindow_end_min = 300\n\
+             [[shift]]\nname = \"part\"\nearliest_start = \"08:00\"\nlatest_start = \"16:00\"\nstart_step_min = 60\nlength_min = 240\ncost_per_hour = {part}\n\
+             [[premium]]\nname = \"evening\"\nstart = \"18:00\"\nend = \"22:00\"\nmultiplier = 1.5\n"
+        )
+    };
+    let mut need = vec![0u32; 48];
+    for (h, n) in [
+        (7, 3),
+        (8, 5),
+        (9, 9),
+        (10, 11),
+        (11, 8),
+        (14, 10),
+        (15, 12),
+        (18, 4),
+        (19, 3),
+    ] {
+        need[h] = n;
+        need[24 + h] = n + 1;
+    }
+    let rq = req(need, 60);
+    let opts = ScheduleOptions::default();
+    let unit = schedule(&rq, &rules(&text(1.0, 1.15)), &opts, "rules").unwrap();
+    let yuan = schedule(&rq, &rules(&text(45.0, 51.75)), &opts, "rules").unwrap();
+    assert_eq!(unit.rows(), yuan.rows(), "the same shifts");
+    let (a, b) = (unit.summary(), yuan.summary());
+    assert!(
+        (b.cost - 45.0 * a.cost).abs() < 1e-6 * b.cost,
+        "{} {}",
+        a.cost,
+        b.cost
+    );
+    assert_eq!(a.status, b.status);
+    for (x, y) in unit.channels.iter().zip(&yuan.channels) {
+        assert!((y.bound - 45.0 * x.bound).abs() < 1e-6 * y.bound.max(1.0));
+        assert!((y.gap - x.gap).abs() < 1e-9);
+    }
+    // The day × channel × shift-type totals add up to the roster's.
+    let totals = yuan.by_day_and_type();
+    let agents: u32 = totals.iter().map(|t| t.agents).sum();
+    let shifts: u32 = yuan.rows().iter().map(|r| r.agents).sum();
+    assert_eq!(agents, shifts);
+    let cost: f64 = totals.iter().map(|t| t.cost).sum();
+    assert!((cost - b.cost).abs() < 1e-6 * b.cost);
+    let hours: f64 = totals.iter().map(|t| t.paid_hours).sum();
+    assert!((hours - b.paid_hours).abs() < 1e-9);
+    assert!(totals
+        .windows(2)
+        .all(|w| (w[0].date, &w[0].channel) <= (w[1].date, &w[1].channel)));
+}

@@ -74,7 +74,9 @@ impl ShiftRules {
             _ => None,
         };
         let mut out = Vec::new();
+        let unit = self.cost_unit();
         for (si, s) in self.shift.iter().enumerate() {
+            let per_hour = s.cost_per_hour / unit;
             if let Some(ch) = &s.channels {
                 if !ch.iter().any(|c| c == channel) {
                     continue;
@@ -145,14 +147,16 @@ impl ShiftRules {
                         _ => true,
                     };
                     if end <= horizon && inside {
-                        // Cost: paid minutes × cost per hour × premiums.
-                        let mut cost = 0.0;
+                        // Weight: paid minutes × cost per hour in units of
+                        // the cheapest hour × premiums; cost: weight × unit.
+                        let mut weight = 0.0;
                         for k in 0..len {
                             let abs_min = ((st + k) as u32) * im;
                             let day = if abs_min >= 1440 { next } else { date };
-                            cost += s.cost_per_hour * im as f64 / 60.0
-                                * self.multiplier(day, abs_min % 1440);
+                            weight +=
+                                per_hour * im as f64 / 60.0 * self.multiplier(day, abs_min % 1440);
                         }
+                        let cost = weight * unit;
                         for p in &placements {
                             out.push(Candidate {
                                 shift: si,
@@ -164,6 +168,7 @@ impl ShiftRules {
                                     .map(|&(o, n)| (start + o, start + o + n))
                                     .collect(),
                                 cost,
+                                weight,
                             });
                         }
                     }

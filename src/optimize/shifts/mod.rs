@@ -197,14 +197,40 @@ pub struct Candidate {
     pub end: usize,
     /// Break intervals `(first, end)`.
     pub breaks: Vec<(usize, usize)>,
-    /// Cost.
+    /// Cost in the rules' money: paid hours × `cost_per_hour` × premiums.
     pub cost: f64,
+    /// The cost in units of the rules' cheapest hour
+    /// ([`ShiftRules::cost_unit`]): what the optimizers minimize, so that
+    /// their search (tolerances, ties, branching) does not depend on the
+    /// currency the rules are priced in. `cost = weight × cost_unit`.
+    pub weight: f64,
 }
 
 impl Candidate {
     /// Whether the candidate works (is present and not on a break) in interval t.
     pub fn works(&self, t: usize) -> bool {
         t >= self.start && t < self.end && !self.breaks.iter().any(|&(a, b)| t >= a && t < b)
+    }
+}
+
+impl ShiftRules {
+    /// The money of the rules' cheapest hour: the least positive
+    /// `cost_per_hour` of its shift types (1 when none is positive).
+    /// Optimizers work in this unit ([`Candidate::weight`]), so rules priced
+    /// at 45 and 51.75 yuan give the same rosters as rules priced at 1 and
+    /// 1.15.
+    pub fn cost_unit(&self) -> f64 {
+        let least = self
+            .shift
+            .iter()
+            .map(|s| s.cost_per_hour)
+            .filter(|c| *c > 0.0)
+            .fold(f64::INFINITY, f64::min);
+        if least.is_finite() {
+            least
+        } else {
+            1.0
+        }
     }
 }
 

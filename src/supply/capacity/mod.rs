@@ -38,6 +38,7 @@ use crate::optimize::schedule::{ScheduleError, ScheduleOptions, SolverChoice};
 use crate::optimize::shifts::ShiftRules;
 use crate::supply::team::Team;
 
+pub mod decision;
 mod flow;
 mod hiring;
 mod optimize;
