@@ -38,7 +38,14 @@ fn run_in(a: &CapacityArgs, ctx: &Ctx) -> Result<i32> {
     let ids = super::claim_dir(&mut outs, a.out.as_deref(), &FILES)?;
     let job = wfm::jobs::capacity::prepare(&req)?;
     super::prepared(&job.setup, &mut outs);
-    let done = job.run()?;
+    let stage = super::output::Stage::start(
+        "capacity",
+        "scheduling the representative weeks and planning the year",
+        ctx.quiet,
+    );
+    let done = job.run();
+    stage.finish();
+    let done = done?;
     super::warn_all(&done.plan.warnings);
     for line in done.summary() {
         diag!("wfm: capacity: {line}");

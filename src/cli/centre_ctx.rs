@@ -9,13 +9,16 @@ use wfm::core::centre::Centre;
 pub struct Ctx {
     /// The centre file found or given.
     pub centre: Option<Centre>,
+    /// `--quiet`: no progress on the terminal.
+    pub quiet: bool,
 }
 
 impl Ctx {
     /// The centre from `--centre`, `WFM_CENTRE` or the working directory.
-    pub fn locate(explicit: Option<&Path>) -> Result<Ctx> {
+    pub fn locate(explicit: Option<&Path>, quiet: bool) -> Result<Ctx> {
         Ok(Ctx {
             centre: Centre::locate(explicit)?,
+            quiet,
         })
     }
 }

@@ -34,6 +34,10 @@ pub struct Cli {
     /// this folder or a parent, or $WFM_CENTRE; WFM_CENTRE=none for none]
     #[arg(long, global = true, value_name = "FILE")]
     centre: Option<std::path::PathBuf>,
+    /// No progress spinners or bars on the terminal (they never go to a
+    /// pipe or a file)
+    #[arg(long, global = true)]
+    quiet: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -269,20 +273,23 @@ pub fn run() -> i32 {
             return 0;
         }
     };
-    let result = centre_ctx::Ctx::locate(cli.centre.as_deref()).and_then(|ctx| match cli.command {
-        Command::Staff(a) => staff::run(a, &ctx),
-        Command::Erlang(a) => erlang_cmd::run(a),
-        Command::Forecast(a) => forecast_cmd::run(a, &ctx),
-        Command::Fit(a) => fit_cmd::run(a, &ctx),
-        Command::Backtest(a) => backtest_cmd::run(a, &ctx),
-        Command::Simulate(a) => simulate_cmd::run(a, &ctx),
-        Command::Schedule(a) => schedule_cmd::run(a, &ctx),
-        Command::Plan(a) => plan_cmd::run(a, &ctx),
-        Command::Review(a) => review_cmd::run(a, &ctx),
-        Command::Capacity(a) => capacity_cmd::run(a, &ctx),
-        Command::Roster(a) => roster_cmd::run(a, &ctx),
-        Command::CheckRoster(a) => roster_cmd::run_check(a, &ctx),
-    });
+    let result =
+        centre_ctx::Ctx::locate(cli.centre.as_deref(), cli.quiet).and_then(|ctx| {
+            match cli.command {
+                Command::Staff(a) => staff::run(a, &ctx),
+                Command::Erlang(a) => erlang_cmd::run(a),
+                Command::Forecast(a) => forecast_cmd::run(a, &ctx),
+                Command::Fit(a) => fit_cmd::run(a, &ctx),
+                Command::Backtest(a) => backtest_cmd::run(a, &ctx),
+                Command::Simulate(a) => simulate_cmd::run(a, &ctx),
+                Command::Schedule(a) => schedule_cmd::run(a, &ctx),
+                Command::Plan(a) => plan_cmd::run(a, &ctx),
+                Command::Review(a) => review_cmd::run(a, &ctx),
+                Command::Capacity(a) => capacity_cmd::run(a, &ctx),
+                Command::Roster(a) => roster_cmd::run(a, &ctx),
+                Command::CheckRoster(a) => roster_cmd::run_check(a, &ctx),
+            }
+        });
     match result {
         Ok(code) => code,
         Err(e) => {

@@ -137,6 +137,58 @@ impl Progress {
     }
 }
 
+/// A spinner with the job's stage and the time elapsed, on stderr when it
+/// is a terminal (indicatif draws nothing into a pipe or a file), nothing
+/// with `--quiet`: for jobs that run for seconds without steps to count
+/// (the capacity plan, the plan's rounds, the schedule, the roster, the
+/// review).
+pub struct Stage {
+    bar: indicatif::ProgressBar,
+}
+
+impl Stage {
+    /// `wfm {job}: {stage}, {elapsed}` until [`Stage::finish`].
+    pub fn start(job: &str, stage: &str, quiet: bool) -> Stage {
+        use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+        let target = if quiet {
+            ProgressDrawTarget::hidden()
+        } else {
+            ProgressDrawTarget::stderr()
+        };
+        let bar = ProgressBar::with_draw_target(None, target);
+        let template = format!("{{spinner}} wfm {job}: {{msg}}, {{elapsed}}");
+        bar.set_style(
+            ProgressStyle::with_template(&template)
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        bar.set_message(stage.to_string());
+        if !bar.is_hidden() {
+            bar.enable_steady_tick(std::time::Duration::from_millis(200));
+        }
+        Stage { bar }
+    }
+
+    /// The job moved on to `stage`.
+    pub fn set(&self, stage: impl Into<String>) {
+        self.bar.set_message(stage.into());
+    }
+
+    /// A line for stderr printed above the spinner (so the two do not
+    /// overwrite each other).
+    pub fn println(&self, line: &str) {
+        if self.bar.is_hidden() {
+            diag_line(format_args!("{line}"));
+        } else {
+            self.bar.suspend(|| diag_line(format_args!("{line}")));
+        }
+    }
+
+    /// The job is done: the spinner is cleared.
+    pub fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::flags_for_keys;

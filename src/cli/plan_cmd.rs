@@ -127,7 +127,16 @@ fn run_in(a: &PlanArgs, ctx: &Ctx) -> Result<i32> {
     let ids = super::claim_dir(&mut outs, Some(&a.out), names)?;
     let job = wfm::jobs::plan::prepare(&req)?;
     super::prepared(&job.setup, &mut outs);
-    let done = job.run(|line| diag!("wfm: plan: {line}"))?;
+    let stage = super::output::Stage::start("plan", "round 1: schedule and simulate", ctx.quiet);
+    let done = job.run(|line| {
+        stage.println(&format!("wfm: plan: {line}"));
+        stage.set(format!(
+            "after {}",
+            line.split(':').next().unwrap_or("a round")
+        ));
+    });
+    stage.finish();
+    let done = done?;
     for line in done.summary() {
         diag!("wfm: plan: {line}");
     }

@@ -36,7 +36,14 @@ fn run_in(mut req: Request, a: &ReviewArgs, ctx: &Ctx) -> Result<i32> {
     let ids = super::claim_dir(&mut outs, a.out.as_deref(), &FILES)?;
     let job = wfm::jobs::review::prepare(&req)?;
     super::prepared(&job.setup, &mut outs);
-    let done = job.run()?;
+    let stage = super::output::Stage::start(
+        "review",
+        "scheduling the team, simulating the base, the what-ifs and the fix",
+        ctx.quiet,
+    );
+    let done = job.run();
+    stage.finish();
+    let done = done?;
     for line in done.summary() {
         diag!("wfm: review: {line}");
     }

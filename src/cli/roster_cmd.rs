@@ -32,7 +32,14 @@ fn run_in(a: &RosterArgs, ctx: &Ctx) -> Result<i32> {
     let ids = super::claim_dir(&mut outs, Some(&a.out), &FILES)?;
     let job = wfm::jobs::roster::prepare(&req)?;
     super::prepared(&job.setup, &mut outs);
-    let done = job.run()?;
+    let stage = super::output::Stage::start(
+        "roster",
+        "scheduling the shifts, then giving them to the agents",
+        ctx.quiet,
+    );
+    let done = job.run();
+    stage.finish();
+    let done = done?;
     for line in done.summary() {
         diag!("wfm: roster: {line}");
     }

@@ -52,6 +52,10 @@ pub const FILE_NAME: &str = "wfm.toml";
 /// Days of notice for temporaries and overtime when the centre names none.
 pub const DEFAULT_AGENCY_NOTICE_DAYS: u32 = 14;
 
+/// Days before its first day a roster is published when the centre does
+/// not say (`roster_notice_days`).
+pub const DEFAULT_ROSTER_NOTICE_DAYS: u32 = 7;
+
 /// The environment variable that names the centre file (`none`: no centre).
 pub const ENV_VAR: &str = "WFM_CENTRE";
 
@@ -70,6 +74,9 @@ pub struct CentreFile {
     /// team for overtime: a report's decide-by date is this many days
     /// before the first day an option staffs (default 14).
     pub agency_notice_days: Option<u32>,
+    /// Days before its first day a roster must be published to the agents
+    /// (default 7): the roster's decide-by date.
+    pub roster_notice_days: Option<u32>,
     /// Channel settings TOML ([`crate::models::channels`]).
     pub channels: Option<String>,
     /// Shift rules TOML ([`crate::optimize::shifts`]).
@@ -215,11 +222,14 @@ impl Centre {
                 ));
             }
         }
-        if let Some(n) = file.agency_notice_days {
-            if n > 365 {
+        for (key, n) in [
+            ("agency_notice_days", file.agency_notice_days),
+            ("roster_notice_days", file.roster_notice_days),
+        ] {
+            if let Some(n) = n.filter(|n| *n > 365) {
                 return Err(InputError::at_key(
                     &source,
-                    "agency_notice_days",
+                    key,
                     format!("expected 0 to 365 days, got {n}"),
                 ));
             }
@@ -390,6 +400,14 @@ impl Centre {
         self.file
             .agency_notice_days
             .unwrap_or(DEFAULT_AGENCY_NOTICE_DAYS)
+    }
+
+    /// Days before its first day a roster is published
+    /// (`roster_notice_days`, default 7).
+    pub fn roster_notice_days(&self) -> u32 {
+        self.file
+            .roster_notice_days
+            .unwrap_or(DEFAULT_ROSTER_NOTICE_DAYS)
     }
 
     /// The currency code, if the centre gives one.
@@ -576,6 +594,14 @@ mod notice_tests {
             .to_string();
         assert!(
             e.contains("wfm.toml") && e.contains("agency_notice_days") && e.contains("0 to 365"),
+            "{e}"
+        );
+        assert_eq!(Centre::parse("", p).unwrap().roster_notice_days(), 7);
+        let e = Centre::parse("roster_notice_days = 400", p)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("roster_notice_days") && e.contains("0 to 365"),
             "{e}"
         );
         let e = Centre::parse("agency_notice_days = -1", p)

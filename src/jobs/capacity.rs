@@ -27,7 +27,13 @@ use crate::supply::team::Team;
 
 /// The files of a capacity directory, in order; `capacity.csv` is what the
 /// plan prints with no directory.
-pub const FILES: [&str; 4] = ["index.html", "capacity.csv", "hiring.csv", "variants.csv"];
+pub const FILES: [&str; 5] = [
+    "index.html",
+    "capacity.csv",
+    "hiring.csv",
+    "variants.csv",
+    "decision.csv",
+];
 
 /// The hiring optimizer's branch-and-bound nodes by default.
 pub const DEFAULT_NODE_LIMIT: u64 = 20_000;
@@ -140,6 +146,7 @@ pub struct Prepared {
     team: Team,
     hirings: Vec<HiringFile>,
     opts: CapacityOptions,
+    money: crate::core::money::Money,
 }
 
 /// Reads and checks every input of the plan `r`.
@@ -198,6 +205,10 @@ pub fn prepare(r: &Request) -> Result<Prepared, Error> {
     opts.limits.node_limit = r.node_limit;
     opts.limits.time_limit_s = r.time_limit_s;
     opts.max_weeks = r.max_weeks;
+    let money = crate::core::money::Money::new(
+        &s.currency()
+            .unwrap_or_else(|| crate::core::money::DEFAULT_CURRENCY.to_string()),
+    );
     s.record_files_read();
     Ok(Prepared {
         setup: s,
@@ -207,6 +218,7 @@ pub fn prepare(r: &Request) -> Result<Prepared, Error> {
         team,
         hirings,
         opts,
+        money,
     })
 }
 
@@ -251,6 +263,9 @@ pub struct Outcome {
     pub training_weeks: u32,
     /// Nesting weeks of a class (for the report).
     pub nesting_weeks: usize,
+    /// The decision the plan asks for: what stays short and why, the
+    /// classes to approve, their cost and approve-by dates.
+    pub decision: crate::supply::capacity::decision::CapacityDecision,
 }
 
 impl Prepared {
@@ -272,6 +287,7 @@ impl Prepared {
             .map(|(h, p)| (name(h), p))
             .collect();
         let h = &self.hirings[0];
+        let decision = crate::supply::capacity::decision::decide(&plan, &h.hiring, &self.money);
         Ok(Outcome {
             title: self
                 .scenario
@@ -284,6 +300,7 @@ impl Prepared {
             every_week: self.opts.every_week,
             training_weeks: h.hiring.training_weeks,
             nesting_weeks: h.hiring.nesting_aht.len(),
+            decision,
         })
     }
 }
@@ -292,13 +309,14 @@ impl Outcome {
     /// The summary: the variants, the horizon, each group's cost and gap,
     /// the optimizer's proof, the classes and the weeks short.
     pub fn summary(&self) -> Vec<String> {
-        let mut out = Vec::new();
         let plan = &self.plan;
+        let money = &self.decision.money;
+        let mut out = vec![format!("decision: {}", self.decision.verdict)];
         for (name, v) in &self.variants {
             let short: f64 = v.rows.iter().map(|r| (-r.week.gap_fte).max(0.0)).sum();
             out.push(format!(
-                "what-if {name}: cost {:.0}, {short:.1} FTE-weeks short, {} class(es)",
-                v.cost,
+                "what-if {name}: cost {}, {short:.1} FTE-weeks short, {} class(es)",
+                money.format(v.cost),
                 v.classes.len()
             ));
         }
@@ -311,14 +329,15 @@ impl Outcome {
         ));
         for (g, (cost, short, worst, week)) in crate::supply::capacity::group_totals(plan) {
             out.push(format!(
-                "{g}: cost {cost:.0}, {short:.1} FTE-weeks short, lowest gap {worst:+.1} FTE in the week of {week}"
+                "{g}: cost {}, {short:.1} FTE-weeks short, lowest gap {worst:+.1} FTE in the week of {week}",
+                money.format(cost)
             ));
         }
         if let Some(o) = &plan.optimizer {
             out.push(format!(
-                "hiring optimizer: objective {:.0}, bound {}, gap {}, {}",
-                o.objective,
-                o.bound.map_or("-".to_string(), |b| format!("{b:.0}")),
+                "hiring optimizer: objective {}, bound {}, gap {}, {}",
+                money.format(o.objective),
+                o.bound.map_or("-".to_string(), |b| money.format(b)),
                 if o.gap.is_finite() {
                     format!("{:.2}%", 100.0 * o.gap)
                 } else {
@@ -385,6 +404,7 @@ impl Outcome {
             self.training_weeks,
             self.nesting_weeks,
             &named,
+            &self.decision,
         )?;
         let mut all = vec![(self.name.as_str(), &self.plan)];
         all.extend(named.iter().copied());
@@ -399,6 +419,9 @@ impl Outcome {
             })?,
             Table::write(FILES[3], |b| {
                 crate::supply::capacity::write_variants(b, &all)
+            })?,
+            Table::write(FILES[4], |b| {
+                crate::io::table::write_rows(b, &self.decision.rows())
             })?,
         ])
     }

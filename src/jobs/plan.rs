@@ -24,7 +24,7 @@ use crate::optimize::shifts::ShiftRules;
 use crate::plan::{GroupPlan, PlanInputs, PlanOptions, PlanResult, PlanRound};
 
 /// The files a plan writes into its directory, in order.
-pub const FILES: [&str; 11] = [
+pub const FILES: [&str; 12] = [
     "forecast.csv",
     "requirement.csv",
     "requirement_final.csv",
@@ -36,6 +36,7 @@ pub const FILES: [&str; 11] = [
     "rounds.csv",
     "index.html",
     "campaigns.csv",
+    "decision.csv",
 ];
 
 /// The files a plan by groups writes besides [`FILES`].
@@ -100,6 +101,8 @@ pub struct Prepared {
     rules: ShiftRules,
     rules_source: String,
     options: PlanOptions,
+    money: crate::core::money::Money,
+    notice_days: u32,
 }
 
 /// Reads and checks every input of the plan `r`.
@@ -145,6 +148,16 @@ pub fn prepare(r: &Request) -> Result<Prepared, Error> {
     s.warn(book.defaulted(scenario.channel.keys().map(String::as_str)));
     super::check_replications(o.replications)?;
     super::check_solver(&mut s, &o.schedule)?;
+    let money = crate::core::money::Money::new(
+        &s.currency()
+            .unwrap_or_else(|| crate::core::money::DEFAULT_CURRENCY.to_string()),
+    );
+    let notice_days = r
+        .centre
+        .as_ref()
+        .map_or(crate::core::centre::DEFAULT_ROSTER_NOTICE_DAYS, |c| {
+            c.roster_notice_days()
+        });
     s.record_files_read();
     Ok(Prepared {
         setup: s,
@@ -157,6 +170,8 @@ pub fn prepare(r: &Request) -> Result<Prepared, Error> {
         rules,
         rules_source: shifts_path.display().to_string(),
         options: r.options,
+        money,
+        notice_days,
     })
 }
 
@@ -171,6 +186,10 @@ pub struct Outcome {
     pub groups: Option<GroupPlan>,
     /// Warnings found while planning (outbound work outside the window).
     pub warnings: Vec<crate::core::input::Warning>,
+    /// The decision the plan asks for: adopt the roster (and, by groups,
+    /// the alternative of each channel on its own), its cost and publish-by
+    /// date.
+    pub decision: crate::plan::decision::PlanDecision,
 }
 
 impl Prepared {
@@ -211,11 +230,14 @@ impl Prepared {
             Default::default(),
         );
         let warnings = crate::models::requirement::outbound_time_warnings(&result.forecast, &book);
+        let decision =
+            crate::plan::decision::decide(&result, groups.as_ref(), &self.money, self.notice_days);
         Ok(Outcome {
             title,
             result,
             groups,
             warnings,
+            decision,
         })
     }
 }
@@ -267,7 +289,7 @@ impl Outcome {
     /// The summary after the rounds: the group search and the comparison,
     /// the campaigns and the blends.
     pub fn summary(&self) -> Vec<String> {
-        let mut out = Vec::new();
+        let mut out = vec![format!("decision: {}", self.decision.verdict)];
         if let Some(gp) = &self.groups {
             if let Some(gs) = &gp.groups.group_search {
                 out.push(format!(
@@ -283,9 +305,9 @@ impl Outcome {
                 ));
             }
             out.push(format!(
-                "by groups cost {:.2} against {:.2} planning each channel on its own: {:.1}% saved",
-                gp.groups_cost(),
-                gp.single_cost(),
+                "by groups cost {} against {} planning each channel on its own: {:.1}% saved",
+                self.decision.money.format(gp.groups_cost()),
+                self.decision.money.format(gp.single_cost()),
                 100.0 * gp.saving()
             ));
             for c in &gp.service {
@@ -335,8 +357,8 @@ impl Outcome {
     pub fn tables(&self) -> Result<Vec<Table>, Error> {
         let result = &self.result;
         let page = match &self.groups {
-            Some(gp) => crate::report::group_plan_page(gp, &self.title)?,
-            None => crate::report::plan_page(result, &self.title)?,
+            Some(gp) => crate::report::group_plan_page(gp, &self.title, &self.decision)?,
+            None => crate::report::plan_page(result, &self.title, &self.decision)?,
         };
         let final_table = result.final_requirement.to_table();
         let campaigns = result.simulation.campaigns();
@@ -360,6 +382,9 @@ impl Outcome {
                 bytes: page.into_bytes(),
             },
             Table::write(FILES[10], |b| crate::review::write_campaigns(b, &campaigns))?,
+            Table::write(FILES[11], |b| {
+                crate::io::table::write_rows(b, &self.decision.rows())
+            })?,
         ];
         if let Some(gp) = &self.groups {
             out.push(Table::write(GROUP_FILES[0], |b| {

@@ -23,13 +23,14 @@ use crate::optimize::schedule::{ScheduleOptions, SolverChoice};
 use crate::optimize::shifts::ShiftRules;
 
 /// The files of a roster directory, in order.
-pub const FILES: [&str; 6] = [
+pub const FILES: [&str; 7] = [
     "index.html",
     "assignments.csv",
     "agents.csv",
     "uncovered.csv",
     "leave_granted.csv",
     "leave_refused.csv",
+    "decision.csv",
 ];
 
 /// The shift optimizer's nodes per group by default.
@@ -128,6 +129,8 @@ pub struct Prepared {
     rules: LabourRules,
     leave: Vec<LeaveRequest>,
     sched: ScheduleOptions,
+    money: crate::core::money::Money,
+    notice_days: u32,
 }
 
 /// Reads and checks every input of the roster `r`.
@@ -212,6 +215,16 @@ pub fn prepare(r: &Request) -> Result<Prepared, Error> {
         solver: SolverChoice::Microlp,
         ..ScheduleOptions::default()
     };
+    let money = crate::core::money::Money::new(
+        &s.currency()
+            .unwrap_or_else(|| crate::core::money::DEFAULT_CURRENCY.to_string()),
+    );
+    let notice_days = r
+        .centre
+        .as_ref()
+        .map_or(crate::core::centre::DEFAULT_ROSTER_NOTICE_DAYS, |c| {
+            c.roster_notice_days()
+        });
     s.record_files_read();
     Ok(Prepared {
         setup: s,
@@ -222,6 +235,8 @@ pub fn prepare(r: &Request) -> Result<Prepared, Error> {
         rules,
         leave,
         sched,
+        money,
+        notice_days,
     })
 }
 
@@ -279,6 +294,11 @@ pub struct Outcome {
     pub plan: RosterPlan,
     /// The agents it was made for.
     pub agents: Vec<Agent>,
+    /// The shift rules it was made with (costs, the calendar's statutory
+    /// days for the page).
+    pub shift_rules: ShiftRules,
+    /// The decision publishing it asks for.
+    pub decision: crate::optimize::roster::decision::RosterDecision,
 }
 
 impl Prepared {
@@ -299,9 +319,18 @@ impl Prepared {
                 plan.violations.len()
             )));
         }
+        let decision = crate::optimize::roster::decision::decide(
+            &plan,
+            &self.agents,
+            &self.rules,
+            &self.money,
+            self.notice_days,
+        );
         Ok(Outcome {
             plan,
             agents: self.agents.clone(),
+            shift_rules: self.shift_rules.clone(),
+            decision,
         })
     }
 }
@@ -318,7 +347,8 @@ impl Outcome {
         let plan = &self.plan;
         let r = &plan.roster;
         let wanted: u32 = plan.shifts.iter().map(|s| s.agents).sum();
-        let mut out = vec![format!(
+        let mut out = vec![format!("decision: {}", self.decision.verdict)];
+        out.push(format!(
             "{} of {} shifts assigned to {} agents from {} to {}; {} uncovered; preferences met {}; fairness search: {}",
             r.assignments.len(),
             wanted,
@@ -332,7 +362,7 @@ impl Outcome {
                 "-".to_string()
             },
             r.status
-        )];
+        ));
         for u in r.uncovered.iter().take(10) {
             out.push(format!(
                 "uncovered {} {} {:02}:{:02} {}: {}",
@@ -364,7 +394,13 @@ impl Outcome {
         let r = &plan.roster;
         let granted: Vec<_> = plan.leave.iter().filter(|d| d.granted).collect();
         let refused: Vec<_> = plan.leave.iter().filter(|d| !d.granted).collect();
-        let page = crate::report::roster_page(plan, &self.agents, "Roster of named agents")?;
+        let page = crate::report::roster_page(
+            plan,
+            &self.agents,
+            "Roster of named agents",
+            &self.decision,
+            &self.shift_rules,
+        )?;
         Ok(vec![
             Table {
                 name: FILES[0],
@@ -384,6 +420,9 @@ impl Outcome {
             })?,
             Table::write(FILES[5], |b| {
                 crate::optimize::roster::write_leave(b, &refused, true)
+            })?,
+            Table::write(FILES[6], |b| {
+                crate::io::table::write_rows(b, &self.decision.rows())
             })?,
         ])
     }

@@ -36,6 +36,7 @@ use crate::optimize::shifts::ShiftRules;
 use crate::sim::{from_forecast, misses_target, SimError, SimLimits, SimResult};
 
 pub mod blend;
+pub mod decision;
 mod groups;
 pub use blend::BlendOutcome;
 pub use groups::{
@@ -164,6 +165,27 @@ pub struct PlanResult {
     /// Blends of inbound agents with outbound campaigns (see
     /// [`blend`]), as in the last round.
     pub blends: Vec<BlendOutcome>,
+}
+
+impl PlanResult {
+    /// The cost factor of roster channel (or group) `name`: its group's
+    /// `cost_per_hour` factor, 1 for a channel planned on its own.
+    pub fn cost_factor(&self, name: &str) -> f64 {
+        self.groups
+            .iter()
+            .find(|g| g.name == name)
+            .map_or(1.0, |g| g.cost_factor)
+    }
+
+    /// The roster's cost with each group's factor: the figure the headline,
+    /// the channel table, `rounds.csv` and the decision all print.
+    pub fn cost(&self) -> f64 {
+        self.roster
+            .channels
+            .iter()
+            .map(|c| c.cost * self.cost_factor(&c.channel))
+            .sum()
+    }
 }
 
 /// Why a plan failed.

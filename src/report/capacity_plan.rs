@@ -289,7 +289,9 @@ pub fn capacity_plan_page(
     training_weeks: u32,
     nesting_weeks: usize,
     variants: &[(&str, &CapacityPlan)],
+    decision: &crate::supply::capacity::decision::CapacityDecision,
 ) -> Result<String, ReportError> {
+    let money = &decision.money;
     let variant_chart = if variants.is_empty() {
         None
     } else {
@@ -314,14 +316,16 @@ pub fn capacity_plan_page(
             ". Required FTE: the Erlang requirement of the forecast, in paid hours through the scheduling efficiency of "
             (p.patterns.len()) " representative week(s). Net FTE: productive headcount (nesting agents at 1/AHT multiplier) less shrinkage and leave."
         }
-        p { "Total cost over the horizon (salaries and hires): " strong { (format!("{:.0}", p.cost)) } "." }
+        (super::decision_block(&decision.verdict, &decision.options, money,
+            "Cost: recruiting each hire and the class's paid training weeks, what approving it commits before anyone works; the graduates' wages after are in the plan's total. Decide by: the class's start less the hiring lead time. Data: decision.csv."))
+        p { "Total cost over the horizon (salaries and hires): " strong { (money.format(p.cost)) } "." }
         h2 { "Summary by group" }
         table {
-            tr { th { "group" } th { "cost" } th { "FTE-weeks short" } th { "lowest gap (FTE)" } th { "in the week of" } }
+            tr { th { "group" } th { "cost (" (money.code) ")" } th { "FTE-weeks short" } th { "lowest gap (FTE)" } th { "in the week of" } }
             @for (g, (cost, short, worst, week)) in &totals {
                 tr {
                     td { (g) }
-                    td { (format!("{cost:.0}")) }
+                    td { (money.format(*cost)) }
                     td class=(if *short > 0.05 { "bad" } else { "ok" }) { (format!("{short:.1}")) }
                     td { (format!("{worst:+.1}")) }
                     td { (week) }
@@ -331,9 +335,9 @@ pub fn capacity_plan_page(
         @if let Some(o) = &p.optimizer {
             h2 { "The hiring optimizer" }
             p {
-                "Objective (expected cost of the new classes plus " (format!("{:.0}", o.short_penalty))
-                " per FTE-week still short): " strong { (format!("{:.0}", o.objective)) }
-                @if let Some(b) = o.bound { "; best bound " (format!("{b:.0}")) }
+                "Objective (expected cost of the new classes plus " (money.format(o.short_penalty))
+                " per FTE-week still short): " strong { (money.format(o.objective)) }
+                @if let Some(b) = o.bound { "; best bound " (money.format(b)) }
                 "; gap " (if o.gap.is_finite() { format!("{:.2}%", 100.0 * o.gap) } else { "unknown".to_string() })
                 (if o.proven { ", proven." } else { ", stopped at a limit." })
             }
@@ -342,12 +346,12 @@ pub fn capacity_plan_page(
             h2 { "What-ifs side by side" }
             figure { (PreEscaped(c)) figcaption { "Net FTE of all groups per week: the plan (blue) and each variant; the requirement in red. Data: variants.csv." } }
             table {
-                tr { th { "variant" } th { "cost" } th { "FTE-weeks short" } th { "classes proposed" } }
+                tr { th { "variant" } th { "cost (" (money.code) ")" } th { "FTE-weeks short" } th { "classes proposed" } }
                 @let (c0, s0, n0) = totals_of(p);
-                tr { td { "the plan" } td { (format!("{c0:.0}")) } td { (format!("{s0:.1}")) } td { (n0) } }
+                tr { td { "the plan" } td { (money.format(c0)) } td { (format!("{s0:.1}")) } td { (n0) } }
                 @for (name, q) in variants {
                     @let (c, sh, n) = totals_of(q);
-                    tr { td { (name) } td { (format!("{c:.0}")) } td { (format!("{sh:.1}")) } td { (n) } }
+                    tr { td { (name) } td { (money.format(c)) } td { (format!("{sh:.1}")) } td { (n) } }
                 }
             }
         }
@@ -391,7 +395,7 @@ pub fn capacity_plan_page(
                 }
             }
         }
-        p class="note" { "Written by wfm. Files beside this page: capacity.csv, hiring.csv, variants.csv." }
+        p class="note" { "Written by wfm. Files beside this page: capacity.csv, hiring.csv, variants.csv, decision.csv." }
     };
     Ok(page(title, body))
 }

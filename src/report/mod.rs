@@ -197,7 +197,8 @@ figure{margin:1em 0;page-break-inside:avoid}figcaption{font-size:.85em;color:#55
 @media print{body{margin:0;max-width:none}h2{page-break-after:avoid}}\
 table.gantt td,table.gantt th{font-size:11px;padding:2px 4px;text-align:left;white-space:nowrap}\
 section.decision{border:2px solid #333;border-radius:6px;padding:4px 14px 8px;margin-top:1em;background:#fffbe6}section.decision h2{margin-top:.4em}\
-.verdict{font-size:1.05em;line-height:1.4}section.decision td,section.decision th{text-align:left}section.decision td.when{white-space:nowrap}";
+.verdict{font-size:1.05em;line-height:1.4}th.statutory{background:#fde2e2;color:#b00020}\
+@media print{section.week{page-break-before:always}}section.decision td,section.decision th{text-align:left}section.decision td.when{white-space:nowrap}";
 
 fn pct(v: f64) -> String {
     if v.is_finite() {
@@ -296,7 +297,7 @@ pub fn decision_block(
             @if !options.is_empty() {
                 table {
                     tr { th { "option" } th { "what it does" } th { "cost (" (money.code) ")" } th { "effect" } th { "decide by" } }
-                    @for o in options {
+                    @for o in options.iter().take(DECISION_ROWS) {
                         tr {
                             td { (o.option) }
                             td { (o.levers.join("; ")) }
@@ -306,11 +307,18 @@ pub fn decision_block(
                         }
                     }
                 }
+                @if let Some(cut) = rows_left_out(options.len(), DECISION_ROWS, "decision.csv") {
+                    p class="note" { (cut) }
+                }
                 p class="note" { (note) }
             }
         }
     }
 }
+
+/// Options the decision block shows (the earliest first), so that it fits
+/// the first screen; the rest are in `decision.csv` and the page says so.
+pub const DECISION_ROWS: usize = 5;
 
 /// Rows of the fix's day × channel × shift-type table on the page; the rest
 /// are in `fix_summary.csv` (the page says how many).

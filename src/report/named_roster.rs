@@ -7,7 +7,9 @@ use maud::{html, Markup, PreEscaped};
 use plotters::prelude::*;
 
 use super::{chart_err, chart_on, index_label, page, ReportError, PALETTE, W};
+use crate::core::money::Money;
 use crate::optimize::roster::{Agent, RosterPlan};
+use crate::optimize::shifts::ShiftRules;
 
 /// Paid hours against contracted hours per agent: a bar per agent (blue)
 /// with its contract (red tick), sorted by contract then id.
@@ -64,13 +66,23 @@ pub fn hours_chart(plan: &RosterPlan) -> Result<String, ReportError> {
     Ok(s)
 }
 
-/// A week view per group: one row per agent who covers the group, one
-/// cell per day with the shift type worked (and its start).
-fn week_view(plan: &RosterPlan, agents: &[Agent], group: &str, monday: Date) -> Markup {
+/// A printable week sheet per group: one row per agent who covers the
+/// group (name and id), one cell per day with the shift worked and its
+/// start (`away` on leave), statutory days marked in the header, then the
+/// agent's paid hours and cost that week.
+fn week_view(
+    plan: &RosterPlan,
+    agents: &[Agent],
+    group: &str,
+    monday: Date,
+    rules: &ShiftRules,
+    money: &Money,
+) -> Markup {
     let days: Vec<Date> = (0..7)
         .filter_map(|k| monday.checked_add(jiff::Span::new().days(k)).ok())
         .collect();
     let mut cells: BTreeMap<(&str, Date), String> = BTreeMap::new();
+    let mut week: BTreeMap<&str, (f64, f64)> = BTreeMap::new();
     let mut types: BTreeSet<&str> = BTreeSet::new();
     for a in &plan.roster.assignments {
         if a.group == group && days.contains(&a.date) {
@@ -80,6 +92,11 @@ fn week_view(plan: &RosterPlan, agents: &[Agent], group: &str, monday: Date) -> 
                 format!("{} {:02}:{:02}", a.shift, m / 60, m % 60),
             );
             types.insert(a.shift.as_str());
+            let e = week.entry(a.agent.as_str()).or_default();
+            e.0 += a.paid_h;
+            e.1 += rules
+                .cost_of(&a.shift, a.date, a.start_min, a.end_min)
+                .unwrap_or(0.0);
         }
     }
     let colour = |t: &str| -> &'static str {
@@ -88,50 +105,86 @@ fn week_view(plan: &RosterPlan, agents: &[Agent], group: &str, monday: Date) -> 
         ];
         C[types.iter().position(|x| *x == t).unwrap_or(0) % C.len()]
     };
+    let cal = &rules.calendar_data;
+    let inside = |d: &Date| plan.from <= *d && *d <= plan.to;
     html! {
         table class="gantt" {
-            tr { th { "agent" } @for d in &days { th { (format!("{} {:02}-{:02}", ["Mon","Tue","Wed","Thu","Fri","Sat","Sun"][crate::core::calendar::weekday_index(*d)], d.month(), d.day())) } } }
-            @for ag in agents.iter().filter(|a| a.groups.iter().any(|g| g == group)) {
+            tr {
+                th { "agent" }
+                @for d in &days {
+                    @let head = format!("{} {:02}-{:02}", ["Mon","Tue","Wed","Thu","Fri","Sat","Sun"][crate::core::calendar::weekday_index(*d)], d.month(), d.day());
+                    @if cal.is_statutory(*d) {
+                        th class="statutory" { (head) br; "statutory" }
+                    } @else {
+                        th { (head) }
+                    }
+                }
+                th { "hours" } th { "cost (" (money.code) ")" }
+            }
+            @for ag in agents.iter().filter(|a| a.groups.first().is_some_and(|g| g == group) || week.contains_key(a.id.as_str())) {
+                @let (h, c) = week.get(ag.id.as_str()).copied().unwrap_or_default();
                 tr {
-                    td { (ag.id) }
+                    td { (ag.name) " " span class="note" { (ag.id) } }
                     @for d in &days {
                         @match cells.get(&(ag.id.as_str(), *d)) {
                             Some(c) => td style=(format!("background:{}", colour(c.split(' ').next().unwrap_or("")))) { (c) },
-                            None => td { @if ag.is_unavailable(*d) { "away" } },
+                            None => td { @if !inside(d) { "·" } @else if ag.is_unavailable(*d) { "away" } },
                         }
                     }
+                    td { (format!("{h:.1}")) }
+                    td { (money.format(c)) }
                 }
             }
         }
     }
 }
 
-/// The roster's page: a week view per group (the first week), hours per
-/// agent against contract, fairness counts per contract, uncovered shifts
-/// and leave.
+/// The roster's page: the decision (publish by when, what it costs, who
+/// is outside the contract), a printable sheet per week and group with
+/// the agents' names, statutory days marked and each agent's hours and
+/// cost, hours per agent against contract, fairness counts per contract,
+/// uncovered shifts and leave.
 pub fn roster_page(
     plan: &RosterPlan,
     agents: &[Agent],
     title: &str,
+    decision: &crate::optimize::roster::decision::RosterDecision,
+    rules: &ShiftRules,
 ) -> Result<String, ReportError> {
     let hours = hours_chart(plan)?;
+    let money = &decision.money;
     let r = &plan.roster;
     let groups: BTreeSet<&str> = plan.shifts.iter().map(|s| s.channel.as_str()).collect();
-    let monday = plan
+    let first_monday = plan
         .from
         .checked_sub(jiff::Span::new().days(crate::core::calendar::weekday_index(plan.from) as i64))
         .unwrap_or(plan.from);
+    let mondays: Vec<Date> = (0..)
+        .map_while(|k: i64| {
+            first_monday
+                .checked_add(jiff::Span::new().days(7 * k))
+                .ok()
+                .filter(|d| *d <= plan.to)
+        })
+        .collect();
     let wanted: u32 = plan.shifts.iter().map(|s| s.agents).sum();
     let fair = crate::optimize::roster::fairness_spread(r);
     let body = html! {
         h1 { (title) }
         p class="note" { "From " (plan.from) " to " (plan.to) ". The shift optimizer's roster given to named agents under the labour rules; every assignment passes the independent checker." }
+        (super::decision_block(&decision.verdict, &decision.options, money,
+            "Cost: the agents' shifts with their premiums (night, weekend, holiday pay). Publish by: the roster's first day less the centre's roster_notice_days. Data: decision.csv, agents.csv."))
         p { strong { (r.assignments.len()) } " of " (wanted) " shifts assigned; " strong { (r.uncovered.len()) } " uncovered. Preferences met: "
             (if r.preference_share.is_finite() { format!("{:.1}%", 100.0 * r.preference_share) } else { "–".to_string() }) "." }
-        h2 { "The first week, by group" }
-        @for g in &groups {
-            h3 { (g) }
-            (week_view(plan, agents, g, monday))
+        p class="note" { "Preferences met: among the agents who stated preferences, the share of their shifts that are of a preferred type (when they named types) and not on a weekday they wished off. A shift counts once; days off are not counted." }
+        @for m in &mondays {
+            section class="week" {
+                h2 { "Week of " (m) }
+                @for g in &groups {
+                    h3 { (g) }
+                    (week_view(plan, agents, g, *m, rules, money))
+                }
+            }
         }
         h2 { "Hours against contract" }
         figure { (PreEscaped(hours)) figcaption { "Data: agents.csv." } }

@@ -10,15 +10,24 @@ use super::{chart_err, chart_on, colour_legend, index_label, label, pct, ReportE
 
 /// The plan's page: requirement against scheduled coverage per channel,
 /// cost by shift type, and the simulated daily service of the roster.
-pub fn plan_page(p: &crate::plan::PlanResult, title: &str) -> Result<String, ReportError> {
-    plan_page_with(p, title, None)
+pub fn plan_page(
+    p: &crate::plan::PlanResult,
+    title: &str,
+    decision: &crate::plan::decision::PlanDecision,
+) -> Result<String, ReportError> {
+    plan_page_with(p, title, None, decision)
 }
 
 /// The page of a plan by groups ([`crate::plan::compare_with_single`]): the
 /// plan's page with, first, the groups (agents, paid hours, cost, the share
 /// of each channel each served, as a chart) and the comparison with
 /// planning each channel on its own (cost, saving, service per channel).
-pub fn group_plan_page(gp: &crate::plan::GroupPlan, title: &str) -> Result<String, ReportError> {
+pub fn group_plan_page(
+    gp: &crate::plan::GroupPlan,
+    title: &str,
+    decision: &crate::plan::decision::PlanDecision,
+) -> Result<String, ReportError> {
+    let money = &decision.money;
     let p = &gp.groups;
     let channels = &p.simulation.channels;
     // Share of each channel's answered contacts per group: stacked bars.
@@ -75,8 +84,8 @@ pub fn group_plan_page(gp: &crate::plan::GroupPlan, title: &str) -> Result<Strin
     let extra = html! {
         h2 { "Groups" }
         p {
-            "Planned by groups, cost " strong { (format!("{:.2}", gp.groups_cost())) }
-            " against " strong { (format!("{:.2}", gp.single_cost())) }
+            "Planned by groups, cost " strong { (money.format(gp.groups_cost())) }
+            " against " strong { (money.format(gp.single_cost())) }
             " planning each channel on its own: a saving of " strong { (pct(gp.saving())) }
             " (both simulated with the same seeds; costs with each group's cost factor)."
         }
@@ -90,7 +99,7 @@ pub fn group_plan_page(gp: &crate::plan::GroupPlan, title: &str) -> Result<Strin
             }
         }
         table {
-            tr { th { "group" } th { "serves" } th { "cost factor" } th { "peak agents" } th { "paid hours" } th { "cost" } th { "share of each channel it answered" } }
+            tr { th { "group" } th { "serves" } th { "cost factor" } th { "peak agents" } th { "paid hours" } th { "cost (" (money.code) ")" } th { "share of each channel it answered" } }
             @for g in &p.groups {
                 tr {
                     td { (g.name) }
@@ -98,7 +107,7 @@ pub fn group_plan_page(gp: &crate::plan::GroupPlan, title: &str) -> Result<Strin
                     td { (format!("{:.2}", g.cost_factor)) }
                     td { (g.peak_agents) }
                     td { (format!("{:.0}", g.paid_hours)) }
-                    td { (format!("{:.2}", g.cost)) }
+                    td { (money.format(g.cost)) }
                     td { (g.served.iter().map(|(c, _, sh)| format!("{c} {}", pct(*sh))).collect::<Vec<_>>().join("; ")) }
                 }
             }
@@ -121,14 +130,22 @@ pub fn group_plan_page(gp: &crate::plan::GroupPlan, title: &str) -> Result<Strin
             }
         }
     };
-    plan_page_with(p, title, Some(extra))
+    plan_page_with(p, title, Some(extra), decision)
 }
 
+/// The page: the decision, the headline and the roster's table (one row
+/// per channel, or per group when `extra` is a plan by groups' section:
+/// then headed "group", its service in that section by channel), `extra`,
+/// then the charts. Every cost is the roster's with each group's factor
+/// ([`crate::plan::PlanResult::cost`]), in the decision's currency.
 fn plan_page_with(
     p: &crate::plan::PlanResult,
     title: &str,
     extra: Option<maud::Markup>,
+    decision: &crate::plan::decision::PlanDecision,
 ) -> Result<String, ReportError> {
+    let money = &decision.money;
+    let by_groups = extra.is_some();
     let roster = &p.roster;
     let per_day = roster.grid.per_day().max(1);
     let skip = roster.skip;
@@ -193,7 +210,7 @@ fn plan_page_with(
     for c in &roster.channels {
         for (k, n) in &c.shifts {
             let name = roster.shift_names.get(k.shift).cloned().unwrap_or_default();
-            *by_type.entry(name).or_default() += k.cost * f64::from(*n);
+            *by_type.entry(name).or_default() += k.cost * f64::from(*n) * p.cost_factor(&c.channel);
         }
     }
     let mut costs = String::new();
@@ -206,7 +223,7 @@ fn plan_page_with(
         let mut chart = chart_on(
             &root,
             "cost",
-            "cost by shift type".to_string(),
+            format!("cost by shift type ({})", money.code),
             -0.5..n - 0.5,
             0.0..top,
             60,
@@ -287,23 +304,29 @@ fn plan_page_with(
     let campaigns = sim.campaigns();
     let body = html! {
             h1 { (title) }
+            (super::decision_block(&decision.verdict, &decision.options, money,
+                "Cost: the roster's shifts with their premiums and each group's cost factor. Publish by: the first day less the centre's roster_notice_days. Data: decision.csv, rounds.csv."))
             p {
                 strong { (format!("{:.0}", s.paid_hours)) " paid hours" } ", cost "
-                strong { (format!("{:.2}", p.rounds.last().map_or(s.cost, |r| r.cost))) } ", " (format!("{:.1}", s.fte)) " FTE, over-coverage "
+                strong { (money.format(p.cost())) } ", " (format!("{:.1}", s.fte)) " FTE, over-coverage "
                 (pct(s.over_coverage))
                 @if let Some(h) = s.headcount { ", headcount " (h) }
                 "; " (p.rounds.len()) " round(s) of schedule and simulate."
             }
             table {
-                tr { th { "channel" } th { "solver" } th { "cost" } th { "bound" } th { "gap" } th { "simulated service level" } }
+                tr { th { (if by_groups { "group" } else { "channel" }) } th { "solver" } th { "cost (" (money.code) ")" } th { "bound (" (money.code) ")" } th { "gap" }
+                     @if !by_groups { th { "simulated service level" } } }
                 @for c in &roster.channels {
+                    @let f = p.cost_factor(&c.channel);
                     tr {
                         td { (c.channel) }
                         td { (c.status.to_string()) }
-                        td { (format!("{:.2}", c.cost)) }
-                        td { (format!("{:.2}", c.bound)) }
+                        td { (money.format(c.cost * f)) }
+                        td { (money.format(c.bound * f)) }
                         td { (format!("{:.2}%", 100.0 * c.gap)) }
-                        td { (sim.channel_index(&c.channel).and_then(|k| sim.summary_all(k)).map_or("–".to_string(), |m| pct(m.service_level.mean))) }
+                        @if !by_groups {
+                            td { (sim.channel_index(&c.channel).and_then(|k| sim.summary_all(k)).map_or("–".to_string(), |m| pct(m.service_level.mean))) }
+                        }
                     }
                 }
             }
@@ -318,7 +341,7 @@ fn plan_page_with(
                 h2 { "Collections campaigns" }
                 (super::campaign_table(&campaigns, &p.blends))
             }
-            p class="note" { "Written by wfm plan. Files beside this page: forecast.csv, requirement.csv, requirement_final.csv, roster.csv, coverage.csv, staffing.csv, simulated_intervals.csv, simulated_summary.csv, rounds.csv, campaigns.csv." }
+            p class="note" { "Written by wfm plan. Files beside this page: forecast.csv, requirement.csv, requirement_final.csv, roster.csv, coverage.csv, staffing.csv, simulated_intervals.csv, simulated_summary.csv, rounds.csv, campaigns.csv, decision.csv." }
     };
     Ok(super::page(title, body))
 }

@@ -98,8 +98,38 @@ fn a_capacity_plan_with_the_optimizer_and_attrition_variants() {
             .sum()
     };
     assert!(heads(&out.plan) > heads(&out.variants[0].1));
-    let names: Vec<&str> = out.tables().unwrap().iter().map(|t| t.name).collect();
+    let tables = out.tables().unwrap();
+    let names: Vec<&str> = tables.iter().map(|t| t.name).collect();
     assert_eq!(names, jobs::capacity::FILES);
+    // The page opens with the decision, every option of it equal to
+    // decision.csv, and names no cost without its currency.
+    let page = String::from_utf8(tables[0].bytes.clone()).unwrap();
+    let csv = tables.iter().find(|t| t.name == "decision.csv").unwrap();
+    let n = decision_block_matches_csv(&page, &csv.bytes);
+    assert_eq!(n, out.plan.classes.iter().filter(|c| !c.decided).count());
+    assert!(
+        out.decision.verdict.contains("FTE-weeks"),
+        "{}",
+        out.decision.verdict
+    );
+    assert!(out.decision.verdict.contains('¥'));
+    no_bare_cost(&page);
+    // A class is approved its lead time (3 weeks) before it starts.
+    for o in &out.decision.options {
+        let start: jiff::civil::Date = o.levers[0]
+            .split("starting ")
+            .nth(1)
+            .unwrap()
+            .split(':')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert_eq!(
+            o.decide_by,
+            start.checked_sub(jiff::Span::new().days(21)).unwrap()
+        );
+    }
     // An attrition rate out of range is the request's error, not the file's.
     req.attrition_weekly = vec![1.5];
     let e = jobs::capacity::prepare(&req).unwrap_err().to_string();
@@ -116,10 +146,48 @@ fn a_roster_of_named_agents_and_its_check() {
     let out = job.run().unwrap();
     let r = &out.plan.roster;
     assert!(!r.assignments.is_empty());
-    assert!(out.summary()[0].contains("shifts assigned"));
+    assert!(out.summary()[0].starts_with("decision: "));
+    assert!(out.summary()[1].contains("shifts assigned"));
     let tables = out.tables().unwrap();
     let names: Vec<&str> = tables.iter().map(|t| t.name).collect();
     assert_eq!(names, jobs::roster::FILES);
+    // The page: the decision equal to decision.csv, no bare cost, a sheet
+    // for every week of the period with the agents' names and the
+    // statutory days marked; the agents' costs add up to the decision's.
+    let page = String::from_utf8(tables[0].bytes.clone()).unwrap();
+    let csv = tables.iter().find(|t| t.name == "decision.csv").unwrap();
+    assert_eq!(decision_block_matches_csv(&page, &csv.bytes), 1);
+    no_bare_cost(&page);
+    for week in ["2026-09-21", "2026-09-28", "2026-10-05", "2026-10-12"] {
+        assert!(page.contains(&format!("Week of {week}")), "{week}");
+    }
+    assert!(page.contains(&out.agents[0].name));
+    // 2026-10-01 to 10-03 and 09-25 are statutory days (the calendar).
+    assert!(
+        page.contains("Thu 10-01<br>statutory"),
+        "statutory days marked"
+    );
+    let cost: f64 = r.agents.iter().map(|a| a.cost).sum();
+    assert!((cost - out.decision.options[0].cost).abs() < 1e-6);
+    assert!(cost > 0.0);
+    // The preference share, recomputed from the written definition.
+    let (mut hit, mut total) = (0u32, 0u32);
+    for ag in out
+        .agents
+        .iter()
+        .filter(|a| !a.prefer_shifts.is_empty() || !a.prefer_days_off.is_empty())
+    {
+        for a in r.assignments.iter().filter(|a| a.agent == ag.id) {
+            total += 1;
+            let wd = wfm::core::calendar::weekday_index(a.date);
+            if (ag.prefer_shifts.is_empty() || ag.prefer_shifts.contains(&a.shift))
+                && !ag.prefer_days_off.contains(&wd)
+            {
+                hit += 1;
+            }
+        }
+    }
+    assert!((f64::from(hit) / f64::from(total) - r.preference_share).abs() < 1e-12);
     // The roster it wrote passes its own check.
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("assignments.csv");
@@ -371,4 +439,75 @@ fn the_review_page_decision_block_equals_its_csv() {
         n + 1,
         "header and one row each"
     );
+}
+
+/// Checks that the page's decision block comes before its first chart and
+/// shows the first rows of `decision.csv` (its options' names, costs in
+/// yuan and decide-by dates) and says how many it leaves out; returns the
+/// CSV's rows.
+fn decision_block_matches_csv(page: &str, csv: &[u8]) -> usize {
+    let block = page
+        .split("<section class=\"decision\">")
+        .nth(1)
+        .and_then(|b| b.split("</section>").next())
+        .expect("the page has a decision block");
+    if let Some(svg) = page.find("<svg") {
+        assert!(page.find("class=\"decision\"").unwrap() < svg);
+    }
+    let money = wfm::core::money::Money::new("CNY");
+    let mut rows = csv::Reader::from_reader(csv);
+    let mut n = 0;
+    for r in rows.records() {
+        let r = r.unwrap();
+        assert_eq!(&r[3], "CNY");
+        if n < wfm::report::DECISION_ROWS {
+            let cost: f64 = r[2].parse().unwrap();
+            for cell in [
+                format!("<td>{}</td>", &r[0]),
+                format!("<td>{}</td>", money.format(cost)),
+                format!("<td class=\"when\">{}</td>", &r[6]),
+            ] {
+                assert!(block.contains(&cell), "{cell} not in the block");
+            }
+        }
+        n += 1;
+    }
+    if n > wfm::report::DECISION_ROWS {
+        assert!(
+            block.contains(&format!("{n} in all: decision.csv has every row")),
+            "the block says how many options it leaves out"
+        );
+    }
+    n
+}
+
+/// No amount of money on the page without its currency: every "cost",
+/// "costs", "costing" or "objective" followed by a bare number fails.
+fn no_bare_cost(page: &str) {
+    let text: String = {
+        let mut out = String::new();
+        let mut tag = false;
+        for ch in page.chars() {
+            match ch {
+                '<' => tag = true,
+                '>' => {
+                    tag = false;
+                    out.push(' ');
+                }
+                c if !tag => out.push(c),
+                _ => {}
+            }
+        }
+        out
+    };
+    for word in ["cost ", "costs ", "costing ", "objective ", "bound "] {
+        for (i, _) in text.match_indices(word) {
+            let after = text[i + word.len()..].trim_start_matches([' ', ':', '(']);
+            assert!(
+                !after.starts_with(|c: char| c.is_ascii_digit()),
+                "a bare amount: {}",
+                &text[i..(i + 60).min(text.len())]
+            );
+        }
+    }
 }

@@ -58,6 +58,55 @@ fn planning_by_groups_meets_the_targets_for_less() {
     }
     let html = std::fs::read_to_string(out.join("index.html")).unwrap();
     assert!(html.contains("Groups") && html.contains("<svg") && !html.contains("<script"));
+    // One cost per group on the page (regression: the roster table printed
+    // it without the group's factor, the groups table with it): each
+    // group's cost in groups.csv appears in both tables, and the headline
+    // is rounds.csv's last cost, the decision's and their sum.
+    let money = wfm::core::money::Money::new("CNY");
+    let mut total = 0.0;
+    let mut seen = std::collections::BTreeSet::new();
+    for line in groups.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        if !seen.insert(f[0].to_string()) {
+            continue;
+        }
+        let cost: f64 = f[5].parse().unwrap();
+        total += cost;
+        let cell = format!("<td>{}</td>", money.format(cost));
+        assert!(html.matches(&cell).count() >= 2, "{} {cell}", f[0]);
+    }
+    let rounds = std::fs::read_to_string(out.join("rounds.csv")).unwrap();
+    let head: Vec<&str> = rounds.lines().next().unwrap().split(',').collect();
+    let k = head.iter().position(|h| *h == "cost").unwrap();
+    let last: f64 = rounds
+        .lines()
+        .last()
+        .unwrap()
+        .split(',')
+        .nth(k)
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((last - total).abs() < 0.05, "{last} against {total}");
+    assert!(html.contains(&format!(", cost <strong>{}</strong>", money.format(last))));
+    let decision = std::fs::read_to_string(out.join("decision.csv")).unwrap();
+    let first: Vec<String> = csv::Reader::from_reader(decision.as_bytes())
+        .records()
+        .next()
+        .unwrap()
+        .unwrap()
+        .iter()
+        .map(String::from)
+        .collect();
+    assert_eq!(first[0], "adopt the roster by groups");
+    assert!((first[2].parse::<f64>().unwrap() - last).abs() < 0.01);
+    // The roster table lists groups, headed so, with no empty service
+    // column (regression: "channel" over group names, every cell "–").
+    let table = html.split("FTE, over-coverage").nth(1).unwrap();
+    let table = table.split("</table>").next().unwrap();
+    assert!(table.contains("<th>group</th>") && !table.contains("<th>channel</th>"));
+    assert!(!table.contains("–"), "{table}");
+    assert!(err.contains("decision: "), "{err}");
 }
 
 /// A group serving an unknown channel, a channel no group serves, a

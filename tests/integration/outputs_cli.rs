@@ -252,3 +252,37 @@ fn errors_are_one_line_even_for_clap() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("shrinkage") && err.contains("-0.5"), "{err}");
 }
+
+/// A long job's progress spinner never reaches a pipe (the tests', a
+/// script's): stderr holds only the job's lines, with or without `--quiet`.
+#[test]
+fn progress_never_goes_to_a_pipe() {
+    let dir = tempfile::tempdir().unwrap();
+    for quiet in [false, true] {
+        let out = dir.path().join(format!("cap{quiet}"));
+        let mut args = vec![
+            "capacity",
+            "--scenario",
+            "scenarios/lender_year_2026.toml",
+            "--team",
+            "scenarios/team_2026.toml",
+            "--hiring",
+            "scenarios/hiring_2026.toml",
+            "--to",
+            "2026-03-29",
+            "--out",
+            s(&out),
+        ];
+        if quiet {
+            args.push("--quiet");
+        }
+        let o = wfm(&args);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(o.status.code().is_some_and(|c| c <= 1), "{err}");
+        assert!(
+            !err.contains("wfm capacity:") && !err.contains('\r'),
+            "{err}"
+        );
+        assert!(err.lines().all(|l| l.starts_with("wfm: ")), "{err}");
+    }
+}

@@ -52,6 +52,9 @@ pub struct AgentSummary {
     pub on_wished_days_off: u32,
     /// Shifts.
     pub shifts: u32,
+    /// What the agent's shifts cost, premiums included, in the shift
+    /// rules' money ([`crate::optimize::shifts::ShiftRules::cost_of`]).
+    pub cost: f64,
 }
 
 /// The assigner's result.
@@ -290,6 +293,7 @@ pub fn assign(
             preferred_shifts: preferred,
             on_wished_days_off: wished_off,
             shifts: list.len() as u32,
+            cost: 0.0,
         });
     }
     let mut assignments: Vec<Assignment> = mine.into_iter().flatten().collect();

@@ -14,6 +14,7 @@
 mod agents;
 mod assign;
 mod check;
+pub mod decision;
 pub(crate) mod improve;
 mod leave;
 mod rules;
@@ -169,7 +170,15 @@ pub fn make_roster(
         std::time::Duration::try_from_secs_f64(sched.time_limit_s)
             .unwrap_or(std::time::Duration::MAX),
     );
-    let roster = assign(rules, &with_leave, &shifts, from, to, calendar, deadline);
+    let mut roster = assign(rules, &with_leave, &shifts, from, to, calendar, deadline);
+    for summary in &mut roster.agents {
+        summary.cost = roster
+            .assignments
+            .iter()
+            .filter(|a| a.agent == summary.agent)
+            .filter_map(|a| shift_rules.cost_of(&a.shift, a.date, a.start_min, a.end_min))
+            .sum();
+    }
     let violations = check(rules, &with_leave, &roster.assignments, from, to, calendar);
     Ok(RosterPlan {
         shifts,
@@ -181,7 +190,7 @@ pub fn make_roster(
     })
 }
 
-/// Writes the per-agent summary: `agent,contract,paid_h,contract_h,overtime_h,nights,weekends,statutory,preferred_shifts,on_wished_days_off,shifts`.
+/// Writes the per-agent summary: `agent,contract,paid_h,contract_h,overtime_h,nights,weekends,statutory,preferred_shifts,on_wished_days_off,shifts,cost`.
 impl crate::io::table::CsvRow for AgentSummary {
     const COLUMNS: &'static [crate::io::table::Column<Self>] = &[
         ("agent", |a| a.agent.clone()),
@@ -199,6 +208,7 @@ impl crate::io::table::CsvRow for AgentSummary {
         ("preferred_shifts", |a| a.preferred_shifts.to_string()),
         ("on_wished_days_off", |a| a.on_wished_days_off.to_string()),
         ("shifts", |a| a.shifts.to_string()),
+        ("cost", |a| crate::core::textio::fmt_num(a.cost, 2)),
     ];
 }
 

@@ -348,6 +348,23 @@ impl ShiftRules {
         self
     }
 
+    /// The cost of one shift of type `shift` starting on `date`, worked
+    /// from `start_min` to `end_min` (minutes from that date's midnight,
+    /// past 1440 the next day): its `cost_per_hour` × each paid minute's
+    /// premium multiplier / 60, as the optimizer prices its candidates
+    /// (breaks are paid). `None` for an unknown type.
+    pub fn cost_of(&self, shift: &str, date: Date, start_min: u32, end_min: u32) -> Option<f64> {
+        let s = self.shift.iter().find(|s| s.name == shift)?;
+        let next = date.tomorrow().unwrap_or(date);
+        let weight: f64 = (start_min..end_min)
+            .map(|m| {
+                let day = if m >= 1440 { next } else { date };
+                self.multiplier(day, m % 1440)
+            })
+            .sum();
+        Some(s.cost_per_hour * weight / 60.0)
+    }
+
     /// The cost multiplier of minute `m` (0..1440) of date `date`.
     pub fn multiplier(&self, date: Date, m: u32) -> f64 {
         let wd = weekday_index(date);

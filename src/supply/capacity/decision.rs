@@ -107,7 +107,7 @@ pub fn decide(p: &CapacityPlan, h: &Hiring, money: &Money) -> CapacityDecision {
             .filter(|(_, t)| t.1 > 0.05)
             .map(|(g, t)| {
                 format!(
-                    "{g} {:.1} FTE-weeks (worst: {:.1} FTE short in the week of {})",
+                    "{g} {:.1} FTE-weeks (worst {:.1} FTE, week of {})",
                     t.1, -t.2, t.3
                 )
             })
@@ -116,7 +116,7 @@ pub fn decide(p: &CapacityPlan, h: &Hiring, money: &Money) -> CapacityDecision {
         let rest = short_fte_weeks - short_before_first_class;
         let before = match first_class_week {
             Some(w) if short_before_first_class > 0.05 => format!(
-                " {short_before_first_class:.1} of the {short_fte_weeks:.1} FTE-weeks short fall before {w}, the first week a class approved today can work ({} weeks' lead and {} of training).",
+                " {short_before_first_class:.1} of the {short_fte_weeks:.1} FTE-weeks fall before {w}, the first week a class approved today can work ({} weeks' lead, {} of training).",
                 h.lead_weeks, h.training_weeks
             ),
             None => format!(
@@ -130,11 +130,11 @@ pub fn decide(p: &CapacityPlan, h: &Hiring, money: &Money) -> CapacityDecision {
         } else {
             match &p.optimizer {
                 Some(o) => format!(
-                    " The optimizer leaves {rest:.1} FTE-weeks short because covering them would cost more than the {} an FTE-week short is priced at (short_penalty_per_fte_week), within the class rules (classes of {} to {}, at most {} in training at once).",
-                    money.format(o.short_penalty),
+                    " The optimizer leaves the other {rest:.1} short: within the class rules (classes of {} to {}, at most {} in training at once) covering them costs more than the {} an FTE-week short is priced at.",
                     h.class_min,
                     h.class_max,
-                    h.max_classes_in_training
+                    h.max_classes_in_training,
+                    money.format(o.short_penalty),
                 ),
                 None => format!(
                     " {rest:.1} FTE-weeks short are after it: plan with the hiring optimizer (--optimize-hiring) for the classes that would cover them."

@@ -1,0 +1,163 @@
+//! The named roster's decision, computed once: what publishing it commits
+//! (shifts, agents, paid hours against contracts, cost in the centre's
+//! currency), who is outside the contract's tolerance, the leave granted,
+//! and the day it must be published by (its first day less the centre's
+//! `roster_notice_days`). The roster's page and its `decision.csv` print
+//! this one value.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Agent, LabourRules, RosterPlan};
+use crate::core::decision::{days_before, DecisionOption, DecisionRow};
+use crate::core::money::Money;
+
+/// The decision of a named roster.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RosterDecision {
+    /// The money the costs are in.
+    pub money: Money,
+    /// The verdict, a sentence to read aloud.
+    pub verdict: String,
+    /// The option: publish the roster.
+    pub options: Vec<DecisionOption>,
+    /// Paid hours over the roster, every agent.
+    pub paid_h: f64,
+    /// Contracted hours over the roster, every agent.
+    pub contract_h: f64,
+    /// The agents paid below their contract less its tolerance.
+    pub under_contract: Vec<String>,
+    /// The agents paid above their contract plus its tolerance.
+    pub over_contract: Vec<String>,
+}
+
+impl RosterDecision {
+    /// The options as rows of `decision.csv`
+    /// (`option,levers,cost,currency,effect,misses_after,decide_by`).
+    pub fn rows(&self) -> Vec<DecisionRow> {
+        crate::core::decision::rows(&self.options, &self.money)
+    }
+}
+
+/// The decision of `plan`: its totals against the agents' contracts
+/// (within `rules.contract_tolerance`), priced in `money`, published
+/// `notice_days` before its first day.
+pub fn decide(
+    plan: &RosterPlan,
+    agents: &[Agent],
+    rules: &LabourRules,
+    money: &Money,
+    notice_days: u32,
+) -> RosterDecision {
+    let r = &plan.roster;
+    let wanted: u32 = plan.shifts.iter().map(|s| s.agents).sum();
+    let working = r.agents.iter().filter(|a| a.shifts > 0).count();
+    let paid_h: f64 = r.agents.iter().map(|a| a.paid_h).sum();
+    let contract_h: f64 = r.agents.iter().map(|a| a.contract_h).sum();
+    let cost: f64 = r.agents.iter().map(|a| a.cost).sum();
+    let tol = rules.contract_tolerance;
+    let name = |id: &str| {
+        agents
+            .iter()
+            .find(|a| a.id == id)
+            .map_or(id.to_string(), |a| a.name.clone())
+    };
+    let under_contract: Vec<String> = r
+        .agents
+        .iter()
+        .filter(|a| a.contract_h > 0.0 && a.paid_h < a.contract_h * (1.0 - tol) - 1e-9)
+        .map(|a| name(&a.agent))
+        .collect();
+    let over_contract: Vec<String> = r
+        .agents
+        .iter()
+        .filter(|a| a.contract_h > 0.0 && a.paid_h > a.contract_h * (1.0 + tol) + 1e-9)
+        .map(|a| name(&a.agent))
+        .collect();
+    let granted = plan.leave.iter().filter(|d| d.granted).count();
+    let share = if contract_h > 0.0 {
+        format!(" ({:.0}%)", 100.0 * paid_h / contract_h)
+    } else {
+        String::new()
+    };
+    let uncovered = if r.uncovered.is_empty() {
+        "every shift has an agent".to_string()
+    } else {
+        format!(
+            "{} shift(s) no agent can take (uncovered.csv says why)",
+            r.uncovered.len()
+        )
+    };
+    let contracts = if under_contract.is_empty() && over_contract.is_empty() {
+        format!(
+            " Every agent is paid within {:.0}% of the contract.",
+            100.0 * tol
+        )
+    } else {
+        let list = |v: &[String]| {
+            let mut s = v.iter().take(5).cloned().collect::<Vec<_>>().join(", ");
+            if v.len() > 5 {
+                s.push_str(&format!(" and {} more", v.len() - 5));
+            }
+            s
+        };
+        let mut parts = Vec::new();
+        if !under_contract.is_empty() {
+            parts.push(format!(
+                "{} below ({})",
+                under_contract.len(),
+                list(&under_contract)
+            ));
+        }
+        if !over_contract.is_empty() {
+            parts.push(format!(
+                "{} above ({})",
+                over_contract.len(),
+                list(&over_contract)
+            ));
+        }
+        format!(
+            " Outside {:.0}% of the contract: {}; agents.csv has each one's hours.",
+            100.0 * tol,
+            parts.join("; ")
+        )
+    };
+    let decide_by = days_before(plan.from, notice_days);
+    let verdict = format!(
+        "From {} to {}: {} of {wanted} shifts go to {working} agents, {uncovered}. They are paid {:.0} hours of {:.0} contracted{share}, costing {}.{contracts} Leave: {granted} of {} request(s) granted. Publish by {decide_by}.",
+        plan.from,
+        plan.to,
+        r.assignments.len(),
+        paid_h,
+        contract_h,
+        money.format(cost),
+        plan.leave.len(),
+    );
+    let options = vec![DecisionOption {
+        option: "publish this roster".to_string(),
+        levers: vec![
+            format!("{} shifts to {working} named agents", r.assignments.len()),
+            format!("{granted} of {} leave request(s) granted", plan.leave.len()),
+        ],
+        cost,
+        misses_after: None,
+        effect: format!(
+            "{} of {wanted} shifts covered; preferences met {}",
+            r.assignments.len(),
+            if r.preference_share.is_finite() {
+                format!("{:.1}%", 100.0 * r.preference_share)
+            } else {
+                "– (none stated)".to_string()
+            }
+        ),
+        decide_by,
+    }];
+    RosterDecision {
+        money: money.clone(),
+        verdict,
+        options,
+        paid_h,
+        contract_h,
+        under_contract,
+        over_contract,
+    }
+}
