@@ -19,6 +19,10 @@ pub struct CapacityArgs {
     /// Output directory: capacity.csv, hiring.csv, variants.csv, index.html [default: capacity.csv on stdout]
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// Workbook (.xlsx): every table of the output directory as a sheet,
+    /// numbers as numbers, dates as dates, money in the centre's currency
+    #[arg(long, value_name = "FILE")]
+    xlsx: Option<PathBuf>,
     #[command(flatten)]
     flags: ChannelFlags,
 }
@@ -36,6 +40,7 @@ fn run_in(a: &CapacityArgs, ctx: &Ctx) -> Result<i32> {
     let mut outs = OutputSet::new();
     super::given(&req, ctx, &mut outs);
     let ids = super::claim_dir(&mut outs, a.out.as_deref(), &FILES)?;
+    let xlsx = super::claim_opt(&mut outs, a.xlsx.as_deref(), "--xlsx")?;
     let job = wfm::jobs::capacity::prepare(&req)?;
     super::prepared(&job.setup, &mut outs);
     let stage = super::output::Stage::start(
@@ -50,9 +55,16 @@ fn run_in(a: &CapacityArgs, ctx: &Ctx) -> Result<i32> {
     for line in done.summary() {
         diag!("wfm: capacity: {line}");
     }
-    let tables = match &a.out {
-        Some(_) => done.tables()?,
-        None => vec![done.capacity_table()?],
+    let all = match (&a.out, xlsx) {
+        (None, None) => None,
+        _ => Some(done.tables()?),
+    };
+    if let (Some(id), Some(all)) = (xlsx, &all) {
+        outs.set(id, wfm::jobs::workbook(all, &done.decision.money)?);
+    }
+    let tables = match (&a.out, all) {
+        (Some(_), Some(all)) => all,
+        _ => vec![done.capacity_table()?],
     };
     super::publish(outs, &ids, tables)?;
     if let Some(dir) = &a.out {

@@ -19,6 +19,11 @@ pub struct PlanArgs {
     /// Output directory
     #[arg(long, default_value = "plan", value_name = "DIR")]
     out: PathBuf,
+    /// Workbook (.xlsx): every table of the output directory as a sheet,
+    /// numbers as numbers, dates as dates, money in the centre's currency
+    #[arg(long, value_name = "FILE")]
+    xlsx: Option<PathBuf>,
+
     /// Channel settings TOML [default: the scenario's channels_file]
     #[arg(long, value_name = "FILE")]
     channels: Option<PathBuf>,
@@ -125,6 +130,7 @@ fn run_in(a: &PlanArgs, ctx: &Ctx) -> Result<i32> {
         .iter()
         .chain(if a.groups { &GROUP_FILES[..] } else { &[] });
     let ids = super::claim_dir(&mut outs, Some(&a.out), names)?;
+    let xlsx = super::claim_opt(&mut outs, a.xlsx.as_deref(), "--xlsx")?;
     let job = wfm::jobs::plan::prepare(&req)?;
     super::prepared(&job.setup, &mut outs);
     let stage = super::output::Stage::start("plan", "round 1: schedule and simulate", ctx.quiet);
@@ -144,7 +150,11 @@ fn run_in(a: &PlanArgs, ctx: &Ctx) -> Result<i32> {
     for line in done.outbound_summary() {
         diag!("wfm: plan: {line}");
     }
-    super::publish(outs, &ids, done.tables()?)?;
+    let tables = done.tables()?;
+    if let Some(id) = xlsx {
+        outs.set(id, wfm::jobs::workbook(&tables, &done.decision.money)?);
+    }
+    super::publish(outs, &ids, tables)?;
     diag!(
         "wfm: plan: wrote {} files to {}",
         ids.len(),

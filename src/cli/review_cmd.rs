@@ -20,6 +20,10 @@ pub struct ReviewArgs {
     /// supply.csv, variants.csv, fix.csv, campaigns.csv, team_roster.csv [default: the interval CSV on stdout]
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// Workbook (.xlsx): every table of the output directory as a sheet,
+    /// numbers as numbers, dates as dates, money in the centre's currency
+    #[arg(long, value_name = "FILE")]
+    xlsx: Option<PathBuf>,
     #[command(flatten)]
     flags: ChannelFlags,
 }
@@ -34,6 +38,7 @@ fn run_in(mut req: Request, a: &ReviewArgs, ctx: &Ctx) -> Result<i32> {
     let mut outs = OutputSet::new();
     super::given(&req, ctx, &mut outs);
     let ids = super::claim_dir(&mut outs, a.out.as_deref(), &FILES)?;
+    let xlsx = super::claim_opt(&mut outs, a.xlsx.as_deref(), "--xlsx")?;
     let job = wfm::jobs::review::prepare(&req)?;
     super::prepared(&job.setup, &mut outs);
     let stage = super::output::Stage::start(
@@ -47,9 +52,16 @@ fn run_in(mut req: Request, a: &ReviewArgs, ctx: &Ctx) -> Result<i32> {
     for line in done.summary() {
         diag!("wfm: review: {line}");
     }
-    let tables = match &a.out {
-        Some(_) => done.tables()?,
-        None => vec![done.intervals_table()?],
+    let all = match (&a.out, xlsx) {
+        (None, None) => None,
+        _ => Some(done.tables()?),
+    };
+    if let (Some(id), Some(all)) = (xlsx, &all) {
+        outs.set(id, wfm::jobs::workbook(all, &done.decision.money)?);
+    }
+    let tables = match (&a.out, all) {
+        (Some(_), Some(all)) => all,
+        _ => vec![done.intervals_table()?],
     };
     super::publish(outs, &ids, tables)?;
     if let Some(dir) = &a.out {

@@ -16,6 +16,10 @@ pub struct RosterArgs {
     /// Output directory: assignments.csv, agents.csv, uncovered.csv, leave_granted.csv, leave_refused.csv, index.html
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
+    /// Workbook (.xlsx): every table of the output directory as a sheet,
+    /// numbers as numbers, dates as dates, money in the centre's currency
+    #[arg(long, value_name = "FILE")]
+    xlsx: Option<PathBuf>,
 }
 
 pub fn run(a: RosterArgs, ctx: &Ctx) -> Result<i32> {
@@ -30,6 +34,7 @@ fn run_in(a: &RosterArgs, ctx: &Ctx) -> Result<i32> {
     let mut outs = OutputSet::new();
     super::given(&req, ctx, &mut outs);
     let ids = super::claim_dir(&mut outs, Some(&a.out), &FILES)?;
+    let xlsx = super::claim_opt(&mut outs, a.xlsx.as_deref(), "--xlsx")?;
     let job = wfm::jobs::roster::prepare(&req)?;
     super::prepared(&job.setup, &mut outs);
     let stage = super::output::Stage::start(
@@ -43,7 +48,11 @@ fn run_in(a: &RosterArgs, ctx: &Ctx) -> Result<i32> {
     for line in done.summary() {
         diag!("wfm: roster: {line}");
     }
-    super::publish(outs, &ids, done.tables()?)?;
+    let tables = done.tables()?;
+    if let Some(id) = xlsx {
+        outs.set(id, wfm::jobs::workbook(&tables, &done.decision.money)?);
+    }
+    super::publish(outs, &ids, tables)?;
     diag!(
         "wfm: roster: the report is {}",
         a.out.join("index.html").display()

@@ -3,3 +3,4 @@
 
 pub mod output;
 pub mod table;
+pub mod workbook;

@@ -123,6 +123,9 @@ pub enum Error {
     /// A report page could not be drawn.
     #[error(transparent)]
     Report(#[from] crate::report::ReportError),
+    /// The workbook could not be written.
+    #[error(transparent)]
+    Workbook(#[from] crate::io::workbook::WorkbookError),
     /// A table could not be written (into memory: a bug or no memory).
     #[error("writing {table}: {source}")]
     Table {
@@ -145,6 +148,13 @@ pub struct Table {
     pub name: &'static str,
     /// The content.
     pub bytes: Vec<u8>,
+}
+
+/// The workbook of a job's `tables` (`--xlsx`): each CSV a sheet, typed,
+/// money in `money`'s format ([`crate::io::workbook`]).
+pub fn workbook(tables: &[Table], money: &crate::core::money::Money) -> Result<Vec<u8>, Error> {
+    let pairs: Vec<(&str, &[u8])> = tables.iter().map(|t| (t.name, &t.bytes[..])).collect();
+    Ok(crate::io::workbook::workbook(&pairs, money)?)
 }
 
 impl Table {

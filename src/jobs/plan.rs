@@ -331,7 +331,7 @@ impl Outcome {
         let mut out = super::campaign_lines(&result.simulation.campaigns());
         for b in &result.blends {
             out.push(format!(
-                "blend {}: {} agents call out on {} with {}: {:.0} outbound calls by them, {:.0} by the collectors ({} collector agent-intervals credited to the blend)",
+                "blend {}: {} agents call out on {} with {}: {:.0} connected outbound calls handled by them, {:.0} by the collectors ({} collector agent-intervals credited to the blend)",
                 b.blend.group,
                 b.blend.inbound,
                 b.blend.outbound,

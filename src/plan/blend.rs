@@ -39,9 +39,11 @@ use crate::sim::SimResult;
 pub struct BlendOutcome {
     /// The blend (its `reserve` the one chosen by simulation).
     pub blend: PlanBlend,
-    /// Outbound calls made by the blended agents (mean over replications).
+    /// Connected outbound calls handled by the blended agents (mean over
+    /// replications; not attempts: unanswered and dropped calls take no
+    /// agent).
     pub calls_by_blended: f64,
-    /// Outbound calls made by the collectors.
+    /// Connected outbound calls handled by the collectors.
     pub calls_by_collectors: f64,
     /// The reserve chosen for each day (its largest is `blend.reserve`).
     #[serde(default)]

@@ -241,8 +241,8 @@ pub fn campaign_table(
                     @else { (b.reserve_by_day.iter().map(|(d, r)| format!("{r} on {}", d.strftime("%m-%d"))).collect::<Vec<_>>().join(", ")) }
                 }
                 " other " (b.blend.inbound) " agents are idle (the reserve chosen by simulation, day by day: the least that adds no missed target and keeps the dialer's drops within its cap): "
-                (format!("{:.0}", b.calls_by_blended)) " outbound calls by them, "
-                (format!("{:.0}", b.calls_by_collectors)) " by the collectors."
+                (format!("{:.0}", b.calls_by_blended)) " connected outbound calls handled by them, "
+                (format!("{:.0}", b.calls_by_collectors)) " by the collectors (the attempts, connects and drops of each day are in the table below)."
             }
         }
         table {
@@ -400,7 +400,7 @@ pub fn capacity_page(
             }
             @if let Some(b) = backlog {
                 h2 { "Backlog of deferred work" }
-                figure { (PreEscaped(b)) figcaption { "E-mail and tickets waiting at the end of each day. Data: days.csv." } }
+                figure { (PreEscaped(b)) figcaption { "Deferred work (" (r.channels.iter().filter(|c| c.backlog_peak.is_some()).map(|c| c.channel.as_str()).collect::<Vec<_>>().join(", ")) ") waiting at the end of each day. Data: days.csv." } }
             }
             @if let Some(chart) = variant_chart {
                 h2 { "What-ifs" }

@@ -499,6 +499,13 @@ fn plan_blends_phone_agents_with_the_collections() {
         err.contains("wfm: plan: blend phone: phone agents call out on cash_call with reserve "),
         "{err}"
     );
+    // Regression: the blend's calls are connected calls handled, not
+    // attempts, and the line says so.
+    assert!(
+        err.contains("connected outbound calls handled by them")
+            && !err.contains(" outbound calls by them"),
+        "{err}"
+    );
     let (alone, _, _, none, err2) = cost(&["--no-blend"], "a");
     assert!(
         none.is_empty() && !err2.contains("wfm: plan: blend"),

@@ -286,3 +286,68 @@ fn progress_never_goes_to_a_pipe() {
         assert!(err.lines().all(|l| l.starts_with("wfm: ")), "{err}");
     }
 }
+
+/// `--xlsx FILE`: a workbook with a sheet per CSV of the directory (the
+/// zip's entries name them), written with the other outputs or not at
+/// all; a workbook that would overwrite an input is refused before work.
+#[test]
+fn the_workbook_is_one_more_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("cap");
+    let book = dir.path().join("cap.xlsx");
+    let base = [
+        "capacity",
+        "--scenario",
+        "scenarios/lender_year_2026.toml",
+        "--team",
+        "scenarios/team_2026.toml",
+        "--hiring",
+        "scenarios/hiring_2026.toml",
+        "--to",
+        "2026-03-29",
+    ];
+    let mut args = base.to_vec();
+    args.extend(["--out", s(&out), "--xlsx", s(&book)]);
+    let o = wfm(&args);
+    assert!(
+        o.status.code().is_some_and(|c| c <= 1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let bytes = std::fs::read(&book).unwrap();
+    assert_eq!(&bytes[..2], b"PK");
+    let text = String::from_utf8_lossy(&bytes);
+    let csvs = std::fs::read_dir(&out)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "csv")
+        })
+        .count();
+    for k in 1..=csvs {
+        assert!(
+            text.contains(&format!("xl/worksheets/sheet{k}.xml")),
+            "sheet {k}"
+        );
+    }
+    assert!(!text.contains(&format!("xl/worksheets/sheet{}.xml", csvs + 1)));
+    // An input as the workbook: refused, nothing written, the input intact.
+    let copy = dir.path().join("hiring.toml");
+    std::fs::copy("scenarios/hiring_2026.toml", &copy).unwrap();
+    let out2 = dir.path().join("cap2");
+    let mut args = base.to_vec();
+    args[6] = s(&copy);
+    args.extend(["--out", s(&out2), "--xlsx", s(&copy)]);
+    let o = wfm(&args);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("--xlsx"), "{err}");
+    assert!(!out2.exists());
+    assert_eq!(
+        std::fs::read(&copy).unwrap(),
+        std::fs::read("scenarios/hiring_2026.toml").unwrap()
+    );
+}

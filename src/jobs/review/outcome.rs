@@ -76,7 +76,7 @@ impl Outcome {
         out.extend(crate::jobs::campaign_lines(&review.campaigns));
         for b in &review.blends {
             out.push(format!(
-                "blend {}: {} agents call out on {} with {} (chosen by simulation, day by day): {:.0} outbound calls by them, {:.0} by the collectors",
+                "blend {}: {} agents call out on {} with {} (chosen by simulation, day by day): {:.0} connected outbound calls handled by them, {:.0} by the collectors (attempts, connects and drops per day: campaigns.csv)",
                 b.blend.group,
                 b.blend.inbound,
                 b.blend.outbound,
