@@ -226,6 +226,48 @@ fn page(title: &str, body: Markup) -> String {
     .into_string()
 }
 
+/// One outbound campaign over a review: sums of `campaigns.csv`.
+struct CampaignTotal {
+    channel: String,
+    accounts: f64,
+    reached: f64,
+    dropped: f64,
+    connects: f64,
+    /// The day with the most accounts unreached, and how many.
+    worst: Option<(Date, f64)>,
+}
+
+/// Per outbound campaign of review `r`, in the order they first appear.
+fn campaign_totals(r: &CapacityReview) -> Vec<CampaignTotal> {
+    let mut out: Vec<CampaignTotal> = Vec::new();
+    for k in &r.campaigns {
+        let i = match out.iter().position(|o| o.channel == k.channel) {
+            Some(i) => i,
+            None => {
+                out.push(CampaignTotal {
+                    channel: k.channel.clone(),
+                    accounts: 0.0,
+                    reached: 0.0,
+                    dropped: 0.0,
+                    connects: 0.0,
+                    worst: None,
+                });
+                out.len() - 1
+            }
+        };
+        let e = &mut out[i];
+        e.accounts += k.day.accounts;
+        e.reached += k.day.accounts_reached;
+        e.dropped += k.day.dropped;
+        e.connects += k.day.connects;
+        let u = k.day.unreached();
+        if u >= 0.5 && e.worst.is_none_or(|(_, w)| u > w) {
+            e.worst = Some((k.day.date, u));
+        }
+    }
+    out
+}
+
 /// The outbound campaigns' days and the blends, as a review or plan page
 /// shows them.
 pub fn campaign_table(
@@ -365,10 +407,25 @@ pub fn capacity_page(
                     td class=(if abandons { "bad" } else { "" }) { (pct(c.abandon_rate.mean)) }
                     td { @if let Some((d, sl)) = c.worst_day { (d) " (" (pct(sl)) ")" } @else { "–" } }
                     td { @if let Some((d, t, n)) = c.worst_interval { (d) " " (format_time(t)) " (" (n) ")" } @else { "–" } }
-                    td class=(if c.short_h > 0.0 { "bad" } else { "ok" }) { (format!("{:.0}", c.short_h)) }
+                    td class=(if c.short_h > 0.0 { "bad" } else { "ok" }) { (crate::review::decision::format_hours(c.short_h)) }
                     td { (c.misses) }
                     td { @if let Some((d, v)) = c.backlog_peak { (format!("{v:.0}")) " on " (d) } @else { "–" } }
                     td { @if let Some(d) = c.backlog_cleared { (d) } @else if c.backlog_peak.is_some() { "not in the review" } @else { "–" } }
+                }
+            }
+            @for CampaignTotal { channel: ch, accounts, reached, dropped, connects, worst } in campaign_totals(r) {
+                tr {
+                    td class=(if accounts - reached >= 0.5 { "bad" } else { "ok" }) { (ch) " (outbound)" }
+                    td { "reached " (pct(if accounts > 0.0 { reached / accounts } else { f64::NAN })) }
+                    td { "–" }
+                    td { (pct(if connects > 0.0 { dropped / connects } else { 0.0 })) " dropped" }
+                    td { @if let Some((d, n)) = worst { (d) " (" (format!("{n:.0}")) " unreached)" } @else { "–" } }
+                    @let own = r.channels.iter().find(|c| c.channel == *ch);
+                    td { "–" }
+                    td class=(if own.is_some_and(|c| c.short_h > 0.0) { "bad" } else { "ok" }) { (own.map_or("–".to_string(), |c| crate::review::decision::format_hours(c.short_h))) }
+                    td { (own.map_or("–".to_string(), |c| c.misses.to_string())) }
+                    td class=(if accounts - reached >= 0.5 { "bad" } else { "" }) { (format!("{:.0}", accounts - reached)) " of " (format!("{accounts:.0}")) " accounts unreached" }
+                    td { "–" }
                 }
             }
         }

@@ -265,7 +265,7 @@ fn plan_page_with(
             "service",
             format!(
                 "simulated daily service level of the roster: {}",
-                colour_legend(&sim.channels)
+                super::channel_legend(&sim.channels)
             ),
             -0.5..n - 0.5,
             0.0..1.0,
@@ -294,7 +294,7 @@ fn plan_page_with(
             chart
                 .draw_series(LineSeries::new(
                     pts,
-                    PALETTE[c % PALETTE.len()].stroke_width(2),
+                    super::channel_colour(&sim.channels[c]).0.stroke_width(2),
                 ))
                 .map_err(chart_err("service"))?;
         }

@@ -57,6 +57,16 @@ pub struct Decision {
     pub options: Vec<DecisionOption>,
 }
 
+/// Agent-hours as the decision and the page print them: whole hours, with
+/// a decimal below 10 so a small shortfall never reads "0".
+pub fn format_hours(h: f64) -> String {
+    if h > 0.0 && h < 10.0 {
+        format!("{h:.1}")
+    } else {
+        format!("{h:.0}")
+    }
+}
+
 /// Why channel `c` of review `r` falls short, by the status rule of this
 /// module (empty: it meets every target).
 pub fn channel_shortfalls(c: &ChannelSummary) -> Vec<String> {
@@ -80,7 +90,7 @@ pub fn channel_shortfalls(c: &ChannelSummary) -> Vec<String> {
         }
     }
     if c.short_h > 0.0 {
-        out.push(format!("{:.0} agent-hours short", c.short_h));
+        out.push(format!("{} agent-hours short", format_hours(c.short_h)));
     }
     if c.misses > 0 {
         out.push(format!("{} interval(s) missing a target", c.misses));
@@ -157,9 +167,27 @@ pub fn decide(
                 .filter(|x| x.channel == c.channel && x.misses_target)
                 .map(|x| x.date)
                 .collect();
+            let mut shortfalls = channel_shortfalls(c);
+            // An outbound campaign falls short by the accounts it leaves
+            // unreached (its list of the day not worked).
+            let (accounts, reached) = r
+                .campaigns
+                .iter()
+                .filter(|k| k.channel == c.channel)
+                .fold((0.0, 0.0), |(a, b), k| {
+                    (a + k.day.accounts, b + k.day.accounts_reached)
+                });
+            if accounts - reached >= 0.5 {
+                shortfalls.push(format!(
+                    "{:.0} of {:.0} accounts unreached ({:.0}%)",
+                    accounts - reached,
+                    accounts,
+                    100.0 * (accounts - reached) / accounts
+                ));
+            }
             ChannelVerdict {
                 channel: c.channel.clone(),
-                shortfalls: channel_shortfalls(c),
+                shortfalls,
                 missing_days: days.iter().min().copied().zip(days.iter().max().copied()),
             }
         })

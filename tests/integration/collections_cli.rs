@@ -691,3 +691,50 @@ fn first_day_forecast() -> (tempfile::TempDir, std::path::PathBuf) {
     ]);
     (dir, f)
 }
+
+/// The collections review's summary has the campaign (regression: it was
+/// left out) with its accounts unreached summed from campaigns.csv, and
+/// the verdict counts them as a shortfall; small shortfalls print with a
+/// decimal on the page and in the verdict alike (never "0 hours short").
+#[test]
+fn the_campaign_is_in_the_summary_and_the_verdict() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    let o = wfm(&[
+        "review",
+        "--scenario",
+        "scenarios/collections_week.toml",
+        "--team",
+        "scenarios/team_collections.toml",
+        "--out",
+        s(&out),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.code().is_some_and(|c| c <= 1), "{err}");
+    let page = std::fs::read_to_string(out.join("index.html")).unwrap();
+    let campaigns = std::fs::read_to_string(out.join("campaigns.csv")).unwrap();
+    let mut rows = csv::Reader::from_reader(campaigns.as_bytes());
+    let head = rows.headers().unwrap().clone();
+    let col = |n: &str| head.iter().position(|h| h == n).unwrap();
+    let (a, r) = (col("accounts"), col("accounts_reached"));
+    let (mut accounts, mut reached) = (0.0, 0.0);
+    for rec in rows.records() {
+        let rec = rec.unwrap();
+        accounts += rec[a].parse::<f64>().unwrap();
+        reached += rec[r].parse::<f64>().unwrap();
+    }
+    assert!(accounts > 0.0);
+    let unreached = format!(
+        "{:.0} of {:.0} accounts unreached",
+        accounts - reached,
+        accounts
+    );
+    assert!(page.contains("cash_call (outbound)"), "the campaign's row");
+    assert!(page.contains(&unreached), "{unreached}");
+    let verdict = err
+        .lines()
+        .find(|l| l.starts_with("wfm: review: decision: "))
+        .unwrap();
+    assert!(verdict.contains(&unreached), "{verdict}");
+    assert!(!verdict.contains("(0 agent-hours short"), "{verdict}");
+}

@@ -115,8 +115,24 @@ pub fn decide(
                 list(&over_contract)
             ));
         }
+        // Why: the work itself, when the requirement's shifts come to less
+        // than the contracts' lower bound (no assignment can pay them all).
+        let work_h: f64 = plan
+            .shifts
+            .iter()
+            .map(|s| f64::from(s.end_min.saturating_sub(s.start_min)) / 60.0 * f64::from(s.agents))
+            .sum();
+        let why = if !under_contract.is_empty() && work_h < contract_h * (1.0 - tol) {
+            format!(
+                " The requirement's shifts come to {work_h:.0} hours, {:.0} fewer than the contracts' {:.0}: no roster of this work can pay every contract without paying idle hours (fewer or shorter contracts, or more work, would).",
+                contract_h - work_h,
+                contract_h
+            )
+        } else {
+            String::new()
+        };
         format!(
-            " Outside {:.0}% of the contract: {}; agents.csv has each one's hours.",
+            " Outside {:.0}% of the contract: {}; agents.csv has each one's hours.{why}",
             100.0 * tol,
             parts.join("; ")
         )
