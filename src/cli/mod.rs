@@ -144,6 +144,31 @@ fn claim_dir<'a>(
     })
 }
 
+/// The tables to publish for `--out` (every table, or `one` for stdout)
+/// and, with `--xlsx`, the workbook of every table set on its claim: the
+/// job's whole output is made once, only when one of the two needs it.
+fn tables_and_workbook(
+    outs: &mut OutputSet,
+    to_dir: bool,
+    xlsx: Option<OutputId>,
+    money: &wfm::core::money::Money,
+    all: impl FnOnce() -> Result<Vec<wfm::jobs::Table>, wfm::jobs::Error>,
+    one: impl FnOnce() -> Result<wfm::jobs::Table, wfm::jobs::Error>,
+) -> anyhow::Result<Vec<wfm::jobs::Table>> {
+    let every = if to_dir || xlsx.is_some() {
+        Some(all()?)
+    } else {
+        None
+    };
+    if let (Some(id), Some(every)) = (xlsx, &every) {
+        outs.set(id, wfm::jobs::workbook(every, money)?);
+    }
+    Ok(match (to_dir, every) {
+        (true, Some(every)) => every,
+        _ => vec![one()?],
+    })
+}
+
 /// Fills the claims with the tables, in order, and publishes them all or
 /// none.
 fn publish(

@@ -52,17 +52,14 @@ fn run_in(mut req: Request, a: &ReviewArgs, ctx: &Ctx) -> Result<i32> {
     for line in done.summary() {
         diag!("wfm: review: {line}");
     }
-    let all = match (&a.out, xlsx) {
-        (None, None) => None,
-        _ => Some(done.tables()?),
-    };
-    if let (Some(id), Some(all)) = (xlsx, &all) {
-        outs.set(id, wfm::jobs::workbook(all, &done.decision.money)?);
-    }
-    let tables = match (&a.out, all) {
-        (Some(_), Some(all)) => all,
-        _ => vec![done.intervals_table()?],
-    };
+    let tables = super::tables_and_workbook(
+        &mut outs,
+        a.out.is_some(),
+        xlsx,
+        &done.decision.money,
+        || done.tables(),
+        || done.intervals_table(),
+    )?;
     super::publish(outs, &ids, tables)?;
     if let Some(dir) = &a.out {
         diag!(

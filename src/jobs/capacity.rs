@@ -205,10 +205,7 @@ pub fn prepare(r: &Request) -> Result<Prepared, Error> {
     opts.limits.node_limit = r.node_limit;
     opts.limits.time_limit_s = r.time_limit_s;
     opts.max_weeks = r.max_weeks;
-    let money = crate::core::money::Money::new(
-        &s.currency()
-            .unwrap_or_else(|| crate::core::money::DEFAULT_CURRENCY.to_string()),
-    );
+    let money = s.money();
     s.record_files_read();
     Ok(Prepared {
         setup: s,

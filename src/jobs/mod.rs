@@ -348,6 +348,36 @@ impl Setup {
         }
     }
 
+    /// The money costs are in: the centre's currency, else yuan (with the
+    /// warning of [`Setup::currency`]).
+    pub fn money(&mut self) -> crate::core::money::Money {
+        crate::core::money::Money::new(
+            &self
+                .currency()
+                .unwrap_or_else(|| crate::core::money::DEFAULT_CURRENCY.to_string()),
+        )
+    }
+
+    /// Days of notice for temporaries and overtime (the centre's
+    /// `agency_notice_days`, default 14).
+    pub fn agency_notice_days(&self) -> u32 {
+        self.centre
+            .as_ref()
+            .map_or(crate::core::centre::DEFAULT_AGENCY_NOTICE_DAYS, |c| {
+                c.agency_notice_days()
+            })
+    }
+
+    /// Days before its first day a roster is published (the centre's
+    /// `roster_notice_days`, default 7).
+    pub fn roster_notice_days(&self) -> u32 {
+        self.centre
+            .as_ref()
+            .map_or(crate::core::centre::DEFAULT_ROSTER_NOTICE_DAYS, |c| {
+                c.roster_notice_days()
+            })
+    }
+
     /// The currency money is in; a warning when the centre names none.
     pub fn currency(&mut self) -> Option<String> {
         let c = self

@@ -148,16 +148,8 @@ pub fn prepare(r: &Request) -> Result<Prepared, Error> {
     s.warn(book.defaulted(scenario.channel.keys().map(String::as_str)));
     super::check_replications(o.replications)?;
     super::check_solver(&mut s, &o.schedule)?;
-    let money = crate::core::money::Money::new(
-        &s.currency()
-            .unwrap_or_else(|| crate::core::money::DEFAULT_CURRENCY.to_string()),
-    );
-    let notice_days = r
-        .centre
-        .as_ref()
-        .map_or(crate::core::centre::DEFAULT_ROSTER_NOTICE_DAYS, |c| {
-            c.roster_notice_days()
-        });
+    let money = s.money();
+    let notice_days = s.roster_notice_days();
     s.record_files_read();
     Ok(Prepared {
         setup: s,

@@ -306,16 +306,8 @@ pub fn prepare(r: &Request) -> Result<Prepared, Error> {
         }
         None => Vec::new(),
     };
-    let money = crate::core::money::Money::new(
-        &s.currency()
-            .unwrap_or_else(|| crate::core::money::DEFAULT_CURRENCY.to_string()),
-    );
-    let notice_days = r
-        .centre
-        .as_ref()
-        .map_or(crate::core::centre::DEFAULT_AGENCY_NOTICE_DAYS, |c| {
-            c.agency_notice_days()
-        });
+    let money = s.money();
+    let notice_days = s.agency_notice_days();
     s.record_files_read();
     Ok(Prepared {
         setup: s,

@@ -215,16 +215,8 @@ pub fn prepare(r: &Request) -> Result<Prepared, Error> {
         solver: SolverChoice::Microlp,
         ..ScheduleOptions::default()
     };
-    let money = crate::core::money::Money::new(
-        &s.currency()
-            .unwrap_or_else(|| crate::core::money::DEFAULT_CURRENCY.to_string()),
-    );
-    let notice_days = r
-        .centre
-        .as_ref()
-        .map_or(crate::core::centre::DEFAULT_ROSTER_NOTICE_DAYS, |c| {
-            c.roster_notice_days()
-        });
+    let money = s.money();
+    let notice_days = s.roster_notice_days();
     s.record_files_read();
     Ok(Prepared {
         setup: s,
