@@ -43,14 +43,12 @@ fn run_in(a: &CapacityArgs, ctx: &Ctx) -> Result<i32> {
     let xlsx = super::claim_opt(&mut outs, a.xlsx.as_deref(), "--xlsx")?;
     let job = wfm::jobs::capacity::prepare(&req)?;
     super::prepared(&job.setup, &mut outs);
-    let stage = super::output::Stage::start(
+    let done = super::output::Stage::around(
         "capacity",
         "scheduling the representative weeks and planning the year",
         ctx.quiet,
-    );
-    let done = job.run();
-    stage.finish();
-    let done = done?;
+        || job.run(),
+    )?;
     super::warn_all(&done.plan.warnings);
     for line in done.summary() {
         diag!("wfm: capacity: {line}");

@@ -168,6 +168,15 @@ impl Stage {
         Stage { bar }
     }
 
+    /// Runs `work` under a spinner showing `stage`, cleared when it ends
+    /// (whatever it returns).
+    pub fn around<T>(job: &str, stage: &str, quiet: bool, work: impl FnOnce() -> T) -> T {
+        let spinner = Stage::start(job, stage, quiet);
+        let out = work();
+        spinner.finish();
+        out
+    }
+
     /// The job moved on to `stage`.
     pub fn set(&self, stage: impl Into<String>) {
         self.bar.set_message(stage.into());

@@ -41,14 +41,12 @@ fn run_in(mut req: Request, a: &ReviewArgs, ctx: &Ctx) -> Result<i32> {
     let xlsx = super::claim_opt(&mut outs, a.xlsx.as_deref(), "--xlsx")?;
     let job = wfm::jobs::review::prepare(&req)?;
     super::prepared(&job.setup, &mut outs);
-    let stage = super::output::Stage::start(
+    let done = super::output::Stage::around(
         "review",
         "scheduling the team, simulating the base, the what-ifs and the fix",
         ctx.quiet,
-    );
-    let done = job.run();
-    stage.finish();
-    let done = done?;
+        || job.run(),
+    )?;
     for line in done.summary() {
         diag!("wfm: review: {line}");
     }

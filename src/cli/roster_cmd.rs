@@ -37,14 +37,12 @@ fn run_in(a: &RosterArgs, ctx: &Ctx) -> Result<i32> {
     let xlsx = super::claim_opt(&mut outs, a.xlsx.as_deref(), "--xlsx")?;
     let job = wfm::jobs::roster::prepare(&req)?;
     super::prepared(&job.setup, &mut outs);
-    let stage = super::output::Stage::start(
+    let done = super::output::Stage::around(
         "roster",
         "scheduling the shifts, then giving them to the agents",
         ctx.quiet,
-    );
-    let done = job.run();
-    stage.finish();
-    let done = done?;
+        || job.run(),
+    )?;
     for line in done.summary() {
         diag!("wfm: roster: {line}");
     }

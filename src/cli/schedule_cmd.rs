@@ -51,14 +51,12 @@ pub fn run(a: ScheduleArgs, ctx: &Ctx) -> Result<i32> {
     let staff = super::claim_opt(&mut outs, a.staffing_out.as_deref(), "--staffing-out")?;
     let job = wfm::jobs::schedule::prepare(&req)?;
     super::prepared(&job.setup, &mut outs);
-    let stage = super::output::Stage::start(
+    let done = super::output::Stage::around(
         "schedule",
         "solving the shift model channel by channel",
         ctx.quiet,
-    );
-    let done = job.run();
-    stage.finish();
-    let done = done?;
+        || job.run(),
+    )?;
     if let Some(id) = cov {
         outs.set(id, done.coverage_table()?.bytes);
     }

@@ -148,3 +148,31 @@ fn a_night_shift_into_a_statutory_day_pays_its_hours_there_at_three_times() {
     // 22:00-24:00 on a workday, 00:00-02:00 on the statutory day.
     assert!((c[0].cost - (2.0 + 6.0)).abs() < 1e-9, "{}", c[0].cost);
 }
+
+/// A named agent's shift is priced (`cost_of`) as the optimizer priced it:
+/// here against the closed form 45 × (2 h + 2 h × 3) for the night into a
+/// statutory day, and against the candidate's own cost.
+#[test]
+fn cost_of_a_worked_shift_equals_its_candidate() {
+    let rules = ShiftRules::parse(
+        "[[shift]]\nname = \"night\"\nearliest_start = \"22:00\"\nlatest_start = \"22:00\"\nlength_min = 240\ncost_per_hour = 45.0\n\
+         [[premium]]\nday_types = [\"statutory\"]\nmultiplier = 3.0\n",
+        "s.toml",
+    )
+    .unwrap()
+    .with_calendar(
+        crate::core::calendar::Calendar::read("date,day_type\n2026-10-01,statutory\n".as_bytes(), "c")
+            .unwrap()
+            .0,
+    );
+    let day: Date = "2026-09-30".parse().unwrap();
+    let c = rules.candidates("phone", day, 1, 30, 96, "s.toml").unwrap();
+    let worked = rules.cost_of("night", day, 22 * 60, 26 * 60).unwrap();
+    assert!((worked - 45.0 * (2.0 + 6.0)).abs() < 1e-9, "{worked}");
+    assert!((worked - c[0].cost).abs() < 1e-9);
+    assert!(
+        (c[0].weight - 8.0).abs() < 1e-12,
+        "weight in cheapest hours"
+    );
+    assert_eq!(rules.cost_of("nosuch", day, 0, 60), None);
+}
