@@ -133,6 +133,12 @@ pub struct Tier {
     pub name: String,
     /// Share of the overdue loans in this tier.
     pub share: f64,
+    /// Mean outstanding balance of an overdue account in this tier, in the
+    /// centre's currency (yuan by default): what an account left unreached
+    /// puts at risk ([`crate::review::risk`]). Unset, the review counts the
+    /// accounts but prices nothing.
+    #[serde(default)]
+    pub balance: Option<f64>,
     /// What is done to them, by days past due.
     pub treatment: Vec<Treatment>,
 }
@@ -296,6 +302,14 @@ impl Collections {
                     format!("{}: expected a share >= 0, got {}", t.name, t.share),
                 );
             }
+            if let Some(b) = t.balance {
+                if !(b.is_finite() && (0.0..=1e9).contains(&b)) {
+                    return bad(
+                        &format!("tier {} balance", t.name),
+                        format!("expected a mean balance per account from 0 to 1e9, got {b}"),
+                    );
+                }
+            }
             for tr in &t.treatment {
                 let k = format!("tier {} treatment", t.name);
                 if tr.to_day > MAX_DAYS_PAST_DUE {
@@ -402,6 +416,68 @@ impl Collections {
             }
         }
         pts.last().map_or(0.0, |p| p.1)
+    }
+}
+
+impl Collections {
+    /// The mean outstanding balance of an account on the call list of
+    /// `date` (channel `<name>_call`): the tiers' `balance` weighted by the
+    /// accounts each tier's `call` treatment puts on that day's list
+    /// (loans due `k` days before × overdue share at `k` × tier share).
+    /// `None` when the list is empty or a tier on it has no `balance`.
+    ///
+    /// ```
+    /// # let text = r#"
+    /// # name = "cash"
+    /// # due_days = [10]
+    /// # loans_due = 1000
+    /// # delinquency = [[1, 0.1], [30, 0.1]]
+    /// # [[tier]]
+    /// # name = "small"
+    /// # share = 0.5
+    /// # balance = 1000
+    /// # treatment = [{ from_day = 1, to_day = 30, kind = "call" }]
+    /// # [[tier]]
+    /// # name = "large"
+    /// # share = 0.5
+    /// # balance = 3000
+    /// # treatment = [{ from_day = 1, to_day = 30, kind = "call" }]
+    /// # "#;
+    /// let book: wfm::demand::collections::Collections = toml::from_str(text).unwrap();
+    /// let d = jiff::civil::date(2026, 3, 12);
+    /// // Both tiers are called in equal numbers: the mean balance is 2,000.
+    /// assert!((book.call_balance(d).unwrap() - 2000.0).abs() < 1e-9);
+    /// ```
+    pub fn call_balance(&self, date: Date) -> Option<f64> {
+        let (mut accounts, mut money) = (0.0, 0.0);
+        let max_day = self
+            .tier
+            .iter()
+            .flat_map(|t| t.treatment.iter().map(|x| x.to_day))
+            .max()
+            .unwrap_or(0);
+        for k in 0..=max_day {
+            let Ok(due) = date.checked_sub(jiff::Span::new().days(i64::from(k))) else {
+                continue;
+            };
+            let overdue = self.loans_due_on(due) * self.overdue_share(k);
+            if overdue <= 0.0 {
+                continue;
+            }
+            for t in &self.tier {
+                if !t
+                    .treatment
+                    .iter()
+                    .any(|x| x.kind == TreatmentKind::Call && x.from_day <= k && k <= x.to_day)
+                {
+                    continue;
+                }
+                let n = overdue * t.share;
+                accounts += n;
+                money += n * t.balance?;
+            }
+        }
+        (accounts > 0.0).then(|| money / accounts)
     }
 }
 

@@ -37,7 +37,7 @@ use crate::supply::team::Team;
 
 /// The files of a review directory, in order; the first CSV
 /// (`intervals.csv`) is what the review prints with no directory.
-pub const FILES: [&str; 11] = [
+pub const FILES: [&str; 12] = [
     "index.html",
     "intervals.csv",
     "days.csv",
@@ -49,6 +49,7 @@ pub const FILES: [&str; 11] = [
     "team_roster.csv",
     "decision.csv",
     "fix_summary.csv",
+    "accounts_at_risk.csv",
 ];
 
 /// What to review. Every path left `None` is the centre's item; a given
@@ -414,6 +415,10 @@ impl Prepared {
             book: &self.book,
             rules: self.rules.as_ref().map(|(x, s)| (x, s.as_str())),
             adjust: None,
+            collections: self
+                .scenario
+                .as_ref()
+                .map_or(&[][..], |(s, _)| s.collections.as_slice()),
         };
         let opts = ReviewOptions {
             replications: r.replications,
@@ -456,6 +461,7 @@ impl Prepared {
             &comparisons,
             &self.variants,
             fix.as_ref().map(|(f, a)| (f, a)),
+            &review.at_risk,
             &self.money,
             self.notice_days,
         );

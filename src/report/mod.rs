@@ -268,6 +268,28 @@ fn campaign_totals(r: &CapacityReview) -> Vec<CampaignTotal> {
     out
 }
 
+/// What review `r`'s campaigns leave at risk and what calling the
+/// unreached again would cost (`accounts_at_risk.csv`), in `money`.
+fn risk_note(r: &CapacityReview, money: &crate::core::money::Money) -> Markup {
+    let mut channels: Vec<&str> = r.at_risk.iter().map(|x| x.channel.as_str()).collect();
+    channels.dedup();
+    html! {
+        @for ch in channels {
+            @let t = crate::review::risk::totals(&r.at_risk, ch);
+            @let more = r.at_risk.iter().find(|x| x.channel == ch).map_or(0, |x| x.more_attempts_each);
+            p {
+                strong { (ch) ": " (format!("{:.0}", t.unreached)) " accounts unreached" }
+                @if t.priced { ", " strong { (money.format(t.balance_unreached)) } " outstanding" }
+                ". Calling each of them up to " (more) " more times a day (within 6 unanswered attempts a day) would take "
+                (crate::review::decision::format_hours(t.extra_paid_hours)) " paid agent-hours, " (money.format(t.extra_cost))
+                ", and reach about " (format!("{:.0}", t.extra_reached)) " of them"
+                @if t.priced { " (" (money.format(t.balance_extra_reached)) " outstanding)" }
+                " (estimated from the call model, not simulated; per day: accounts_at_risk.csv)."
+            }
+        }
+    }
+}
+
 /// The outbound campaigns' days and the blends, as a review or plan page
 /// shows them.
 pub fn campaign_table(
@@ -424,7 +446,11 @@ pub fn capacity_page(
                     td { "–" }
                     td class=(if own.is_some_and(|c| c.short_h > 0.0) { "bad" } else { "ok" }) { (own.map_or("–".to_string(), |c| crate::review::decision::format_hours(c.short_h))) }
                     td { (own.map_or("–".to_string(), |c| c.misses.to_string())) }
-                    td class=(if accounts - reached >= 0.5 { "bad" } else { "" }) { (format!("{:.0}", accounts - reached)) " of " (format!("{accounts:.0}")) " accounts unreached" }
+                    @let risk = crate::review::risk::totals(&r.at_risk, &ch);
+                    td class=(if accounts - reached >= 0.5 { "bad" } else { "" }) {
+                        (format!("{:.0}", accounts - reached)) " of " (format!("{accounts:.0}")) " accounts unreached"
+                        @if risk.priced { ", " (money.format(risk.balance_unreached)) " outstanding" }
+                    }
                     td { "–" }
                 }
             }
@@ -454,6 +480,7 @@ pub fn capacity_page(
             @if !r.campaigns.is_empty() {
                 h2 { "Collections campaigns" }
                 (campaign_table(&r.campaigns, &r.blends))
+                (risk_note(r, money))
             }
             @if let Some(b) = backlog {
                 h2 { "Backlog of deferred work" }
@@ -518,7 +545,7 @@ pub fn capacity_page(
                     }
                 }
             }
-            p class="note" { "Written by wfm. Files beside this page: intervals.csv, days.csv, available.csv, supply.csv, variants.csv, fix.csv, campaigns.csv, team_roster.csv, decision.csv, fix_summary.csv." }
+            p class="note" { "Written by wfm. Files beside this page: intervals.csv, days.csv, available.csv, supply.csv, variants.csv, fix.csv, campaigns.csv, team_roster.csv, decision.csv, fix_summary.csv, accounts_at_risk.csv." }
     };
     Ok(page(title, body))
 }

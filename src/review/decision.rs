@@ -25,6 +25,7 @@
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
+use super::risk::AccountsAtRisk;
 use super::whatif::{Comparison, Fix, Variant};
 use super::{CapacityReview, ChannelSummary};
 use crate::core::decision::days_before;
@@ -147,12 +148,15 @@ fn fix_levers(totals: &[crate::optimize::schedule::ShiftTotal]) -> Vec<String> {
 
 /// The decision of review `r`: its channels' verdicts, the fix (with the
 /// review `after` it) and each variant (`variants`, compared in
-/// `comparisons`), priced in `money`, decided `notice_days` ahead.
+/// `comparisons`), the accounts its campaigns leave `at_risk` (with the
+/// option of calling them again), priced in `money`, decided
+/// `notice_days` ahead.
 pub fn decide(
     r: &CapacityReview,
     comparisons: &[Comparison],
     variants: &[Variant],
     fix: Option<(&Fix, &CapacityReview)>,
+    at_risk: &[AccountsAtRisk],
     money: &Money,
     notice_days: u32,
 ) -> Decision {
@@ -178,8 +182,14 @@ pub fn decide(
                     (a + k.day.accounts, b + k.day.accounts_reached)
                 });
             if accounts - reached >= 0.5 {
+                let risk = super::risk::totals(at_risk, &c.channel);
+                let balance = if risk.priced {
+                    format!(", {} outstanding", money.format(risk.balance_unreached))
+                } else {
+                    String::new()
+                };
                 shortfalls.push(format!(
-                    "{:.0} of {:.0} accounts unreached ({:.0}%)",
+                    "{:.0} of {:.0} accounts unreached ({:.0}%){balance}",
                     accounts - reached,
                     accounts,
                     100.0 * (accounts - reached) / accounts
@@ -205,6 +215,36 @@ pub fn decide(
             effect: format!("intervals missing a target {misses} → {left}"),
             decide_by: days_before(first.unwrap_or(r.from), notice_days),
         });
+    }
+    let mut campaigns: Vec<&str> = at_risk.iter().map(|x| x.channel.as_str()).collect();
+    campaigns.dedup();
+    for ch in campaigns {
+        let t = super::risk::totals(at_risk, ch);
+        if t.extra_attempts_worth_it() {
+            let more = at_risk
+                .iter()
+                .find(|x| x.channel == ch)
+                .map_or(0, |x| x.more_attempts_each);
+            let balance = if t.priced {
+                format!(" ({} outstanding)", money.format(t.balance_extra_reached))
+            } else {
+                String::new()
+            };
+            options.push(DecisionOption {
+                option: format!("call {ch}'s unreached accounts again"),
+                levers: vec![format!(
+                    "{ch}: up to {more} more attempts a day on each account left unreached (within 6 unanswered a day), {} paid agent-hours (estimated from the call model, not simulated)",
+                    format_hours(t.extra_paid_hours)
+                )],
+                cost: t.extra_cost,
+                misses_after: None,
+                effect: format!(
+                    "reaches about {:.0} of the {:.0} accounts unreached{balance}",
+                    t.extra_reached, t.unreached
+                ),
+                decide_by: days_before(t.first.unwrap_or(r.from), notice_days),
+            });
+        }
     }
     for v in variants {
         let rows: Vec<&Comparison> = comparisons.iter().filter(|c| c.variant == v.name).collect();

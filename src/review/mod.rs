@@ -15,6 +15,7 @@
 
 pub mod decision;
 pub mod intervals;
+pub mod risk;
 pub mod whatif;
 
 use std::collections::BTreeMap;
@@ -56,6 +57,9 @@ pub struct CapacityInputs<'a> {
     pub rules: Option<(&'a ShiftRules, &'a str)>,
     /// Levers of a what-if on the supply (none for the base).
     pub adjust: Option<&'a Adjustments>,
+    /// The collections books whose campaigns the forecast holds: the
+    /// balances of the accounts left unreached ([`risk`]; empty: none).
+    pub collections: &'a [crate::demand::collections::Collections],
 }
 
 /// A what-if's levers on the supply: the team's ([`Levers`]: overtime,
@@ -167,6 +171,10 @@ pub struct CapacityReview {
     /// Inbound agents blending with a campaign, with the reserve chosen.
     #[serde(default)]
     pub blends: Vec<crate::plan::BlendOutcome>,
+    /// Per campaign day: the accounts left unreached, the balance they
+    /// carry and what calling them again would cost ([`risk`]).
+    #[serde(default)]
+    pub at_risk: Vec<risk::AccountsAtRisk>,
 }
 
 pub use crate::sim::CampaignDay;
@@ -408,6 +416,12 @@ pub fn capacity_review(
         channels: summaries,
         available: staffing,
         supply,
+        at_risk: risk::accounts_at_risk(
+            &campaigns,
+            inputs.collections,
+            inputs.book,
+            inputs.rules.map(|r| r.0),
+        ),
         campaigns,
         blends,
     })

@@ -738,3 +738,103 @@ fn the_campaign_is_in_the_summary_and_the_verdict() {
     assert!(verdict.contains(&unreached), "{verdict}");
     assert!(!verdict.contains("(0 agent-hours short"), "{verdict}");
 }
+
+/// The money at risk (issue 23): the accounts the campaign leaves unreached
+/// carry the book's balances; the verdict and the page print the sum of
+/// `accounts_at_risk.csv`, and calling them again is an option in
+/// `decision.csv` whose cost and accounts are that file's sums.
+#[test]
+fn unreached_accounts_carry_their_balance_and_a_priced_option() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    let o = wfm(&[
+        "review",
+        "--scenario",
+        "scenarios/collections_week.toml",
+        "--team",
+        "scenarios/team_collections.toml",
+        "--to",
+        "2026-03-13",
+        "--replications",
+        "8",
+        "--out",
+        s(&out),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.code().is_some_and(|c| c <= 1), "{err}");
+    let text = std::fs::read_to_string(out.join("accounts_at_risk.csv")).unwrap();
+    let mut rows = csv::Reader::from_reader(text.as_bytes());
+    let head = rows.headers().unwrap().clone();
+    let col = |n: &str| head.iter().position(|h| h == n).unwrap();
+    let (mut unreached, mut balance, mut cost, mut reached) = (0.0, 0.0, 0.0, 0.0);
+    let mut n = 0;
+    for rec in rows.records() {
+        let rec = rec.unwrap();
+        let v = |c: &str| rec[col(c)].parse::<f64>().unwrap();
+        // Only the large tier is called: its balance is the list's mean.
+        assert_eq!(v("balance_per_account"), 24000.0);
+        assert!(
+            (v("balance_unreached") - v("accounts_unreached") * 24000.0).abs() < 0.02 * 24000.0
+        );
+        assert!(v("extra_reached") <= v("accounts_unreached"));
+        unreached += v("accounts_unreached");
+        balance += v("balance_unreached");
+        cost += v("extra_cost");
+        reached += v("extra_reached");
+        n += 1;
+    }
+    assert_eq!(n, 3, "{text}");
+    assert!(unreached > 0.0 && cost > 0.0);
+    let money = wfm::core::money::Money::new("CNY");
+    let outstanding = format!("{} outstanding", money.format(balance));
+    let verdict = err
+        .lines()
+        .find(|l| l.starts_with("wfm: review: decision: "))
+        .unwrap();
+    assert!(
+        verdict.contains(&outstanding),
+        "{outstanding} not in {verdict}"
+    );
+    let page = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(page.contains(&money.format(balance)), "the page's balance");
+    let decision = std::fs::read_to_string(out.join("decision.csv")).unwrap();
+    let row = decision
+        .lines()
+        .find(|l| l.starts_with("call cash_call's unreached accounts again,"))
+        .unwrap_or_else(|| panic!("{decision}"));
+    let r = csv::Reader::from_reader(format!("o,l,c,cur,e,m,d\n{row}\n").as_bytes())
+        .into_records()
+        .next()
+        .unwrap()
+        .unwrap();
+    let c: f64 = r[2].parse().unwrap();
+    assert!((c - cost).abs() < 0.05, "{c} against {cost}");
+    assert!(
+        r[4].contains(&format!("reaches about {reached:.0} of the {unreached:.0}")),
+        "{}",
+        &r[4]
+    );
+}
+
+/// A tier's balance must be a number of yuan from 0 to 1e9: the error
+/// names the file and the key.
+#[test]
+fn a_negative_balance_is_refused() {
+    let book = BOOK.replace("name = \"large\"\n", "name = \"large\"\nbalance = -5\n");
+    let (dir, sc) = temp_file("s.toml", &book);
+    let e = wfm_err(&[
+        "forecast",
+        "--scenario",
+        s(&sc),
+        "--from",
+        "2026-03-16",
+        "--to",
+        "2026-03-22",
+        "--out",
+        s(&dir.path().join("f.csv")),
+    ]);
+    assert!(
+        e.contains("s.toml") && e.contains("tier large balance") && e.contains("got -5"),
+        "{e}"
+    );
+}

@@ -171,6 +171,9 @@ impl Outcome {
                     .unwrap_or_default();
                 crate::io::table::write_rows(b, &totals)
             })?,
+            Table::write(FILES[11], |b| {
+                crate::io::table::write_rows(b, &review.at_risk)
+            })?,
         ])
     }
 }
