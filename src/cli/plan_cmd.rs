@@ -160,7 +160,11 @@ fn run_in(a: &PlanArgs, ctx: &Ctx) -> Result<i32> {
         ids.len(),
         a.out.display()
     );
-    let code = super::schedule_cmd::report(&done.result.roster);
+    let code = super::schedule_cmd::report(
+        &done.result.roster,
+        &done.decision.money,
+        done.result.cost(),
+    );
     Ok(if !done.meets_targets() || code != 0 {
         1
     } else {

@@ -28,8 +28,8 @@ pub struct ScheduleArgs {
 
 /// Prints a roster's totals and each channel's proof; 1 when it falls
 /// short of the requirement.
-pub fn report(roster: &Roster) -> i32 {
-    for line in wfm::jobs::schedule::roster_lines(roster) {
+pub fn report(roster: &Roster, money: &wfm::core::money::Money, cost: f64) -> i32 {
+    for line in wfm::jobs::schedule::roster_lines(roster, money, cost) {
         diag!("wfm: roster: {line}");
     }
     if roster.summary().shortfall > 0 {
@@ -65,5 +65,9 @@ pub fn run(a: ScheduleArgs, ctx: &Ctx) -> Result<i32> {
     }
     outs.set(out, done.roster_table()?.bytes);
     outs.commit()?;
-    Ok(report(&done.roster))
+    Ok(report(
+        &done.roster,
+        &done.money,
+        done.roster.summary().cost,
+    ))
 }

@@ -198,7 +198,7 @@ impl Prepared {
         };
         let grouped = self.options.groups.is_some();
         let mut say = |by_groups: bool, r: &PlanRound| {
-            for line in round_lines(grouped, by_groups, r) {
+            for line in round_lines(grouped, by_groups, r, &self.money) {
                 on_line(line);
             }
         };
@@ -235,8 +235,13 @@ impl Prepared {
 }
 
 /// The lines of one round: its requirement, roster and misses, and its
-/// blends' reserves.
-pub fn round_lines(grouped: bool, by_groups: bool, r: &PlanRound) -> Vec<String> {
+/// blends' reserves; its cost in `money`.
+pub fn round_lines(
+    grouped: bool,
+    by_groups: bool,
+    r: &PlanRound,
+    money: &crate::core::money::Money,
+) -> Vec<String> {
     let worst = r.worst.as_ref().map_or(String::new(), |w| {
         format!(
             ", worst {} {} {} at {:.1}%",
@@ -252,11 +257,11 @@ pub fn round_lines(grouped: bool, by_groups: bool, r: &PlanRound) -> Vec<String>
         (true, false) => "each channel on its own: ",
     };
     let mut out = vec![format!(
-        "{which}round {}: {} required agent-intervals, {:.1} paid hours, cost {:.2}{}, solver gap {:.3}%, {} interval(s) missing a target{worst}",
+        "{which}round {}: {} required agent-intervals, {:.1} paid hours, cost {}{}, solver gap {:.3}%, {} interval(s) missing a target{worst}",
         r.round,
         r.required_agent_intervals,
         r.paid_hours,
-        r.cost,
+        money.format(r.cost),
         r.headcount.map_or(String::new(), |h| format!(", headcount {h}")),
         100.0 * r.gap,
         r.misses

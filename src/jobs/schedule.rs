@@ -80,6 +80,7 @@ pub struct Prepared {
     rules: ShiftRules,
     source: String,
     options: ScheduleOptions,
+    money: crate::core::money::Money,
 }
 
 /// Reads the requirement, the rules and the calendar of `r`; warns about a
@@ -151,8 +152,10 @@ pub fn prepare(r: &Request) -> Result<Prepared, Error> {
     }
     super::check_solver(&mut s, &r.options)?;
     s.record_files_read();
+    let money = s.money();
     Ok(Prepared {
         setup: s,
+        money,
         req,
         rules,
         source,
@@ -165,6 +168,8 @@ pub fn prepare(r: &Request) -> Result<Prepared, Error> {
 pub struct Outcome {
     /// The roster, per channel with the solver's status, bound and gap.
     pub roster: Roster,
+    /// The money its costs are in (the centre's currency).
+    pub money: crate::core::money::Money,
 }
 
 impl Prepared {
@@ -176,17 +181,22 @@ impl Prepared {
             &self.options,
             &self.source,
         )?;
-        Ok(Outcome { roster })
+        Ok(Outcome {
+            roster,
+            money: self.money.clone(),
+        })
     }
 }
 
-/// A roster's totals and each channel's solver status, bound and gap.
-pub fn roster_lines(roster: &Roster) -> Vec<String> {
+/// A roster's totals and each channel's solver status, bound and gap, in
+/// `money`; `cost` is the roster's cost as its job states it (the
+/// roster's own, or `wfm plan --groups`' with each group's cost factor).
+pub fn roster_lines(roster: &Roster, money: &crate::core::money::Money, cost: f64) -> Vec<String> {
     let s = roster.summary();
     let mut out = vec![format!(
-        "{:.1} paid hours, cost {:.2}, {:.2} FTE, over-coverage {:.1}%{}",
+        "{:.1} paid hours, cost {}, {:.2} FTE, over-coverage {:.1}%{}",
         s.paid_hours,
-        s.cost,
+        money.format(cost),
         s.fte,
         100.0 * s.over_coverage,
         s.headcount
@@ -194,12 +204,12 @@ pub fn roster_lines(roster: &Roster) -> Vec<String> {
     )];
     for c in &roster.channels {
         out.push(format!(
-            "{}: solver {} ({}), objective {:.2}, bound {:.2}, gap {:.3}%, cost grid {}",
+            "{}: solver {} ({}), objective {}, bound {}, gap {:.3}%, cost grid {}",
             c.channel,
             c.status,
             c.solver,
-            c.objective,
-            c.bound,
+            money.format(c.objective),
+            money.format(c.bound),
             100.0 * c.gap,
             c.cost_grid
         ));
@@ -216,7 +226,7 @@ pub fn roster_lines(roster: &Roster) -> Vec<String> {
 impl Outcome {
     /// The roster's totals and each channel's proof.
     pub fn summary(&self) -> Vec<String> {
-        roster_lines(&self.roster)
+        roster_lines(&self.roster, &self.money, self.roster.summary().cost)
     }
 
     /// Whether the roster covers the whole requirement.

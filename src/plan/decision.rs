@@ -69,8 +69,29 @@ pub fn decide(
                 100.0 * w.service_level
             )
         });
+    // The lowest interval below its target that the status rule does not
+    // count (too few contacts to be confidently below it) is said so, so
+    // the page never shows a low number without its reason.
+    let below = p
+        .rounds
+        .last()
+        .and_then(|r| r.worst.as_ref())
+        .filter(|w| !w.misses && w.service_level < w.target)
+        .map_or(String::new(), |w| {
+            format!(
+                " Its lowest interval, {} on {} at {}, is simulated at {:.1}% ± {:.1}% on {:.1} contacts against {:.0}%: not confidently below the target, so not a miss (the one status rule: the upper limit, mean + {} × the 95% half-width, below the target).",
+                w.channel,
+                w.date,
+                crate::core::textio::format_time(w.time),
+                100.0 * w.service_level,
+                100.0 * w.service_level_ci95,
+                w.offered,
+                100.0 * w.target,
+                crate::sim::MISS_CI_FACTOR
+            )
+        });
     let service = if m == 0 {
-        "Simulated, every interval meets its targets.".to_string()
+        format!("Simulated, every interval meets its targets.{below}")
     } else {
         format!("Simulated, {m} interval(s) miss a target{worst}.")
     };

@@ -140,6 +140,19 @@ pub struct WorstInterval {
     pub channel: String,
     /// Simulated service level (mean over replications), share.
     pub service_level: f64,
+    /// Its 95% half-width over replications, share.
+    #[serde(default)]
+    pub service_level_ci95: f64,
+    /// Its target, share.
+    #[serde(default)]
+    pub target: f64,
+    /// Contacts offered in it (mean over replications).
+    #[serde(default)]
+    pub offered: f64,
+    /// Whether it misses a target by the one status rule
+    /// ([`crate::sim::misses_target`]: confidently below it).
+    #[serde(default)]
+    pub misses: bool,
 }
 
 /// Everything a plan produced.
@@ -360,6 +373,10 @@ pub fn plan(
                             time,
                             channel: name.clone(),
                             service_level: m.service_level.mean,
+                            service_level_ci95: m.service_level.ci95,
+                            target: s,
+                            offered: m.offered.mean,
+                            misses: misses_target(&targets, &m),
                         });
                     }
                 }
@@ -587,6 +604,10 @@ mod tests {
                 time: "09:00".parse().unwrap(),
                 channel: "a,b".into(),
                 service_level: 0.5,
+                service_level_ci95: 0.1,
+                target: 0.8,
+                offered: 12.0,
+                misses: true,
             }),
         };
         let mut buf = Vec::new();

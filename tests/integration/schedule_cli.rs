@@ -420,9 +420,9 @@ fn schedule_prices_statutory_holidays_from_the_calendar() {
         err
     };
     // Without a calendar Feb 16 is a plain Monday: 8 + 8 hours.
-    assert!(cost(&[]).contains("cost 16.00"));
+    assert!(cost(&[]).contains("cost ¥16,"));
     // With the 2026 calendar it is a statutory holiday: 8 + 3 × 8.
     let cal = scenario("calendar_china_2026.csv");
     let err = cost(&["--calendar", s(&cal)]);
-    assert!(err.contains("cost 32.00"), "{err}");
+    assert!(err.contains("cost ¥32,"), "{err}");
 }
