@@ -11,14 +11,14 @@ use crate::core::money::Money;
 use crate::optimize::roster::{Agent, RosterPlan};
 use crate::optimize::shifts::ShiftRules;
 
-/// Paid hours against contracted hours per agent: a bar per agent (blue)
+/// Working hours against contracted hours per agent: a bar per agent (blue)
 /// with its contract (red tick), sorted by contract then id.
 pub fn hours_chart(plan: &RosterPlan) -> Result<String, ReportError> {
     let rows = &plan.roster.agents;
     let n = rows.len().max(1) as f64;
     let top = rows
         .iter()
-        .map(|a| a.paid_h.max(a.contract_h))
+        .map(|a| a.work_h.max(a.contract_h))
         .fold(1.0, f64::max)
         * 1.1;
     let names: Vec<&str> = rows.iter().map(|a| a.agent.as_str()).collect();
@@ -29,7 +29,7 @@ pub fn hours_chart(plan: &RosterPlan) -> Result<String, ReportError> {
         let mut chart = chart_on(
             &root,
             "hours",
-            "Paid hours per agent (blue) against the contract over the roster (red)".to_string(),
+            "Working hours per agent (blue) against the contract over the roster (red)".to_string(),
             -0.5..n - 0.5,
             0.0..top,
             48,
@@ -45,7 +45,7 @@ pub fn hours_chart(plan: &RosterPlan) -> Result<String, ReportError> {
         chart
             .draw_series(rows.iter().enumerate().map(|(i, a)| {
                 Rectangle::new(
-                    [(i as f64 - 0.35, 0.0), (i as f64 + 0.35, a.paid_h)],
+                    [(i as f64 - 0.35, 0.0), (i as f64 + 0.35, a.work_h)],
                     PALETTE[0].filled(),
                 )
             }))

@@ -265,6 +265,40 @@ pub struct Assignment {
 }
 
 impl Assignment {
+    /// Working hours: the paid hours less the meal breaks (breaks of at
+    /// least `meal_break_min` minutes; none when it is 0), the hours the
+    /// labour rules and the contract count.
+    ///
+    /// ```
+    /// use wfm::optimize::roster::Assignment;
+    /// let a = Assignment {
+    ///     agent: "A1".into(),
+    ///     date: jiff::civil::date(2026, 9, 21),
+    ///     shift: "early".into(),
+    ///     start_min: 480,
+    ///     end_min: 1020,
+    ///     breaks: vec![(660, 720), (870, 900)],
+    ///     group: "phone".into(),
+    ///     paid_h: 9.0,
+    ///     line: 0,
+    /// };
+    /// // Nine paid hours with a one-hour lunch: eight hours of work.
+    /// assert_eq!(a.work_h(60), 8.0);
+    /// assert_eq!(a.work_h(0), 9.0);
+    /// ```
+    pub fn work_h(&self, meal_break_min: u32) -> f64 {
+        if meal_break_min == 0 {
+            return self.paid_h;
+        }
+        let meals: u32 = self
+            .breaks
+            .iter()
+            .map(|(a, b)| b.saturating_sub(*a))
+            .filter(|m| *m >= meal_break_min)
+            .sum();
+        (self.paid_h - f64::from(meals) / 60.0).max(0.0)
+    }
+
     /// Start and end in minutes from the Unix epoch's date (for rest
     /// between shifts across days).
     pub fn span_abs(&self) -> (i64, i64) {

@@ -36,9 +36,13 @@ pub struct AgentSummary {
     pub contract: String,
     /// Paid hours over the roster.
     pub paid_h: f64,
+    /// Working hours over the roster (paid less meal breaks,
+    /// [`Assignment::work_h`]): what the contract counts.
+    #[serde(default)]
+    pub work_h: f64,
     /// Contracted hours over the roster's weeks (`hours_per_week × days / 7`).
     pub contract_h: f64,
-    /// Overtime hours (above `standard_hours_day` in a day).
+    /// Overtime hours (working hours above `standard_hours_day` in a day).
     pub overtime_h: f64,
     /// Night shifts.
     pub nights: u32,
@@ -177,7 +181,7 @@ pub fn assign(
                 let week_h: f64 = mine[i]
                     .iter()
                     .filter(|x| monday(x.date) == week)
-                    .map(|x| x.paid_h)
+                    .map(|x| x.work_h(rules.meal_break_min))
                     .sum();
                 let same_type = mine[i]
                     .iter()
@@ -255,7 +259,7 @@ pub fn assign(
         let list = &mine[i];
         let mut day_h: BTreeMap<Date, f64> = BTreeMap::new();
         for a in list {
-            *day_h.entry(a.date).or_insert(0.0) += a.paid_h;
+            *day_h.entry(a.date).or_insert(0.0) += a.work_h(rules.meal_break_min);
         }
         let preferred = list
             .iter()
@@ -279,6 +283,7 @@ pub fn assign(
             agent: ag.id.clone(),
             contract: ag.contract.clone(),
             paid_h: list.iter().map(|a| a.paid_h).sum(),
+            work_h: list.iter().map(|a| a.work_h(rules.meal_break_min)).sum(),
             contract_h: ag.hours_per_week * days / 7.0,
             overtime_h: day_h
                 .values()

@@ -131,8 +131,9 @@ fn check_agent(
                 format!("{} {} on an unavailable day", a.shift, a.date),
             );
         }
-        *day_hours.entry(a.date).or_insert(0.0) += a.paid_h;
-        *week_hours.entry(monday(a.date)).or_insert(0.0) += a.paid_h;
+        let work = a.work_h(rules.meal_break_min);
+        *day_hours.entry(a.date).or_insert(0.0) += work;
+        *week_hours.entry(monday(a.date)).or_insert(0.0) += work;
         if a.is_night() {
             *week_nights.entry(monday(a.date)).or_insert(0) += 1;
         }

@@ -22,11 +22,15 @@ pub struct RosterDecision {
     pub options: Vec<DecisionOption>,
     /// Paid hours over the roster, every agent.
     pub paid_h: f64,
+    /// Working hours over the roster (paid less meal breaks), every agent:
+    /// what the contracts count.
+    #[serde(default)]
+    pub work_h: f64,
     /// Contracted hours over the roster, every agent.
     pub contract_h: f64,
-    /// The agents paid below their contract less its tolerance.
+    /// The agents working below their contract less its tolerance.
     pub under_contract: Vec<String>,
-    /// The agents paid above their contract plus its tolerance.
+    /// The agents working above their contract plus its tolerance.
     pub over_contract: Vec<String>,
 }
 
@@ -52,6 +56,7 @@ pub fn decide(
     let wanted: u32 = plan.shifts.iter().map(|s| s.agents).sum();
     let working = r.agents.iter().filter(|a| a.shifts > 0).count();
     let paid_h: f64 = r.agents.iter().map(|a| a.paid_h).sum();
+    let worked_h: f64 = r.agents.iter().map(|a| a.work_h).sum();
     let contract_h: f64 = r.agents.iter().map(|a| a.contract_h).sum();
     let cost: f64 = r.agents.iter().map(|a| a.cost).sum();
     let tol = rules.contract_tolerance;
@@ -64,18 +69,18 @@ pub fn decide(
     let under_contract: Vec<String> = r
         .agents
         .iter()
-        .filter(|a| a.contract_h > 0.0 && a.paid_h < a.contract_h * (1.0 - tol) - 1e-9)
+        .filter(|a| a.contract_h > 0.0 && a.work_h < a.contract_h * (1.0 - tol) - 1e-9)
         .map(|a| name(&a.agent))
         .collect();
     let over_contract: Vec<String> = r
         .agents
         .iter()
-        .filter(|a| a.contract_h > 0.0 && a.paid_h > a.contract_h * (1.0 + tol) + 1e-9)
+        .filter(|a| a.contract_h > 0.0 && a.work_h > a.contract_h * (1.0 + tol) + 1e-9)
         .map(|a| name(&a.agent))
         .collect();
     let granted = plan.leave.iter().filter(|d| d.granted).count();
     let share = if contract_h > 0.0 {
-        format!(" ({:.0}%)", 100.0 * paid_h / contract_h)
+        format!(" ({:.0}%)", 100.0 * worked_h / contract_h)
     } else {
         String::new()
     };
@@ -89,7 +94,7 @@ pub fn decide(
     };
     let contracts = if under_contract.is_empty() && over_contract.is_empty() {
         format!(
-            " Every agent is paid within {:.0}% of the contract.",
+            " Every agent works within {:.0}% of the contract.",
             100.0 * tol
         )
     } else {
@@ -120,11 +125,20 @@ pub fn decide(
         let work_h: f64 = plan
             .shifts
             .iter()
-            .map(|s| f64::from(s.end_min.saturating_sub(s.start_min)) / 60.0 * f64::from(s.agents))
+            .map(|s| {
+                let meals: u32 = s
+                    .breaks
+                    .iter()
+                    .map(|(a, b)| b.saturating_sub(*a))
+                    .filter(|m| rules.meal_break_min > 0 && *m >= rules.meal_break_min)
+                    .sum();
+                f64::from(s.end_min.saturating_sub(s.start_min).saturating_sub(meals)) / 60.0
+                    * f64::from(s.agents)
+            })
             .sum();
         let why = if !under_contract.is_empty() && work_h < contract_h * (1.0 - tol) {
             format!(
-                " The requirement's shifts come to {work_h:.0} hours, {:.0} fewer than the contracts' {:.0}: no roster of this work can pay every contract without paying idle hours (fewer or shorter contracts, or more work, would).",
+                " The requirement's shifts come to {work_h:.0} working hours, {:.0} fewer than the contracts' {:.0}: no roster of this work can fill every contract without idle hours (fewer or shorter contracts, or more work, would).",
                 contract_h - work_h,
                 contract_h
             )
@@ -139,12 +153,13 @@ pub fn decide(
     };
     let decide_by = days_before(plan.from, notice_days);
     let verdict = format!(
-        "From {} to {}: {} of {wanted} shifts go to {working} agents, {uncovered}. They are paid {:.0} hours of {:.0} contracted{share}, costing {}.{contracts} Leave: {granted} of {} request(s) granted. Publish by {decide_by}.",
+        "From {} to {}: {} of {wanted} shifts go to {working} agents, {uncovered}. They work {:.0} hours of {:.0} contracted{share} ({:.0} paid, meal breaks included), costing {}.{contracts} Leave: {granted} of {} request(s) granted. Publish by {decide_by}.",
         plan.from,
         plan.to,
         r.assignments.len(),
-        paid_h,
+        worked_h,
         contract_h,
+        paid_h,
         money.format(cost),
         plan.leave.len(),
     );
@@ -172,6 +187,7 @@ pub fn decide(
         verdict,
         options,
         paid_h,
+        work_h: worked_h,
         contract_h,
         under_contract,
         over_contract,

@@ -190,7 +190,8 @@ pub fn make_roster(
     })
 }
 
-/// Writes the per-agent summary: `agent,contract,paid_h,contract_h,overtime_h,nights,weekends,statutory,preferred_shifts,on_wished_days_off,shifts,cost`.
+/// Writes the per-agent summary: `agent,contract,paid_h,contract_h,overtime_h,nights,weekends,statutory,preferred_shifts,on_wished_days_off,shifts,cost,work_h`
+/// (`work_h`: paid hours less meal breaks, against `contract_h`).
 impl crate::io::table::CsvRow for AgentSummary {
     const COLUMNS: &'static [crate::io::table::Column<Self>] = &[
         ("agent", |a| a.agent.clone()),
@@ -209,6 +210,7 @@ impl crate::io::table::CsvRow for AgentSummary {
         ("on_wished_days_off", |a| a.on_wished_days_off.to_string()),
         ("shifts", |a| a.shifts.to_string()),
         ("cost", |a| crate::core::textio::fmt_num(a.cost, 2)),
+        ("work_h", |a| crate::core::textio::fmt_num(a.work_h, 2)),
     ];
 }
 

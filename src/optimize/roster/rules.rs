@@ -21,6 +21,7 @@ use crate::core::input::InputError;
 /// | `max_nights_week` | 3 | a centre's policy; a night is a shift with any paid minute in 22:00–06:00 |
 /// | `stable_week` | true | an agent keeps one shift type through a week |
 /// | `contract_tolerance` | 0.1 | an agent's week may exceed `hours_per_week` by this share |
+/// | `meal_break_min` | 60 | a break this long or longer is a meal: not working time (the 9-hour day with a 1-hour lunch is 8 hours of work) |
 /// | `fair` | night, weekend, statutory | counts kept even within a contract |
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -50,6 +51,12 @@ pub struct LabourRules {
     pub contract_tolerance: f64,
     /// The counts fairness keeps even within a contract: `night`, `weekend`, `statutory`.
     pub fair: Vec<String>,
+    /// Minutes from which a break is a meal break: not working time, so
+    /// the law's hours (`max_hours_day`, `max_hours_week`, overtime above
+    /// `standard_hours_day`) and the contract's hours exclude it, while the
+    /// pay includes it as the shift rules price it. 0: every break is
+    /// working time.
+    pub meal_break_min: u32,
 }
 
 impl Default for LabourRules {
@@ -67,6 +74,7 @@ impl Default for LabourRules {
             stable_week: true,
             contract_tolerance: 0.1,
             fair: vec!["night".into(), "weekend".into(), "statutory".into()],
+            meal_break_min: 60,
         }
     }
 }
@@ -133,6 +141,7 @@ impl LabourRules {
         count("max_consecutive_days", self.max_consecutive_days, 1, 366)?;
         count("min_days_off_week", self.min_days_off_week, 0, 7)?;
         count("max_nights_week", self.max_nights_week, 0, 7)?;
+        count("meal_break_min", self.meal_break_min, 0, 1440)?;
         if !(self.contract_tolerance.is_finite() && (0.0..=1.0).contains(&self.contract_tolerance))
         {
             return Err(InputError::at_key(
