@@ -167,7 +167,12 @@ pub fn roster_page(
                 .filter(|d| *d <= plan.to)
         })
         .collect();
-    let wanted: u32 = plan.shifts.iter().map(|s| s.agents).sum();
+    let wanted: u32 = plan
+        .shifts
+        .iter()
+        .chain(&plan.added)
+        .map(|s| s.agents)
+        .sum();
     let fair = crate::optimize::roster::fairness_spread(r);
     let body = html! {
         h1 { (title) }

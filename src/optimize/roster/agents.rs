@@ -37,6 +37,32 @@ pub struct Agent {
 }
 
 impl Agent {
+    /// The contract's working hours from `from` to `to`: `hours_per_week /
+    /// 5` per working day of `calendar` (a day that is not a day off:
+    /// weekends and holidays are off, make-up working days are not). Paid
+    /// holidays and weekends carry no contracted hours, so a week with a
+    /// statutory holiday asks for fewer (the standard working-hours
+    /// system's 8 hours × 5 days).
+    pub fn contract_hours(
+        &self,
+        calendar: &crate::core::calendar::Calendar,
+        from: Date,
+        to: Date,
+    ) -> f64 {
+        let mut n = 0u32;
+        let mut d = from;
+        while d <= to {
+            if !calendar.is_day_off(d) {
+                n += 1;
+            }
+            d = match d.tomorrow() {
+                Ok(x) => x,
+                Err(_) => break,
+            };
+        }
+        self.hours_per_week / 5.0 * f64::from(n)
+    }
+
     /// Whether the agent is unavailable on `d`.
     pub fn is_unavailable(&self, d: Date) -> bool {
         self.unavailable.iter().any(|&(a, b)| a <= d && d <= b)

@@ -40,7 +40,8 @@ pub struct AgentSummary {
     /// [`Assignment::work_h`]): what the contract counts.
     #[serde(default)]
     pub work_h: f64,
-    /// Contracted hours over the roster's weeks (`hours_per_week × days / 7`).
+    /// Contracted working hours over the roster ([`Agent::contract_hours`]:
+    /// `hours_per_week / 5` per working day of the calendar).
     pub contract_h: f64,
     /// Overtime hours (working hours above `standard_hours_day` in a day).
     pub overtime_h: f64,
@@ -118,6 +119,23 @@ pub fn assign(
     calendar: &Calendar,
     deadline: Option<std::time::Instant>,
 ) -> AgentRoster {
+    assign_with_extra(rules, agents, shifts, None, from, to, calendar, deadline).0
+}
+
+/// [`assign`], then, with a `filler`, a fourth pass that fills the
+/// contracts with shifts beyond the requirement ([`super::topup`]).
+/// Returns the roster and the shifts added.
+#[allow(clippy::too_many_arguments)]
+pub fn assign_with_extra(
+    rules: &LabourRules,
+    agents: &[Agent],
+    shifts: &[PlacedShift],
+    mut filler: Option<super::topup::Filler>,
+    from: Date,
+    to: Date,
+    calendar: &Calendar,
+    deadline: Option<std::time::Instant>,
+) -> (AgentRoster, Vec<PlacedShift>) {
     let ctx = Ctx {
         rules,
         agents,
@@ -238,6 +256,119 @@ pub fn assign(
     } else {
         balance(&ctx, &mut mine).to_string()
     };
+    // The optional shifts: to whoever is furthest below the contract.
+    let contract: Vec<f64> = agents
+        .iter()
+        .map(|a| a.contract_hours(calendar, from, to))
+        .collect();
+    let mut placed = Vec::new();
+    let mut worked: Vec<f64> = mine
+        .iter()
+        .map(|l| l.iter().map(|a| a.work_h(rules.meal_break_min)).sum())
+        .collect();
+    // Rounds: each agent furthest below the contract first takes one more
+    // full day shift on a free working day, where the requirement gains
+    // most (super::topup).
+    if let Some(f) = filler.as_mut() {
+        let days: Vec<Date> = {
+            let mut v = Vec::new();
+            let mut d = from;
+            while d <= to {
+                if !calendar.is_day_off(d) {
+                    v.push(d);
+                }
+                d = match d.tomorrow() {
+                    Ok(n) => n,
+                    Err(_) => break,
+                };
+            }
+            v
+        };
+        loop {
+            let mut order: Vec<usize> = (0..agents.len()).collect();
+            order.sort_by(|&a, &b| {
+                (contract[b] - worked[b])
+                    .total_cmp(&(contract[a] - worked[a]))
+                    .then(a.cmp(&b))
+            });
+            let mut any = false;
+            for i in order {
+                if ctx.late() {
+                    break;
+                }
+                let deficit = contract[i] - worked[i];
+                let ag = &agents[i];
+                let mut options: Vec<(f64, Assignment)> = Vec::new();
+                for &d in &days {
+                    if ag.is_unavailable(d) || mine[i].iter().any(|x| x.date == d) {
+                        continue;
+                    }
+                    let kept: Option<&str> = if rules.stable_week {
+                        let w = monday(d);
+                        mine[i]
+                            .iter()
+                            .find(|x| monday(x.date) == w)
+                            .map(|x| x.shift.as_str())
+                    } else {
+                        None
+                    };
+                    for g in &ag.groups {
+                        for (gain, p) in f.ranked(g, d) {
+                            if kept.is_some_and(|k| k != p.shift) {
+                                continue;
+                            }
+                            let ps = p.on(d, g);
+                            options.push((
+                                gain,
+                                Assignment {
+                                    agent: String::new(),
+                                    date: d,
+                                    shift: ps.shift,
+                                    start_min: ps.start_min,
+                                    end_min: ps.end_min,
+                                    breaks: ps.breaks,
+                                    group: g.clone(),
+                                    paid_h: f64::from(ps.end_min - ps.start_min) / 60.0,
+                                    line: 0,
+                                },
+                            ));
+                        }
+                    }
+                }
+                let len = |a: &Assignment| a.end_min - a.start_min;
+                options.sort_by(|a, b| {
+                    len(&b.1)
+                        .cmp(&len(&a.1))
+                        .then(b.0.total_cmp(&a.0))
+                        .then((a.1.date, a.1.start_min).cmp(&(b.1.date, b.1.start_min)))
+                });
+                for (_, a) in options {
+                    let h = a.work_h(rules.meal_break_min);
+                    if deficit < h / 2.0 {
+                        continue;
+                    }
+                    let trial = ctx.with(i, &mine[i], &a);
+                    if ctx.ok(i, &trial) {
+                        mine[i] = trial;
+                        worked[i] += h;
+                        let p = super::topup::Pattern {
+                            shift: a.shift.clone(),
+                            start_min: a.start_min,
+                            end_min: a.end_min,
+                            breaks: a.breaks.clone(),
+                        };
+                        f.add(&a.group, a.date, &p, 1.0);
+                        placed.push(p.on(a.date, &a.group));
+                        any = true;
+                        break;
+                    }
+                }
+            }
+            if !any || ctx.late() {
+                break;
+            }
+        }
+    }
     let uncovered: Vec<Uncovered> = uncovered_a
         .iter()
         .map(|(a, tried)| Uncovered {
@@ -252,7 +383,6 @@ pub fn assign(
             },
         })
         .collect();
-    let days = ((to - from).get_days() + 1).max(0) as f64;
     let mut summaries = Vec::new();
     let (mut pref_hit, mut pref_total) = (0u32, 0u32);
     for (i, ag) in agents.iter().enumerate() {
@@ -284,7 +414,7 @@ pub fn assign(
             contract: ag.contract.clone(),
             paid_h: list.iter().map(|a| a.paid_h).sum(),
             work_h: list.iter().map(|a| a.work_h(rules.meal_break_min)).sum(),
-            contract_h: ag.hours_per_week * days / 7.0,
+            contract_h: ag.contract_hours(calendar, from, to),
             overtime_h: day_h
                 .values()
                 .map(|h| (h - rules.standard_hours_day).max(0.0))
@@ -304,7 +434,7 @@ pub fn assign(
     let mut assignments: Vec<Assignment> = mine.into_iter().flatten().collect();
     assignments
         .sort_by(|a, b| (&a.agent, a.date, a.start_min).cmp(&(&b.agent, b.date, b.start_min)));
-    AgentRoster {
+    let roster = AgentRoster {
         assignments,
         uncovered,
         agents: summaries,
@@ -314,7 +444,8 @@ pub fn assign(
         } else {
             f64::NAN
         },
-    }
+    };
+    (roster, placed)
 }
 
 /// The rules that keep the agents of `a`'s group from taking it, most

@@ -53,7 +53,12 @@ pub fn decide(
     notice_days: u32,
 ) -> RosterDecision {
     let r = &plan.roster;
-    let wanted: u32 = plan.shifts.iter().map(|s| s.agents).sum();
+    let wanted: u32 = plan
+        .shifts
+        .iter()
+        .chain(&plan.added)
+        .map(|s| s.agents)
+        .sum();
     let working = r.agents.iter().filter(|a| a.shifts > 0).count();
     let paid_h: f64 = r.agents.iter().map(|a| a.paid_h).sum();
     let worked_h: f64 = r.agents.iter().map(|a| a.work_h).sum();
@@ -138,9 +143,14 @@ pub fn decide(
             .sum();
         let why = if !under_contract.is_empty() && work_h < contract_h * (1.0 - tol) {
             format!(
-                " The requirement's shifts come to {work_h:.0} working hours, {:.0} fewer than the contracts' {:.0}: no roster of this work can fill every contract without idle hours (fewer or shorter contracts, or more work, would).",
+                " The requirement's shifts come to {work_h:.0} working hours, {:.0} fewer than the contracts' {:.0}{}.",
                 contract_h - work_h,
-                contract_h
+                contract_h,
+                if rules.fill_contracts {
+                    ": shifts were added to fill them, and the agents listed could take no further shift of their week under the labour rules (one shift type a week, rest, days off)"
+                } else {
+                    ": no roster of this work can fill every contract without idle hours (fill_contracts adds shifts at the peaks)"
+                }
             )
         } else {
             String::new()
@@ -151,9 +161,30 @@ pub fn decide(
             parts.join("; ")
         )
     };
+    let added = if plan.added.is_empty() {
+        String::new()
+    } else {
+        let h: f64 = plan
+            .added
+            .iter()
+            .map(|s| {
+                let meals: u32 = s
+                    .breaks
+                    .iter()
+                    .map(|(a, b)| b.saturating_sub(*a))
+                    .filter(|m| rules.meal_break_min > 0 && *m >= rules.meal_break_min)
+                    .sum();
+                f64::from(s.end_min.saturating_sub(s.start_min).saturating_sub(meals)) / 60.0
+            })
+            .sum();
+        format!(
+            " {} of the shifts ({h:.0} working hours) are beyond the requirement: the contracts pay for them, so they are placed at its peaks.",
+            plan.added.len()
+        )
+    };
     let decide_by = days_before(plan.from, notice_days);
     let verdict = format!(
-        "From {} to {}: {} of {wanted} shifts go to {working} agents, {uncovered}. They work {:.0} hours of {:.0} contracted{share} ({:.0} paid, meal breaks included), costing {}.{contracts} Leave: {granted} of {} request(s) granted. Publish by {decide_by}.",
+        "From {} to {}: {} of {wanted} shifts go to {working} agents, {uncovered}. They work {:.0} hours of {:.0} contracted{share} ({:.0} paid, meal breaks included), costing {}.{added}{contracts} Leave: {granted} of {} request(s) granted. Publish by {decide_by}.",
         plan.from,
         plan.to,
         r.assignments.len(),

@@ -20,6 +20,7 @@ mod leave;
 mod rules;
 #[cfg(test)]
 mod tests;
+pub mod topup;
 
 pub use agents::{
     check_agents, check_preferences, read_agents, read_assignments, write_assignments, Agent,
@@ -47,6 +48,10 @@ use crate::optimize::shifts::ShiftRules;
 pub struct RosterPlan {
     /// The aggregate roster's shifts (from the shift optimizer).
     pub shifts: Vec<PlacedShift>,
+    /// The shifts added beyond the requirement to fill the agents'
+    /// contracts, that agents took ([`topup`]; one agent each).
+    #[serde(default)]
+    pub added: Vec<PlacedShift>,
     /// Leave decisions.
     pub leave: Vec<LeaveDecision>,
     /// The named roster.
@@ -170,7 +175,19 @@ pub fn make_roster(
         std::time::Duration::try_from_secs_f64(sched.time_limit_s)
             .unwrap_or(std::time::Duration::MAX),
     );
-    let mut roster = assign(rules, &with_leave, &shifts, from, to, calendar, deadline);
+    let filler = rules
+        .fill_contracts
+        .then(|| topup::Filler::new(req, &shifts));
+    let (mut roster, added) = assign::assign_with_extra(
+        rules,
+        &with_leave,
+        &shifts,
+        filler,
+        from,
+        to,
+        calendar,
+        deadline,
+    );
     for summary in &mut roster.agents {
         summary.cost = roster
             .assignments
@@ -182,6 +199,7 @@ pub fn make_roster(
     let violations = check(rules, &with_leave, &roster.assignments, from, to, calendar);
     Ok(RosterPlan {
         shifts,
+        added,
         leave: decisions,
         roster,
         violations,

@@ -21,6 +21,7 @@ use crate::core::input::InputError;
 /// | `max_nights_week` | 3 | a centre's policy; a night is a shift with any paid minute in 22:00–06:00 |
 /// | `stable_week` | true | an agent keeps one shift type through a week |
 /// | `contract_tolerance` | 0.1 | an agent's week may exceed `hours_per_week` by this share |
+/// | `fill_contracts` | true | shifts are added beyond the requirement, at its peaks, until the agents' contracts are filled ([`super::topup`]) |
 /// | `meal_break_min` | 60 | a break this long or longer is a meal: not working time (the 9-hour day with a 1-hour lunch is 8 hours of work) |
 /// | `fair` | night, weekend, statutory | counts kept even within a contract |
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -57,6 +58,10 @@ pub struct LabourRules {
     /// pay includes it as the shift rules price it. 0: every break is
     /// working time.
     pub meal_break_min: u32,
+    /// Whether shifts are added beyond the requirement until the agents'
+    /// contracts are filled ([`super::topup`]): the people are paid their
+    /// contracts, so their hours go where they lift service most.
+    pub fill_contracts: bool,
 }
 
 impl Default for LabourRules {
@@ -75,6 +80,7 @@ impl Default for LabourRules {
             contract_tolerance: 0.1,
             fair: vec!["night".into(), "weekend".into(), "statutory".into()],
             meal_break_min: 60,
+            fill_contracts: true,
         }
     }
 }
