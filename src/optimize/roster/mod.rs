@@ -26,7 +26,7 @@ pub use agents::{
     check_agents, check_preferences, read_agents, read_assignments, write_assignments, Agent,
     Assignment, ASSIGNMENT_COLUMNS,
 };
-pub use assign::{assign, AgentRoster, AgentSummary, Uncovered};
+pub use assign::{assign, assign_with_extra, AgentRoster, AgentSummary, Uncovered};
 pub use check::{check, write_violations, Violation};
 pub use leave::{
     grant_leave, leave_order, parse_requested_at, read_leave_requests, write_leave, LeaveDecision,

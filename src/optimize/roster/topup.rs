@@ -4,7 +4,7 @@
 //! The shift optimizer covers the requirement at least cost; a team whose
 //! contracts hold more hours than that would leave every agent short of
 //! the contract. After the requirement's shifts are given to agents, the
-//! assigner ([`super::assign::assign_with_extra`]) gives each agent below
+//! assigner ([`super::assign_with_extra`]) gives each agent below
 //! the contract, the furthest below first and one shift per agent per
 //! round, one more day shift of a group it covers, on a working day
 //! it is free (not a day off of the calendar, not unavailable, no shift
