@@ -271,8 +271,12 @@ fn campaign_totals(r: &CapacityReview) -> Vec<CampaignTotal> {
 /// What review `r`'s campaigns leave at risk and what calling the
 /// unreached again would cost (`accounts_at_risk.csv`), in `money`.
 fn risk_note(r: &CapacityReview, money: &crate::core::money::Money) -> Markup {
-    let mut channels: Vec<&str> = r.at_risk.iter().map(|x| x.channel.as_str()).collect();
-    channels.dedup();
+    let mut channels: Vec<&str> = Vec::new();
+    for x in &r.at_risk {
+        if !channels.contains(&x.channel.as_str()) {
+            channels.push(&x.channel);
+        }
+    }
     html! {
         @for ch in channels {
             @let t = crate::review::risk::totals(&r.at_risk, ch);

@@ -216,8 +216,12 @@ pub fn decide(
             decide_by: days_before(first.unwrap_or(r.from), notice_days),
         });
     }
-    let mut campaigns: Vec<&str> = at_risk.iter().map(|x| x.channel.as_str()).collect();
-    campaigns.dedup();
+    let mut campaigns: Vec<&str> = Vec::new();
+    for x in at_risk {
+        if !campaigns.contains(&x.channel.as_str()) {
+            campaigns.push(&x.channel);
+        }
+    }
     for ch in campaigns {
         let t = super::risk::totals(at_risk, ch);
         if t.extra_attempts_worth_it() {

@@ -28,7 +28,8 @@ pub struct RosterDecision {
     pub work_h: f64,
     /// Contracted hours over the roster, every agent.
     pub contract_h: f64,
-    /// The agents working below their contract less its tolerance.
+    /// The agents working below their contract less its tolerance, with
+    /// the days they are away (unavailable or on leave) when any.
     pub under_contract: Vec<String>,
     /// The agents working above their contract plus its tolerance.
     pub over_contract: Vec<String>,
@@ -71,11 +72,34 @@ pub fn decide(
             .find(|a| a.id == id)
             .map_or(id.to_string(), |a| a.name.clone())
     };
+    // Days an agent is away (unavailable, or on leave granted): the reason
+    // a contract may not be reached.
+    let away = |id: &str| -> u32 {
+        let ag = agents.iter().find(|a| a.id == id);
+        let mut n = 0;
+        let mut d = plan.from;
+        while d <= plan.to {
+            let on_leave = plan.leave.iter().any(|x| {
+                x.granted && x.request.agent == id && x.request.from <= d && d <= x.request.to
+            });
+            if on_leave || ag.is_some_and(|a| a.is_unavailable(d)) {
+                n += 1;
+            }
+            d = match d.tomorrow() {
+                Ok(x) => x,
+                Err(_) => break,
+            };
+        }
+        n
+    };
     let under_contract: Vec<String> = r
         .agents
         .iter()
         .filter(|a| a.contract_h > 0.0 && a.work_h < a.contract_h * (1.0 - tol) - 1e-9)
-        .map(|a| name(&a.agent))
+        .map(|a| match away(&a.agent) {
+            0 => name(&a.agent),
+            n => format!("{} ({n} days away)", name(&a.agent)),
+        })
         .collect();
     let over_contract: Vec<String> = r
         .agents
