@@ -391,8 +391,14 @@ impl Outcome {
         })
     }
 
-    /// Every output, in the order of [`FILES`].
+    /// Every output (each CSV that holds money with its `currency`
+    /// column, [`Table::in_currency`]), in the order of [`FILES`].
     pub fn tables(&self) -> Result<Vec<Table>, Error> {
+        crate::jobs::in_currency(self.raw_tables()?, &self.decision.money)
+    }
+
+    /// The outputs before [`Table::in_currency`].
+    fn raw_tables(&self) -> Result<Vec<Table>, Error> {
         let named: Vec<(&str, &CapacityPlan)> =
             self.variants.iter().map(|(n, p)| (n.as_str(), p)).collect();
         let page = crate::report::capacity_plan_page(

@@ -349,9 +349,15 @@ impl Outcome {
             .is_none_or(|r| r.misses + r.outbound_behind == 0)
     }
 
-    /// Every output: [`FILES`] in order, then [`GROUP_FILES`] for a plan by
+    /// Every output (each CSV that holds money with its `currency`
+    /// column, [`Table::in_currency`]): [`FILES`] in order, then [`GROUP_FILES`] for a plan by
     /// groups.
     pub fn tables(&self) -> Result<Vec<Table>, Error> {
+        crate::jobs::in_currency(self.raw_tables()?, &self.decision.money)
+    }
+
+    /// The outputs before [`Table::in_currency`].
+    fn raw_tables(&self) -> Result<Vec<Table>, Error> {
         let result = &self.result;
         let page = match &self.groups {
             Some(gp) => crate::report::group_plan_page(gp, &self.title, &self.decision)?,

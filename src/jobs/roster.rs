@@ -385,8 +385,14 @@ impl Outcome {
         out
     }
 
-    /// Every output, in the order of [`FILES`].
+    /// Every output (each CSV that holds money with its `currency`
+    /// column, [`Table::in_currency`]), in the order of [`FILES`].
     pub fn tables(&self) -> Result<Vec<Table>, Error> {
+        crate::jobs::in_currency(self.raw_tables()?, &self.decision.money)
+    }
+
+    /// The outputs before [`Table::in_currency`].
+    fn raw_tables(&self) -> Result<Vec<Table>, Error> {
         let plan = &self.plan;
         let r = &plan.roster;
         let granted: Vec<_> = plan.leave.iter().filter(|d| d.granted).collect();

@@ -104,7 +104,9 @@ fn attrition_what_ifs_come_from_the_command_line() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("what-if attrition 0.012"), "{err}");
     let v = std::fs::read_to_string(out.join("variants.csv")).unwrap();
-    assert!(v.starts_with("variant,week_start,group,required_fte,headcount,net_fte,gap_fte,cost\n"));
+    assert!(v.starts_with(
+        "variant,week_start,group,required_fte,headcount,net_fte,gap_fte,cost,currency\n"
+    ));
     let heads = |name: &str| -> i64 {
         rows(&v)
             .iter()

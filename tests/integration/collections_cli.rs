@@ -480,7 +480,7 @@ fn plan_blends_phone_agents_with_the_collections() {
                     .lines()
                     .next()
                     .unwrap()
-                    .ends_with(",campaign_days_behind,reserves")
+                    .ends_with(",campaign_days_behind,reserves,currency")
         );
         let last = rounds.lines().last().unwrap().to_string();
         let c: Vec<&str> = last.split(',').collect();

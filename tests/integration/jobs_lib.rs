@@ -403,7 +403,7 @@ fn the_review_page_decision_block_equals_its_csv() {
     let mut rows = csv::Reader::from_reader(summary.as_bytes());
     assert_eq!(
         rows.headers().unwrap().iter().collect::<Vec<_>>(),
-        ["date", "channel", "shift", "agents", "paid_h", "cost"]
+        ["date", "channel", "shift", "agents", "paid_h", "cost", "currency"]
     );
     let fix_section = page.split("The cheapest fix</h2>").nth(1).unwrap();
     let (mut shifts, mut cost, mut n) = (0u32, 0.0, 0);

@@ -34,7 +34,7 @@ fn planning_by_groups_meets_the_targets_for_less() {
     let mut lines = cmp.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "channel,target_sl,groups_sl,single_sl,groups_abandon,single_abandon,groups_misses,single_misses,groups_cost,single_cost,saving"
+        "channel,target_sl,groups_sl,single_sl,groups_abandon,single_abandon,groups_misses,single_misses,groups_cost,single_cost,saving,currency"
     );
     let mut n = 0;
     for line in lines {

@@ -113,8 +113,14 @@ impl Outcome {
         })
     }
 
-    /// Every output, in the order of [`FILES`]: the page, then the tables.
+    /// Every output (each CSV that holds money with its `currency`
+    /// column, [`Table::in_currency`]), in the order of [`FILES`]: the page, then the tables.
     pub fn tables(&self) -> Result<Vec<Table>, Error> {
+        crate::jobs::in_currency(self.raw_tables()?, &self.decision.money)
+    }
+
+    /// The outputs before [`Table::in_currency`].
+    fn raw_tables(&self) -> Result<Vec<Table>, Error> {
         let review = &self.review;
         let page = crate::report::capacity_page(
             review,
