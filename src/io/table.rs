@@ -56,6 +56,42 @@ pub fn write_rows<'a, R: CsvRow, W: Write>(
     out.flush()
 }
 
+/// `csv` with a `currency` column of `code` appended to every record, when
+/// its header has a money column (`cost`, a name starting `cost_` or
+/// ending `_cost`, or holding `balance`) and no `currency` column; `None`
+/// when it has none (nothing to add).
+///
+/// ```
+/// let out = wfm::io::table::with_currency(b"day,cost\nmon,5\n", "CNY").unwrap().unwrap();
+/// assert_eq!(out, b"day,cost,currency\nmon,5,CNY\n");
+/// assert!(wfm::io::table::with_currency(b"day,agents\nmon,5\n", "CNY").unwrap().is_none());
+/// ```
+pub fn with_currency(csv: &[u8], code: &str) -> std::io::Result<Option<Vec<u8>>> {
+    let mut rd = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(csv);
+    let mut records = rd.records();
+    let Some(head) = records.next().transpose().map_err(std::io::Error::other)? else {
+        return Ok(None);
+    };
+    let money = |h: &str| {
+        h == "cost" || h.starts_with("cost_") || h.ends_with("_cost") || h.contains("balance")
+    };
+    if !head.iter().any(money) || head.iter().any(|h| h == "currency") {
+        return Ok(None);
+    }
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut head = head;
+    head.push_field("currency");
+    w.write_record(&head)?;
+    for r in records {
+        let mut r = r.map_err(std::io::Error::other)?;
+        r.push_field(code);
+        w.write_record(&r)?;
+    }
+    w.into_inner().map(Some).map_err(|e| e.into_error())
+}
+
 /// The names of `columns` as an array, for a public constant that other
 /// code (a reader's known columns) uses: `N` must be the number of columns,
 /// checked when the constant is evaluated.

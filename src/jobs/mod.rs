@@ -172,49 +172,24 @@ impl Table {
     }
 
     /// The table with a `currency` column of `money`'s code on every
-    /// record, when it is a CSV with a money column (`cost`, a name
-    /// starting or ending with `cost`, or holding `balance`) and has no
-    /// `currency` column yet; otherwise as it is. So every CSV that holds
-    /// money says its unit.
+    /// record when it is a CSV with a money column and no `currency` yet
+    /// ([`crate::io::table::with_currency`]); otherwise as it is. So every
+    /// CSV that holds money says its unit.
     pub fn in_currency(self, money: &crate::core::money::Money) -> Result<Table, Error> {
         if !self.name.ends_with(".csv") {
             return Ok(self);
         }
-        let fail = |e: csv::Error| Error::Table {
-            table: self.name.to_string(),
-            source: std::io::Error::other(e),
-        };
-        let mut rd = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .from_reader(&self.bytes[..]);
-        let mut records = rd.records();
-        let Some(head) = records.next().transpose().map_err(fail)? else {
-            return Ok(self);
-        };
-        let money_col = |h: &str| {
-            h == "cost" || h.starts_with("cost_") || h.ends_with("_cost") || h.contains("balance")
-        };
-        if !head.iter().any(money_col) || head.iter().any(|h| h == "currency") {
-            return Ok(self);
+        match crate::io::table::with_currency(&self.bytes, &money.code) {
+            Ok(Some(bytes)) => Ok(Table {
+                name: self.name,
+                bytes,
+            }),
+            Ok(None) => Ok(self),
+            Err(e) => Err(Error::Table {
+                table: self.name.to_string(),
+                source: e,
+            }),
         }
-        let mut w = csv::Writer::from_writer(Vec::new());
-        let mut write = |r: &csv::StringRecord, extra: &str| {
-            let mut r = r.clone();
-            r.push_field(extra);
-            w.write_record(&r)
-        };
-        write(&head, "currency").map_err(fail)?;
-        for r in records {
-            write(&r.map_err(fail)?, &money.code).map_err(fail)?;
-        }
-        let bytes = w.into_inner().map_err(|e| Error::Table {
-            table: self.name.to_string(),
-            source: e.into_error(),
-        })?;
-        Ok(Table {
-            name: self.name,
-            bytes,
-        })
     }
 }
 

@@ -338,12 +338,7 @@ impl Outcome {
     pub fn summary(&self) -> Vec<String> {
         let plan = &self.plan;
         let r = &plan.roster;
-        let wanted: u32 = plan
-            .shifts
-            .iter()
-            .chain(&plan.added)
-            .map(|s| s.agents)
-            .sum();
+        let wanted = plan.wanted();
         let mut out = vec![format!("decision: {}", self.decision.verdict)];
         out.push(format!(
             "{} of {} shifts assigned to {} agents from {} to {}; {} uncovered; preferences met {}; fairness search: {}",

@@ -271,16 +271,10 @@ fn campaign_totals(r: &CapacityReview) -> Vec<CampaignTotal> {
 /// What review `r`'s campaigns leave at risk and what calling the
 /// unreached again would cost (`accounts_at_risk.csv`), in `money`.
 fn risk_note(r: &CapacityReview, money: &crate::core::money::Money) -> Markup {
-    let mut channels: Vec<&str> = Vec::new();
-    for x in &r.at_risk {
-        if !channels.contains(&x.channel.as_str()) {
-            channels.push(&x.channel);
-        }
-    }
     html! {
-        @for ch in channels {
+        @for ch in crate::review::risk::campaigns(&r.at_risk) {
             @let t = crate::review::risk::totals(&r.at_risk, ch);
-            @let more = r.at_risk.iter().find(|x| x.channel == ch).map_or(0, |x| x.more_attempts_each);
+            @let more = t.more_attempts_each;
             p {
                 strong { (ch) ": " (format!("{:.0}", t.unreached)) " accounts unreached" }
                 @if t.priced { ", " strong { (money.format(t.balance_unreached)) } " outstanding" }

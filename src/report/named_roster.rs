@@ -167,12 +167,7 @@ pub fn roster_page(
                 .filter(|d| *d <= plan.to)
         })
         .collect();
-    let wanted: u32 = plan
-        .shifts
-        .iter()
-        .chain(&plan.added)
-        .map(|s| s.agents)
-        .sum();
+    let wanted = plan.wanted();
     let fair = crate::optimize::roster::fairness_spread(r);
     let body = html! {
         h1 { (title) }

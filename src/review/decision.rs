@@ -216,19 +216,10 @@ pub fn decide(
             decide_by: days_before(first.unwrap_or(r.from), notice_days),
         });
     }
-    let mut campaigns: Vec<&str> = Vec::new();
-    for x in at_risk {
-        if !campaigns.contains(&x.channel.as_str()) {
-            campaigns.push(&x.channel);
-        }
-    }
-    for ch in campaigns {
+    for ch in super::risk::campaigns(at_risk) {
         let t = super::risk::totals(at_risk, ch);
         if t.extra_attempts_worth_it() {
-            let more = at_risk
-                .iter()
-                .find(|x| x.channel == ch)
-                .map_or(0, |x| x.more_attempts_each);
+            let more = t.more_attempts_each;
             let balance = if t.priced {
                 format!(" ({} outstanding)", money.format(t.balance_extra_reached))
             } else {

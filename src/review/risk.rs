@@ -163,8 +163,18 @@ impl crate::io::table::CsvRow for AccountsAtRisk {
     ];
 }
 
-/// Sums of `rows` of one channel: (unreached, balance unreached, extra
-/// cost, extra reached, balance extra reached, extra paid hours).
+/// The campaigns of `rows`, each once, in the order they first appear.
+pub fn campaigns(rows: &[AccountsAtRisk]) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    for x in rows {
+        if !out.contains(&x.channel.as_str()) {
+            out.push(&x.channel);
+        }
+    }
+    out
+}
+
+/// The totals of `rows` of one channel over the review ([`RiskTotal`]).
 pub fn totals(rows: &[AccountsAtRisk], channel: &str) -> RiskTotal {
     rows.iter()
         .filter(|r| r.channel == channel)
@@ -176,6 +186,7 @@ pub fn totals(rows: &[AccountsAtRisk], channel: &str) -> RiskTotal {
             extra_paid_hours: t.extra_paid_hours + r.extra_paid_hours,
             extra_reached: t.extra_reached + r.extra_reached,
             balance_extra_reached: t.balance_extra_reached + r.balance_extra_reached,
+            more_attempts_each: t.more_attempts_each.max(r.more_attempts_each),
             first: match t.first {
                 Some(d) if d <= r.date => Some(d),
                 _ => Some(r.date),
@@ -208,6 +219,8 @@ pub struct RiskTotal {
     pub extra_reached: f64,
     /// The balance of those accounts.
     pub balance_extra_reached: f64,
+    /// More attempts a day each unreached account may take.
+    pub more_attempts_each: u32,
     /// The first day of the campaign.
     pub first: Option<Date>,
 }

@@ -267,6 +267,19 @@ pub fn check_preferences(
     Ok(())
 }
 
+/// Working hours of a shift from `start_min` to `end_min` with `breaks`
+/// (minutes): its length less the breaks of at least `meal_break_min`
+/// minutes (none when it is 0), the hours the labour rules and the
+/// contract count.
+pub fn work_hours(start_min: u32, end_min: u32, breaks: &[(u32, u32)], meal_break_min: u32) -> f64 {
+    let meals: u32 = breaks
+        .iter()
+        .map(|(a, b)| b.saturating_sub(*a))
+        .filter(|m| meal_break_min > 0 && *m >= meal_break_min)
+        .sum();
+    f64::from(end_min.saturating_sub(start_min).saturating_sub(meals)) / 60.0
+}
+
 /// One shift of one agent (a row of `assignments.csv`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Assignment {
@@ -313,16 +326,7 @@ impl Assignment {
     /// assert_eq!(a.work_h(0), 9.0);
     /// ```
     pub fn work_h(&self, meal_break_min: u32) -> f64 {
-        if meal_break_min == 0 {
-            return self.paid_h;
-        }
-        let meals: u32 = self
-            .breaks
-            .iter()
-            .map(|(a, b)| b.saturating_sub(*a))
-            .filter(|m| *m >= meal_break_min)
-            .sum();
-        (self.paid_h - f64::from(meals) / 60.0).max(0.0)
+        work_hours(self.start_min, self.end_min, &self.breaks, meal_break_min)
     }
 
     /// Start and end in minutes from the Unix epoch's date (for rest

@@ -54,12 +54,7 @@ pub fn decide(
     notice_days: u32,
 ) -> RosterDecision {
     let r = &plan.roster;
-    let wanted: u32 = plan
-        .shifts
-        .iter()
-        .chain(&plan.added)
-        .map(|s| s.agents)
-        .sum();
+    let wanted = plan.wanted();
     let working = r.agents.iter().filter(|a| a.shifts > 0).count();
     let paid_h: f64 = r.agents.iter().map(|a| a.paid_h).sum();
     let worked_h: f64 = r.agents.iter().map(|a| a.work_h).sum();
@@ -154,16 +149,7 @@ pub fn decide(
         let work_h: f64 = plan
             .shifts
             .iter()
-            .map(|s| {
-                let meals: u32 = s
-                    .breaks
-                    .iter()
-                    .map(|(a, b)| b.saturating_sub(*a))
-                    .filter(|m| rules.meal_break_min > 0 && *m >= rules.meal_break_min)
-                    .sum();
-                f64::from(s.end_min.saturating_sub(s.start_min).saturating_sub(meals)) / 60.0
-                    * f64::from(s.agents)
-            })
+            .map(|s| shift_work_h(s, rules) * f64::from(s.agents))
             .sum();
         let why = if !under_contract.is_empty() && work_h < contract_h * (1.0 - tol) {
             format!(
@@ -191,15 +177,7 @@ pub fn decide(
         let h: f64 = plan
             .added
             .iter()
-            .map(|s| {
-                let meals: u32 = s
-                    .breaks
-                    .iter()
-                    .map(|(a, b)| b.saturating_sub(*a))
-                    .filter(|m| rules.meal_break_min > 0 && *m >= rules.meal_break_min)
-                    .sum();
-                f64::from(s.end_min.saturating_sub(s.start_min).saturating_sub(meals)) / 60.0
-            })
+            .map(|s| shift_work_h(s, rules) * f64::from(s.agents))
             .sum();
         format!(
             " {} of the shifts ({h:.0} working hours) are beyond the requirement: the contracts pay for them, so they are placed at its peaks.",
@@ -247,4 +225,9 @@ pub fn decide(
         under_contract,
         over_contract,
     }
+}
+
+/// Working hours of one agent on placed shift `s` under `rules`.
+fn shift_work_h(s: &crate::optimize::schedule::PlacedShift, rules: &LabourRules) -> f64 {
+    super::work_hours(s.start_min, s.end_min, &s.breaks, rules.meal_break_min)
 }

@@ -23,8 +23,8 @@ mod tests;
 pub mod topup;
 
 pub use agents::{
-    check_agents, check_preferences, read_agents, read_assignments, write_assignments, Agent,
-    Assignment, ASSIGNMENT_COLUMNS,
+    check_agents, check_preferences, read_agents, read_assignments, work_hours, write_assignments,
+    Agent, Assignment, ASSIGNMENT_COLUMNS,
 };
 pub use assign::{assign, assign_with_extra, AgentRoster, AgentSummary, Uncovered};
 pub use check::{check, write_violations, Violation};
@@ -142,6 +142,18 @@ pub fn leave_allowance(
         };
     }
     out
+}
+
+impl RosterPlan {
+    /// Shifts to assign: the requirement's and those added to fill the
+    /// contracts.
+    pub fn wanted(&self) -> u32 {
+        self.shifts
+            .iter()
+            .chain(&self.added)
+            .map(|s| s.agents)
+            .sum()
+    }
 }
 
 /// Makes the named roster: the shift optimizer covers `req` with the

@@ -600,3 +600,27 @@ fn uncovered_shifts_name_the_rules_that_block_them() {
     );
     assert_eq!(u, ["2026-03-04 night max_nights_week: 2 agent(s)"]);
 }
+
+/// Contracts count working days: a week of Monday 2026-09-28 with a
+/// statutory Thursday (1 Oct), a holiday Friday and a make-up Sunday has
+/// 4 working days (Mon, Tue, Wed, Sun): 40 h / 5 × 4 = 32 h; with the
+/// default calendar (weekends off) the same week is 40 h.
+#[test]
+fn contract_hours_are_per_working_day() {
+    let csv = "date,day_type\n2026-10-01,statutory\n2026-10-02,holiday\n2026-10-04,workday\n";
+    let (cal, _) = Calendar::read(csv.as_bytes(), "c.csv").unwrap();
+    let a = agent("A1", &["phone"], 40.0);
+    let (mon, sun) = (d("2026-09-28"), d("2026-10-04"));
+    assert_eq!(a.contract_hours(&cal, mon, sun), 32.0);
+    assert_eq!(a.contract_hours(&Calendar::default(), mon, sun), 40.0);
+}
+
+/// A meal break is not working time; `meal_break_min` is checked.
+#[test]
+fn meal_breaks_are_not_working_time() {
+    assert_eq!(work_hours(480, 1020, &[(660, 720), (870, 900)], 60), 8.0);
+    assert_eq!(work_hours(480, 1020, &[(660, 720), (870, 900)], 30), 7.5);
+    assert_eq!(work_hours(480, 1020, &[(660, 720)], 0), 9.0);
+    let e = LabourRules::parse("meal_break_min = 2000\n", "rules.toml").unwrap_err();
+    assert!(e.to_string().contains("meal_break_min"), "{e}");
+}

@@ -193,3 +193,129 @@ impl Filler {
         out
     }
 }
+
+/// The fill pass of [`super::assign_with_extra`] (see the module
+/// documentation): agents furthest below the contract first, one more day
+/// shift each per round, from `f`'s ranked patterns, kept only when the
+/// checker of `ctx` passes; returns the shifts added (also added to
+/// `mine` and to `f`'s coverage).
+pub(super) fn fill(
+    ctx: &super::improve::Ctx,
+    mine: &mut [Vec<super::Assignment>],
+    f: &mut Filler,
+) -> Vec<PlacedShift> {
+    use super::improve::monday;
+    use super::Assignment;
+    let (agents, rules, calendar, from, to) =
+        (ctx.agents, ctx.rules, ctx.calendar, ctx.from, ctx.to);
+    let contract: Vec<f64> = agents
+        .iter()
+        .map(|a| a.contract_hours(calendar, from, to))
+        .collect();
+    let mut placed = Vec::new();
+    let mut worked: Vec<f64> = mine
+        .iter()
+        .map(|l| l.iter().map(|a| a.work_h(rules.meal_break_min)).sum())
+        .collect();
+    {
+        let days: Vec<Date> = {
+            let mut v = Vec::new();
+            let mut d = from;
+            while d <= to {
+                if !calendar.is_day_off(d) {
+                    v.push(d);
+                }
+                d = match d.tomorrow() {
+                    Ok(n) => n,
+                    Err(_) => break,
+                };
+            }
+            v
+        };
+        loop {
+            let mut order: Vec<usize> = (0..agents.len()).collect();
+            order.sort_by(|&a, &b| {
+                (contract[b] - worked[b])
+                    .total_cmp(&(contract[a] - worked[a]))
+                    .then(a.cmp(&b))
+            });
+            let mut any = false;
+            for i in order {
+                if ctx.late() {
+                    break;
+                }
+                let deficit = contract[i] - worked[i];
+                let ag = &agents[i];
+                let mut options: Vec<(f64, Assignment)> = Vec::new();
+                for &d in &days {
+                    if ag.is_unavailable(d) || mine[i].iter().any(|x| x.date == d) {
+                        continue;
+                    }
+                    let kept: Option<&str> = if rules.stable_week {
+                        let w = monday(d);
+                        mine[i]
+                            .iter()
+                            .find(|x| monday(x.date) == w)
+                            .map(|x| x.shift.as_str())
+                    } else {
+                        None
+                    };
+                    for g in &ag.groups {
+                        for (gain, p) in f.ranked(g, d) {
+                            if kept.is_some_and(|k| k != p.shift) {
+                                continue;
+                            }
+                            let ps = p.on(d, g);
+                            options.push((
+                                gain,
+                                Assignment {
+                                    agent: String::new(),
+                                    date: d,
+                                    shift: ps.shift,
+                                    start_min: ps.start_min,
+                                    end_min: ps.end_min,
+                                    breaks: ps.breaks,
+                                    group: g.clone(),
+                                    paid_h: f64::from(ps.end_min - ps.start_min) / 60.0,
+                                    line: 0,
+                                },
+                            ));
+                        }
+                    }
+                }
+                let len = |a: &Assignment| a.end_min - a.start_min;
+                options.sort_by(|a, b| {
+                    len(&b.1)
+                        .cmp(&len(&a.1))
+                        .then(b.0.total_cmp(&a.0))
+                        .then((a.1.date, a.1.start_min).cmp(&(b.1.date, b.1.start_min)))
+                });
+                for (_, a) in options {
+                    let h = a.work_h(rules.meal_break_min);
+                    if deficit < h / 2.0 {
+                        continue;
+                    }
+                    let trial = ctx.with(i, &mine[i], &a);
+                    if ctx.ok(i, &trial) {
+                        mine[i] = trial;
+                        worked[i] += h;
+                        let p = super::topup::Pattern {
+                            shift: a.shift.clone(),
+                            start_min: a.start_min,
+                            end_min: a.end_min,
+                            breaks: a.breaks.clone(),
+                        };
+                        f.add(&a.group, a.date, &p, 1.0);
+                        placed.push(p.on(a.date, &a.group));
+                        any = true;
+                        break;
+                    }
+                }
+            }
+            if !any || ctx.late() {
+                break;
+            }
+        }
+    }
+    placed
+}
